@@ -1,0 +1,152 @@
+"""The only Arabic normalisation in khabar.
+
+Display text stays as written. For matching (dedup, entity merging, claim
+matching, search) a *folded* form is derived: alef variants -> ا, alef maqsura
+-> ي, ta marbuta -> ه, hamza seats -> bare letter, diacritics and tatweel
+removed, Arabic-Indic / Persian digits -> ASCII, Arabic and typographic
+punctuation and quote marks -> ASCII, zero-width and bidi controls removed,
+Latin lower-cased. :func:`normalize` also returns, for every folded character,
+the index of the original character it came from, so a match found in the
+folded form is a span in the display text.
+
+Folding is idempotent: ``fold(fold(s)) == fold(s)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# One table, character -> replacement ("" deletes).
+_FOLD: dict[str, str] = {}
+for _c in "أإآٱٲٳ":
+    _FOLD[_c] = "ا"
+_FOLD["ى"] = "ي"
+_FOLD["ی"] = "ي"  # Persian yeh
+_FOLD["ې"] = "ي"
+_FOLD["ئ"] = "ي"
+_FOLD["ؤ"] = "و"
+_FOLD["ة"] = "ه"
+_FOLD["ک"] = "ك"  # Persian kaf
+_FOLD["ڤ"] = "ف"
+_FOLD["پ"] = "ب"
+_FOLD["چ"] = "ج"
+_FOLD["گ"] = "ك"
+# Diacritics (harakat, tanwin, shadda, sukun, superscript alef), Quranic marks, tatweel.
+for _cp in list(range(0x064B, 0x0660)) + [0x0670, 0x0640] + list(range(0x06D6, 0x06EE)) + list(range(0x0610, 0x061B)):
+    _FOLD[chr(_cp)] = ""
+# Zero-width and bidi controls, BOM, soft hyphen.
+for _cp in [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0xFEFF, 0x00AD, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]:
+    _FOLD[chr(_cp)] = ""
+for _i in range(10):
+    _FOLD[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic
+    _FOLD[chr(0x06F0 + _i)] = str(_i)  # Persian
+_FOLD.update(
+    {
+        "،": ",",
+        "؛": ";",
+        "؟": "?",
+        "٪": "%",
+        "٫": ".",
+        "٬": ",",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "«": '"',
+        "»": '"',
+        "″": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+    }
+)
+_TRANS = str.maketrans(_FOLD)
+
+ARABIC_LETTERS = "\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff"
+WORD_RE = re.compile(rf"[{ARABIC_LETTERS}\u064b-\u0652\u0670\u0640\w]+", re.UNICODE)
+_DIACRITICS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+# Proclitics that attach to a word: conjunctions, prepositions, the article.
+_ARTICLE_PREFIXES = ("وبال", "وللم", "وال", "فال", "بال", "كال", "لل", "ال")
+# Single-letter conjunctions, stripped only from longer words: ب/ل/ك begin too
+# many names (بوتين، لافروف، كيري) to strip safely.
+_CONJUNCTIONS = ("و", "ف")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Folded text and, for each folded character, its index in the original."""
+
+    text: str
+    to_orig: tuple[int, ...]
+
+    def orig_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` covering folded ``[start, end)``."""
+        if start >= end:
+            pos = self.to_orig[start] if start < len(self.to_orig) else (self.to_orig[-1] + 1 if self.to_orig else 0)
+            return pos, pos
+        return self.to_orig[start], self.to_orig[end - 1] + 1
+
+
+def fold(text: str) -> str:
+    """Matching form of ``text`` (see module docstring). Idempotent."""
+    return text.translate(_TRANS).lower()
+
+
+def normalize(text: str) -> Normalized:
+    """Fold ``text`` keeping a map from each folded character back to ``text``."""
+    out: list[str] = []
+    to_orig: list[int] = []
+    for i, ch in enumerate(text):
+        rep = _FOLD.get(ch, ch)
+        for r in rep.lower() if rep else "":
+            out.append(r)
+            to_orig.append(i)
+    return Normalized("".join(out), tuple(to_orig))
+
+
+def strip_diacritics(text: str) -> str:
+    return _DIACRITICS_RE.sub("", text)
+
+
+def words(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each word (Arabic or Latin letters and digits) in ``text``."""
+    return [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+
+
+def strip_clitics(word: str, *, min_stem: int = 2) -> str:
+    """Remove an attached article cluster (ال، وال، بال، لل ...) or a conjunction و/ف.
+
+    Expects a folded word. Keeps at least ``min_stem`` letters after an article
+    and at least 4 after a bare conjunction, so names are not eaten.
+    """
+    for p in _ARTICLE_PREFIXES:
+        if word.startswith(p) and len(word) - len(p) >= min_stem:
+            return word[len(p) :]
+    for p in _CONJUNCTIONS:
+        if word.startswith(p) and len(word) - len(p) >= 4:
+            return word[len(p) :]
+    return word
+
+
+def match_key(text: str) -> str:
+    """Folded, clitic-stripped, space-joined words: the key for comparing phrases."""
+    folded = fold(text)
+    return " ".join(strip_clitics(folded[s:e]) for s, e in words(folded))
+
+
+def is_arabic(text: str, threshold: float = 0.5) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    ar = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f")
+    return ar / len(letters) >= threshold
