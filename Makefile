@@ -1,0 +1,34 @@
+# The two commands the README promises: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: venv demo test bench bench-quick model eval clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+demo: venv  ## analyse the bundled example corpus into out/
+	rm -rf out
+	$(BIN)/khabar analyze examples/corpus --out out
+	@echo "open out/report.html, or run: $(BIN)/khabar serve --db out/khabar.db"
+
+test: venv  ## the whole test suite
+	$(BIN)/pytest -q
+
+bench: venv  ## speed and memory on ../shared/data/saudinewsnet -> BENCHMARKS.md
+	$(BIN)/python -m khabar.bench
+
+bench-quick: venv
+	$(BIN)/python -m khabar.bench --quick
+
+model: venv  ## retrain the bundled NER model
+	$(BIN)/khabar train ner
+
+clean:
+	rm -rf out .pytest_cache .hypothesis

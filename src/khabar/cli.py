@@ -1,0 +1,292 @@
+"""The ``khabar`` command line: parses arguments, calls the library, prints.
+
+Every command is a typed Typer function, so ``--help`` and validation come
+free. Errors print one line naming the source and a hint, and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from khabar.errors import KhabarError
+
+app = typer.Typer(help="khabar: who said what in Arabic news, and who denies it.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+eval_app = typer.Typer(help="Measure quality on research data (see BENCHMARKS.md).", no_args_is_help=True)
+train_app = typer.Typer(help="Train the bundled models.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
+
+console = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML file overriding defaults.toml.")]
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    md = "md"
+    html = "html"
+
+
+def _fail(exc: KhabarError) -> None:
+    console.print(f"[red]error:[/red] {exc}" + (f"\n[dim]hint: {exc.hint}[/dim]" if exc.hint else ""))
+    raise typer.Exit(2)
+
+
+def _open_store(db: Path, *, must_exist: bool = True):
+    from khabar.store import Store
+
+    if must_exist and not db.exists():
+        _fail(KhabarError("no such database", source=str(db), hint="run `khabar analyze PATH --db FILE` first"))
+    try:
+        return Store(db)
+    except KhabarError as exc:
+        _fail(exc)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _parse_fields(fields: list[str]) -> dict[str, str]:
+    mapping = {}
+    for f in fields:
+        key, sep, value = f.partition("=")
+        if not sep or not key or not value:
+            raise typer.BadParameter(f"--field expects NAME=SOURCE_FIELD, got {f!r}")
+        mapping[key] = value
+    return mapping
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt .html .json .jsonl .zip .tar.gz feeds.")],
+    db: DbOption = Path("khabar.db"),
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Also write report.html, export.json and the db here.")] = None,
+    no_embeddings: Annotated[bool, typer.Option("--no-embeddings", help="Skip multilingual embeddings (faster, weaker stories).")] = False,
+    field: Annotated[list[str], typer.Option("--field", help="JSON field mapping, e.g. title=headline.")] = [],
+    config: ConfigOption = None,
+) -> None:
+    """Analyse articles into the store: stories, entities, attributions, claims."""
+    from khabar.pipeline import analyze as run
+    from khabar.settings import Settings
+
+    try:
+        settings = Settings.load(config)
+        missing = [p for p in paths if not p.exists()]
+        for p in missing:
+            console.print(f"[yellow]skipped[/yellow] {p}: no such file or folder")
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            if db == Path("khabar.db"):
+                db = out_dir / "khabar.db"
+        store = _open_store(db, must_exist=False)
+        with Progress(TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("analyse", total=None)
+            summary = run([p for p in paths if p.exists()], store, settings, embed=not no_embeddings,
+                          field_map=_parse_fields(field), on_progress=lambda n: progress.advance(task, n))
+        for path, reason in summary.skipped:
+            console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
+        console.print(f"[green]done[/green] {summary.line()} -> {db}")
+        if out_dir is not None:
+            from khabar.export import export
+
+            export(store, "html", out_dir / "report.html")
+            export(store, "json", out_dir / "export.json")
+            console.print(f"wrote {out_dir / 'report.html'} and {out_dir / 'export.json'}")
+        _print_stories(store)
+        store.close()
+    except KhabarError as exc:
+        _fail(exc)
+    if missing or summary.skipped:
+        raise typer.Exit(1 if summary.analysed == 0 and summary.unchanged == 0 else 0)
+
+
+def _print_stories(store: Any, limit: int = 50) -> None:
+    table = Table(title="stories")
+    for col in ("id", "articles", "outlets", "claims", "label"):
+        table.add_column(col)
+    for s in store.stories(limit=limit):
+        table.add_row(s["id"], str(s["n_articles"]), str(s["n_outlets"]), str(s["n_claims"]), s["label"])
+    out.print(table)
+
+
+@app.command()
+def stories(db: DbOption = Path("khabar.db"),
+            limit: Annotated[int, typer.Option(min=1, help="How many stories to list.")] = 50) -> None:
+    """List stories, largest first."""
+    store = _open_store(db)
+    _print_stories(store, limit)
+
+
+@app.command()
+def story(story_id: Annotated[str, typer.Argument(help="Story id, e.g. S0001.")], db: DbOption = Path("khabar.db")) -> None:
+    """Show one story's dossier in the terminal: articles, claims, who asserts and who denies."""
+    from khabar.dossier import story_json
+    from khabar.export import render_text
+
+    store = _open_store(db)
+    data = story_json(store, story_id)
+    if data is None:
+        _fail(KhabarError(f"no story {story_id!r}", source=str(db), hint="`khabar stories` lists the ids"))
+    out.print(render_text(data), markup=False, highlight=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.json,
+    db: DbOption = Path("khabar.db"),
+    story_id: Annotated[str | None, typer.Option("--story", help="Only this story.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")] = None,
+) -> None:
+    """Export articles, stories, claims and the claim x source matrix."""
+    from khabar.export import export as write
+
+    store = _open_store(db)
+    if story_id is not None and store.story(story_id) is None:
+        _fail(KhabarError(f"no story {story_id!r}", source=str(db), hint="`khabar stories` lists the ids"))
+    write(store, fmt.value, output if output is not None else sys.stdout, story_id=story_id)
+
+
+@app.command()
+def serve(db: DbOption = Path("khabar.db"),
+          host: Annotated[str, typer.Option(help="Bind address; 127.0.0.1 keeps it local.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(min=1, max=65535)] = 8000) -> None:
+    """Serve the dossier web UI and JSON API."""
+    import uvicorn
+
+    from khabar.web.app import create_app
+
+    _open_store(db).close()
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+# ---- eval -------------------------------------------------------------------
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
+
+
+def _report(name: str, result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False, default=str))
+        return
+    table = Table(title=f"khabar eval {name}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+
+    def add(prefix: str, obj: Any) -> None:
+        for k, v in obj.items():
+            if isinstance(v, dict):
+                add(f"{prefix}{k}.", v)
+            elif isinstance(v, float):
+                table.add_row(prefix + k, f"{v:.4f}")
+            elif isinstance(v, (int, str)):
+                table.add_row(prefix + k, str(v))
+
+    add("", result)
+    out.print(table)
+
+
+@eval_app.command("cleaning")
+def eval_cleaning(gold_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+                  data_root: Annotated[Path, typer.Option(help="Folder holding baly2018/ etc.")] = Path("../shared/data"),
+                  as_json: JsonFlag = False) -> None:
+    """Character-level P/R/F1 of kept text against hand-marked article bodies."""
+    from khabar.eval.cleaning import evaluate_cleaning
+
+    _report("cleaning", evaluate_cleaning(gold_dir, data_root), as_json)
+
+
+@eval_app.command("stories")
+def eval_stories(claims_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+                 seed: int = 0,
+                 fold: Annotated[list[str], typer.Option(help="Only these folds (repeatable).")] = [],
+                 no_embeddings: bool = False, as_json: JsonFlag = False) -> None:
+    """BCubed P/R/F1 of story clustering on the baly2018 claims format."""
+    from khabar.eval.stories import evaluate_stories
+
+    _report("stories", evaluate_stories(claims_dir, seed=seed, folds=fold or None, embed=not no_embeddings), as_json)
+
+
+@eval_app.command("ner")
+def eval_ner(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+             folds: Annotated[int, typer.Option(min=0, help="k-fold cross-validation; 0 = use the bundled model.")] = 5,
+             as_json: JsonFlag = False) -> None:
+    """Entity-level P/R/F1 (CoNLL exact span and type) on `token TAG` files."""
+    from khabar.eval.ner import evaluate_ner
+
+    _report("ner", evaluate_ner(path, folds=folds), as_json)
+
+
+@eval_app.command("aliases")
+def eval_aliases(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)], as_json: JsonFlag = False) -> None:
+    """Pairwise precision/recall of merging name variants (TSV: a, b, same|different)."""
+    from khabar.eval.aliases import evaluate_aliases
+
+    _report("aliases", evaluate_aliases(path), as_json)
+
+
+@eval_app.command("attributions")
+def eval_attributions(gold_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+                      text_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+                      as_json: JsonFlag = False) -> None:
+    """Match P/R/F1, exact-content F1, speaker/stance/type accuracy of attributions."""
+    from khabar.eval.attributions import evaluate_attributions
+
+    _report("attributions", evaluate_attributions(gold_dir, text_dir), as_json)
+
+
+@eval_app.command("pairs")
+def eval_pairs(csv_path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)], as_json: JsonFlag = False) -> None:
+    """Agree / disagree / other between statement pairs (ANS format)."""
+    from khabar.eval.pairs import evaluate_pairs
+
+    _report("pairs", evaluate_pairs(csv_path), as_json)
+
+
+@eval_app.command("stance")
+def eval_stance(claims_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+                fold: Annotated[list[str], typer.Option(help="Only these folds (repeatable).")] = [],
+                as_json: JsonFlag = False) -> None:
+    """Article stance toward a claim (agree / disagree / discuss / unrelated), baly2018 format."""
+    from khabar.eval.stance import evaluate_stance
+
+    _report("stance", evaluate_stance(claims_dir, folds=fold or None), as_json)
+
+
+# ---- train ------------------------------------------------------------------
+@train_app.command("ner")
+def train_ner_cmd(train: Annotated[Path, typer.Option(exists=True, dir_okay=False)] = Path("../shared/data/anercorp/train.txt"),
+                  output: Annotated[Path, typer.Option("--out")] = Path("src/khabar/data/ner.crfsuite")) -> None:
+    """Train the CRF NER model on ANERcorp-format data."""
+    from khabar.ner_train import train_ner
+
+    _report("train ner", train_ner(train, output), False)
+
+
+@train_app.command("pairs")
+def train_pairs_cmd(train: Annotated[Path, typer.Option(exists=True, dir_okay=False)] = Path("../shared/data/ans/stance/train.csv"),
+                    output: Annotated[Path | None, typer.Option("--out")] = None) -> None:
+    """Train the statement-pair (agree / disagree / other) model on ANS."""
+    from khabar.stance import train_pairs
+
+    _report("train pairs", train_pairs(train, output) if output else train_pairs(train), False)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,234 @@
+"""The pipeline: files -> Article -> per-article stages -> corpus stages -> SQLite.
+
+Per-article stages are pure functions of one article (clean, language,
+sentences, entity mentions, attribution): they can run in worker processes.
+Corpus stages (entity resolution, duplicates, stories, claims) see the stream in
+arrival order and keep state that is saved in the store with every batch, so a
+later run adds to the same stories. Each batch is written in one transaction:
+an interrupted run leaves whole batches or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from khabar import attribution, entities, language, sentences
+from khabar.clean import clean
+from khabar.dedup import DuplicateIndex
+from khabar.embeddings import Embedder, NullEmbedder
+from khabar.errors import KhabarError
+from khabar.ingest import IngestProblem, RawDocument, article_id, iter_documents
+from khabar.model import Article, Story
+from khabar.resolve import EntityRegistry
+from khabar.settings import Settings
+from khabar.stories import StoryIndex
+from khabar.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A per-article stage: what it reads and what it adds, checked before a run."""
+
+    name: str
+    func: Callable[[Article, Settings], None]
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+def _clean_stage(a: Article, s: Settings) -> None:
+    cleaned = clean(a.raw, title=a.title, settings=s.section("clean"))
+    a.text, a.offsets, a.removed = cleaned.text, cleaned.offsets, list(cleaned.removed)
+    a.title = cleaned.title or a.title
+
+
+def _language_stage(a: Article, s: Settings) -> None:
+    a.language = language.detect_language(a.text or a.title)
+
+
+def _sentence_stage(a: Article, s: Settings) -> None:
+    a.add("sentences", sentences.split_sentences(a.text))
+
+
+def _mention_stage(a: Article, s: Settings) -> None:
+    entities.find_mentions(a, settings=s.section("entities"))
+
+
+def _attribution_stage(a: Article, s: Settings) -> None:
+    attribution.find_attributions(a, settings=s.section("attribution"))
+
+
+ARTICLE_STAGES: tuple[Stage, ...] = (
+    Stage("clean", _clean_stage, ("raw",), ("text",)),
+    Stage("language", _language_stage, ("text",), ("language",)),
+    Stage("sentences", _sentence_stage, ("text",), ("sentences",)),
+    Stage("entities", _mention_stage, ("text", "sentences"), ("entities", "roles")),
+    Stage("attribution", _attribution_stage, ("text", "sentences", "entities"), ("attributions",)),
+)
+
+
+def check_order(stages: Iterable[Stage]) -> None:
+    """Raise KhabarError if a stage reads what no earlier stage assigns."""
+    have = {"raw"}
+    for st in stages:
+        missing = [r for r in st.requires if r not in have]
+        if missing:
+            raise KhabarError(f"stage {st.name!r} requires {missing}, which no earlier stage assigns")
+        have.update(st.assigns)
+
+
+check_order(ARTICLE_STAGES)
+
+
+def to_article(doc: RawDocument) -> Article:
+    return Article(id=article_id(doc), path=doc.path, raw=doc.raw, title=doc.title, source=doc.source,
+                   url=doc.url, published=doc.published, author=doc.author, encoding=doc.encoding)
+
+
+def process_article(doc: RawDocument, settings: Settings) -> Article:
+    """Run every per-article stage on one document. Pure: safe in a worker process."""
+    art = to_article(doc)
+    for st in ARTICLE_STAGES:
+        st.func(art, settings)
+    return art
+
+
+@dataclass
+class RunSummary:
+    run_id: int = 0
+    analysed: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    stories_touched: set[str] = field(default_factory=set)
+
+    def line(self) -> str:
+        return (f"{self.analysed} analysed, {self.unchanged} already in the store, "
+                f"{self.duplicates} near-duplicates, {len(self.skipped)} skipped, "
+                f"{len(self.stories_touched)} stories updated")
+
+
+def lead_text(a: Article, n_sentences: int = 2) -> str:
+    """Title and first sentences: what is embedded and compared for stories."""
+    sents = a.spans("sentences")[:n_sentences]
+    lead = " ".join(a.text[s.start : s.end] for s in sents) if sents else a.text[:600]
+    return f"{a.title}\n{lead}".strip()
+
+
+class Analyzer:
+    """Holds the corpus-stage state for one store across the batches of a run."""
+
+    def __init__(self, store: Store, settings: Settings, *, embed: bool = True) -> None:
+        self.store = store
+        self.settings = settings
+        self.registry = EntityRegistry.from_entities(store.load_entities())
+        dup_state = store.load_state("dedup")
+        story_state = store.load_state("stories")
+        st = settings.section("stories")
+        self.dedup = DuplicateIndex.from_state(dup_state) if dup_state else DuplicateIndex(settings=st)
+        self.stories = StoryIndex.from_state(story_state) if story_state else StoryIndex(settings=st)
+        emb = settings.section("embeddings")
+        self.embedder = Embedder(settings=emb, cache=store.embeddings) if embed else NullEmbedder()
+
+    def add_batch(self, articles: list[Article], summary: RunSummary) -> None:
+        """Corpus stages over a batch in arrival order, then one transaction."""
+        from khabar.claims import group_claims  # late: claims depends on most stages
+
+        articles.sort(key=lambda a: (a.published or "9999", a.path))
+        for a in articles:
+            self.registry.resolve_article(a)
+        vectors = self.embedder.embed([lead_text(a) for a in articles])
+        touched: set[str] = set()
+        for i, a in enumerate(articles):
+            match = self.dedup.add(a.id, a.text, published=a.published, source=a.source)
+            if match is not None:
+                a.duplicate_of = match.original_id
+                summary.duplicates += 1
+            ents = {s.ref for s in a.spans("entities") if s.ref}
+            vec = vectors[i] if vectors is not None else None
+            assignment = self.stories.add(a, embedding=vec, entity_ids=ents)
+            a.story_id = assignment.story_id
+            touched.add(a.story_id)
+        names = {e.id: e.canonical for e in self.registry.entities()}
+        with self.store.transaction():
+            self.store.insert_articles(articles, run_id=summary.run_id)
+            self.store.save_entities(self.registry.entities())
+            for a in articles:
+                if a.duplicate_of:
+                    self.store.set_duplicate(a.id, a.duplicate_of, "near")
+            for sid in sorted(touched):
+                self.store.save_story(Story(sid, self.stories.label(sid), self.stories.summary(sid)),
+                                      run_id=summary.run_id)
+                members = list(self.store.iter_articles(story_id=sid))
+                claims = group_claims(sid, members, entity_names=names, settings=self.settings.section("claims"))
+                for m in members:
+                    self.store.update_article_links(m)
+                self.store.replace_claims(sid, claims)
+            self.store.save_state("dedup", self.dedup.to_state())
+            self.store.save_state("stories", self.stories.to_state())
+        summary.analysed += len(articles)
+        summary.stories_touched |= touched
+
+
+def iter_batches(docs: Iterable[RawDocument | IngestProblem], size: int) -> Iterator[list[RawDocument | IngestProblem]]:
+    batch: list[RawDocument | IngestProblem] = []
+    for d in docs:
+        batch.append(d)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def analyze(paths: Iterable[str | Path], store: Store, settings: Settings | None = None, *,
+            embed: bool = True, field_map: dict[str, str] | None = None,
+            on_progress: Callable[[int], None] | None = None) -> RunSummary:
+    """Analyse every input under ``paths`` into ``store``; bad inputs are recorded and skipped."""
+    settings = settings or Settings.load()
+    summary = RunSummary(run_id=store.start_run())
+    analyzer = Analyzer(store, settings, embed=embed)
+    min_chars = settings.get("ingest", "min_text_chars")
+    docs = iter_documents(paths, settings=settings.section("ingest"), field_map=field_map)
+    seen: set[str] = set()
+    for batch in iter_batches(docs, settings.get("store", "batch_size")):
+        fresh: list[RawDocument] = []
+        for d in batch:
+            if isinstance(d, IngestProblem):
+                _skip(store, summary, d.path, d.reason)
+            else:
+                fresh.append(d)
+        ids = {article_id(d): d for d in fresh}
+        known = store.known_ids(ids) | seen
+        articles: list[Article] = []
+        for aid, d in ids.items():
+            if aid in known:
+                summary.unchanged += 1
+                continue
+            seen.add(aid)
+            try:
+                art = process_article(d, settings)
+            except KhabarError as exc:
+                _skip(store, summary, d.path, exc.reason)
+                continue
+            if len(art.text.strip()) < min_chars:
+                _skip(store, summary, d.path, f"empty after cleaning ({len(art.text.strip())} characters)")
+                continue
+            articles.append(art)
+        if articles:
+            analyzer.add_batch(articles, summary)
+        if on_progress:
+            on_progress(len(batch))
+    store.finish_run(summary.run_id, analysed=summary.analysed, skipped=len(summary.skipped),
+                     duplicates=summary.duplicates, unchanged=summary.unchanged)
+    return summary
+
+
+def _skip(store: Store, summary: RunSummary, path: str, reason: str) -> None:
+    log.warning("skipped %s: %s", path, reason)
+    summary.skipped.append((path, reason))
+    store.record_problem(summary.run_id, path, reason)

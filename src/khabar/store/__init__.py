@@ -1,0 +1,279 @@
+"""The SQLite store: the only place in khabar that speaks SQL.
+
+Writes (:meth:`Store.save_articles`, :meth:`Store.save_story_results`) run in
+one transaction per batch, so an interrupted run leaves either the whole batch
+or none of it. Reads return plain dicts and model objects for the CLI, web UI
+and exports, which are thin views over the same data.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from khabar.model import (
+    Article,
+    Attribution,
+    Claim,
+    ClaimMember,
+    Entity,
+    OffsetMap,
+    RemovedBlock,
+    Span,
+    Story,
+)
+from khabar.store.db import connect
+from khabar.store.state import EmbeddingCache, decode_state, encode_state
+
+_SPAN_LAYERS_SKIPPED = {"entities"}  # stored in `mentions` instead
+
+
+class Store:
+    """A khabar database. ``Store(":memory:")`` for tests."""
+
+    def __init__(self, path: str | Path = "khabar.db", *, busy_timeout_ms: int = 30000) -> None:
+        self.path = str(path)
+        self.conn = connect(path, busy_timeout_ms=busy_timeout_ms)
+        self.embeddings = EmbeddingCache(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolls back on any exception."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ---- runs and problems -------------------------------------------------
+    def start_run(self) -> int:
+        cur = self.conn.execute("INSERT INTO runs(started_at) VALUES (datetime('now'))")
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, *, analysed: int, skipped: int, duplicates: int, unchanged: int) -> None:
+        self.conn.execute(
+            "UPDATE runs SET finished_at = datetime('now'), analysed = ?, skipped = ?, duplicates = ?, unchanged = ? WHERE id = ?",
+            (analysed, skipped, duplicates, unchanged, run_id),
+        )
+
+    def record_problem(self, run_id: int | None, path: str, reason: str) -> None:
+        self.conn.execute("INSERT INTO problems(run_id, path, reason) VALUES (?, ?, ?)", (run_id, path, reason))
+
+    def problems(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT run_id, path, reason FROM problems"
+        rows = self.conn.execute(sql + (" WHERE run_id = ?" if run_id else "") + " ORDER BY id", (run_id,) if run_id else ())
+        return [dict(r) for r in rows]
+
+    # ---- articles ----------------------------------------------------------
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.conn.execute(f"SELECT id FROM articles WHERE id IN ({q})", chunk))
+        return found
+
+    def article_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def insert_articles(self, articles: list[Article], *, run_id: int | None) -> None:
+        """Write analysed articles with all their layers. Call inside :meth:`transaction`."""
+        c = self.conn
+        seq = c.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+        for a in articles:
+            seq += 1
+            offsets = a.offsets or OffsetMap.identity(len(a.text))
+            c.execute(
+                "INSERT INTO articles(id, seq, path, source, url, published, title, author, language, encoding, raw, text,"
+                " offsets, story_id, duplicate_of, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (a.id, seq, a.path, a.source, a.url, a.published, a.title, a.author, a.language, a.encoding, a.raw,
+                 a.text, json.dumps(offsets.to_json()), a.story_id, a.duplicate_of, run_id),
+            )
+            c.executemany(
+                "INSERT INTO removed_blocks(article_id, raw_start, raw_end, rule) VALUES (?,?,?,?)",
+                [(a.id, b.raw_start, b.raw_end, b.rule) for b in a.removed],
+            )
+            c.executemany(
+                'INSERT INTO spans(article_id, layer, start, "end", label, ref) VALUES (?,?,?,?,?,?)',
+                [(a.id, layer, s.start, s.end, s.label, s.ref)
+                 for layer, spans in a.layers.items() if layer not in _SPAN_LAYERS_SKIPPED for s in spans],
+            )
+            c.executemany(
+                'INSERT INTO mentions(article_id, start, "end", type, entity_id, text) VALUES (?,?,?,?,?,?)',
+                [(a.id, s.start, s.end, s.label, s.ref, a.text[s.start : s.end]) for s in a.spans("entities")],
+            )
+            self._insert_attributions(a)
+
+    def _insert_attributions(self, a: Article) -> None:
+        def pair(s: Span | None) -> tuple[int | None, int | None]:
+            return (s.start, s.end) if s else (None, None)
+
+        self.conn.execute("DELETE FROM attributions WHERE article_id = ?", (a.id,))
+        rows = []
+        for i, at in enumerate(a.attributions):
+            rows.append((a.id, i, at.kind, at.stance, at.speaker_kind, *pair(at.speaker),
+                         at.speaker.ref if at.speaker else None, at.cue.start, at.cue.end,
+                         at.content.start, at.content.end, *pair(at.nested_source), at.claim_id))
+        self.conn.executemany(
+            "INSERT INTO attributions(article_id, idx, kind, stance, speaker_kind, speaker_start, speaker_end,"
+            " speaker_entity, cue_start, cue_end, content_start, content_end, nested_start, nested_end, claim_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    def update_article_links(self, article: Article) -> None:
+        """Rewrite the parts of an article that corpus stages change: story, duplicate, claim ids."""
+        self.conn.execute("UPDATE articles SET story_id = ?, duplicate_of = ? WHERE id = ?",
+                          (article.story_id, article.duplicate_of, article.id))
+        self._insert_attributions(article)
+
+    def set_duplicate(self, article_id: str, original_id: str, relation: str) -> None:
+        self.conn.execute("UPDATE articles SET duplicate_of = ?, duplicate_relation = ? WHERE id = ?",
+                          (original_id, relation, article_id))
+
+    def load_article(self, article_id: str) -> Article | None:
+        r = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if r is None:
+            return None
+        a = Article(
+            id=r["id"], path=r["path"], raw=r["raw"], text=r["text"], title=r["title"], source=r["source"],
+            url=r["url"], published=r["published"], author=r["author"], language=r["language"],
+            encoding=r["encoding"], story_id=r["story_id"], duplicate_of=r["duplicate_of"],
+            offsets=OffsetMap.from_json(json.loads(r["offsets"]), len(r["text"]), len(r["raw"])),
+        )
+        a.removed = [RemovedBlock(x["raw_start"], x["raw_end"], x["rule"]) for x in
+                     self.conn.execute("SELECT * FROM removed_blocks WHERE article_id = ? ORDER BY raw_start", (a.id,))]
+        for s in self.conn.execute('SELECT * FROM spans WHERE article_id = ? ORDER BY layer, start', (a.id,)):
+            a.layers.setdefault(s["layer"], []).append(Span(s["start"], s["end"], s["label"], s["layer"], s["ref"]))
+        a.layers["entities"] = [
+            Span(m["start"], m["end"], m["type"], "entities", m["entity_id"])
+            for m in self.conn.execute('SELECT * FROM mentions WHERE article_id = ? ORDER BY start', (a.id,))
+        ]
+        for t in self.conn.execute("SELECT * FROM attributions WHERE article_id = ? ORDER BY idx", (a.id,)):
+            sp = (Span(t["speaker_start"], t["speaker_end"], "SPEAKER", "attribution", t["speaker_entity"])
+                  if t["speaker_start"] is not None else None)
+            ns = (Span(t["nested_start"], t["nested_end"], "SOURCE", "attribution")
+                  if t["nested_start"] is not None else None)
+            a.attributions.append(Attribution(
+                cue=Span(t["cue_start"], t["cue_end"], "CUE", "attribution"),
+                content=Span(t["content_start"], t["content_end"], "CONTENT", "attribution"),
+                kind=t["kind"], stance=t["stance"], speaker=sp, speaker_kind=t["speaker_kind"],
+                nested_source=ns, claim_id=t["claim_id"]))
+        return a
+
+    def article_ids(self, *, story_id: str | None = None) -> list[str]:
+        if story_id is None:
+            return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY seq")]
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles WHERE story_id = ? ORDER BY published, seq", (story_id,))]
+
+    def iter_articles(self, *, story_id: str | None = None) -> Iterator[Article]:
+        for aid in self.article_ids(story_id=story_id):
+            art = self.load_article(aid)
+            if art is not None:
+                yield art
+
+    # ---- entities ----------------------------------------------------------
+    def load_entities(self) -> list[Entity]:
+        ents = {r["id"]: Entity(r["id"], r["canonical"], r["type"], set(), r["latin"], set())
+                for r in self.conn.execute("SELECT * FROM entities")}
+        for r in self.conn.execute("SELECT * FROM entity_variants"):
+            ents[r["entity_id"]].variants.add(r["variant"])
+        for r in self.conn.execute("SELECT * FROM entity_roles"):
+            ents[r["entity_id"]].roles.add(r["role"])
+        return list(ents.values())
+
+    def save_entities(self, entities: Iterable[Entity]) -> None:
+        for e in entities:
+            self.conn.execute(
+                "INSERT INTO entities(id, canonical, type, latin) VALUES (?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+                " canonical = excluded.canonical, type = excluded.type, latin = excluded.latin",
+                (e.id, e.canonical, e.type, e.latin),
+            )
+            self.conn.executemany("INSERT OR IGNORE INTO entity_variants VALUES (?, ?)", [(e.id, v) for v in sorted(e.variants)])
+            self.conn.executemany("INSERT OR IGNORE INTO entity_roles VALUES (?, ?)", [(e.id, r) for r in sorted(e.roles)])
+
+    # ---- stories and claims ------------------------------------------------
+    def save_story(self, story: Story, *, run_id: int | None) -> None:
+        span = self.conn.execute(
+            "SELECT MIN(NULLIF(published, '')), MAX(NULLIF(published, '')) FROM articles WHERE story_id = ?", (story.id,)
+        ).fetchone()
+        exists = self.conn.execute("SELECT 1 FROM stories WHERE id = ?", (story.id,)).fetchone()
+        self.conn.execute(
+            "INSERT INTO stories(id, label, summary, first_published, last_published, updated_run) VALUES (?,?,?,?,?,?)"
+            " ON CONFLICT(id) DO UPDATE SET label = excluded.label, summary = excluded.summary,"
+            " first_published = excluded.first_published, last_published = excluded.last_published,"
+            " updated_run = excluded.updated_run",
+            (story.id, story.label, story.summary, span[0] or "", span[1] or "", run_id),
+        )
+        if not exists:
+            self.add_story_event(story.id, "created", "", run_id)
+
+    def add_story_event(self, story_id: str, event: str, detail: str, run_id: int | None) -> None:
+        self.conn.execute("INSERT INTO story_events(story_id, event, detail, run_id) VALUES (?,?,?,?)",
+                          (story_id, event, detail, run_id))
+
+    def replace_claims(self, story_id: str, claims: list[Claim]) -> None:
+        """Claims are recomputed per story when it changes; replace them whole."""
+        self.conn.execute("DELETE FROM claims WHERE story_id = ?", (story_id,))
+        for cl in claims:
+            self.conn.execute("INSERT INTO claims(id, story_id, text) VALUES (?,?,?)", (cl.id, story_id, cl.text))
+            self.conn.executemany(
+                'INSERT INTO claim_members(claim_id, article_id, attribution_idx, stance, source, source_entity, outlet,'
+                ' start, "end") VALUES (?,?,?,?,?,?,?,?,?)',
+                [(cl.id, m.article_id, m.attribution_index, m.stance, m.source, m.source_entity, m.outlet, m.start, m.end)
+                 for m in cl.members],
+            )
+        self.conn.execute(
+            "UPDATE claims SET first_published = COALESCE((SELECT MIN(NULLIF(a.published, '')) FROM claim_members m"
+            " JOIN articles a ON a.id = m.article_id WHERE m.claim_id = claims.id), '') WHERE story_id = ?",
+            (story_id,),
+        )
+
+    def load_claims(self, story_id: str) -> list[Claim]:
+        claims = [Claim(r["id"], story_id, r["text"]) for r in
+                  self.conn.execute("SELECT * FROM claims WHERE story_id = ? ORDER BY first_published, id", (story_id,))]
+        for cl in claims:
+            cl.members = [
+                ClaimMember(m["article_id"], m["attribution_idx"], m["stance"], m["source"], m["source_entity"],
+                            m["outlet"], m["start"], m["end"])
+                for m in self.conn.execute("SELECT * FROM claim_members WHERE claim_id = ? ORDER BY rowid", (cl.id,))
+            ]
+        return claims
+
+    def stories(self, *, limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT s.*, COUNT(a.id) AS n_articles, COUNT(DISTINCT NULLIF(a.source, '')) AS n_outlets,"
+            " (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id) AS n_claims"
+            " FROM stories s JOIN articles a ON a.story_id = s.id GROUP BY s.id"
+            " ORDER BY n_articles DESC, s.last_published DESC, s.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [dict(r) for r in rows]
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        r = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return dict(r) if r else None
+
+    # ---- corpus-stage state ------------------------------------------------
+    def load_state(self, name: str) -> dict[str, Any] | None:
+        r = self.conn.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return decode_state(bytes(r[0])) if r else None
+
+    def save_state(self, name: str, state: dict[str, Any]) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO state(name, value) VALUES (?, ?)", (name, encode_state(state)))

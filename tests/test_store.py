@@ -1,0 +1,103 @@
+import sqlite3
+
+import numpy as np
+import pytest
+
+from khabar.errors import StoreError
+from khabar.model import Article, Attribution, Claim, ClaimMember, Entity, OffsetMap, RemovedBlock, Span, Story
+from khabar.store import Store
+from khabar.store.db import migration_files
+from khabar.store.state import decode_state, encode_state
+
+
+def make_article(aid="a1", story="S0001"):
+    raw = "[ad_1]\nنفى الكرملين التقرير. وقال بيسكوف إن المعلومات كاذبة."
+    text = raw[7:]
+    a = Article(id=aid, path=f"{aid}.txt", raw=raw, text=text, title="الكرملين ينفي", source="وكالة",
+                offsets=OffsetMap(((0, 7, len(text)),), len(text), len(raw)), story_id=story,
+                removed=[RemovedBlock(0, 6, "ad_marker")])
+    dot = text.index(".") + 1
+    org, per, cue = text.index("الكرملين"), text.index("بيسكوف"), text.index("وقال")
+    a.add("sentences", [Span(0, dot, "SENT", "sentences"), Span(dot + 1, len(text), "SENT", "sentences")])
+    a.add("entities", [Span(org, org + 8, "ORG", "entities", "E1"), Span(per, per + 6, "PER", "entities", "E2")])
+    a.attributions.append(Attribution(cue=Span(cue, cue + 4, "CUE"), content=Span(per + 10, len(text) - 1, "CONTENT"),
+                                      kind="indirect", stance="deny", speaker=Span(per, per + 6, "SPEAKER", ref="E2"),
+                                      speaker_kind="person"))
+    return a
+
+
+def test_migrations_recorded_once(tmp_path):
+    db = tmp_path / "k.db"
+    Store(db).close()
+    s = Store(db)
+    names = [r[0] for r in s.conn.execute("SELECT name FROM _migrations")]
+    assert names == [n for n, _ in migration_files()]
+    assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_article_round_trip_keeps_layers_offsets_and_attributions():
+    s = Store(":memory:")
+    a = make_article()
+    with s.transaction():
+        s.insert_articles([a], run_id=None)
+    b = s.load_article("a1")
+    assert b.text == a.text and b.raw == a.raw
+    assert b.offsets == a.offsets
+    assert b.removed == a.removed
+    assert [(x.start, x.end, x.ref) for x in b.spans("entities")] == [(4, 12, "E1"), (27, 33, "E2")]
+    assert b.attributions[0].stance == "deny"
+    assert b.span_text(b.attributions[0].speaker) == "بيسكوف"
+    rs, re_ = b.raw_range(b.attributions[0].speaker)
+    assert b.raw[rs:re_] == "بيسكوف"
+
+
+def test_transaction_rolls_back_whole_batch():
+    s = Store(":memory:")
+    with pytest.raises(sqlite3.IntegrityError):
+        with s.transaction():
+            s.insert_articles([make_article("a1")], run_id=None)
+            s.insert_articles([make_article("a1")], run_id=None)  # duplicate primary key
+    assert s.article_count() == 0
+
+
+def test_stories_claims_and_entities():
+    s = Store(":memory:")
+    with s.transaction():
+        s.insert_articles([make_article("a1"), make_article("a2")], run_id=None)
+        s.save_entities([Entity("E2", "دميتري بيسكوف", "PER", {"بيسكوف", "ديمتري بيسكوف"}, "Dmitry Peskov", {"المتحدث باسم الكرملين"})])
+        s.save_story(Story("S0001", "الكرملين ينفي", "نفى الكرملين التقرير."), run_id=None)
+        s.replace_claims("S0001", [Claim("C1", "S0001", "المعلومات كاذبة", [
+            ClaimMember("a1", 0, "deny", "دميتري بيسكوف", "E2", "وكالة", 36, 50)])])
+    rows = s.stories()
+    assert rows[0]["id"] == "S0001" and rows[0]["n_articles"] == 2 and rows[0]["n_claims"] == 1
+    (e,) = s.load_entities()
+    assert e.variants == {"بيسكوف", "ديمتري بيسكوف"} and e.roles == {"المتحدث باسم الكرملين"}
+    (c,) = s.load_claims("S0001")
+    assert c.members[0].stance == "deny"
+    with s.transaction():
+        s.replace_claims("S0001", [])
+    assert s.load_claims("S0001") == []
+    assert [r[0] for r in s.conn.execute("SELECT event FROM story_events")] == ["created"]
+
+
+def test_state_round_trip_without_pickle():
+    state = {"centroids": np.arange(6, dtype=np.float32).reshape(2, 3), "ids": ["S1", "S2"],
+             "nested": {"x": np.ones(2)}, "tags": {"a", "b"}}
+    back = decode_state(encode_state(state))
+    assert np.array_equal(back["centroids"], state["centroids"]) and back["centroids"].dtype == np.float32
+    assert back["ids"] == ["S1", "S2"] and back["tags"] == {"a", "b"}
+    assert np.array_equal(back["nested"]["x"], np.ones(2))
+
+
+def test_embedding_cache_mapping():
+    s = Store(":memory:")
+    s.embeddings["h"] = np.ones(3, dtype=np.float32).tobytes()
+    assert "h" in s.embeddings and len(s.embeddings) == 1
+    assert np.frombuffer(s.embeddings["h"], dtype=np.float32).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="bad.db"):
+        Store(bad)
