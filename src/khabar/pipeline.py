@@ -11,7 +11,9 @@ an interrupted run leaves whole batches or nothing.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,11 +91,17 @@ def to_article(doc: RawDocument) -> Article:
                    url=doc.url, published=doc.published, author=doc.author, encoding=doc.encoding)
 
 
-def process_article(doc: RawDocument, settings: Settings) -> Article:
-    """Run every per-article stage on one document. Pure: safe in a worker process."""
+def process_article(doc: RawDocument, settings: Settings, timings: dict[str, float] | None = None) -> Article:
+    """Run every per-article stage on one document. Pure: safe in a worker process.
+
+    ``timings`` (seconds per stage name) is added to when given, for ``make bench``.
+    """
     art = to_article(doc)
     for st in ARTICLE_STAGES:
+        t0 = time.perf_counter()
         st.func(art, settings)
+        if timings is not None:
+            timings[st.name] = timings.get(st.name, 0.0) + time.perf_counter() - t0
     return art
 
 
@@ -105,6 +113,7 @@ class RunSummary:
     duplicates: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     def line(self) -> str:
         return (f"{self.analysed} analysed, {self.unchanged} already in the store, "
@@ -138,23 +147,28 @@ class Analyzer:
         """Corpus stages over a batch in arrival order, then one transaction."""
         from khabar.claims import group_claims  # late: claims depends on most stages
 
+        timer = _Timer(summary.timings)
         articles.sort(key=lambda a: (a.published or "9999", a.path))
-        for a in articles:
-            self.registry.resolve_article(a)
-        vectors = self.embedder.embed([lead_text(a) for a in articles])
+        with timer("resolve"):
+            for a in articles:
+                self.registry.resolve_article(a)
+        with timer("embeddings"):
+            vectors = self.embedder.embed([lead_text(a) for a in articles])
         touched: set[str] = set()
         for i, a in enumerate(articles):
-            match = self.dedup.add(a.id, a.text, published=a.published, source=a.source)
+            with timer("dedup"):
+                match = self.dedup.add(a.id, a.text, published=a.published, source=a.source)
             if match is not None:
                 a.duplicate_of = match.original_id
                 summary.duplicates += 1
             ents = {s.ref for s in a.spans("entities") if s.ref}
             vec = vectors[i] if vectors is not None else None
-            assignment = self.stories.add(a, embedding=vec, entity_ids=ents)
+            with timer("stories"):
+                assignment = self.stories.add(a, embedding=vec, entity_ids=ents)
             a.story_id = assignment.story_id
             touched.add(a.story_id)
         names = {e.id: e.canonical for e in self.registry.entities()}
-        with self.store.transaction():
+        with timer("claims+store"), self.store.transaction():
             self.store.insert_articles(articles, run_id=summary.run_id)
             self.store.save_entities(self.registry.entities())
             for a in articles:
@@ -174,6 +188,21 @@ class Analyzer:
         summary.stories_touched |= touched
 
 
+class _Timer:
+    """Context manager factory adding elapsed seconds to ``timings[name]``."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+
+
 def iter_batches(docs: Iterable[RawDocument | IngestProblem], size: int) -> Iterator[list[RawDocument | IngestProblem]]:
     batch: list[RawDocument | IngestProblem] = []
     for d in docs:
@@ -190,10 +219,19 @@ def analyze(paths: Iterable[str | Path], store: Store, settings: Settings | None
             on_progress: Callable[[int], None] | None = None) -> RunSummary:
     """Analyse every input under ``paths`` into ``store``; bad inputs are recorded and skipped."""
     settings = settings or Settings.load()
+    docs = iter_documents(paths, settings=settings.section("ingest"), field_map=field_map)
+    return analyze_documents(docs, store, settings, embed=embed, on_progress=on_progress)
+
+
+def analyze_documents(docs: Iterable[RawDocument | IngestProblem], store: Store, settings: Settings, *,
+                      embed: bool = True, on_progress: Callable[[int], None] | None = None) -> RunSummary:
+    """Analyse a stream of documents in batches of ``[store] batch_size``, one transaction each.
+
+    ``on_progress(n)`` is called after each batch with the number of inputs it held.
+    """
     summary = RunSummary(run_id=store.start_run())
     analyzer = Analyzer(store, settings, embed=embed)
     min_chars = settings.get("ingest", "min_text_chars")
-    docs = iter_documents(paths, settings=settings.section("ingest"), field_map=field_map)
     seen: set[str] = set()
     for batch in iter_batches(docs, settings.get("store", "batch_size")):
         fresh: list[RawDocument] = []
@@ -202,16 +240,16 @@ def analyze(paths: Iterable[str | Path], store: Store, settings: Settings | None
                 _skip(store, summary, d.path, d.reason)
             else:
                 fresh.append(d)
-        ids = {article_id(d): d for d in fresh}
+        ids = [article_id(d) for d in fresh]
         known = store.known_ids(ids) | seen
         articles: list[Article] = []
-        for aid, d in ids.items():
-            if aid in known:
+        for aid, d in zip(ids, fresh):
+            if aid in known or aid in seen:
                 summary.unchanged += 1
                 continue
             seen.add(aid)
             try:
-                art = process_article(d, settings)
+                art = process_article(d, settings, summary.timings)
             except KhabarError as exc:
                 _skip(store, summary, d.path, exc.reason)
                 continue
