@@ -1,0 +1,569 @@
+"""Read input files into decoded raw text plus metadata, one document at a time.
+
+Formats: ``.txt``, ``.html``/``.htm``, ``.json`` (object or array), ``.jsonl``,
+RSS/Atom feeds (``.rss``, ``.atom``, ``.xml``) and ``.zip`` / ``.tar.gz`` /
+``.tgz`` archives of any of these. :func:`iter_documents` is a generator: a
+corpus is never held in memory, only one file (bounded by ``max_file_bytes``).
+
+A file that cannot be read never stops a run: it becomes an
+:class:`IngestProblem` naming the file (and entry, item or line) and the
+reason, and reading goes on with the next one.
+
+Paths of documents inside containers: ``archive.zip!entry.json`` for archive
+entries, ``file.json#3`` for the item at 0-based index 3 of a JSON array,
+``file.jsonl:7`` for the object on 1-based line 7 of a JSON-lines file,
+``feed.rss#2`` for the third feed item.
+
+For HTML the ``raw`` text is the plain text extracted by trafilatura (or the
+fallback), not the markup: every later offset (cleaning, spans) indexes that
+extracted text, and the markup is not kept.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.utils
+import hashlib
+import io
+import json
+import logging
+import os
+import tarfile
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from khabar.errors import IngestError
+
+log = logging.getLogger(__name__)
+
+_TEXT_EXT = (".txt",)
+_HTML_EXT = (".html", ".htm")
+_JSON_EXT = (".json",)
+_JSONL_EXT = (".jsonl",)
+_FEED_EXT = (".rss", ".atom", ".xml")
+_ZIP_EXT = (".zip",)
+_TAR_EXT = (".tar.gz", ".tgz")
+_DOC_EXT = _TEXT_EXT + _HTML_EXT + _JSON_EXT + _JSONL_EXT + _FEED_EXT
+
+# Accepted JSON field names per metadata key, first match wins.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline"),
+    "content": ("content", "text", "body", "article"),
+    "published": ("date", "published", "date_extracted", "pubDate"),
+    "source": ("source", "outlet", "site", "sitename"),
+    "url": ("url", "link"),
+    "author": ("author",),
+}
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One decoded input document before cleaning.
+
+    Attributes:
+        path: where it came from (see module docstring for container paths).
+        raw: the decoded text; for HTML the extracted plain text.
+        title, source, url, author: metadata, "" when unknown.
+        published: ISO 8601 date or datetime, "" when unknown or unparsable.
+        encoding: how the bytes were decoded ("utf-8", "cp1256", "utf-8/replace", ...).
+        format: "txt", "html", "json", "jsonl" or "feed".
+    """
+
+    path: str
+    raw: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: str = ""
+    author: str = ""
+    encoding: str = "utf-8"
+    format: str = "txt"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestProblem:
+    """A file, entry, item or line that was skipped, and why (a human sentence)."""
+
+    path: str
+    reason: str
+
+
+Item = RawDocument | IngestProblem
+
+
+def article_id(doc: RawDocument) -> str:
+    """Stable id: sha256 hex of the normalised ``title + "\\n" + raw``.
+
+    Normalisation is NFC, CRLF/CR to LF and outer whitespace stripped, so the same
+    file ingested twice (or re-saved with other line ends) gets the same id.
+    """
+
+    def norm(s: str) -> str:
+        return unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+    return hashlib.sha256(f"{norm(doc.title)}\n{norm(doc.raw)}".encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def decode_bytes(data: bytes, *, max_bad_ratio: float = 0.001, probe_bytes: int = 8192) -> tuple[str, str]:
+    """Decode ``data``, returning ``(text, encoding_name)``.
+
+    Order: a BOM (UTF-8/16/32); NUL bytes in the first ``probe_bytes`` mean a
+    binary file; strict UTF-8; UTF-8 with a few invalid bytes replaced by
+    U+FFFD (at most ``max_bad_ratio`` of the bytes, encoding "utf-8/replace");
+    else charset-normalizer's best guess (Windows-1256, ISO-8859-6, ...).
+
+    Raises:
+        IngestError: empty, binary or undecodable data.
+    """
+    if not data:
+        raise IngestError("empty file")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise IngestError(f"invalid {enc} after byte-order mark: {exc.reason} at byte {exc.start}") from exc
+    if b"\x00" in data[:probe_bytes]:
+        raise IngestError(f"binary file (NUL bytes in first {probe_bytes // 1024} KiB)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(1, int(len(data) * max_bad_ratio)) and len(data) >= 64:
+        log.warning("replaced %d invalid UTF-8 byte sequence(s)", bad)
+        return text, "utf-8/replace"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise IngestError("undecodable text: not UTF-8 and no known encoding fits")
+    return str(best), best.encoding
+
+
+# ---------------------------------------------------------------- metadata helpers
+
+
+def _iso_date(value: Any) -> str:
+    """ISO 8601 string for a date value, "" when it cannot be read."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value).isoformat()  # noqa: DTZ006 - epoch seconds, local as given
+    s = str(value).strip()
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = email.utils.parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            log.debug("unparsable date %r", s)
+            return ""
+    if len(s) <= 10 and dt.hour == dt.minute == dt.second == 0 and "T" not in s and ":" not in s:
+        return dt.date().isoformat()
+    return dt.isoformat()
+
+
+def _pick(obj: dict, key: str, field_map: dict[str, str] | None) -> str:
+    names = (field_map[key],) if field_map and key in field_map else FIELD_NAMES[key]
+    for name in names:
+        v = obj.get(name)
+        if v is None:
+            continue
+        if isinstance(v, list):
+            v = "\n".join(str(x) for x in v if x is not None)
+        return str(v)
+    return ""
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of an HTML fragment; block elements and <br> become newlines."""
+    import lxml.html
+    from lxml import etree
+
+    if not markup.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return markup.strip()
+    for bad in root.xpath(".//script|.//style"):
+        bad.drop_tree()
+    for el in root.iter():
+        if el.tag in ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"):
+            el.tail = "\n" + (el.tail or "")
+    lines = [" ".join(line.split()) for line in root.text_content().splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+# ---------------------------------------------------------------- per format
+
+
+def _from_object(obj: Any, path: str, fmt: str, enc: str, field_map: dict[str, str] | None) -> Item:
+    if not isinstance(obj, dict):
+        return IngestProblem(path, f"expected a JSON object, got {type(obj).__name__}")
+    raw = _pick(obj, "content", field_map)
+    if not raw.strip():
+        names = field_map.get("content") if field_map and "content" in field_map else "/".join(FIELD_NAMES["content"])
+        return IngestProblem(path, f"no article text (field {names} missing or empty)")
+    return RawDocument(
+        path=path,
+        raw=raw,
+        title=_pick(obj, "title", field_map).strip(),
+        source=_pick(obj, "source", field_map).strip(),
+        url=_pick(obj, "url", field_map).strip(),
+        published=_iso_date(_pick(obj, "published", field_map)),
+        author=_pick(obj, "author", field_map).strip(),
+        encoding=enc,
+        format=fmt,
+    )
+
+
+def _read_txt(text: str, path: str, enc: str) -> Iterator[Item]:
+    if not text.strip():
+        yield IngestProblem(path, "empty file (only whitespace)")
+        return
+    yield RawDocument(path=path, raw=text, title=_first_line(text), encoding=enc, format="txt")
+
+
+def _read_html(text: str, path: str, enc: str) -> Iterator[Item]:
+    import trafilatura
+    from lxml import etree
+
+    title = author = date = site = body = ""
+    try:
+        doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        log.warning("%s: trafilatura failed (%s); using the fallback", path, exc)
+        doc = None
+    if doc is not None:
+        d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+        body = d.get("text") or ""
+        title, author, date, site = (d.get(k) or "" for k in ("title", "author", "date", "sitename"))
+    if not body.strip():
+        body, fallback_title = _html_fallback(text)
+        title = title or fallback_title
+    if not body.strip():
+        yield IngestProblem(path, "no text found in HTML (trafilatura and <p>/<body> fallback both empty)")
+        return
+    yield RawDocument(path, body, title.strip(), site.strip(), "", _iso_date(date), author.strip(), enc, "html")
+
+
+def _html_fallback(markup: str) -> tuple[str, str]:
+    """Text of <p> elements (else the whole <body>) and the <title>."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return "", ""
+    title = " ".join((root.findtext(".//title") or "").split())
+    paras = [" ".join(p.text_content().split()) for p in root.iter("p")]
+    body = "\n".join(p for p in paras if p)
+    if not body:
+        bodies = root.xpath("//body")
+        body = html_to_text(lxml.html.tostring(bodies[0], encoding="unicode")) if bodies else ""
+    return body, title
+
+
+def _read_json(text: str, path: str, enc: str, field_map: dict[str, str] | None) -> Iterator[Item]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield IngestProblem(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+        return
+    if isinstance(data, list):
+        for i, obj in enumerate(data):
+            yield _from_object(obj, f"{path}#{i}", "json", enc, field_map)
+    else:
+        yield _from_object(data, path, "json", enc, field_map)
+
+
+def _read_jsonl(text: str, path: str, enc: str, field_map: dict[str, str] | None) -> Iterator[Item]:
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield IngestProblem(where, f"invalid JSON at line {lineno}: {exc.msg} (column {exc.colno})")
+            continue
+        yield _from_object(obj, where, "jsonl", enc, field_map)
+
+
+def _read_feed(data: bytes, path: str) -> Iterator[Item]:
+    import feedparser
+
+    if b"<!ENTITY" in data[:65536].upper():
+        yield IngestProblem(path, "XML declares entities; refused (external entity / expansion guard)")
+        return
+    parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
+    if not parsed.get("version") or not parsed.entries:
+        why = f": {parsed.get('bozo_exception')}" if parsed.get("bozo") else ""
+        yield IngestProblem(path, f"not an RSS/Atom feed or a feed without items{why}")
+        return
+    enc = parsed.get("encoding") or "utf-8"
+    site = parsed.feed.get("title", "")
+    for i, e in enumerate(parsed.entries):
+        where = f"{path}#{i}"
+        content = ""
+        if e.get("content"):
+            content = "\n".join(c.get("value", "") for c in e.content)
+        content = content or e.get("summary", "") or e.get("description", "")
+        raw = html_to_text(content)
+        if not raw.strip():
+            yield IngestProblem(where, "feed item without content or summary")
+            continue
+        when = e.get("published_parsed") or e.get("updated_parsed")
+        published = datetime(*when[:6]).isoformat() if when else _iso_date(e.get("published", ""))
+        yield RawDocument(
+            where, raw, html_to_text(e.get("title", "")), site, e.get("link", ""), published,
+            e.get("author", ""), enc, "feed",
+        )
+
+
+def _read_bytes(data: bytes, path: str, settings: dict, field_map: dict[str, str] | None) -> Iterator[Item]:
+    """Dispatch one document file (not an archive) by its extension."""
+    name = path.lower()
+    if name.endswith(_FEED_EXT):
+        yield from _read_feed(data, path)
+        return
+    try:
+        text, enc = decode_bytes(
+            data,
+            max_bad_ratio=float(settings.get("max_bad_byte_ratio", 0.001)),
+            probe_bytes=int(settings.get("binary_probe_bytes", 8192)),
+        )
+    except IngestError as exc:
+        yield IngestProblem(path, exc.reason)
+        return
+    if name.endswith(_TEXT_EXT):
+        yield from _read_txt(text, path, enc)
+    elif name.endswith(_HTML_EXT):
+        yield from _read_html(text, path, enc)
+    elif name.endswith(_JSONL_EXT):
+        yield from _read_jsonl(text, path, enc, field_map)
+    elif name.endswith(_JSON_EXT):
+        yield from _read_json(text, path, enc, field_map)
+    else:
+        yield IngestProblem(path, "unsupported format (expected .txt .html .json .jsonl .rss .atom .xml .zip .tar.gz)")
+
+
+# ---------------------------------------------------------------- archives
+
+
+def _unsafe_member(name: str) -> str:
+    """Why an archive member name is refused, or "" when it is safe."""
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "absolute path in archive; refused"
+    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+        return "path climbs out of the archive (../); refused"
+    return ""
+
+
+class _Budget:
+    """Uncompressed bytes and entries left for one archive (zip-bomb guard)."""
+
+    def __init__(self, settings: dict) -> None:
+        self.bytes_left = int(settings["max_archive_bytes"])
+        self.entries_left = int(settings["max_archive_entries"])
+        self.max_file = int(settings["max_file_bytes"])
+        self.limit = self.bytes_left
+
+
+def _read_limited(fh: io.BufferedIOBase, limit: int) -> bytes:
+    """Read at most ``limit + 1`` bytes so callers can tell an overrun."""
+    return fh.read(limit + 1)
+
+
+def _read_zip(path: Path, settings: dict, field_map: dict[str, str] | None) -> Iterator[Item]:
+    budget = _Budget(settings)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        yield IngestProblem(str(path), f"unreadable zip archive: {exc}")
+        return
+    with zf:
+        for info in zf.infolist():
+            where = f"{path}!{info.filename}"
+            if info.is_dir():
+                continue
+            if (info.external_attr >> 16) & 0o170000 == 0o120000:
+                log.info("%s: symlink skipped", where)
+                continue
+            why = _unsafe_member(info.filename)
+            if why:
+                yield IngestProblem(where, why)
+                continue
+            if not info.filename.lower().endswith(_DOC_EXT):
+                log.debug("%s: not a document type; skipped", where)
+                continue
+            budget.entries_left -= 1
+            if budget.entries_left < 0:
+                yield IngestProblem(str(path), f"more than {settings['max_archive_entries']} entries; rest of archive skipped")
+                return
+            limit = min(budget.max_file, budget.bytes_left)
+            try:
+                with zf.open(info) as fh:
+                    data = _read_limited(fh, limit)
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+                yield IngestProblem(where, f"unreadable archive entry: {exc}")
+                continue
+            if len(data) > budget.bytes_left:
+                yield IngestProblem(
+                    where,
+                    f"archive expands beyond max_archive_bytes ({budget.limit} bytes); rest of archive skipped",
+                )
+                return
+            if len(data) > budget.max_file:
+                yield IngestProblem(where, f"entry too large (over max_file_bytes {budget.max_file})")
+                continue
+            budget.bytes_left -= len(data)
+            yield from _read_bytes(data, where, settings, field_map)
+
+
+def _read_tar(path: Path, settings: dict, field_map: dict[str, str] | None) -> Iterator[Item]:
+    budget = _Budget(settings)
+    try:
+        tf = tarfile.open(path, mode="r:*")
+    except (tarfile.TarError, OSError) as exc:
+        yield IngestProblem(str(path), f"unreadable tar archive: {exc}")
+        return
+    with tf:
+        try:
+            for member in tf:
+                where = f"{path}!{member.name}"
+                if member.issym() or member.islnk():
+                    log.info("%s: link skipped", where)
+                    continue
+                if not member.isfile():
+                    continue
+                why = _unsafe_member(member.name)
+                if why:
+                    yield IngestProblem(where, why)
+                    continue
+                if not member.name.lower().endswith(_DOC_EXT):
+                    continue
+                budget.entries_left -= 1
+                if budget.entries_left < 0:
+                    yield IngestProblem(str(path), f"more than {settings['max_archive_entries']} entries; rest skipped")
+                    return
+                if member.size > budget.bytes_left:
+                    yield IngestProblem(
+                        where, f"archive expands beyond max_archive_bytes ({budget.limit} bytes); rest of archive skipped"
+                    )
+                    return
+                if member.size > budget.max_file:
+                    yield IngestProblem(where, f"entry too large ({member.size} bytes > max_file_bytes {budget.max_file})")
+                    continue
+                fh = tf.extractfile(member)
+                if fh is None:
+                    continue
+                data = fh.read(member.size)
+                budget.bytes_left -= len(data)
+                yield from _read_bytes(data, where, settings, field_map)
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            yield IngestProblem(str(path), f"tar archive broken part-way: {exc}")
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _walk(path: Path) -> Iterator[Path]:
+    """Files under ``path`` in sorted order (directories recursively), links not followed."""
+    if path.is_dir():
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                p = Path(root) / name
+                if not p.is_symlink():
+                    yield p
+    else:
+        yield path
+
+
+def _supported(name: str) -> bool:
+    return name.lower().endswith(_DOC_EXT + _ZIP_EXT + _TAR_EXT)
+
+
+def _read_file(p: Path, settings: dict, field_map: dict[str, str] | None) -> Iterator[Item]:
+    name = p.name.lower()
+    if not _supported(name):
+        yield IngestProblem(str(p), "unsupported format (expected .txt .html .json .jsonl .rss .atom .xml .zip .tar.gz)")
+        return
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        yield IngestProblem(str(p), f"cannot read file: {exc.strerror or exc}")
+        return
+    if name.endswith(_ZIP_EXT):
+        yield from _read_zip(p, settings, field_map)
+        return
+    if name.endswith(_TAR_EXT):
+        yield from _read_tar(p, settings, field_map)
+        return
+    max_bytes = int(settings["max_file_bytes"])
+    if size > max_bytes:
+        yield IngestProblem(str(p), f"file too large ({size} bytes > max_file_bytes {max_bytes})")
+        return
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        yield IngestProblem(str(p), f"cannot read file: {exc.strerror or exc}")
+        return
+    yield from _read_bytes(data, str(p), settings, field_map)
+
+
+def iter_documents(
+    paths: Iterable[str | Path], *, settings: dict, field_map: dict[str, str] | None = None
+) -> Iterator[RawDocument | IngestProblem]:
+    """Yield each document (or problem) found under ``paths``, in a stable order.
+
+    Args:
+        paths: files or directories; directories are walked recursively in sorted
+            order and files of unknown type in them are skipped. A file named
+            directly with an unknown type is reported as a problem.
+        settings: the ``[ingest]`` settings section (``max_file_bytes``,
+            ``max_archive_bytes``, ``max_archive_entries``, ...).
+        field_map: JSON key overrides, e.g. ``{"title": "headline"}``; keys are
+            title, content, published, source, url, author.
+
+    Yields:
+        RawDocument for each readable document, IngestProblem for each skipped one.
+    """
+    for given in paths:
+        root = Path(given)
+        if not root.exists():
+            yield IngestProblem(str(root), "no such file or directory")
+            continue
+        for p in _walk(root):
+            if p != root and not _supported(p.name):
+                log.debug("%s: unsupported type; skipped", p)
+                continue
+            yield from _read_file(p, settings, field_map)

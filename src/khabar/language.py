@@ -1,0 +1,64 @@
+"""Language of an article, as an ISO 639-1 code ("ar", "en", "fr", ...).
+
+Arabic-script text (by letter share, :func:`khabar.arabic.is_arabic`) is "ar"
+without a model. Other text goes to lingua (Apache-2.0; its n-gram models ship
+inside the wheel, nothing is downloaded), restricted to the languages Arabic
+news desks meet so that only those models are loaded. If lingua is missing, a
+small stop-word heuristic covers en/fr/de/es. "" means undetermined (no letters).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from khabar.arabic import is_arabic
+
+log = logging.getLogger(__name__)
+
+_MAX_CHARS = 2000  # characters given to the model: enough for a stable guess, keeps it fast
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and of to in is that for was with said on by".split()),
+    "fr": frozenset("le la les des et est une dans pour que du a été sur".split()),
+    "de": frozenset("der die das und ist nicht mit den von zu ein eine".split()),
+    "es": frozenset("el la los las y que de en por para una con es".split()),
+}
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
+
+
+_LINGUA_LANGUAGES = ("ENGLISH", "FRENCH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "TURKISH",
+                     "RUSSIAN", "PERSIAN", "URDU", "HEBREW", "INDONESIAN", "MALAY", "DUTCH", "ARABIC")
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    """A lingua detector over the news languages, or None when lingua is absent."""
+    try:
+        from lingua import Language, LanguageDetectorBuilder
+    except ImportError:
+        log.info("lingua not installed; using the stop-word heuristic")
+        return None
+    langs = [getattr(Language, name) for name in _LINGUA_LANGUAGES]
+    return LanguageDetectorBuilder.from_languages(*langs).build()
+
+
+def _heuristic(text: str) -> str:
+    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    scores = {lang: sum(w in sw for w in words) for lang, sw in _STOPWORDS.items()}
+    best = max(scores, key=scores.__getitem__)
+    return best if scores[best] else "en"
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of ``text``'s main language, "" when it has no letters."""
+    if not any(c.isalpha() for c in text):
+        return ""
+    if is_arabic(text):
+        return "ar"
+    sample = " ".join(text[:_MAX_CHARS].split())
+    detector = _detector()
+    if detector is None:
+        return _heuristic(sample)
+    found = detector.detect_language_of(sample)
+    return found.iso_code_639_1.name.lower() if found is not None else _heuristic(sample)

@@ -1,0 +1,143 @@
+"""Cleaning: each boilerplate rule, the offset invariant, the seeds and the gold eval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from khabar.clean import clean
+from khabar.settings import Settings
+
+TITLE = "الوزير ينفي تقارير عن استقالته"
+LEAD = "نفى وزير المالية اليوم الأحد تقارير صحفية تحدثت عن استقالته من منصبه."
+QUOTE = "وقال الوزير للصحفيين: “هذه الأخبار عارية عن الصحة تماما”."
+SUBHEAD = "“لا استقالة”"
+SHORT = "وغادر القاعة."
+GOLD = Path(__file__).resolve().parent / "gold" / "cleaning"
+
+
+@pytest.fixture
+def cs() -> dict:
+    return Settings().section("clean")
+
+
+def kept_lines(raw: str, cs: dict, title: str = "") -> list[str]:
+    return clean(raw, title=title, settings=cs).text.split("\n")
+
+
+def rules(raw: str, cs: dict, title: str = "") -> dict[str, str]:
+    c = clean(raw, title=title, settings=cs)
+    return {raw[b.raw_start : b.raw_end]: b.rule for b in c.removed}
+
+
+def test_clean_removes_scraping_noise_keeps_article(cs):
+    noise = [
+        "[ad_1]",
+        "صورة للوزير خلال مؤتمر صحفي في العاصمة الأحد. سامي علي / أ ف ب",
+        "اقرأ المزيد للمشتركين فقط خطة جديدة لإصلاح الضرائب",
+        "صحيفة الغد مع وكالة فرانس برس",
+        "إعادة استخدام هذا المحتوى",
+        "[ad_2]",
+        "المصادر:",
+    ]
+    raw = "\n\n".join([TITLE, TITLE, noise[0], noise[1], LEAD, QUOTE, SUBHEAD, SHORT, *noise[2:]])
+    assert kept_lines(raw, cs, TITLE) == [LEAD, QUOTE, SUBHEAD, SHORT]
+    got = rules(raw, cs, TITLE)
+    assert got[noise[0]] == "ad_marker" and got[noise[1]] == "photo_credit" and got[noise[2]] == "read_more"
+    assert got[noise[3]] == "outlet_signature" and got[noise[4]] == "boilerplate"
+    assert got["المصادر:"] == "empty_source_label"
+
+
+def test_clean_keeps_sentence_like_first_line_equal_to_title(cs):
+    raw = f"{LEAD}\n{QUOTE}"
+    assert kept_lines(raw, cs, title=LEAD) == [LEAD, QUOTE]
+
+
+def test_clean_cuts_footer_glued_to_last_sentence(cs):
+    raw = f"{LEAD}\n{QUOTE} م . ع مختارات تاريخ 01 . 02 . 2017 كلمات مفتاحية شارك تعليقك طباعة الرابط"
+    assert kept_lines(raw, cs) == [LEAD, QUOTE]
+    assert "tail_cut" in rules(raw, cs).values()
+
+
+def test_clean_drops_short_menu_lines_but_not_long_paragraphs(cs):
+    menu = "الرئيسية أخبار رياضة الأكثر قراءة تابعنا على فيسبوك"
+    long_para = " ".join([LEAD] * 4)  # long real paragraph mentioning nothing of the menu
+    raw = f"{menu}\n{long_para}\nجميع الحقوق محفوظة لصحيفة الغد 2018"
+    assert kept_lines(raw, cs) == [long_para]
+
+
+def test_clean_head_cut_after_repeated_title(cs):
+    raw = f"{TITLE} - صحيفة الغد الأحد , 21 يناير 2018 {TITLE} {LEAD}\n{QUOTE}"
+    c = clean(raw, settings=cs)
+    assert c.text.split("\n")[0] == LEAD
+    assert c.removed[0].rule == "head_cut" and c.removed[0].raw_start == 0
+
+
+def test_clean_segments_copy_raw_and_newlines_join(cs):
+    raw = f"  {TITLE}\r\n\n[ad_1]\n\t{LEAD}  \n{QUOTE}\n"
+    c = clean(raw, title=TITLE, settings=cs)
+    assert c.text == f"{LEAD}\n{QUOTE}"
+    for cstart, rstart, ln in c.offsets.segments:
+        assert c.text[cstart : cstart + ln] == raw[rstart : rstart + ln]
+    s, e = c.offsets.to_raw(0, len(LEAD))
+    assert raw[s:e] == LEAD
+    s, e = c.offsets.to_raw(len(LEAD), len(LEAD) + 1)  # the inserted newline maps to an empty raw point
+    assert s == e == raw.index(QUOTE)
+
+
+def test_clean_empty_and_all_noise(cs):
+    assert clean("", settings=cs).text == ""
+    c = clean("[ad_1]\n\nالمصدر", settings=cs)
+    assert c.text == "" and c.offsets.segments == () and len(c.removed) == 2
+    assert c.offsets.to_raw(0, 0) == (0, 0)
+
+
+LINES = st.sampled_from(
+    [TITLE, LEAD, QUOTE, SUBHEAD, SHORT, "[ad_1]", "المصدر:", "إعادة استخدام هذا المحتوى", "", "   ", "\t",
+     "اقرأ أيضا خبر آخر", "سامي / أ ف ب", f"{QUOTE} جميع الحقوق محفوظة"]
+)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(LINES, st.text(max_size=30)), max_size=12), st.sampled_from(["\n", "\r\n", "\n\n"]),
+       st.data())
+def test_clean_offset_invariant(lines, sep, data):
+    cs = Settings().section("clean")
+    raw = sep.join(lines)
+    c = clean(raw, title=TITLE, settings=cs)
+    assert len(c.text) == c.offsets.clean_length and c.offsets.raw_length == len(raw)
+    prev_end = -1
+    for cstart, rstart, ln in c.offsets.segments:
+        assert ln > 0 and c.text[cstart : cstart + ln] == raw[rstart : rstart + ln]
+        assert rstart >= prev_end
+        prev_end = rstart + ln
+    a = data.draw(st.integers(0, len(c.text)))
+    b = data.draw(st.integers(a, len(c.text)))
+    rs, re_ = c.offsets.to_raw(a, b)
+    assert 0 <= rs <= re_ <= len(raw)
+    if b > a and "\n" not in c.text[a:b]:
+        assert raw[rs:re_] == c.text[a:b]
+    for blk in c.removed:
+        assert 0 <= blk.raw_start < blk.raw_end <= len(raw) and blk.rule
+
+
+def test_clean_seeds(seeds_dir, cs):
+    from khabar.ingest import iter_documents
+
+    for doc in iter_documents([seeds_dir], settings=Settings().section("ingest")):
+        c = clean(doc.raw, title=doc.title, settings=cs)
+        for noise in ("[ad_", "أ ف ب", "اقرأ المزيد", "إعادة استخدام", "لوموند مع وكالة"):
+            assert noise not in c.text, (doc.path, noise)
+        assert not c.text.rstrip().endswith(("المصادر:", "المصدر"))
+        assert "“محادثة لتقصي الحقائق”" in c.text or "004_" not in doc.path
+        assert c.text.count("الكرملين ينفي تقارير") == 0
+
+
+def test_clean_gold_f1_floor(shared_data):
+    from khabar.eval.cleaning import evaluate_cleaning
+
+    result = evaluate_cleaning(GOLD, shared_data)
+    assert result["pages"] >= 10 and result["skipped"] == 0
+    assert result["f1"] >= 0.95 and result["recall"] >= 0.98

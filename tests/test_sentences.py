@@ -1,0 +1,64 @@
+"""Sentence splitting: ends, quotes, numbers, abbreviations, span invariants; and language."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings as hsettings, strategies as st
+
+from khabar.language import detect_language
+from khabar.sentences import split_sentences
+
+
+def texts(t: str) -> list[str]:
+    return [t[s.start : s.end] for s in split_sentences(t)]
+
+
+def test_sentences_arabic_and_latin_ends():
+    t = "وصل الوفد صباحا. هل يتفق الطرفان؟ نعم! Talks resume today. Really? ثم انتهى الاجتماع…  "
+    assert texts(t) == ["وصل الوفد صباحا.", "هل يتفق الطرفان؟", "نعم!", "Talks resume today.", "Really?", "ثم انتهى الاجتماع…"]
+
+
+def test_sentences_newline_is_boundary_and_spans_trimmed():
+    t = "  عنوان بلا نقطة\n\n  سطر ثان   \n"
+    spans = split_sentences(t)
+    assert [t[s.start : s.end] for s in spans] == ["عنوان بلا نقطة", "سطر ثان"]
+    assert all(s.label == "SENT" and s.stage == "sentences" for s in spans)
+
+
+def test_sentences_short_quote_not_split_long_quote_split():
+    short = "قال الوزير: «لن نوقع. ولن نتراجع». ثم غادر."
+    assert texts(short) == ["قال الوزير: «لن نوقع. ولن نتراجع».", "ثم غادر."]
+    long_q = "قال: «" + "كلام طويل جدا. " * 30 + "انتهى». بعدها صمت."
+    assert len(texts(long_q)) > 3
+
+
+def test_sentences_closing_quote_stays_with_sentence():
+    assert texts('وقال: "هذه معلومات كاذبة." وأضاف شيئا.') == ['وقال: "هذه معلومات كاذبة."', "وأضاف شيئا."]
+
+
+def test_sentences_decimals_and_abbreviations():
+    t = "بلغ النمو 3.5 في المئة و 3 . 25 مليون فدان. قال د. أحمد ذلك ( أ . ف . ب ). Dr. Smith agreed."
+    assert texts(t) == ["بلغ النمو 3.5 في المئة و 3 . 25 مليون فدان.", "قال د. أحمد ذلك ( أ . ف . ب ).", "Dr. Smith agreed."]
+
+
+def test_sentences_empty():
+    assert split_sentences("") == [] and split_sentences(" \n\t ") == []
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("اب جد.؟!…\n\"«»“” 3.د")), max_size=200))
+def test_sentences_spans_ordered_disjoint_in_bounds(t):
+    spans = split_sentences(t)
+    prev = 0
+    for s in spans:
+        assert prev <= s.start < s.end <= len(t)
+        assert not t[s.start].isspace() and not t[s.end - 1].isspace()
+        prev = s.end
+    covered = "".join(t[s.start : s.end] for s in spans)
+    assert "".join(covered.split()) == "".join(t.split())  # no text lost
+
+
+def test_language_detection():
+    assert detect_language("قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل") == "ar"
+    assert detect_language("The minister said on Tuesday that the talks would resume next week.") == "en"
+    assert detect_language("Le ministre a déclaré mardi que les négociations reprendraient bientôt.") == "fr"
+    assert detect_language("2018 - 12 - 01") == ""
