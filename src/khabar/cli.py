@@ -142,9 +142,10 @@ def story(story_id: Annotated[str, typer.Argument(help="Story id, e.g. S0001.")]
     from khabar.export import render_text
 
     store = _open_store(db)
-    data = story_json(store, story_id)
-    if data is None:
-        _fail(KhabarError(f"no story {story_id!r}", source=str(db), hint="`khabar stories` lists the ids"))
+    try:
+        data = story_json(store, story_id)
+    except KhabarError as exc:
+        _fail(KhabarError(exc.reason, source=str(db), hint="`khabar stories` lists the ids"))
     out.print(render_text(data), markup=False, highlight=False)
 
 

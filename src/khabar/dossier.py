@@ -1,0 +1,255 @@
+"""The one place that turns store rows into the API's JSON.
+
+The web pages, the ``/api`` routes, every export format and the CLI's story
+view all read these dicts, so a field means the same thing everywhere. Every
+``{text, start, end}`` object is a half-open character range of the article's
+``cleaned_text`` with ``cleaned_text[start:end] == text``; removed boilerplate
+is the exception and carries ``raw_start``/``raw_end`` into the decoded raw
+input instead.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from typing import Any
+
+import khabar
+from khabar.errors import KhabarError
+from khabar.model import Article, Span
+from khabar.store import Store
+from khabar.store import queries
+
+TOP_ENTITIES = 15  # entities listed in a story dossier
+
+# Display names, Arabic first: the UI and exports show a text label next to every colour.
+STANCE_LABELS: dict[str, str] = {
+    "assert": "يقول",
+    "deny": "ينفي",
+    "confirm": "يؤكد",
+    "allege": "يزعم",
+    "question": "يشكّك",
+    "other": "أخرى",
+}
+KIND_LABELS: dict[str, str] = {
+    "direct": "اقتباس مباشر",
+    "indirect": "نقل غير مباشر",
+    "according_to": "بحسب",
+    "mixed": "مختلط",
+}
+
+
+_PLURAL = {"article": "articles", "story": "stories"}  # iter_export kind -> export object key
+
+
+class UnknownIdError(KhabarError):
+    """No story, article or entity has the requested id (the web answers 404)."""
+
+
+def _span(text: str, start: int, end: int) -> dict[str, Any]:
+    return {"text": text[start:end], "start": start, "end": end}
+
+
+def _opt_span(text: str, span: Span | None) -> dict[str, Any] | None:
+    return None if span is None else _span(text, span.start, span.end)
+
+
+def evidence_sentence(text: str, sentences: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """The sentence range(s) covering ``[start, end)`` of ``text``.
+
+    Args:
+        text: the article's cleaned text.
+        sentences: sorted ``(start, end)`` sentence spans (the "sentences" layer).
+        start: evidence start offset.
+        end: evidence end offset (exclusive).
+
+    Returns:
+        ``(s, e)`` from the start of the sentence holding ``start`` to the end of the
+        one holding ``end - 1``; ``(start, end)`` itself when no sentence covers it.
+    """
+    if not sentences:
+        return start, end
+    starts = [s for s, _ in sentences]
+    i = bisect.bisect_right(starts, start) - 1
+    j = bisect.bisect_right(starts, max(start, end - 1)) - 1
+    s = sentences[i][0] if i >= 0 and sentences[i][1] > start else start
+    e = sentences[j][1] if j >= 0 and sentences[j][1] >= end else end
+    return min(s, start), min(max(e, end), len(text))
+
+
+def article_json(store: Store, article: Article) -> dict[str, Any]:
+    """An analysed article with its entities, attributions and removed boilerplate.
+
+    ``path`` names the input file (``archive.zip!entry.json#3`` for archive entries
+    and JSON array items). Entity and attribution offsets index ``cleaned_text``.
+    """
+    text = article.text
+    ents = article.spans("entities")
+    names = queries.entity_names(store, [s.ref for s in ents if s.ref])
+    names.update(queries.entity_names(store, [a.speaker.ref for a in article.attributions if a.speaker and a.speaker.ref]))
+    attributions = []
+    for i, at in enumerate(article.attributions):
+        speaker = None
+        if at.speaker is not None:
+            speaker = _span(text, at.speaker.start, at.speaker.end) | {
+                "entity_id": at.speaker.ref, "canonical": names.get(at.speaker.ref or "")}
+        attributions.append({
+            "index": i,
+            "speaker": speaker,
+            "speaker_kind": at.speaker_kind,
+            "cue": _span(text, at.cue.start, at.cue.end),
+            "content": _span(text, at.content.start, at.content.end),
+            "type": at.kind,
+            "stance": at.stance,
+            "nested_source": _opt_span(text, at.nested_source),
+            "claim_id": at.claim_id,
+        })
+    return {
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published,
+        "language": article.language,
+        "cleaned_text": text,
+        "story_id": article.story_id,
+        "duplicate_of": article.duplicate_of,
+        "entities": [
+            _span(text, s.start, s.end) | {"type": s.label, "entity_id": s.ref, "canonical": names.get(s.ref or "")}
+            for s in ents
+        ],
+        "attributions": attributions,
+        "removed": [
+            {"raw_start": b.raw_start, "raw_end": b.raw_end, "rule": b.rule, "text": article.raw[b.raw_start : b.raw_end]}
+            for b in article.removed
+        ],
+    }
+
+
+def load_article_json(store: Store, article_id: str) -> dict[str, Any]:
+    """:func:`article_json` by id; raises UnknownIdError."""
+    art = store.load_article(article_id)
+    if art is None:
+        raise UnknownIdError(f"no article with id {article_id!r}", hint="list stories with `khabar stories`")
+    return article_json(store, art)
+
+
+def story_json(store: Store, story_id: str) -> dict[str, Any]:
+    """A story dossier: articles, outlets, top entities, claims and the claim x source matrix.
+
+    Each claim member carries ``text`` (its evidence span) and ``sentence`` (the
+    sentence(s) around it), both ``{text, start, end}`` into that member's article.
+
+    Raises:
+        UnknownIdError: no story has this id.
+    """
+    from khabar.claims import claim_matrix  # written alongside; imported late to keep this module light
+
+    row = store.story(story_id)
+    if row is None:
+        raise UnknownIdError(f"no story with id {story_id!r}", hint="list stories with `khabar stories`")
+    arts = queries.story_articles(store, story_id)
+    claims = store.load_claims(story_id)
+    member_ids = [m.article_id for c in claims for m in c.members]
+    texts = queries.article_texts(store, member_ids)
+    sents = queries.sentence_spans(store, member_ids)
+    out_claims = []
+    for c in claims:
+        members = []
+        for m in c.members:
+            t = texts.get(m.article_id, "")
+            s, e = evidence_sentence(t, sents.get(m.article_id, []), m.start, m.end)
+            members.append({
+                "article_id": m.article_id, "attribution_index": m.attribution_index, "stance": m.stance,
+                "source": m.source, "source_entity": m.source_entity, "outlet": m.outlet,
+                "start": m.start, "end": m.end, "text": t[m.start : m.end], "sentence": _span(t, s, e),
+            })
+        out_claims.append({"id": c.id, "text": c.text, "members": members})
+    return {
+        "id": row["id"],
+        "label": row["label"],
+        "summary": row["summary"],
+        "first_published": row["first_published"],
+        "last_published": row["last_published"],
+        "contested": bool(queries.contested_story_ids(store, [story_id])),
+        "articles": [
+            {k: a[k] for k in ("id", "title", "source", "published", "duplicate_of", "duplicate_relation")}
+            for a in arts
+        ],
+        "outlets": sorted({a["source"] for a in arts if a["source"]}),
+        "top_entities": queries.story_top_entities(store, story_id, TOP_ENTITIES),
+        "claims": out_claims,
+        "matrix": claim_matrix(claims),
+    }
+
+
+def stories_json(store: Store, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Story summaries for the list page: counts, time span and a ``contested`` flag.
+
+    ``contested`` is true when one claim of the story is denied by one source and
+    asserted (or confirmed, alleged) by another.
+    """
+    if limit < 1 or offset < 0:
+        raise KhabarError(f"limit must be >= 1 and offset >= 0, got limit={limit}, offset={offset}")
+    rows = store.stories(limit=limit, offset=offset)
+    contested = queries.contested_story_ids(store, [r["id"] for r in rows])
+    return [
+        {
+            "id": r["id"], "label": r["label"], "summary": r["summary"],
+            "first_published": r["first_published"], "last_published": r["last_published"],
+            "n_articles": r["n_articles"], "n_outlets": r["n_outlets"], "n_claims": r["n_claims"],
+            "contested": r["id"] in contested,
+        }
+        for r in rows
+    ]
+
+
+def entity_json(store: Store, entity_id: str) -> dict[str, Any]:
+    """An entity: canonical name, variants, roles, stories mentioning it, statements it made.
+
+    Raises:
+        UnknownIdError: no entity has this id.
+    """
+    e = queries.entity(store, entity_id)
+    if e is None:
+        raise UnknownIdError(f"no entity with id {entity_id!r}")
+    e["stories"] = queries.entity_stories(store, entity_id)
+    e["statements"] = queries.entity_statements(store, entity_id)
+    return e
+
+
+def iter_export(store: Store, story_id: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``("article", dict)`` for each article, then ``("story", dict)`` for each story.
+
+    Streams one article at a time, so exporting a large database does not hold it in
+    memory. With ``story_id``, only that story and its articles.
+
+    Raises:
+        UnknownIdError: ``story_id`` is given and unknown.
+    """
+    if story_id is not None:
+        story = story_json(store, story_id)
+        article_ids, story_ids = [a["id"] for a in story["articles"]], [story_id]
+    else:
+        article_ids, story_ids = store.article_ids(), queries.all_story_ids(store)
+    for aid in article_ids:
+        art = store.load_article(aid)
+        if art is not None:
+            yield "article", article_json(store, art)
+    for sid in story_ids:
+        yield "story", story if story_id is not None else story_json(store, sid)
+
+
+def export_document(store: Store, story_id: str | None = None) -> dict[str, Any]:
+    """The export object: every article and story (or one story and its articles).
+
+    Validated by ``khabar/schema/export.schema.json``.
+
+    Raises:
+        UnknownIdError: ``story_id`` is given and unknown.
+    """
+    doc: dict[str, Any] = {"khabar_version": khabar.__version__, "articles": [], "stories": []}
+    for kind, obj in iter_export(store, story_id):
+        doc[_PLURAL[kind]].append(obj)
+    return doc

@@ -1,0 +1,190 @@
+"""Exports (JSON, JSONL, CSV, Markdown, offline HTML) and the CLI's text view of a story.
+
+Every format is rendered from the dicts of :mod:`khabar.dossier`, so an export
+says exactly what the web UI and the JSON API say. Offsets in every format are
+character offsets into the article's cleaned text, half-open.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from markupsafe import Markup
+
+import khabar
+from khabar.dossier import STANCE_LABELS, UnknownIdError, iter_export, story_json
+from khabar.errors import KhabarError
+from khabar.store import Store
+from khabar.store import queries
+
+Format = Literal["json", "jsonl", "csv", "md", "html"]
+FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "md", "html")
+CSV_COLUMNS = ("story_id", "claim_id", "claim_text", "source", "stance", "article_id", "start", "end", "evidence")
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the ``json`` export object."""
+    text = resources.files("khabar").joinpath("schema/export.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@contextmanager
+def _open(out: Path | TextIO) -> Iterator[TextIO]:
+    if isinstance(out, (str, Path)):
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+    else:
+        yield out
+
+
+def export(store: Store, fmt: Format, out: Path | TextIO, story_id: str | None = None) -> None:
+    """Write the store (or one story) to ``out`` in ``fmt``.
+
+    Args:
+        store: the database to read.
+        fmt: ``json`` (the export object, see :func:`load_schema`), ``jsonl`` (one article
+            per line, then one story per line, each with a ``kind`` key), ``csv`` (one row
+            per claim x source matrix cell), ``md`` (a readable dossier per story) or
+            ``html`` (one self-contained offline page: the story's dossier, or every
+            story's with a table of contents).
+        out: a file path (written as UTF-8) or an open text stream.
+        story_id: export only this story and its articles.
+
+    Raises:
+        KhabarError: unknown format.
+        UnknownIdError: ``story_id`` is unknown.
+    """
+    if fmt not in FORMATS:
+        raise KhabarError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if story_id is not None and store.story(story_id) is None:
+        raise UnknownIdError(f"no story with id {story_id!r}", hint="list stories with `khabar stories`")
+    story_ids = [story_id] if story_id is not None else queries.all_story_ids(store)
+    if fmt == "html":
+        with _open(out) as fh:
+            fh.write(render_html([story_json(store, sid) for sid in story_ids]))
+        return
+    with _open(out) as fh:
+        if fmt == "json":
+            _write_json(iter_export(store, story_id), fh)
+        elif fmt == "jsonl":
+            for kind, obj in iter_export(store, story_id):
+                fh.write(json.dumps({"kind": kind} | obj, ensure_ascii=False) + "\n")
+        else:
+            stories = (story_json(store, sid) for sid in story_ids)
+            if fmt == "csv":
+                _write_csv(stories, fh)
+            else:
+                fh.write("\n".join(render_markdown(s) for s in stories))
+
+
+def _write_json(items: Iterator[tuple[str, dict[str, Any]]], fh: TextIO) -> None:
+    """The export object (see :func:`khabar.dossier.export_document`), written one item at a time."""
+    fh.write('{"khabar_version": %s,\n "articles": [' % json.dumps(khabar.__version__))
+    current, first = "article", True
+    for kind, obj in items:
+        if kind != current:
+            fh.write('],\n "stories": [')
+            current, first = "story", True
+        fh.write(("\n  " if first else ",\n  ") + json.dumps(obj, ensure_ascii=False))
+        first = False
+    if current == "article":
+        fh.write('],\n "stories": [')
+    fh.write("]}\n")
+
+
+def csv_rows(story: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """One row per matrix cell of a story, with the evidence sentence from the claim member."""
+    evidence = {
+        (cl["id"], m["article_id"], m["start"], m["end"]): m["sentence"]["text"]
+        for cl in story["claims"] for m in cl["members"]
+    }
+    texts = {c["id"]: c["text"] for c in story["matrix"]["claims"]}
+    for c in story["matrix"]["cells"]:
+        yield {
+            "story_id": story["id"], "claim_id": c["claim_id"], "claim_text": texts.get(c["claim_id"], ""),
+            "source": c["source"], "stance": c["stance"], "article_id": c["article_id"],
+            "start": c["start"], "end": c["end"],
+            "evidence": evidence.get((c["claim_id"], c["article_id"], c["start"], c["end"]), ""),
+        }
+
+
+def _write_csv(stories: Iterable[dict[str, Any]], fh: TextIO) -> None:
+    w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+    w.writeheader()
+    for s in stories:
+        w.writerows(csv_rows(s))
+
+
+def _md_escape(text: str) -> str:
+    """Neutralise Markdown control characters in untrusted text (one line)."""
+    text = " ".join(text.split())
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def render_markdown(story: dict[str, Any]) -> str:
+    """A readable Markdown dossier: label, outlets, each claim with who asserts or denies it."""
+    lines = [f"# {_md_escape(story['label'] or story['id'])}", ""]
+    span = story["first_published"] + (f" – {story['last_published']}" if story["last_published"] != story["first_published"] else "")
+    lines.append(f"- المعرّف: `{story['id']}`")
+    if span.strip():
+        lines.append(f"- الفترة: {span}")
+    lines.append(f"- المقالات: {len(story['articles'])}")
+    lines.append(f"- وسائل الإعلام: {'، '.join(_md_escape(o) for o in story['outlets']) or '—'}")
+    if story["contested"]:
+        lines.append("- **تعارض:** مصدر ينفي ادعاءً يؤكده مصدر آخر")
+    if story["summary"]:
+        lines += ["", _md_escape(story["summary"])]
+    lines += ["", "## الادعاءات", ""]
+    if not story["claims"]:
+        lines.append("لا ادعاءات مستخرجة.")
+    for i, cl in enumerate(story["claims"], 1):
+        lines += [f"### {i}. {_md_escape(cl['text'])}", ""]
+        for m in cl["members"]:
+            who = _md_escape(m["source"]) + (f" ({_md_escape(m['outlet'])})" if m["outlet"] and m["outlet"] != m["source"] else "")
+            lines.append(f"- **{STANCE_LABELS.get(m['stance'], m['stance'])}** ({m['stance']}): {who}")
+            lines.append(f"  > {_md_escape(m['text'])}")
+            lines.append(f"  <sub>`{m['article_id'][:12]}` [{m['start']}, {m['end']})</sub>")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_html(stories: list[dict[str, Any]]) -> str:
+    """One self-contained offline HTML file: inline CSS, no script, no external request, RTL.
+
+    One story gives its dossier; several give a table of contents, then each dossier.
+    Matrix cells link to the evidence quoted in the same file.
+    """
+    from khabar.web import STATIC_DIR, template_env  # jinja2 only; keeps `khabar export json` light
+
+    css = (STATIC_DIR / "style.css").read_text(encoding="utf-8")
+    env = template_env()
+    return env.get_template("dossier_export.html").render(stories=stories, css=Markup(css), version=khabar.__version__)
+
+
+def render_text(story: dict[str, Any]) -> str:
+    """The terminal view of a story (``khabar story ID``): plain Arabic text, stances per source."""
+    out = [story["label"] or story["id"], f"المعرّف: {story['id']}"]
+    if story["first_published"]:
+        out.append(f"الفترة: {story['first_published']} – {story['last_published']}")
+    out.append(f"المقالات: {len(story['articles'])} · وسائل الإعلام: {'، '.join(story['outlets']) or '—'}")
+    if story["contested"]:
+        out.append("تعارض: مصدر ينفي ادعاءً يؤكده مصدر آخر")
+    if story["summary"]:
+        out += ["", story["summary"]]
+    out += ["", "الادعاءات:"]
+    if not story["claims"]:
+        out.append("  لا ادعاءات مستخرجة.")
+    for i, cl in enumerate(story["claims"], 1):
+        out.append(f"{i}. {cl['text']}")
+        for m in cl["members"]:
+            label = STANCE_LABELS.get(m["stance"], m["stance"])
+            out.append(f"   [{label}] {m['source']}: «{' '.join(m['text'].split())}»")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,92 @@
+"""The web UI's templates and view helpers (the FastAPI app is in :mod:`khabar.web.app`).
+
+Kept free of FastAPI so that ``export.py`` can render the offline HTML dossier
+with the same templates. Autoescaping is always on: article text is untrusted
+input, and the only markup added to it comes from :func:`highlight`, which
+escapes every piece of text it wraps.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from khabar.dossier import KIND_LABELS, STANCE_LABELS
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def highlight(text: str, start: int | None, end: int | None, *, offset: int = 0, mark_id: str = "") -> Markup:
+    """Escape ``text`` and wrap ``[start, end)`` in ``<mark>``.
+
+    Args:
+        text: a piece of an article's cleaned text that begins at character ``offset``.
+        start: absolute start of the highlight (None: no highlight).
+        end: absolute end of the highlight (exclusive); clipped to the piece.
+        offset: cleaned-text offset of ``text[0]``.
+        mark_id: ``id`` attribute of the mark (for ``#anchor`` links), empty for none.
+    """
+    if start is None or end is None:
+        return escape(text)
+    s = min(max(start - offset, 0), len(text))
+    e = min(max(end - offset, s), len(text))
+    attr = Markup(' id="{}"').format(mark_id) if mark_id else Markup("")
+    return escape(text[:s]) + Markup("<mark{}>").format(attr) + escape(text[s:e]) + Markup("</mark>") + escape(text[e:])
+
+
+def matrix_rows(matrix: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the claim x source table: ``{"claim": {...}, "cells": [[cell, ...] per source]}``.
+
+    A claim may have several statements by one source (one per article), so each
+    table cell holds a list of matrix cells, in the matrix's order.
+    """
+    by: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for c in matrix.get("cells", []):
+        by[(c["claim_id"], c["source"])].append(c)
+    return [
+        {"claim": cl, "cells": [by.get((cl["id"], s), []) for s in matrix.get("sources", [])]}
+        for cl in matrix.get("claims", [])
+    ]
+
+
+def fold_duplicates(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Group a story's articles under their originals: ``[{"article", "copies": [...]}]``.
+
+    A duplicate whose original is not in the list stays at top level.
+    """
+    ids = {a["id"] for a in articles}
+    copies: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    top = []
+    for a in articles:
+        if a.get("duplicate_of") and a["duplicate_of"] in ids and a["duplicate_of"] != a["id"]:
+            copies[a["duplicate_of"]].append(a)
+        else:
+            top.append(a)
+    return [{"article": a, "copies": copies.get(a["id"], [])} for a in top]
+
+
+def ev_id(claim_id: str, article_id: str, start: int, end: int) -> str:
+    """The anchor of one claim member in the offline dossier (claim ids are unique across stories)."""
+    return "ev-" + "-".join(str(x) for x in (claim_id, article_id[:12], start, end)).replace(" ", "_")
+
+
+def template_env() -> jinja2.Environment:
+    """The Jinja2 environment for pages and the offline export (autoescape on)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        stance_labels=STANCE_LABELS, kind_labels=KIND_LABELS, highlight=highlight,
+        matrix_rows=matrix_rows, fold_duplicates=fold_duplicates, ev_id=ev_id,
+    )
+    env.filters["short"] = lambda s: (s or "")[:12]
+    return env
