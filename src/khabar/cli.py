@@ -120,8 +120,10 @@ def analyze(
 
 def _print_stories(store: Any, limit: int = 50) -> None:
     table = Table(title="stories")
-    for col in ("id", "articles", "outlets", "claims", "label"):
-        table.add_column(col)
+    table.add_column("id", no_wrap=True)
+    for col in ("articles", "outlets", "claims"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("label", overflow="fold")
     for s in store.stories(limit=limit):
         table.add_row(s["id"], str(s["n_articles"]), str(s["n_outlets"]), str(s["n_claims"]), s["label"])
     out.print(table)

@@ -1,0 +1,82 @@
+"""The CLI through Typer's CliRunner: arguments, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+from typer.testing import CliRunner
+
+from khabar.cli import app
+from khabar.export import load_schema
+from khabar.store import Store
+
+runner = CliRunner()
+
+TEXT = """الحكومة تعلن خطة لدعم المزارعين
+
+أعلنت وزارة الزراعة اليوم خطة لدعم المزارعين المتضررين من الجفاف بقيمة مئة مليون دينار.
+وقال وزير الزراعة فؤاد الحكيم إن "الخطة تشمل تعويضات مباشرة لكل مزارع متضرر".
+"""
+
+
+def test_help_lists_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for cmd in ("analyze", "stories", "story", "export", "serve", "eval", "train"):
+        assert cmd in result.output
+
+
+def test_analyze_then_stories_story_and_export(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "bad.json").write_text('{"title": "x", ', encoding="utf-8")
+    db = tmp_path / "k.db"
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--db", str(db), "--no-embeddings"])
+    assert result.exit_code == 0, result.output
+    assert "1 analysed" in result.output and "1 skipped" in result.output
+    assert "bad.json" in result.output
+    with Store(db) as store:
+        (story_id,) = [s["id"] for s in store.stories()]
+    listing = runner.invoke(app, ["stories", "--db", str(db)])
+    assert listing.exit_code == 0 and story_id in listing.output
+    shown = runner.invoke(app, ["story", story_id, "--db", str(db)])
+    assert shown.exit_code == 0 and "الحكيم" in shown.output
+    exported = runner.invoke(app, ["export", "--db", str(db), "--format", "json"])
+    assert exported.exit_code == 0
+    doc = json.loads(exported.output)
+    jsonschema.validate(doc, load_schema())
+    assert doc["articles"][0]["path"].endswith("a.txt")
+
+
+def test_unknown_story_is_one_line_error(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    db = tmp_path / "k.db"
+    runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--db", str(db), "--no-embeddings"])
+    result = runner.invoke(app, ["story", "S9999", "--db", str(db)])
+    assert result.exit_code == 2
+    assert "S9999" in result.output and "Traceback" not in result.output
+
+
+def test_missing_database_says_what_to_do(tmp_path):
+    result = runner.invoke(app, ["stories", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2 and "khabar analyze" in result.output
+
+
+def test_all_inputs_bad_exits_nonzero(tmp_path):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--db", str(tmp_path / "k.db"), "--no-embeddings"])
+    assert result.exit_code == 1 and "empty.txt" in result.output
+
+
+def test_bad_field_mapping_is_rejected(tmp_path):
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--db", str(tmp_path / "k.db"), "--field", "title"])
+    assert result.exit_code != 0 and "NAME=SOURCE_FIELD" in result.output
+
+
+def test_eval_json_output_has_metric_keys(tmp_path):
+    gold = tmp_path / "aliases.tsv"
+    gold.write_text("بوتين\tبوتن\tsame\nبوتين\tبوش\tdifferent\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "aliases", str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"precision", "recall", "f1"} <= set(data)
