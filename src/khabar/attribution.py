@@ -1,0 +1,888 @@
+"""Who said what: speaker, reporting cue and content spans in one article.
+
+The stage reads the ``sentences`` and ``entities`` layers when present (and
+splits sentences itself when they are not), and fills ``article.attributions``.
+All spans index ``article.text`` and are carried from token offsets, never
+re-found by searching the text.
+
+Detection works on a token list (words, punctuation, quote marks) of the whole
+text:
+
+1. Quote marks are paired per paragraph, so a quotation may cross sentences
+   and an unclosed one runs to the paragraph end.
+2. Each reporting-verb form from :mod:`khabar.cues` starts a draft. Its subject
+   is found before the verb (SVO: "مسؤولون أكدوا"), as a pronoun ("لكنه نفى"),
+   through a relative ("الصحيفة، والذي قال") or after it (VSO, the usual news
+   order); then the frame: colon or quotation (direct), complementiser
+   (indirect; mixed when it holds a quoted phrase), or a noun-phrase object for
+   verbs like نفى. Relay verbs (نقل عن ... قوله) make the subject the nested
+   source and the "عن" phrase the speaker.
+3. According-to frames (بحسب، وفقا لـ، نقلا عن، على حد قوله), nominal frames
+   ("وفي تصريح لـ X،") and quotations followed by their cue ("...، قال X") add
+   drafts.
+4. Drafts without an explicit subject (وأضاف، وتابعت، وأضافوا) take the
+   nearest earlier speaker whose agreement matches the verb's.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass
+
+from khabar import cues
+from khabar.arabic import fold, strip_clitics, words
+from khabar.model import Article, Attribution, Span
+from khabar.stance import speaker_stance
+
+log = logging.getLogger(__name__)
+
+STAGE = "attribution"
+DEFAULTS: dict[str, int] = {
+    "speaker_max_words": 10,
+    "adverbial_max_words": 8,
+    "relay_max_words": 14,
+    "svo_max_words": 8,
+    "name_quote_max_words": 3,
+    "mixed_min_words": 2,
+    "according_max_words": 8,
+    "continuation_max_chars": 4000,
+}
+
+_PUNCT = "،,:;؛.!?؟"
+_CLAUSE_PUNCT = "،,:;؛"
+_DOUBLE_QUOTES = "“”„\"″‟"
+_SINGLE_QUOTES = "‘’"
+_SENT_END_RE = re.compile(r"[.!?؟]+(?=\s)|\n+")
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    kind: str  # "w" word, "p" punctuation, "q" quote mark
+    text: str
+    key: str = ""  # folded word
+    quote: int = -1  # index of the quote region this mark opens or closes
+
+
+@dataclass(slots=True)
+class _Quote:
+    open_tok: int  # token index of the opening mark
+    close_tok: int  # token index of the closing mark, -1 when unclosed
+    start: int  # inner start (char)
+    end: int  # inner end (char)
+    n_words: int = 0
+
+
+@dataclass(slots=True)
+class _Draft:
+    cue: tuple[int, int]
+    content: tuple[int, int]
+    kind: str
+    speaker: tuple[int, int] | None = None
+    speaker_kind: str = "unspecified"
+    nested: tuple[int, int] | None = None
+    features: cues.Features = ("x", "x")
+    needs_antecedent: bool = False
+    nested_kind: str = "unspecified"
+
+
+class _Doc:
+    """Tokens, quote regions, sentences and entities of one article, with lookups."""
+
+    def __init__(self, article: Article, settings: dict) -> None:
+        self.text = article.text
+        self.cfg = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
+        self.toks = self._tokenize(article.text)
+        self.starts = [t.start for t in self.toks]
+        self.quotes = self._pair_quotes()
+        sents = article.spans("sentences") or _fallback_sentences(article.text)
+        self.sent_bounds = [(s.start, s.end) for s in sents]
+        self.sent_starts = [s.start for s in sents]
+        self.entities = sorted(article.spans("entities"), key=lambda s: s.start)
+
+    @staticmethod
+    def _tokenize(text: str) -> list[_Tok]:
+        toks = [_Tok(s, e, "w", text[s:e], fold(text[s:e])) for s, e in words(text)]
+        for i, ch in enumerate(text):
+            if ch in _PUNCT:
+                toks.append(_Tok(i, i + 1, "p", ch))
+            elif ch in _DOUBLE_QUOTES or ch in _SINGLE_QUOTES or ch in "«»":
+                toks.append(_Tok(i, i + 1, "q", ch))
+        toks.sort(key=lambda t: t.start)
+        return toks
+
+    def _pair_quotes(self) -> list[_Quote]:
+        """Pair quote marks within paragraphs; an unclosed quote ends at the paragraph end."""
+        quotes: list[_Quote] = []
+        open_idx: dict[str, int] = {}  # family -> token index of the open mark
+        para_end_tok = self._paragraph_ends()
+        for i, t in enumerate(self.toks):
+            if t.kind != "q":
+                if t.start in para_end_tok:
+                    self._close_all(open_idx, quotes, i, unclosed_at=t.start)
+                continue
+            fam = "g" if t.text in "«»" else ("s" if t.text in _SINGLE_QUOTES else "d")
+            if fam == "g":
+                if t.text == "«":
+                    if "g" in open_idx:
+                        self._close(open_idx, quotes, "g", -1, t.start)
+                    open_idx["g"] = i
+                elif "g" in open_idx:
+                    self._close(open_idx, quotes, "g", i, t.start)
+                continue
+            if fam in open_idx:
+                prev = self.text[t.start - 1] if t.start else " "
+                nxt = self.text[t.end] if t.end < len(self.text) else " "
+                looks_open = prev.isspace() and not nxt.isspace() and t.text in "“„"
+                if looks_open and self.toks[open_idx[fam]].end < t.start - 1:
+                    self._close(open_idx, quotes, fam, -1, t.start)
+                    open_idx[fam] = i
+                else:
+                    self._close(open_idx, quotes, fam, i, t.start)
+            else:
+                open_idx[fam] = i
+        self._close_all(open_idx, quotes, len(self.toks), unclosed_at=len(self.text))
+        for q in quotes:
+            q.n_words = sum(1 for s, e in words(self.text[q.start : q.end]))
+        quotes.sort(key=lambda q: q.start)
+        for qi, q in enumerate(quotes):
+            self.toks[q.open_tok].quote = qi
+            if q.close_tok >= 0:
+                self.toks[q.close_tok].quote = qi
+        return quotes
+
+    def _paragraph_ends(self) -> set[int]:
+        """Start offsets of the first token after each newline (quotes do not cross paragraphs)."""
+        starts = [t.start for t in self.toks]
+        out: set[int] = set()
+        for m in re.finditer(r"\n", self.text):
+            j = bisect.bisect_left(starts, m.end())
+            if j < len(starts):
+                out.add(starts[j])
+        return out
+
+    def _close(self, open_idx: dict[str, int], quotes: list[_Quote], fam: str, close_tok: int, at: int) -> None:
+        o = open_idx.pop(fam)
+        start, end = self.toks[o].end, at
+        while end > start and (self.text[end - 1].isspace() or self.text[end - 1] in ".،,;:"):
+            end -= 1
+        while start < end and self.text[start].isspace():
+            start += 1
+        quotes.append(_Quote(o, close_tok, start, end))
+
+    def _close_all(self, open_idx: dict[str, int], quotes: list[_Quote], _tok: int, *, unclosed_at: int) -> None:
+        for fam in list(open_idx):
+            self._close(open_idx, quotes, fam, -1, unclosed_at)
+
+    # --- lookups
+    def sentence(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.sent_starts, pos) - 1
+        if i >= 0 and pos < self.sent_bounds[i][1]:
+            return self.sent_bounds[i]
+        return (pos, pos)
+
+    def tok_at(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        return bisect.bisect_left(self.starts, pos)
+
+    def is_speech(self, q: _Quote) -> bool:
+        """A quotation long enough to be speech rather than a quoted name or title."""
+        if q.n_words <= self.cfg["name_quote_max_words"]:
+            return False
+        return not any(e.start <= q.start and q.end <= e.end for e in self.entities)
+
+    def quote_opening(self, i: int) -> _Quote | None:
+        t = self.toks[i] if 0 <= i < len(self.toks) else None
+        if t is None or t.kind != "q" or t.quote < 0:
+            return None
+        q = self.quotes[t.quote]
+        return q if q.open_tok == i else None
+
+    def entities_in(self, start: int, end: int) -> list[Span]:
+        return [e for e in self.entities if e.start < end and start < e.end]
+
+
+def _fallback_sentences(text: str) -> list[Span]:
+    """Split at . ! ? ؟ before whitespace and at newlines, for articles without a sentences layer."""
+    out: list[Span] = []
+    pos = 0
+    for m in _SENT_END_RE.finditer(text):
+        end = m.end() if m.group().strip() else m.start()
+        if text[pos:end].strip():
+            out.append(Span(pos, end, "SENT", STAGE))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append(Span(pos, len(text), "SENT", STAGE))
+    return out
+
+
+# ---------------------------------------------------------------- word classes
+
+
+def _verb_of(tok: _Tok) -> tuple[cues.Verb, cues.Features, bool] | None:
+    """The reporting verb this word is, its agreement, and whether it carries و/ف."""
+    if tok.kind != "w":
+        return None
+    if tok.key in cues.VERB_FORMS:
+        v, f = cues.VERB_FORMS[tok.key]
+        return v, f, False
+    if len(tok.key) > 3 and tok.key[0] in "وف" and tok.key[1:] in cues.VERB_FORMS:
+        v, f = cues.VERB_FORMS[tok.key[1:]]
+        return v, f, True
+    return None
+
+
+def _is_comp(doc: _Doc, i: int) -> int:
+    """Number of tokens of a complementiser starting at ``i`` (إن، أن، بأن، إلى أن، من أن), else 0."""
+    if i >= len(doc.toks) or doc.toks[i].kind != "w":
+        return 0
+    if doc.toks[i].key in cues.COMPLEMENTIZERS:
+        return 1
+    if doc.toks[i].key in cues.COMPLEMENTIZER_PREPS and i + 1 < len(doc.toks) and doc.toks[i + 1].key in cues.COMPLEMENTIZERS:
+        return 2
+    return 0
+
+
+def _head_info(doc: _Doc, start: int, end: int) -> tuple[str, bool]:
+    """Speaker kind of the phrase ``[start, end)`` by its head word and entities, and whether it is plural."""
+    ws = [t for t in doc.toks[doc.tok_at(start) :] if t.start < end and t.kind == "w"]
+    plural = False
+    if ws and ws[0].key in cues.QUANTIFIERS and len(ws) > 1:
+        ws = ws[1:]
+        plural = True
+    if not ws:
+        return "unspecified", plural
+    head = ws[0].key
+    bare = strip_clitics(head)
+    keys = {head, bare, "ال" + bare}
+    if keys & cues.PLURAL_HEADS:
+        plural = True
+    ents = doc.entities_in(start, end)
+    has_per = any(e.label == "PER" for e in ents)
+    if keys & cues.MEDIA_HEADS:
+        return "media", plural
+    if keys & cues.DOCUMENT_HEADS:
+        return "document", plural
+    if keys & cues.ANONYMOUS_HEADS and not has_per:
+        return "anonymous", plural
+    if keys & cues.PERSON_HEADS or has_per:
+        return "person", plural
+    if keys & cues.ORGANIZATION_HEADS or any(e.label == "ORG" for e in ents):
+        return "organization", plural
+    if any(e.label == "LOC" for e in ents):
+        return "organization", plural  # a capital or country speaking: its government
+    if not head.startswith("ال"):
+        return "person", plural  # an unknown bare noun after a verb is most often a name
+    return "unspecified", plural
+
+
+def _trim(doc: _Doc, i: int, j: int) -> tuple[int, int] | None:
+    """Char span of tokens ``[i, j)`` without edge punctuation or unbalanced edge quote marks."""
+    while i < j:
+        t = doc.toks[i]
+        if t.kind == "p" or (t.kind == "q" and not _partner_inside(doc, i, i, j)):
+            i += 1
+        elif t.kind == "q" and doc.toks[j - 1].kind == "q" and _partner_inside(doc, i, j - 1, j) and doc.quotes[t.quote].close_tok == j - 1:
+            i, j = i + 1, j - 1
+        else:
+            break
+    while j > i:
+        t = doc.toks[j - 1]
+        if t.kind == "p" or (t.kind == "q" and not _partner_inside(doc, j - 1, i, j)):
+            j -= 1
+        else:
+            break
+    if i >= j:
+        return None
+    return doc.toks[i].start, doc.toks[j - 1].end
+
+
+def _partner_inside(doc: _Doc, k: int, i: int, j: int) -> bool:
+    t = doc.toks[k]
+    if t.quote < 0:
+        return False
+    q = doc.quotes[t.quote]
+    other = q.close_tok if q.open_tok == k else q.open_tok
+    return i <= other < j and other != k
+
+
+def _content_span(doc: _Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Strip whitespace and trailing clause punctuation from ``[start, end)``."""
+    text = doc.text
+    while start < end and (text[start].isspace() or text[start] in _PUNCT):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _PUNCT):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+# ---------------------------------------------------------------- verb frames
+
+
+def _clause_end(doc: _Doc, i: int, sent_end: int) -> int:
+    """Char end of the clause that starts at token ``i``: the sentence end, an open quotation's
+    close, or the next coordinated reporting verb ("، وقال", "لكنه نفى")."""
+    end = sent_end
+    k = i
+    while k < len(doc.toks) and doc.toks[k].start < end:
+        t = doc.toks[k]
+        q = doc.quote_opening(k)
+        if q is not None and q.close_tok >= 0 and doc.toks[q.close_tok].end > end:
+            end = doc.toks[q.close_tok].end
+        v = _verb_of(t)
+        if v is not None and k > i:
+            prev = doc.toks[k - 1]
+            if v[2] or (prev.kind == "p" and prev.text in "،,") or prev.key in cues.PRONOUN_SUBJECTS:
+                cut = prev.start if (prev.key in cues.PRONOUN_SUBJECTS or prev.kind == "p") else t.start
+                return min(end, cut)
+        k += 1
+    return end
+
+
+def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tuple[int, int]] | None:
+    """The content after the subject: ("direct"|"indirect", span) from token ``j``, skipping adverbials."""
+    cfg = doc.cfg
+    n = len(doc.toks)
+    first_non_time = None
+    steps = 0
+    while j < n and doc.toks[j].start < sent_end and steps < cfg["adverbial_max_words"] + 4:
+        t = doc.toks[j]
+        q = doc.quote_opening(j)
+        if t.kind == "p" and t.text == ":":
+            q2 = doc.quote_opening(j + 1)
+            if q2 is not None:
+                return "direct", (q2.start, q2.end)
+            span = _content_span(doc, t.end, _clause_end(doc, j + 1, sent_end))
+            return ("direct", span) if span else None
+        if q is not None and doc.is_speech(q):
+            return "direct", (q.start, q.end)
+        c = _is_comp(doc, j)
+        if c:
+            comp = doc.toks[j + c - 1]
+            begin = comp.start if comp.key not in {"ان", "بان"} else comp.end
+            span = _content_span(doc, begin, _clause_end(doc, j + c, sent_end))
+            return ("indirect", span) if span else None
+        if t.kind == "w" and t.key in cues.TIME_WORDS:
+            j += 1
+            steps += 1
+            continue
+        if t.kind == "p" and t.text in "،,":
+            j += 1
+            continue
+        if first_non_time is None:
+            first_non_time = j
+        if t.kind == "w" and t.key in cues.SPEAKER_STOPS:
+            # a prepositional adverbial: runs to a comma, colon, quotation or complementiser
+            k = j + 1
+            while k < n and doc.toks[k].start < sent_end and k - j <= cfg["adverbial_max_words"]:
+                tk = doc.toks[k]
+                if (tk.kind == "p" and tk.text in "،,:") or _is_comp(doc, k) or (doc.quote_opening(k) and doc.is_speech(doc.quote_opening(k))):
+                    break
+                k += 1
+            if k < n and doc.toks[k].start < sent_end and k - j <= cfg["adverbial_max_words"]:
+                steps += k - j + 1
+                j = k
+                continue
+        break
+    if verb.np_object and first_non_time is not None and first_non_time < n:
+        span = _content_span(doc, doc.toks[first_non_time].start, _clause_end(doc, first_non_time, sent_end))
+        return ("indirect", span) if span else None
+    return None
+
+
+def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[tuple[int, int] | None, int]:
+    """Speaker phrase after the verb (VSO) starting at token ``j``; returns (span, next token)."""
+    n = len(doc.toks)
+    while j < n and doc.toks[j].kind == "w" and doc.toks[j].key in cues.SKIP_AFTER_VERB:
+        j += 1
+    if j >= n or doc.toks[j].start >= sent_end:
+        return None, j
+    q = doc.quote_opening(j)
+    if q is not None:
+        if doc.is_speech(q) or q.close_tok < 0:
+            return None, j
+        return (q.start, q.end), q.close_tok + 1
+    first = doc.toks[j]
+    if _is_comp(doc, j) or first.kind == "p" or first.key in cues.SPEAKER_STOPS or first.key in cues.TIME_WORDS:
+        return None, j
+    k = j
+    words_seen = 0
+    while k < n and doc.toks[k].start < sent_end and words_seen < doc.cfg["speaker_max_words"]:
+        t = doc.toks[k]
+        if t.kind == "p" and t.text not in "،,":
+            break
+        if t.kind == "p":
+            nxt = doc.toks[k + 1] if k + 1 < n else None
+            if nxt is None or nxt.kind != "w" or nxt.key in cues.SPEAKER_STOPS or _is_comp(doc, k + 1) or nxt.key in cues.RELATIVES:
+                break
+        if t.kind == "q":
+            qq = doc.quote_opening(k)
+            if qq is not None and doc.is_speech(qq):
+                break
+        if t.kind == "w":
+            if k > j and (t.key in cues.SPEAKER_STOPS or t.key in cues.TIME_WORDS or _is_comp(doc, k)):
+                break
+            if k > j and verb.np_object and t.key in cues.CONTENT_HEADS:
+                break
+            if k > j and t.key in cues.RELAY_SAYING and verb.relay:
+                break
+            words_seen += 1
+        k += 1
+    span = _trim(doc, j, k)
+    return span, k
+
+
+def _np_split(doc: _Doc, j: int, k: int) -> int:
+    """For "نفى الكرملين التقرير": where a speaker phrase without a following frame ends."""
+    ents = [e for e in doc.entities if e.start == doc.toks[j].start or (e.start <= doc.toks[j].start < e.end)]
+    if ents:
+        end = max(e.end for e in ents)
+        m = j
+        while m < k and doc.toks[m].start < end:
+            m += 1
+        return m
+    q = doc.quote_opening(j)
+    if q is not None and q.close_tok >= 0:
+        return q.close_tok + 1
+    heads = cues.MEDIA_HEADS | cues.DOCUMENT_HEADS | cues.ORGANIZATION_HEADS | cues.PERSON_HEADS | cues.ANONYMOUS_HEADS
+    first = doc.toks[j]
+    if first.key in heads and not first.key.startswith("ال") and j + 1 < k:
+        return j + 2
+    return j + 1
+
+
+def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
+    """Subject before the verb at token ``i`` in its clause ("مسؤولون ... أكدوا"), if short enough."""
+    k = i - 1
+    while k >= 0 and doc.toks[k].start >= sent_start:
+        t = doc.toks[k]
+        if (t.kind == "p" and t.text in _CLAUSE_PUNCT) or (t.kind == "w" and (_is_comp(doc, k) or _verb_of(t))):
+            break
+        k -= 1
+    first = k + 1
+    # "نفى ... تقريرا لصحيفة X يفيد بأن": a report noun opens the subject of the verb after it
+    heads = cues.DOCUMENT_HEADS | cues.CONTENT_HEADS
+    for m in range(i - 1, first, -1):
+        if doc.toks[m].kind == "w" and doc.toks[m].key in heads:
+            first = m
+            break
+    ws = [t for t in doc.toks[first:i] if t.kind == "w"]
+    if not ws or len(ws) > doc.cfg["svo_max_words"]:
+        return None
+    lead = ws[0]
+    if lead.key in cues.SPEAKER_STOPS or lead.key in cues.CLAUSE_PARTICLES or lead.key in cues.TIME_WORDS:
+        return None
+    if lead.key[:1] in "وف" and len(lead.key) > 3 and doc.toks[first] is lead:
+        return None  # "ويوم الجمعة قال": an adverbial, the verb is clause-initial
+    if any(_verb_of(t) for t in ws):
+        return None
+    return _trim(doc, first, i)
+
+
+def _relative_antecedent(doc: _Doc, rel: int, sent_start: int) -> tuple[int, int] | None:
+    """The noun phrase before "الذي" ("في صحيفة “وول ستريت جورنال”، والذي قال")."""
+    k = rel - 1
+    while k >= 0 and doc.toks[k].kind == "p":
+        k -= 1
+    end = k + 1
+    n_words = 0
+    while k >= 0 and doc.toks[k].start >= sent_start:
+        t = doc.toks[k]
+        if t.kind == "p" or (t.kind == "w" and (t.key in cues.SPEAKER_STOPS or _verb_of(t))):
+            break
+        if t.kind == "w":
+            n_words += 1
+            if n_words > 6:
+                break
+        k -= 1
+    return _trim(doc, k + 1, end)
+
+
+def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for i, tok in enumerate(doc.toks):
+        vinfo = _verb_of(tok)
+        if vinfo is None:
+            continue
+        verb, feats, _conj = vinfo
+        s_start, s_end = doc.sentence(tok.start)
+        prev = doc.toks[i - 1] if i > 0 and doc.toks[i - 1].start >= s_start else None
+        speaker: tuple[int, int] | None = None
+        needs: cues.Features | None = None
+        j = i + 1
+        if feats == ("x", "x"):
+            pass  # passive: agentless
+        elif prev is not None and prev.kind == "w" and prev.key in cues.PRONOUN_SUBJECTS:
+            needs = cues.PRONOUN_SUBJECTS[prev.key]
+        else:
+            svo = None
+            if prev is not None and not _conj and prev.kind != "p" and prev.key not in cues.CLAUSE_PARTICLES:
+                if prev.kind == "w" and prev.key in cues.RELATIVES:
+                    sp, j2 = _speaker_after(doc, i + 1, verb, s_end)
+                    if sp is not None:
+                        speaker, j = sp, j2
+                    else:
+                        svo = _relative_antecedent(doc, i - 1, s_start)
+                else:
+                    svo = _svo_subject(doc, i, s_start)
+            if svo is not None:
+                speaker = svo
+            elif speaker is None:
+                speaker, j = _speaker_after(doc, i + 1, verb, s_end)
+                if speaker is None:
+                    needs = feats
+        nested = None
+        if verb.relay:
+            if speaker is None or j >= len(doc.toks) or doc.toks[j].key != fold("عن"):
+                continue
+            nested = speaker
+            speaker, j, say_feats = _relay_source(doc, j + 1, s_end)
+            if speaker is None:
+                continue
+            feats = say_feats
+        elif j < len(doc.toks) and doc.toks[j].key == fold("نقلا") and j + 1 < len(doc.toks) and doc.toks[j + 1].key == fold("عن"):
+            nested = speaker
+            speaker, j, feats = _relay_source(doc, j + 2, s_end)
+        frame = _frame(doc, j, verb, s_end)
+        if frame is None and speaker is not None and not nested and verb.np_object:
+            # "نفى الكرملين التقرير": no frame; re-split the collected phrase
+            a = doc.tok_at(speaker[0])
+            b = _np_split(doc, a, j)
+            if b < j:
+                speaker = _trim(doc, a, b)
+                frame = _frame(doc, b, verb, s_end)
+        if frame is None or speaker == frame[1]:
+            log.debug("no frame for cue %r at %d", tok.text, tok.start)
+            continue
+        kind, content = frame
+        if kind == "indirect" and _has_speech_quote(doc, content):
+            kind = "mixed"
+        d = _Draft((tok.start, tok.end), content, kind, speaker, nested=nested, features=feats)
+        if speaker is None and needs is not None:
+            d.needs_antecedent = True
+            d.features = needs
+            cand = nominal.get(doc.sent_starts.index(s_start) if s_start in doc.sent_starts else -1)
+            if cand is not None:
+                d.speaker, d.needs_antecedent = cand[0], False
+        if d.speaker is not None:
+            d.speaker_kind, plural = _head_info(doc, *d.speaker)
+            g = feats[0]
+            d.features = (g, "p" if plural or feats[1] == "p" else feats[1])
+        if nested is not None:
+            d.nested_kind = _head_info(doc, *nested)[0]
+        drafts.append(d)
+    return drafts
+
+
+def _relay_source(doc: _Doc, j: int, sent_end: int) -> tuple[tuple[int, int] | None, int, cues.Features]:
+    """The phrase after "عن" up to "قوله" or the frame; returns (span, next token, its agreement)."""
+    k = j
+    n_words = 0
+    while k < len(doc.toks) and doc.toks[k].start < sent_end and n_words < doc.cfg["relay_max_words"]:
+        t = doc.toks[k]
+        if t.kind == "w" and t.key in cues.RELAY_SAYING:
+            return _trim(doc, j, k), k + 1, cues.RELAY_SAYING[t.key] if t.key != fold("قول") else ("m", "s")
+        if _is_comp(doc, k) or (t.kind == "p" and t.text == ":"):
+            break
+        q = doc.quote_opening(k)
+        if q is not None and doc.is_speech(q):
+            break
+        n_words += t.kind == "w"
+        k += 1
+    return _trim(doc, j, k), k, ("m", "s")
+
+
+def _has_speech_quote(doc: _Doc, span: tuple[int, int]) -> bool:
+    """Whether ``span`` holds a quoted phrase (a partial quotation, making the report "mixed").
+
+    Quoted names are not phrases: a quote inside an entity mention, or one
+    glued to a preceding letter ("و”سبيس إكس”"), is read as a name.
+    """
+    for q in doc.quotes:
+        if not (span[0] <= q.start and q.end <= span[1]) or q.n_words < doc.cfg["mixed_min_words"]:
+            continue
+        mark = doc.toks[q.open_tok].start
+        if mark > 0 and doc.text[mark - 1].isalpha():
+            continue
+        if any(e.start <= q.start and q.end <= e.end for e in doc.entities):
+            continue
+        return True
+    return False
+
+
+# ---------------------------------------------------------------- other frames
+
+
+def _match_seq(doc: _Doc, i: int, seq: tuple[str, ...]) -> int:
+    """Tokens matched by the folded word sequence ``seq`` at ``i`` (0 if none)."""
+    k = i
+    for w in seq:
+        if k >= len(doc.toks) or doc.toks[k].kind != "w" or doc.toks[k].key != w:
+            return 0
+        k += 1
+    return k - i
+
+
+def _np_until_comma(doc: _Doc, j: int, sent_end: int, max_words: int) -> tuple[tuple[int, int] | None, int]:
+    k = j
+    n_words = 0
+    while k < len(doc.toks) and doc.toks[k].start < sent_end and n_words < max_words:
+        t = doc.toks[k]
+        if t.kind == "p" or _is_comp(doc, k) or (t.kind == "w" and k > j and t.key in cues.TIME_WORDS):
+            break
+        q = doc.quote_opening(k)
+        if q is not None and doc.is_speech(q):
+            break
+        n_words += t.kind == "w"
+        k += 1
+    return _trim(doc, j, k), k
+
+
+def _according_drafts(doc: _Doc) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for i, tok in enumerate(doc.toks):
+        if tok.kind != "w":
+            continue
+        s_start, s_end = doc.sentence(tok.start)
+        # "على حد قوله": the content is what precedes, the speaker an antecedent
+        if tok.key == fold("على") and i + 2 < len(doc.toks) and doc.toks[i + 1].key == fold("حد") and doc.toks[i + 2].key in cues.AS_HE_PUT_IT:
+            content = _content_span(doc, s_start, tok.start)
+            if content:
+                d = _Draft((tok.start, doc.toks[i + 2].end), content, "according_to", features=cues.AS_HE_PUT_IT[doc.toks[i + 2].key])
+                d.needs_antecedent = True
+                drafts.append(d)
+            continue
+        m = next((len(seq) for seq in cues.ACCORDING_TO if _match_seq(doc, i, seq)), 0)
+        if not m:
+            continue
+        j = i + m
+        if j < len(doc.toks) and doc.toks[j].key in (fold("لـ"), "ل"):
+            j += 1
+        sp, k = _np_until_comma(doc, j, s_end, doc.cfg["according_max_words"])
+        if sp is None:
+            continue
+        if j == i + m and doc.toks[j].key.startswith("ل") and not doc.toks[j].key.startswith("لل") and doc.toks[i + m - 1].key.startswith(("وفق", "طبق", "ووفق", "وطبق")):
+            sp = (sp[0] + 1, sp[1])  # "وفقا لوكالة" -> "وكالة"
+        cue = (tok.start, doc.toks[i + m - 1].end)
+        before = _content_span(doc, s_start, tok.start)
+        head_clause = before is None or all(t.kind != "w" for t in doc.toks[doc.tok_at(s_start) : i])
+        if head_clause:
+            while k < len(doc.toks) and doc.toks[k].kind == "p" and doc.toks[k].text in "،,:":
+                k += 1
+            q = doc.quote_opening(k)
+            if q is not None:
+                content = (q.start, q.end)
+            elif k < len(doc.toks):
+                content = _content_span(doc, doc.toks[k].start, _clause_end(doc, k, s_end))
+            else:
+                content = None
+        else:
+            content = before
+            clause_k = i - 1
+            while clause_k >= 0 and doc.toks[clause_k].start >= s_start and not (doc.toks[clause_k].kind == "p" and doc.toks[clause_k].text == ":"):
+                clause_k -= 1
+            if clause_k >= 0 and doc.toks[clause_k].start >= s_start:
+                content = _content_span(doc, doc.toks[clause_k].end, tok.start)
+        if not content:
+            continue
+        d = _Draft(cue, content, "according_to", sp)
+        d.speaker_kind, plural = _head_info(doc, *sp)
+        d.features = ("x", "p" if plural else "s")
+        drafts.append(d)
+    return drafts
+
+
+def _nominal_frames(doc: _Doc) -> tuple[dict[int, tuple[tuple[int, int], str]], list[_Draft]]:
+    """ "وفي تصريح لـ X، ..." : a speaker candidate per sentence, and drafts when no verb follows."""
+    cands: dict[int, tuple[tuple[int, int], str]] = {}
+    drafts: list[_Draft] = []
+    for si, (s_start, s_end) in enumerate(doc.sent_bounds):
+        i = doc.tok_at(s_start)
+        if i + 2 >= len(doc.toks) or doc.toks[i].key not in (fold("في"), fold("وفي")):
+            continue
+        noun = doc.toks[i + 1]
+        if noun.key not in cues.NOMINAL_CUES:
+            continue
+        j = i + 2
+        if j < len(doc.toks) and doc.toks[j].key in (fold("صحفي"), fold("صحافي")):
+            j += 1
+        if j >= len(doc.toks):
+            continue
+        link = doc.toks[j].key
+        if link == fold("مع"):
+            continue  # "في مقابلة مع X": X is the interviewer
+        if link in (fold("صادر"), fold("الصادر")) and j + 1 < len(doc.toks) and doc.toks[j + 1].key == fold("عن"):
+            j += 2
+        elif link in (fold("لـ"), "ل"):
+            j += 1
+        elif link.startswith("ل") and link not in (fold("له"), fold("لها")):
+            pass
+        else:
+            continue
+        sp, k = _np_until_comma(doc, j, s_end, doc.cfg["according_max_words"])
+        if sp is None:
+            continue
+        if doc.text[sp[0]] == "ل" and doc.toks[j].key.startswith("ل") and not doc.toks[j].key.startswith("لل") and link not in (fold("لـ"), "ل"):
+            sp = (sp[0] + 1, sp[1])
+        cands[si] = (sp, _head_info(doc, *sp)[0])
+        rest = [t for t in doc.toks[k:] if t.start < s_end]
+        if any(_verb_of(t) for t in rest):
+            continue
+        while k < len(doc.toks) and doc.toks[k].kind == "p":
+            k += 1
+        q = doc.quote_opening(k)
+        content = (q.start, q.end) if q is not None else (
+            _content_span(doc, doc.toks[k].start, s_end) if k < len(doc.toks) and doc.toks[k].start < s_end else None
+        )
+        if content:
+            d = _Draft((noun.start, noun.end), content, "direct" if q is not None else "indirect", sp)
+            d.speaker_kind, plural = _head_info(doc, *sp)
+            d.features = ("x", "p" if plural else "s")
+            drafts.append(d)
+    return cands, drafts
+
+
+def _quote_first_drafts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
+    """Quotations not yet attributed, followed by their cue ("“...”، قال بيسكوف") or continuing a quotation."""
+    drafts: list[_Draft] = []
+    for q in doc.quotes:
+        if not doc.is_speech(q) or any(a <= q.start and q.end <= b for a, b in taken):
+            continue
+        k = (q.close_tok + 1) if q.close_tok >= 0 else doc.tok_at(q.end)
+        while k < len(doc.toks) and doc.toks[k].kind == "p" and doc.toks[k].text in "،,":
+            k += 1
+        if k >= len(doc.toks):
+            continue
+        t = doc.toks[k]
+        if "\n" in doc.text[q.end : t.start]:
+            continue  # the cue must follow in the same paragraph
+        s_start, s_end = doc.sentence(t.start)
+        vinfo = _verb_of(t)
+        if vinfo is not None:
+            verb, feats, _ = vinfo
+            sp, _k = _speaker_after(doc, k + 1, verb, max(s_end, t.end + 200))
+            d = _Draft((t.start, t.end), (q.start, q.end), "direct", sp, features=feats)
+            if sp is None:
+                d.needs_antecedent = True
+            else:
+                d.speaker_kind, plural = _head_info(doc, *sp)
+                d.features = (feats[0], "p" if plural else feats[1])
+            drafts.append(d)
+            continue
+        m = next((len(seq) for seq in cues.ACCORDING_TO if _match_seq(doc, k, seq)), 0)
+        if m:
+            sp, _k = _np_until_comma(doc, k + m, max(s_end, t.end + 200), doc.cfg["according_max_words"])
+            if sp is not None:
+                d = _Draft((t.start, doc.toks[k + m - 1].end), (q.start, q.end), "according_to", sp)
+                d.speaker_kind = _head_info(doc, *sp)[0]
+                drafts.append(d)
+    return drafts
+
+
+def _adjacent_quotes(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
+    """A quotation right after a directly quoted one (only spaces and punctuation between) continues it."""
+    out: list[_Draft] = []
+    taken = {d.content for d in drafts}
+    by_end = {d.content[1]: d for d in drafts if d.kind == "direct"}
+    for q in doc.quotes:
+        if (q.start, q.end) in taken or not doc.is_speech(q):
+            continue
+        k = q.open_tok - 1
+        while k >= 0 and doc.toks[k].kind in "pq" and doc.toks[k].text not in "\n":
+            if doc.toks[k].kind == "q" and doc.toks[k].quote >= 0 and doc.quotes[doc.toks[k].quote].close_tok == k:
+                prev = doc.quotes[doc.toks[k].quote]
+                src = by_end.get(prev.end)
+                if src is not None and "\n" not in doc.text[prev.end : q.start]:
+                    d = _Draft(src.cue, (q.start, q.end), "direct", src.speaker, src.speaker_kind, src.nested, src.features, src.needs_antecedent)
+                    out.append(d)
+                    by_end[q.end] = d
+                break
+            k -= 1
+    return out
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _compatible(want: cues.Features, have: cues.Features) -> bool:
+    return (want[0] == "x" or have[0] in ("x", want[0])) and (want[1] == "x" or have[1] in ("x", want[1]))
+
+
+def _resolve(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
+    """Give subject-less drafts the nearest earlier speaker with matching agreement."""
+    drafts.sort(key=lambda d: (min(d.cue[0], d.content[0]), d.cue[0]))
+    done: list[_Draft] = []
+    window = doc.cfg["continuation_max_chars"]
+    for d in drafts:
+        if d.needs_antecedent:
+            pos = min(d.cue[0], d.content[0])
+            for prev in reversed(done):
+                if prev.speaker is None or pos - prev.cue[0] > window:
+                    continue
+                if _compatible(d.features, prev.features):
+                    d.speaker, d.speaker_kind, d.nested = prev.speaker, prev.speaker_kind, prev.nested
+                    d.features = prev.features
+                    break
+            d.needs_antecedent = False
+        done.append(d)
+    return done
+
+
+def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+    """Drop drafts with the same content, and cues inside another draft's direct quotation."""
+    seen: set[tuple[int, int]] = set()
+    direct = [d.content for d in drafts if d.kind == "direct"]
+    out = []
+    for d in drafts:
+        if d.content in seen:
+            continue
+        if any(a <= d.cue[0] and d.cue[1] <= b and (a, b) != d.content for a, b in direct):
+            continue
+        seen.add(d.content)
+        out.append(d)
+    return out
+
+
+def _span(pair: tuple[int, int] | None, label: str) -> Span | None:
+    return None if pair is None else Span(pair[0], pair[1], label, STAGE)
+
+
+def find_attributions(article: Article, *, settings: dict) -> None:
+    """Fill ``article.attributions`` with who-said-what spans into ``article.text``.
+
+    Args:
+        article: an article with cleaned ``text``; the ``sentences`` and
+            ``entities`` layers are used when present.
+        settings: the ``[attribution]`` section (word-count limits, see defaults.toml).
+    """
+    doc = _Doc(article, settings)
+    nominal, drafts = _nominal_frames(doc)
+    drafts += _verb_drafts(doc, nominal)
+    drafts += _according_drafts(doc)
+    taken = [d.content for d in drafts]
+    drafts += _quote_first_drafts(doc, taken)
+    drafts += _adjacent_quotes(doc, drafts)
+    drafts = _dedupe(_resolve(doc, drafts))
+    out: list[Attribution] = []
+    for d in sorted(drafts, key=lambda d: (d.cue[0], d.content[0])):
+        cue = Span(d.cue[0], d.cue[1], "CUE", STAGE)
+        content = Span(d.content[0], d.content[1], "CONTENT", STAGE)
+        spans = [s for s in (cue, content, _span(d.speaker, "SPEAKER"), _span(d.nested, "SOURCE")) if s is not None]
+        for s in spans:
+            article.check_span(s)
+        stance = speaker_stance(article.span_text(cue), article.span_text(content))
+        out.append(
+            Attribution(
+                cue=cue,
+                content=content,
+                kind=d.kind,
+                stance=stance,
+                speaker=_span(d.speaker, "SPEAKER"),
+                speaker_kind=d.speaker_kind if d.speaker is not None else "unspecified",
+                nested_source=_span(d.nested, "SOURCE"),
+            )
+        )
+    article.attributions = out

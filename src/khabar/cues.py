@@ -1,0 +1,236 @@
+"""The reporting-verb lexicon and the word lists attribution reads, as data.
+
+Every list here is written in display Arabic and compared through
+:func:`khabar.arabic.fold`, so hamza and alef variants need not be listed.
+A verb entry gives its inflected forms with the agreement each carries
+(``(gender, number)``: ``m``/``f``/``x`` and ``s``/``p``; ``x`` = either), the
+stance a speaker takes by using it, and which frames it accepts. Attribution
+code derives all lookups from these tables; no reporting verb is hard-coded
+elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from khabar.arabic import fold
+
+Features = tuple[str, str]  # (gender m/f/x, number s/p)
+
+
+@dataclass(frozen=True, slots=True)
+class Verb:
+    """One reporting verb: its forms and how it frames reported speech.
+
+    Attributes:
+        lemma: the 3rd person masculine singular past, as a display name.
+        stance: the stance a speaker takes by this verb (see ``model.STANCES``).
+        np_object: True when the content may be a bare noun phrase ("نفى التقرير").
+        relay: True for verbs whose subject relays another source ("نقل عن").
+        forms: folded form -> agreement features; passive forms map to ``("x", "x")``.
+    """
+
+    lemma: str
+    stance: str
+    np_object: bool
+    relay: bool
+    forms: dict[str, Features]
+
+
+def _verb(
+    past: str,
+    present: str,
+    stance: str = "assert",
+    *,
+    fem: str | None = None,
+    plural: str | None = None,
+    passive: tuple[str, ...] = (),
+    np_object: bool = False,
+    relay: bool = False,
+) -> Verb:
+    """Expand a regular paradigm; ``fem``/``plural`` override defective stems (نفى -> نفت، نفوا)."""
+    stem = present[1:]  # يقول -> قول
+    forms: dict[str, Features] = {
+        past: ("m", "s"),
+        fem or past + "ت": ("f", "s"),
+        plural or past + "وا": ("x", "p"),
+        present: ("m", "s"),
+        "ت" + stem: ("f", "s"),
+        "ي" + stem + "ون": ("x", "p"),
+    }
+    folded = {fold(k): v for k, v in forms.items()}
+    for p in passive:
+        # without diacritics أُعلن reads as أعلن: keep only passives that stay distinct
+        folded.setdefault(fold(p), ("x", "x"))
+    return Verb(past, stance, np_object, relay, folded)
+
+
+# lemma -> forms + default stance. Defective verbs (final ى) list fem/plural.
+VERBS: tuple[Verb, ...] = (
+    _verb("قال", "يقول", passive=("قيل",)),
+    _verb("أكد", "يؤكد", "confirm", np_object=True, passive=("أُكد",)),
+    _verb("أوضح", "يوضح"),
+    _verb("نفى", "ينفي", "deny", fem="نفت", plural="نفوا", np_object=True),
+    _verb("أشار", "يشير"),
+    _verb("أعلن", "يعلن", np_object=True, passive=("أُعلن",)),
+    _verb("اعتبر", "يعتبر"),
+    _verb("رأى", "يرى", fem="رأت", plural="رأوا"),
+    _verb("حذر", "يحذر"),
+    _verb("زعم", "يزعم", "allege", passive=("زُعم",)),
+    _verb("ادعى", "يدعي", "allege", fem="ادعت", plural="ادعوا"),
+    _verb("صرح", "يصرح"),
+    _verb("كشف", "يكشف", np_object=True),
+    _verb("أضاف", "يضيف"),
+    _verb("تابع", "يتابع"),
+    _verb("استطرد", "يستطرد"),
+    _verb("ختم", "يختم"),
+    _verb("أردف", "يردف"),
+    _verb("ذكر", "يذكر", passive=("ذُكر",)),
+    _verb("أفاد", "يفيد", passive=("أُفيد",)),
+    _verb("لفت", "يلفت"),
+    _verb("شدد", "يشدد"),
+    _verb("كتب", "يكتب"),
+    _verb("أقر", "يقر", "confirm", np_object=True),
+    _verb("اعترف", "يعترف", "confirm"),
+    _verb("صدق", "يصدق", "confirm"),
+    _verb("كذب", "يكذب", "deny", np_object=True),
+    _verb("رفض", "يرفض", "deny", np_object=True),
+    _verb("دحض", "يدحض", "deny", np_object=True),
+    _verb("تساءل", "يتساءل", "question"),
+    _verb("شكك", "يشكك", "question"),
+    _verb("اتهم", "يتهم", "allege"),
+    _verb("دعا", "يدعو", "other", fem="دعت", plural="دعوا", np_object=True),
+    _verb("طالب", "يطالب", "other", np_object=True),
+    _verb("نقل", "ينقل", relay=True),
+)
+
+# folded form -> (Verb, features). Built once at import from the table above.
+VERB_FORMS: dict[str, tuple[Verb, Features]] = {f: (v, feats) for v in VERBS for f, feats in v.forms.items()}
+
+# Complementisers that open indirect content ("قال إن", "أشار إلى أن", "حذر من أن").
+COMPLEMENTIZERS = frozenset(
+    fold(w)
+    for w in (
+        "أن إن أنه إنه أنها إنها أنهم إنهم أنهما إنهما أننا إننا أنني إنني بأن بأنه بأنها بأنهم "
+        "أنّ إنّ"
+    ).split()
+)
+# Prepositions that may stand between a verb and its complementiser.
+COMPLEMENTIZER_PREPS = frozenset(fold(w) for w in "إلى من".split())
+
+# Words that end a speaker phrase after the verb: time, place and manner
+# adverbials, audience phrases, prepositions.
+SPEAKER_STOPS = frozenset(
+    fold(w)
+    for w in (
+        "في خلال عبر بعد قبل أثناء عقب لدى أمام على عن من مع حول إلى "
+        "اليوم أمس يوم مساء صباح ليلة الليلة أيضا أيضاً كذلك مؤخرا سابقا لاحقا حاليا "
+        "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة "
+        "للصحفيين للصحافيين للصحافة للإعلام لوسائل لوكالة لقناة لصحيفة لموقع لتلفزيون للتلفزيون "
+        "لإذاعة لراديو لـ ل نقلا الذي التي الذين اللذان"
+    ).split()
+)
+# Words that only make up a time adverbial ("اليوم الجمعة").
+TIME_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "اليوم أمس يوم مساء صباح ليلة الليلة أيضا أيضاً كذلك مؤخرا سابقا لاحقا حاليا "
+        "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة"
+    ).split()
+)
+# Nouns that open the content of a deny/confirm verb rather than its subject.
+CONTENT_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "مزاعم المزاعم تقارير التقارير تقريرا الأنباء أنباء الاتهامات اتهامات ادعاءات "
+        "الادعاءات صحة وجود ما إجراء"
+    ).split()
+)
+# Words right before a verb that make its subject a pronoun (gender, number).
+PRONOUN_SUBJECTS: dict[str, Features] = {
+    fold(k): v
+    for k, v in {
+        "لكنه": ("m", "s"), "لكنها": ("f", "s"), "لكنهم": ("x", "p"), "ولكنه": ("m", "s"),
+        "ولكنها": ("f", "s"), "وهو": ("m", "s"), "وهي": ("f", "s"), "هو": ("m", "s"),
+        "هي": ("f", "s"), "وهم": ("x", "p"), "كان": ("m", "s"), "كانت": ("f", "s"),
+        "كانوا": ("x", "p"), "وكان": ("m", "s"), "وكانت": ("f", "s"), "وكانوا": ("x", "p"),
+        "إنه": ("m", "s"), "أنه": ("m", "s"), "إنها": ("f", "s"), "أنها": ("f", "s"),
+    }.items()
+}
+RELATIVES = frozenset(fold(w) for w in "الذي التي الذين والذي والتي والذين".split())
+# Particles that may precede a clause-initial verb without being its subject.
+CLAUSE_PARTICLES = frozenset(fold(w) for w in "ثم كما وكما فيما بينما حين حيث عندما قد وقد لقد".split())
+# Words between a verb and its subject that belong to neither (أعلن فيه ماسك).
+SKIP_AFTER_VERB = frozenset(fold(w) for w in "فيه فيها له لها أيضا أيضاً كذلك".split())
+# "قوله إن": the relayed speaker's words, with the speaker's agreement.
+RELAY_SAYING: dict[str, Features] = {
+    fold(k): v
+    for k, v in {"قوله": ("m", "s"), "قولها": ("f", "s"), "قولهم": ("x", "p"), "قولهما": ("x", "p"), "قول": ("x", "x")}.items()
+}
+
+# According-to frames, as folded token sequences; the speaker follows.
+ACCORDING_TO: tuple[tuple[str, ...], ...] = tuple(
+    tuple(fold(w) for w in p.split())
+    for p in (
+        "بحسب", "وبحسب", "حسب", "وحسب", "حسبما", "وفقا", "ووفقا", "وفقاً", "ووفقاً", "طبقا", "وطبقا",
+        "وفق", "ووفق", "نقلا عن", "ونقلا عن", "كما جاء في", "وكما جاء في", "كما ورد في", "وكما ورد في",
+        "استنادا إلى", "واستنادا إلى",
+    )
+)
+# "على حد قوله": the speaker is the pronoun's antecedent.
+AS_HE_PUT_IT: dict[str, Features] = {
+    fold(k): v
+    for k, v in {
+        "قوله": ("m", "s"), "قولها": ("f", "s"), "قولهم": ("x", "p"),
+        "تعبيره": ("m", "s"), "تعبيرها": ("f", "s"), "وصفه": ("m", "s"), "وصفها": ("f", "s"),
+    }.items()
+}
+# Nominal frames: "وفي تصريح لـ X، ..." -> X; noun cues.
+NOMINAL_CUES = frozenset(fold(w) for w in "تصريح تصريحات بيان مقابلة حديث كلمة رسالة".split())
+
+# Speaker kinds by head word (the first word of the speaker phrase, clitics stripped).
+MEDIA_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "صحيفة جريدة وكالة قناة موقع مجلة شبكة إذاعة تلفزيون التلفزيون الصحيفة الجريدة الوكالة "
+        "القناة الموقع المجلة الشبكة صحف الصحف وسائل رويترز بلومبرغ بلومبيرغ"
+    ).split()
+)
+DOCUMENT_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "تقرير تقريرا التقرير تقارير التقارير بيان البيان كتاب الكتاب مقال المقال مقالة دراسة الدراسة "
+        "وثيقة الوثيقة وثائق رسالة الرسالة مذكرة المذكرة تحقيق التحقيق استطلاع"
+    ).split()
+)
+ANONYMOUS_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "مصادر المصادر مصدر المصدر مسؤول مسؤولون مسؤولين المسؤولون شخص أشخاص أشخاصا "
+        "دبلوماسي دبلوماسيون دبلوماسيين مطلعون مراقبون محللون خبراء شهود مقربون"
+    ).split()
+)
+ORGANIZATION_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "الكرملين الحكومة وزارة الوزارة البيت الجيش الشرطة الحزب حزب فريق الفريق حملة الحملة "
+        "الرئاسة مكتب المكتب التحالف الأمم المنظمة منظمة لجنة اللجنة مجلس المجلس الإدارة "
+        "السلطات الخارجية الشركة شركة البنك"
+    ).split()
+)
+PERSON_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "المتحدث المتحدثة الناطق الناطقة الرئيس رئيس وزير الوزير وزيرة مدير المدير السفير "
+        "الأمين المستشار النائب الزعيم الملياردير"
+    ).split()
+)
+QUANTIFIERS = frozenset(fold(w) for w in "عدة بعض أحد إحدى ثلاثة أربعة عدد".split())
+# Broken plurals treated as plural subjects for agreement.
+PLURAL_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "مصادر المصادر أشخاص خبراء الخبراء شهود مسؤولون مسؤولين المسؤولون المسؤولين دبلوماسيون "
+        "مطلعون مراقبون محللون مقربون المتظاهرون النواب الوزراء القادة سكان السكان"
+    ).split()
+)

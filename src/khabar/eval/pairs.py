@@ -1,0 +1,50 @@
+"""Score statement-pair relations (agree / disagree / other) on an ANS stance CSV.
+
+ANS (Khouja 2020) reports macro-F1; its pairs are mostly agree/disagree with a
+small "other" class, so both averages are given: ``macro_f1_agree_disagree``
+(the two classes the task is about) and ``macro_f1_all`` (all three).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from khabar.stance import PAIR_LABELS, PairModel, lexical_relation, pair_relation, read_pairs
+
+
+def f1_table(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Per-label precision, recall, F1 and support."""
+    out: dict[str, dict[str, float]] = {}
+    for lab in labels:
+        tp = sum(1 for g, p in zip(gold, pred) if g == p == lab)
+        n_pred = sum(1 for p in pred if p == lab)
+        n_gold = sum(1 for g in gold if g == lab)
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_gold if n_gold else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[lab] = {"precision": prec, "recall": rec, "f1": f1, "support": n_gold}
+    return out
+
+
+def evaluate_pairs(csv: Path, *, model: PairModel | None = None, lexical: bool = False) -> dict:
+    """Accuracy and macro-F1 of :func:`khabar.stance.pair_relation` on ``csv``.
+
+    Args:
+        csv: ANS stance CSV with columns ``s1,s2,stance``.
+        model: a model to score instead of the bundled one.
+        lexical: score the lexical rule instead of any model.
+    """
+    rows = read_pairs(csv)
+    gold = [r[2] for r in rows]
+    if lexical:
+        pred = [lexical_relation(a, b) for a, b, _ in rows]
+    else:
+        pred = [pair_relation(a, b, model=model) for a, b, _ in rows]
+    table = f1_table(gold, pred, PAIR_LABELS)
+    return {
+        "n": len(rows),
+        "accuracy": sum(1 for g, p in zip(gold, pred) if g == p) / len(rows) if rows else 0.0,
+        "macro_f1_agree_disagree": (table["agree"]["f1"] + table["disagree"]["f1"]) / 2,
+        "macro_f1_all": sum(t["f1"] for t in table.values()) / len(table),
+        "per_class": table,
+    }

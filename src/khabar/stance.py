@@ -1,0 +1,255 @@
+"""Stance: what a speaker does with a statement, and how two statements relate.
+
+:func:`speaker_stance` reads the reporting cue and the content of one
+attribution (deny / confirm / allege / question / assert). :func:`pair_relation`
+says whether two statements agree (paraphrase), disagree (contradiction) or
+neither, as in the ANS corpus (Khouja 2020). It uses the bundled logistic
+regression ``data/pairs_model.json`` (see ``data/MODEL_CARD_pairs.md``) when
+present and a lexical rule otherwise. All matching goes through
+:func:`khabar.arabic.match_key`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from khabar.arabic import fold, match_key, words
+from khabar.cues import VERB_FORMS
+
+log = logging.getLogger(__name__)
+
+PAIR_LABELS: tuple[str, ...] = ("agree", "disagree", "other")
+MODEL_FILE = "pairs_model.json"
+
+# Content phrases (folded on use) by which a speaker denies, whatever the cue.
+DENY_PHRASES: tuple[str, ...] = (
+    "غير صحيح", "كاذب", "لا أساس له", "لا أساس لها", "عار عن الصحة", "عارية عن الصحة", "لا صحة",
+    "لم تكن هناك", "لم يكن هناك", "مزيف", "ملفق", "مفبرك", "محض افتراء", "أخبار زائفة", "معلومات زائفة",
+    "ننفي", "نفي قاطع", "عارٍ عن الصحة",
+)
+QUESTION_PHRASES: tuple[str, ...] = (
+    "يجب التحقيق", "ينبغي التحقيق", "يتعين التحقيق", "فتح تحقيق", "إلى التحقيق", "التحقق من صحة",
+    "موضع شك", "محل شك", "؟",
+)
+# Cues whose stance is "question" when the content asks for an inquiry (دعا إلى التحقيق).
+_CALL_CUES = frozenset(fold(w) for w in "دعا دعت دعوا يدعو تدعو طالب طالبت طالبوا يطالب تطالب".split())
+NEGATIONS = frozenset(fold(w) for w in "لا لم لن ليس ليست غير لسنا ما عدم نفى ينفي نفت تنفي دون بدون".split())
+# Antonym pairs for the lexical pair rule (folded, clitic-stripped stems).
+ANTONYMS: tuple[tuple[str, str], ...] = tuple(
+    (match_key(a), match_key(b))
+    for a, b in (
+        ("ارتفاع", "انخفاض"), ("يرتفع", "ينخفض"), ("ارتفع", "انخفض"), ("زيادة", "تراجع"), ("زيادة", "انخفاض"),
+        ("يفوز", "يخسر"), ("فوز", "خسارة"), ("فاز", "خسر"), ("يقبل", "يرفض"), ("قبول", "رفض"),
+        ("يوافق", "يرفض"), ("وافق", "رفض"), ("تحسن", "تدهور"), ("نجاح", "فشل"), ("ينجح", "يفشل"),
+        ("يدعم", "يعارض"), ("دعم", "معارضة"), ("السلام", "الحرب"), ("هدوء", "اشتباكات"), ("يزيد", "يقلل"),
+        ("أعلى", "أدنى"), ("يرفع", "يخفض"), ("رفع", "خفض"), ("افتتاح", "إغلاق"), ("يفتح", "يغلق"),
+    )
+)
+
+
+def _cue_verb_stance(cue_text: str) -> str | None:
+    for s, e in words(fold(cue_text)):
+        w = fold(cue_text)[s:e]
+        for key in (w, w[1:] if len(w) > 3 and w[0] in "وف" else w):
+            if key in VERB_FORMS:
+                return VERB_FORMS[key][0].stance
+    return None
+
+
+def _has(folded: str, phrases: tuple[str, ...]) -> bool:
+    return any(fold(p) in folded for p in phrases)
+
+
+def speaker_stance(cue_text: str, content_text: str) -> str:
+    """The stance a speaker takes toward the content, one of ``model.STANCES``.
+
+    Precedence: a denying cue (نفى، كذب، رفض، دحض) > an alleging cue, which
+    signals the reporter's doubt (زعم، ادعى) > denial wording in the content
+    ("غير صحيح", "كاذبة", "لم تكن هناك") > a questioning cue or content
+    (تساءل، شكك، "يجب التحقيق") > a confirming cue (أكد، أقر) > "assert".
+    """
+    cue = _cue_verb_stance(cue_text)
+    content = fold(content_text)
+    if cue == "deny":
+        return "deny"
+    if cue == "allege":
+        return "allege"
+    if _has(content, DENY_PHRASES):
+        return "deny"
+    cue_words = {fold(cue_text)[s:e] for s, e in words(fold(cue_text))}
+    if cue == "question" or _has(content, QUESTION_PHRASES):
+        return "question"
+    if cue_words & _CALL_CUES:
+        return "question" if "تحقيق" in content else "other"
+    if cue == "confirm":
+        return "confirm"
+    if cue == "other":
+        return "other"
+    return "assert"
+
+
+# ---------------------------------------------------------------- pair relation
+
+
+def _tokens(text: str) -> list[str]:
+    return match_key(text).split()
+
+
+def _negated(tokens: list[str]) -> bool:
+    return sum(1 for t in tokens if t in NEGATIONS) % 2 == 1
+
+
+def _antonym(ta: set[str], tb: set[str]) -> bool:
+    return any((x in ta and y in tb) or (y in ta and x in tb) for x, y in ANTONYMS)
+
+
+def pair_features(a: str, b: str) -> list[float]:
+    """Dense features of a statement pair: overlap, negation and antonym mismatch, length, numbers."""
+    ta, tb = _tokens(a), _tokens(b)
+    sa, sb = set(ta) - NEGATIONS, set(tb) - NEGATIONS
+    inter = len(sa & sb)
+    dice = 2 * inter / (len(sa) + len(sb)) if sa or sb else 0.0
+    jac = inter / len(sa | sb) if sa | sb else 0.0
+    contain = inter / min(len(sa), len(sb)) if sa and sb else 0.0
+    nums_a = {t for t in sa if t.isdigit()}
+    nums_b = {t for t in sb if t.isdigit()}
+    return [
+        dice,
+        jac,
+        contain,
+        float(_negated(ta) != _negated(tb)),
+        float(_antonym(sa, sb)),
+        abs(len(ta) - len(tb)) / max(1, len(ta), len(tb)),
+        float(bool(nums_a) and bool(nums_b) and nums_a != nums_b),
+    ]
+
+
+def lexical_relation(a: str, b: str, *, min_overlap: float = 0.2) -> str:
+    """The rule used without a model: low overlap -> other; negation or antonym mismatch -> disagree."""
+    dice, _, _, neg, ant, _, num = pair_features(a, b)
+    if dice < min_overlap:
+        return "other"
+    return "disagree" if neg or ant or num else "agree"
+
+
+def analyze(text: str) -> list[str]:
+    """Features of one statement: word unigrams and character 2-4-grams inside padded words."""
+    out: list[str] = []
+    for w in _tokens(text):
+        out.append("w:" + w)
+        p = f" {w} "
+        for n in (2, 3, 4):
+            out.extend(p[i : i + n] for i in range(len(p) - n + 1))
+    return out
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """A multinomial logistic regression over TF-IDF pair features, stored as JSON weights.
+
+    The feature vector of a pair is ``[va * vb, |va - vb|, dense]`` where ``va``
+    and ``vb`` are l2-normalised sublinear TF-IDF vectors of :func:`analyze`
+    terms and ``dense`` is :func:`pair_features`. Inference needs only Python.
+    """
+
+    vocab: dict[str, int]
+    idf: list[float]
+    coef: list[list[float]]  # classes x (2V + dense)
+    intercept: list[float]
+    classes: list[str]
+
+    def _vec(self, text: str) -> dict[int, float]:
+        counts = Counter(t for t in analyze(text) if t in self.vocab)
+        vec = {self.vocab[t]: (1.0 + math.log(c)) * self.idf[self.vocab[t]] for t, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {k: v / norm for k, v in vec.items()}
+
+    def scores(self, a: str, b: str) -> dict[str, float]:
+        va, vb = self._vec(a), self._vec(b)
+        v = len(self.idf)
+        dense = pair_features(a, b)
+        out: dict[str, float] = {}
+        for ci, cls in enumerate(self.classes):
+            w = self.coef[ci]
+            s = self.intercept[ci]
+            for k in va.keys() | vb.keys():
+                x, y = va.get(k, 0.0), vb.get(k, 0.0)
+                s += w[k] * x * y + w[v + k] * abs(x - y)
+            s += sum(w[2 * v + i] * d for i, d in enumerate(dense))
+            out[cls] = s
+        m = max(out.values())
+        z = sum(math.exp(s - m) for s in out.values())
+        return {c: math.exp(s - m) / z for c, s in out.items()}
+
+    def predict(self, a: str, b: str) -> str:
+        sc = self.scores(a, b)
+        return max(sc, key=sc.__getitem__)
+
+    @classmethod
+    def from_json(cls, data: dict) -> PairModel:
+        return cls({t: i for i, t in enumerate(data["vocab"])}, data["idf"], data["coef"], data["intercept"], data["classes"])
+
+
+@lru_cache(maxsize=1)
+def bundled_model() -> PairModel | None:
+    """The model shipped in ``khabar/data``; None (logged) when absent, so the lexical rule is used."""
+    ref = resources.files("khabar").joinpath("data", MODEL_FILE)
+    if not ref.is_file():
+        log.warning("pair model %s not found; using the lexical rule (build it with train_pairs)", MODEL_FILE)
+        return None
+    return PairModel.from_json(json.loads(ref.read_text(encoding="utf-8")))
+
+
+def pair_relation(a: str, b: str, *, model: PairModel | None = None, use_model: bool = True) -> str:
+    """How statement ``b`` relates to ``a``: "agree", "disagree" or "other"."""
+    m = model if model is not None else (bundled_model() if use_model else None)
+    return m.predict(a, b) if m is not None else lexical_relation(a, b)
+
+
+def read_pairs(path: Path) -> list[tuple[str, str, str]]:
+    """Rows ``(s1, s2, stance)`` of an ANS stance CSV."""
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        return [(r["s1"], r["s2"], r["stance"]) for r in csv.DictReader(fh)]
+
+
+def train_pairs(train_csv: Path, out_path: Path, *, max_features: int = 12000, c: float = 4.0) -> dict:
+    """Fit the pair model on an ANS stance CSV and write it as JSON weights to ``out_path``.
+
+    Needs scikit-learn at training time only. Returns the training size and
+    training accuracy; measure on dev with ``khabar.eval.pairs.evaluate_pairs``.
+    """
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows = read_pairs(train_csv)
+    vec = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, max_features=max_features, min_df=2)
+    vec.fit([r[0] for r in rows] + [r[1] for r in rows])
+    va = vec.transform([r[0] for r in rows])
+    vb = vec.transform([r[1] for r in rows])
+    dense = sparse.csr_matrix(np.array([pair_features(r[0], r[1]) for r in rows]))
+    x = sparse.hstack([va.multiply(vb), abs(va - vb), dense]).tocsr()
+    y = [r[2] for r in rows]
+    clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    clf.fit(x, y)
+    vocab = [""] * len(vec.vocabulary_)
+    for term, i in vec.vocabulary_.items():
+        vocab[i] = term
+    data = {
+        "vocab": vocab,
+        "idf": [round(float(v), 5) for v in vec.idf_],
+        "coef": [[round(float(v), 4) for v in row] for row in clf.coef_],
+        "intercept": [round(float(v), 5) for v in clf.intercept_],
+        "classes": [str(c_) for c_ in clf.classes_],
+    }
+    Path(out_path).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return {"n_train": len(rows), "train_accuracy": float(clf.score(x, y)), "n_terms": len(vocab)}

@@ -1,0 +1,264 @@
+"""Attribution on self-written Arabic sentences, one construction per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from khabar.attribution import find_attributions
+from khabar.model import Article, Attribution, Span
+
+
+def run(text: str, entities: list[tuple[str, str, str]] | None = None, sentences: bool = False) -> Article:
+    """Article with optional hand-made layers: entities as (surface, label, ref), found once each."""
+    a = Article(id="t", path="t.txt", raw=text, text=text)
+    if entities:
+        spans = []
+        for surface, label, ref in entities:
+            i = text.index(surface)
+            spans.append(Span(i, i + len(surface), label, "test", ref))
+        a.add("entities", spans)
+    if sentences:
+        pos, spans = 0, []
+        for part in text.split(". "):
+            end = pos + len(part) + (1 if pos + len(part) < len(text) else 0)
+            spans.append(Span(pos, min(end, len(text)), "SENT", "test"))
+            pos = end + 1
+        a.add("sentences", spans)
+    find_attributions(a, settings={})
+    for at in a.attributions:
+        for s in (at.cue, at.content, at.speaker, at.nested_source):
+            if s is not None:
+                a.check_span(s)
+    return a
+
+
+def one(a: Article, cue: str) -> Attribution:
+    found = [at for at in a.attributions if a.span_text(at.cue) == cue]
+    assert found, f"no attribution with cue {cue!r}: {[a.span_text(x.cue) for x in a.attributions]}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text,content",
+    [
+        ("وقال وزير المالية سامي الحداد: “ستنخفض الأسعار في الربيع المقبل”.", "ستنخفض الأسعار في الربيع المقبل"),
+        ("وقال وزير المالية سامي الحداد «نحن لن نرفع الضرائب هذا العام».", "نحن لن نرفع الضرائب هذا العام"),
+        ('وقال وزير المالية سامي الحداد "سيتم افتتاح المصنع الجديد في شهر مايو".', "سيتم افتتاح المصنع الجديد في شهر مايو"),
+        ("وقال وزير المالية سامي الحداد „الاقتصاد يتعافى ببطء شديد“.", "الاقتصاد يتعافى ببطء شديد"),
+    ],
+)
+def test_attribution_direct_quote_styles(text: str, content: str) -> None:
+    a = run(text)
+    at = one(a, "وقال")
+    assert at.kind == "direct"
+    assert a.span_text(at.content) == content
+    assert a.span_text(at.speaker) == "وزير المالية سامي الحداد"
+    assert at.speaker_kind == "person"
+
+
+def test_attribution_quote_across_sentences_and_unbalanced() -> None:
+    a = run("وقال رئيس البلدية: “لقد بدأنا العمل. سننتهي قبل الصيف”.\nوقال المقاول: “لن نقبل بهذا العقد أبدا")
+    first, second = a.attributions
+    assert a.span_text(first.content) == "لقد بدأنا العمل. سننتهي قبل الصيف"
+    assert a.span_text(second.content) == "لن نقبل بهذا العقد أبدا"
+    assert a.span_text(second.speaker) == "المقاول"
+
+
+def test_attribution_colon_without_quotes_and_audience() -> None:
+    a = run("وقال الوزير للصحفيين: الوضع تحت السيطرة الكاملة.")
+    at = one(a, "وقال")
+    assert (at.kind, a.span_text(at.speaker), a.span_text(at.content)) == ("direct", "الوزير", "الوضع تحت السيطرة الكاملة")
+
+
+def test_attribution_quote_first_then_cue() -> None:
+    a = run("“المفاوضات وصلت إلى طريق مسدود تماما”، قال الوسيط الدولي.")
+    at = one(a, "قال")
+    assert at.kind == "direct"
+    assert a.span_text(at.content) == "المفاوضات وصلت إلى طريق مسدود تماما"
+    assert a.span_text(at.speaker) == "الوسيط الدولي"
+
+
+@pytest.mark.parametrize(
+    "text,cue,speaker,content,stance",
+    [
+        ("قال المتحدث إن المعبر سيفتح غدا.", "قال", "المتحدث", "المعبر سيفتح غدا", "assert"),
+        ("وأكدت الوزارة أن اللقاحات وصلت إلى المستشفيات.", "وأكدت", "الوزارة", "اللقاحات وصلت إلى المستشفيات", "confirm"),
+        ("وأشار التقرير إلى أن البطالة ارتفعت.", "وأشار", "التقرير", "البطالة ارتفعت", "assert"),
+        ("وحذر الخبراء من أن الجفاف سيطول.", "وحذر", "الخبراء", "الجفاف سيطول", "assert"),
+        ("وزعم المعارضون أن الانتخابات زورت.", "وزعم", "المعارضون", "الانتخابات زورت", "allege"),
+        ("واعتبر النائب أن القرار متسرع.", "واعتبر", "النائب", "القرار متسرع", "assert"),
+        ("ورأت الصحيفة أن الحكومة أخطأت.", "ورأت", "الصحيفة", "الحكومة أخطأت", "assert"),
+        ("ونفت الشركة أن تكون قد سرحت موظفين.", "ونفت", "الشركة", "تكون قد سرحت موظفين", "deny"),
+        ("فأوضح المدرب أنه راض عن الأداء.", "فأوضح", "المدرب", "أنه راض عن الأداء", "assert"),
+        ("وصرح رئيس النادي في وقت سابق من الأسبوع، أنه سيستقيل.", "وصرح", "رئيس النادي", "أنه سيستقيل", "assert"),
+    ],
+)
+def test_attribution_indirect_verbs(text: str, cue: str, speaker: str, content: str, stance: str) -> None:
+    a = run(text)
+    at = one(a, cue)
+    assert at.kind == "indirect"
+    assert a.span_text(at.speaker) == speaker
+    assert a.span_text(at.content) == content
+    assert at.stance == stance
+
+
+def test_attribution_passive_has_no_speaker() -> None:
+    a = run("وقيل إن السفير غادر البلاد.")
+    at = one(a, "وقيل")
+    assert at.speaker is None
+    assert a.span_text(at.content) == "السفير غادر البلاد"
+
+
+def test_attribution_subject_before_verb() -> None:
+    a = run("وقال المراسل إن “عدة موظفين سابقين في الشركة” أكدوا أن الإدارة أخفت الخسائر.")
+    inner = one(a, "أكدوا")
+    assert a.span_text(inner.speaker) == "عدة موظفين سابقين في الشركة"
+    assert a.span_text(inner.content) == "الإدارة أخفت الخسائر"
+    outer = one(a, "وقال")
+    assert inner.content.end <= outer.content.end  # the outer report contains the inner one
+
+
+def test_attribution_according_to_before_and_after() -> None:
+    a = run("وبحسب وكالة الأنباء الرسمية، ارتفع عدد المصابين إلى عشرة.\nارتفع عدد المفقودين إلى ثلاثة، وفقا لوزارة الصحة.")
+    first, second = a.attributions
+    assert (first.kind, a.span_text(first.speaker), first.speaker_kind) == ("according_to", "وكالة الأنباء الرسمية", "media")
+    assert a.span_text(first.content) == "ارتفع عدد المصابين إلى عشرة"
+    assert a.span_text(second.speaker) == "وزارة الصحة"
+    assert a.span_text(second.content) == "ارتفع عدد المفقودين إلى ثلاثة"
+
+
+def test_attribution_as_he_put_it_takes_earlier_speaker() -> None:
+    a = run("وقال الطبيب إن الحالة مستقرة. والوضع مطمئن على حد قوله.")
+    at = [x for x in a.attributions if x.kind == "according_to"][0]
+    assert a.span_text(at.speaker) == "الطبيب"
+    assert a.span_text(at.content) == "والوضع مطمئن"
+
+
+def test_attribution_nested_relay() -> None:
+    a = run("ونقلت الصحيفة عن مصدر مطلع على الملف قوله إن الاتفاق سيوقع الأسبوع المقبل.")
+    at = one(a, "ونقلت")
+    assert a.span_text(at.speaker) == "مصدر مطلع على الملف"
+    assert a.span_text(at.nested_source) == "الصحيفة"
+    assert at.speaker_kind == "anonymous"
+    assert a.span_text(at.content) == "الاتفاق سيوقع الأسبوع المقبل"
+
+
+def test_attribution_media_writes() -> None:
+    at_article = run("وكتبت صحيفة الأيام: “الحكومة فقدت ثقة الشارع”.")
+    at = one(at_article, "وكتبت")
+    assert (at.speaker_kind, at.kind, at_article.span_text(at.speaker)) == ("media", "direct", "صحيفة الأيام")
+
+
+def test_attribution_continuation_follows_gender_and_number() -> None:
+    text = (
+        "وقالت الوزيرة هدى سالم إن الميزانية جاهزة. وقال المحافظ إن المشروع تأخر. "
+        "وأضافت أن التمويل مضمون. وأضاف أن العمال سيعودون. "
+        "وقالت مصادر مطلعة إن الاجتماع تأجل. وأضافوا أن الموعد الجديد لم يحدد."
+    )
+    a = run(text)
+    assert a.span_text(one(a, "وأضافت").speaker) == "الوزيرة هدى سالم"
+    assert a.span_text(one(a, "وأضاف").speaker) == "المحافظ"
+    added = one(a, "وأضافوا")
+    assert a.span_text(added.speaker) == "مصادر مطلعة"
+    assert added.speaker_kind == "anonymous"
+    # the continuation's speaker span is the earlier mention itself
+    assert one(a, "وأضافت").speaker == one(a, "وقالت").speaker
+
+
+def test_attribution_pronoun_subject_and_np_object() -> None:
+    a = run("وأكد الرئيس أن الانتخابات ستجري في موعدها لكنه نفى وجود نية للتأجيل.")
+    denial = one(a, "نفى")
+    assert a.span_text(denial.speaker) == "الرئيس"
+    assert denial.stance == "deny"
+    assert a.span_text(one(a, "وأكد").content) == "الانتخابات ستجري في موعدها"
+    b = run("نفى المكتب الإعلامي اليوم الخميس الأنباء عن استقالة المدير.")
+    at = one(b, "نفى")
+    assert b.span_text(at.speaker) == "المكتب الإعلامي"
+    assert b.span_text(at.content) == "الأنباء عن استقالة المدير"
+
+
+def test_attribution_mixed_partial_quote() -> None:
+    a = run("وقال الوزير إن الخطة “ستغير وجه المدينة” خلال عامين.")
+    assert one(a, "وقال").kind == "mixed"
+    b = run("وقال الوزير إن شركتي “النور” و”الأمل” ستشاركان.")
+    assert one(b, "وقال").kind == "indirect"
+
+
+def test_attribution_speaker_kinds_and_entities() -> None:
+    a = run(
+        "وقال الكرملين إن الزيارة ألغيت. وذكر تقرير أممي أن الجوع يتفاقم. وقال المتحدث باسم الوزارة نبيل فهمي إن الحدود مغلقة.",
+        entities=[("نبيل فهمي", "PER", "E1"), ("الكرملين", "ORG", "E2")],
+    )
+    assert one(a, "وقال").speaker_kind == "organization"
+    assert one(a, "وذكر").speaker_kind == "document"
+    last = a.attributions[-1]
+    assert a.span_text(last.speaker) == "المتحدث باسم الوزارة نبيل فهمي"
+    assert last.speaker_kind == "person"
+
+
+def test_attribution_nominal_frame() -> None:
+    a = run("وفي تصريح لوزير الخارجية، الحل السياسي هو الخيار الوحيد.")
+    at = one(a, "تصريح")
+    assert a.span_text(at.speaker) == "وزير الخارجية"
+    assert a.span_text(at.content) == "الحل السياسي هو الخيار الوحيد"
+
+
+def test_attribution_uses_sentence_layer_and_text_without_cues() -> None:
+    a = run("وقال المدير إن الأرباح زادت. السماء صافية اليوم", sentences=True)
+    assert len(a.attributions) == 1
+    assert a.span_text(a.attributions[0].content) == "الأرباح زادت"
+    assert run("السماء صافية اليوم والطقس معتدل.").attributions == []
+
+
+def test_attribution_seeds(seeds_dir: Path) -> None:
+    arts = []
+    for p in sorted(seeds_dir.glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        arts.append(run(text))
+    all_atts = [(a, at) for a in arts for at in a.attributions]
+    peskov = [at for a, at in all_atts if at.speaker is not None and "بيسكوف" in a.span_text(at.speaker)]
+    assert any(at.stance == "deny" for at in peskov)
+    nested = [(a, at) for a, at in all_atts if at.nested_source is not None]
+    assert any("الصحيفة" in a.span_text(at.nested_source) and a.span_text(at.cue).endswith("نقلت") for a, at in nested)
+
+
+def test_attribution_seeds_with_sentence_splitter(seeds_dir: Path) -> None:
+    sentences = pytest.importorskip("khabar.sentences", reason="khabar.sentences not available")
+    for p in sorted(seeds_dir.glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        a = Article(id=p.stem, path=str(p), raw=text, text=text)
+        a.add("sentences", sentences.split_sentences(text))
+        find_attributions(a, settings={})
+        assert any(at.stance == "deny" for at in a.attributions)
+
+
+def test_evaluate_attributions_scores_hand_gold(tmp_path: Path) -> None:
+    import json
+
+    from khabar.eval.attributions import evaluate_attributions
+
+    text = "وقال الوزير إن المصنع سيفتح غدا. ونفت النقابة أن يكون الاتفاق قد وقع. والجو حار."
+    (tmp_path / "d1.txt").write_text(text, encoding="utf-8")
+    gold = {
+        "doc_id": "d1",
+        "attributions": [
+            {"speaker": "الوزير", "speaker_kind": "person", "cue": "وقال", "content": "المصنع سيفتح غدا",
+             "type": "indirect", "stance": "assert", "nested_source": None},
+            {"speaker": "النقابة", "speaker_kind": "organization", "cue": "ونفت", "content": "يكون الاتفاق قد وقع",
+             "type": "indirect", "stance": "deny", "nested_source": None},
+            {"speaker": None, "speaker_kind": None, "cue": "والجو", "content": "حار",
+             "type": "indirect", "stance": "assert", "nested_source": None},
+        ],
+    }
+    gdir = tmp_path / "gold"
+    gdir.mkdir()
+    (gdir / "d1.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    r = evaluate_attributions(gdir, tmp_path)
+    assert (r["n_gold"], r["n_pred"]) == (3, 2)
+    assert r["precision"] == pytest.approx(1.0)
+    assert r["recall"] == pytest.approx(2 / 3)
+    assert r["exact_content_f1"] == pytest.approx(0.8)
+    assert r["stance_accuracy"] == pytest.approx(1.0) and r["type_accuracy"] == pytest.approx(1.0)
+    assert r["speaker_accuracy"] == pytest.approx(1.0)
