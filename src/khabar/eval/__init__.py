@@ -1,0 +1,1 @@
+"""Evaluations run by ``khabar eval``: one scorer per task."""
