@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from khabar.arabic import fold
@@ -10,10 +12,11 @@ from khabar.settings import Settings
 from khabar.store import Store
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory, request):
-    from tests.conftest import SEEDS
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
     if not SEEDS.is_dir():
         pytest.skip(f"../shared/seeds not found at {SEEDS}: the seed tests need the shared folder beside the repo")
     store = Store(tmp_path_factory.mktemp("seeds") / "k.db")

@@ -62,3 +62,32 @@ def test_language_detection():
     assert detect_language("The minister said on Tuesday that the talks would resume next week.") == "en"
     assert detect_language("Le ministre a déclaré mardi que les négociations reprendraient bientôt.") == "fr"
     assert detect_language("2018 - 12 - 01") == ""
+
+
+def test_sentence_languages_keep_latin_name_inside_arabic():
+    from khabar.language import detect_sentence_languages
+    from khabar.model import Article
+
+    ar = "وقال رجل الأعمال Elon Musk في مقابلة مع الصحيفة إن شركته لم تتلق أي طلب رسمي."
+    en = "The company declined to comment on the report when contacted by reporters on Friday."
+    text = f"{ar} {en}"
+    art = Article(id="t", path="t.txt", raw=text, text=text)
+    detect_sentence_languages(art)
+    assert [(s.label, art.span_text(s)) for s in art.spans("sent_lang")] == [("ar", ar), ("en", en)]
+    foreign = art.spans("foreign")
+    assert [(s.label, art.span_text(s)) for s in foreign] == [("und", "Elon Musk")]
+    assert art.text == text  # nothing rewritten: the name stays as written
+
+
+def test_sentence_languages_label_long_foreign_run_and_use_existing_sentences():
+    from khabar.language import detect_sentence_languages
+    from khabar.model import Article, Span
+
+    text = ("ونقلت وكالة الأنباء الرسمية عن البيان الصادر عن وزارة الخارجية مساء الخميس قوله the situation remains "
+            "very dangerous for everyone وأضاف المتحدث أن الوزارة تتابع التطورات الميدانية عن كثب مع الشركاء.")
+    art = Article(id="t", path="t.txt", raw=text, text=text)
+    art.add("sentences", [Span(0, len(text), "SENT", "sentences")])
+    detect_sentence_languages(art)
+    assert [s.label for s in art.spans("sent_lang")] == ["ar"]
+    (run,) = art.spans("foreign")
+    assert run.label == "en" and art.span_text(run) == "the situation remains very dangerous for everyone"

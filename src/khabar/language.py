@@ -1,4 +1,4 @@
-"""Language of an article, as an ISO 639-1 code ("ar", "en", "fr", ...).
+"""Language of an article and of its sentences, as ISO 639-1 codes ("ar", "en", "fr", ...).
 
 Arabic-script text (by letter share, :func:`khabar.arabic.is_arabic`) is "ar"
 without a model. Other text goes to lingua (Apache-2.0; its n-gram models ship
@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from khabar.arabic import is_arabic
+from khabar.model import Article, Span
 
 log = logging.getLogger(__name__)
 
@@ -62,3 +63,43 @@ def detect_language(text: str) -> str:
         return _heuristic(sample)
     found = detector.detect_language_of(sample)
     return found.iso_code_639_1.name.lower() if found is not None else _heuristic(sample)
+
+
+# A run of Latin-script words (with the spaces, digits and light punctuation between them).
+_LATIN_RUN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’.-]*(?:[ \t]+[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w'’.-]*)*")
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064A]")
+_RUN_MIN_WORDS = 4  # shorter foreign runs (names, brands) are too short to identify: labelled "und"
+
+
+def detect_sentence_languages(article: Article) -> None:
+    """Label each sentence with its language, and foreign-script runs inside Arabic ones.
+
+    Adds two layers of spans into ``article.text`` (offsets of the sentences
+    layer, or of :func:`khabar.sentences.split_sentences` when absent):
+    ``"sent_lang"``, one span per sentence labelled with its ISO 639-1 code
+    ("" never: undetermined sentences are labelled "und"); and ``"foreign"``,
+    each Latin-script run inside an Arabic or mixed sentence, labelled with its
+    language when it has at least four words, else "und" (a name such as
+    "Elon Musk"); any sentence holding Arabic letters is scanned for such runs. The text itself is never changed, so such names stay as written.
+    """
+    sents = article.spans("sentences")
+    if not sents:
+        from khabar.sentences import split_sentences
+
+        sents = split_sentences(article.text)
+    text = article.text
+    labels: list[Span] = []
+    foreign: list[Span] = []
+    for sent in sents:
+        chunk = text[sent.start : sent.end]
+        lang = detect_language(chunk) or "und"
+        labels.append(Span(sent.start, sent.end, lang, "language"))
+        if lang != "ar" and not _ARABIC_LETTER.search(chunk):
+            continue
+        for m in _LATIN_RUN.finditer(chunk):
+            run = m.group().rstrip(".-'’")
+            code = detect_language(run) if len(run.split()) >= _RUN_MIN_WORDS else "und"
+            start = sent.start + m.start()
+            foreign.append(Span(start, start + len(run), code or "und", "language"))
+    article.set_layer("sent_lang", labels)
+    article.set_layer("foreign", foreign)
