@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from khabar.ingest import split_front_matter
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "examples" / "corpus"
 README = REPO / "examples" / "README.md"
@@ -186,7 +188,17 @@ def _documents() -> dict[str, str]:
 
 
 def _body_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """Non-empty lines after the optional ``---`` front matter (source, date)."""
+    _, body = split_front_matter(text)
+    return [line.strip() for line in body.splitlines() if line.strip()]
+
+
+def test_examples_corpus_txt_front_matter_names_outlet_and_date() -> None:
+    for name in _txt_names():
+        meta, _ = split_front_matter(_read(name))
+        m = TXT_NAME.match(name)
+        assert meta.get("published") == m["date"], name
+        assert meta.get("source"), name
 
 
 def _lead(lines: list[str]) -> str:

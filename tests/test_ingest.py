@@ -242,3 +242,23 @@ def test_ingest_saudinewsnet_zip_as_is(shared_data, settings):
             if n == 50:
                 break
     assert n == 50
+
+
+def test_txt_front_matter_gives_metadata_and_is_not_article_text(tmp_path):
+    from khabar.ingest import iter_documents
+
+    p = tmp_path / "a.txt"
+    p.write_text("---\nsource: صحيفة المثال\ndate: 2024-03-12\nurl: https://news.example/a\n---\n"
+                 "العنوان هنا\n\nنص الخبر الأول.\n", encoding="utf-8")
+    (doc,) = list(iter_documents([p], settings={"max_file_bytes": 10**6}))
+    assert doc.source == "صحيفة المثال" and doc.published == "2024-03-12" and doc.url == "https://news.example/a"
+    assert doc.title == "العنوان هنا" and "source:" not in doc.raw
+
+
+def test_txt_without_closing_fence_keeps_all_text(tmp_path):
+    from khabar.ingest import iter_documents
+
+    p = tmp_path / "a.txt"
+    p.write_text("---\nsource: x\nالعنوان\nنص\n", encoding="utf-8")
+    (doc,) = list(iter_documents([p], settings={"max_file_bytes": 10**6}))
+    assert doc.source == "" and doc.raw.startswith("---")

@@ -28,6 +28,7 @@ import io
 import json
 import logging
 import os
+import re
 import tarfile
 import unicodedata
 import zipfile
@@ -243,11 +244,37 @@ def _from_object(obj: Any, path: str, fmt: str, enc: str, field_map: dict[str, s
     )
 
 
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n((?:[A-Za-z_]+[ \t]*:[^\n]*\r?\n){1,20})---[ \t]*\r?\n")
+_FRONT_KEYS = {"source": "source", "outlet": "source", "date": "published", "published": "published",
+               "url": "url", "author": "author", "title": "title"}
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Optional ``---``-fenced ``key: value`` header of a .txt (source, date, url, author, title).
+
+    Returns the metadata and the text after the header, which becomes the raw
+    text: metadata is not article text. Unknown keys are ignored.
+    """
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in m.group(1).splitlines():
+        key, _, value = line.partition(":")
+        field = _FRONT_KEYS.get(key.strip().lower())
+        if field and value.strip():
+            meta[field] = value.strip()
+    return meta, text[m.end() :]
+
+
 def _read_txt(text: str, path: str, enc: str) -> Iterator[Item]:
+    meta, text = split_front_matter(text)
     if not text.strip():
         yield IngestProblem(path, "empty file (only whitespace)")
         return
-    yield RawDocument(path=path, raw=text, title=_first_line(text), encoding=enc, format="txt")
+    yield RawDocument(path=path, raw=text, title=meta.get("title") or _first_line(text), source=meta.get("source", ""),
+                      url=meta.get("url", ""), published=_iso_date(meta.get("published")),
+                      author=meta.get("author", ""), encoding=enc, format="txt")
 
 
 def _read_html(text: str, path: str, enc: str) -> Iterator[Item]:
