@@ -1,0 +1,255 @@
+"""Named-entity mentions and the role phrases attached to person mentions.
+
+:func:`find_mentions` tags each sentence with the bundled CRF
+(``data/ner.crfsuite``, trained by :mod:`khabar.ner_train`) and adds two layers:
+
+* ``"entities"``: one Span per mention, labelled PER / LOC / ORG / MISC, ``ref``
+  None until :mod:`khabar.resolve` sets the entity id. A mention never starts
+  with an attached proclitic: ``وبوتين`` gives a span over ``بوتين``.
+* ``"roles"``: a ``ROLE`` Span over a title or function phrase standing right
+  before a person (``الرئيس الروسي`` فلاديمير بوتين) or in apposition right
+  after it (بيل نيلسون، ``مدير وكالة ناسا``). :func:`roles_for` pairs them.
+
+Offsets are half-open character offsets into ``Article.text``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from khabar.arabic import fold, is_arabic, strip_clitics
+from khabar.errors import ModelMissingError
+from khabar.model import Article, Span
+from khabar.ner_train import DEFAULT_MODEL, bio_spans, sentence_features, tokenize
+
+if TYPE_CHECKING:
+    import pycrfsuite
+
+log = logging.getLogger(__name__)
+
+STAGE = "entities"
+TAG_TYPES = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
+
+# Title and function nouns that head a role phrase, in their folded form with
+# the article removed (so رئيس and الرئيس are one entry).
+_ROLE_HEADS = frozenset(
+    strip_clitics(fold(w))
+    for w in (
+        "رئيس رئيسة المتحدث المتحدثة الناطق الناطقة وزير وزيرة مدير مديرة الأمين السفير السفيرة "
+        "المستشار المستشارة قائد زعيم الملك الملكة الأمير الأميرة الشيخ ولي نائب النائبة عضو المرشح "
+        "المرشحة الملياردير مؤسس المؤسس المدعي القاضي الجنرال اللواء العقيد العميد المشير البابا "
+        "الإمام المفتي الكاردينال السيناتور الدكتور البروفيسور الكاتب الكاتبة الصحفي الصحفية المحلل "
+        "الخبير المراسل المراسلة المبعوث المندوب المحافظ عمدة الحاكم المدير المديرة الرئيس الممثل "
+        "المفوض المفوضة قائد المنسق المنسقة مساعد مساعدة كبير كبيرة المحامي المحامية رجل سيدة"
+    ).split()
+)
+# Words that end a role phrase when scanning away from the name: clause words,
+# verbs of saying and prepositions that introduce something other than a title.
+_ROLE_STOP = frozenset(
+    fold(w)
+    for w in (
+        "إن أن أنه أنها عن على مع إلى الذي التي الذين قال وقال قالت وقالت أكد وأكد أضاف وأضاف لكن أو ثم "
+        "حيث كما بعد قبل منذ عند هو هي كان كانت لا لم لن ما قد اليوم أمس بين بينما فيما إذا لو"
+    ).split()
+)
+_QUOTES = frozenset('"\'“”«»‘’„')
+_ROLE_BREAK = frozenset(".,،:;؛!?؟()[]{}\n")
+_LATIN_SEQ_RE = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:[ -][A-Z][A-Za-z0-9]*)*\b")
+_HAMZA_ALEF = "أإآ"
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+@functools.lru_cache(maxsize=4)
+def load_tagger(path: str) -> pycrfsuite.Tagger:
+    """Open the CRF model at ``path`` once per process.
+
+    Raises:
+        ModelMissingError: the file is absent; the hint names ``make model``.
+    """
+    import pycrfsuite
+
+    if not Path(path).is_file():
+        raise ModelMissingError(
+            "NER model file not found", source=str(path), hint="run `make model` (or `khabar train ner`) to build it"
+        )
+    tagger = pycrfsuite.Tagger()
+    tagger.open(path)
+    return tagger
+
+
+def model_path(settings: dict[str, Any]) -> Path:
+    """The model named by ``settings["model_path"]``, or the bundled one when empty."""
+    value = str(settings.get("model_path", "") or "")
+    return Path(value) if value else DEFAULT_MODEL
+
+
+def _proclitic_len(tok: str, seen: Counter[str]) -> int:
+    """How many leading characters of ``tok`` are proclitics (و ف ب ل ك), 0 to 2.
+
+    A letter is removed when the rest is a word seen alone in the same article,
+    begins with the article ال or a hamza alef, or (for و/ف) leaves a long
+    enough rest that does not begin with a long vowel letter: ``وبوتين`` ->
+    ``بوتين`` but ``وليد``, ``واشنطن``, ``ويليام`` stay whole. ب/ل/ك begin too
+    many names (بوتين، لبنان، كيري) to strip without such evidence.
+    """
+    n = 0
+    rest = tok
+    if len(rest) > 3 and rest[0] in "وف":
+        r = rest[1:]
+        evidence = seen[fold(r)] or r.startswith("ال") or r[0] in _HAMZA_ALEF
+        # ف before a name is rare and begins many (فلاديمير، فرنسا): strip it only on evidence.
+        if evidence or (rest[0] == "و" and len(r) >= 4 and r[0] not in "اويى" and seen[fold(rest)] < 2):
+            n, rest = 1, r
+    if len(rest) > 3 and rest[0] in "بلك":
+        r = rest[1:]
+        if r[0] == "ل" and rest[0] == "ل":
+            return n  # لل = ل + ال: the article's alef is gone, keep the word whole
+        if seen[fold(r)] or r.startswith("ال") or r[0] in _HAMZA_ALEF or r[0] == rest[0]:
+            n += 1
+    return n
+
+
+def _latin_mentions(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[Span]:
+    """Capitalised Latin sequences (Elon Musk, SpaceX) that the CRF did not tag.
+
+    Two to three capitalised words are guessed PER, anything else ORG;
+    resolution lets a Latin mention join an Arabic entity of another type.
+    """
+    out = []
+    for m in _LATIN_SEQ_RE.finditer(text, start, end):
+        s, e = m.span()
+        if e - s < 2 or any(s < te and ts < e for ts, te in taken):
+            continue
+        parts = m.group().split()
+        label = "PER" if 2 <= len(parts) <= 3 and all(p[1:].islower() for p in parts) else "ORG"
+        out.append(Span(s, e, label, STAGE))
+    return out
+
+
+def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
+    """Add the ``"entities"`` and ``"roles"`` layers to ``article``.
+
+    Args:
+        article: the article; ``text`` must be set. Uses its ``"sentences"`` layer
+            when present, else tags the whole text as one sequence.
+        settings: the ``[entities]`` section (``model_path``, ``max_role_tokens``,
+            ``latin_rule``).
+
+    Raises:
+        ModelMissingError: the CRF model file is absent.
+    """
+    tagger = load_tagger(str(model_path(settings)))
+    text = article.text
+    sents = [(s.start, s.end) for s in article.spans("sentences")] or [(0, len(text))]
+    all_tokens = tokenize(text)
+    seen = Counter(fold(text[s:e]) for s, e in all_tokens)
+    mentions: list[Span] = []
+    roles: list[Span] = []
+    max_role = int(settings.get("max_role_tokens", 6))
+    for s_start, s_end in sents:
+        toks = tokenize(text, s_start, s_end)
+        if not toks:
+            continue
+        tags = tagger.tag(sentence_features([text[a:b] for a, b in toks]))
+        found: list[tuple[int, int, int, str]] = []  # first token, end token, char start, label
+        for i, j, kind in sorted(bio_spans(tags)):
+            label = TAG_TYPES.get(kind)
+            if label is None:
+                continue
+            a, b = toks[i][0], toks[j - 1][1]
+            if _LATIN_RE.search(text, a, b):
+                continue  # the CRF saw almost no Latin script: the Latin rule below handles it
+            a += _proclitic_len(text[a : toks[i][1]], seen)
+            found.append((i, j, a, label))
+            mentions.append(Span(a, b, label, STAGE))
+        if settings.get("latin_rule", True):
+            mentions.extend(_latin_mentions(text, s_start, s_end, [(m.start, m.end) for m in mentions]))
+        for i, j, a, label in found:
+            if label == "PER":
+                roles.extend(_role_spans(text, toks, i, j, found, max_role))
+    mentions.sort(key=lambda sp: (sp.start, sp.end))
+    article.add("entities", mentions)
+    article.add("roles", sorted(set(roles), key=lambda sp: sp.start))
+
+
+def _is_head(word: str) -> bool:
+    return strip_clitics(fold(word)) in _ROLE_HEADS
+
+
+def _role_spans(text: str, toks: list[tuple[int, int]], i: int, j: int, found: list[tuple[int, int, int, str]], max_role: int) -> list[Span]:
+    """ROLE spans for the person mention over tokens ``[i, j)``: one before it, one after it."""
+    per_tokens = {k for fi, fj, _, lab in found if lab == "PER" and (fi, fj) != (i, j) for k in range(fi, fj)}
+    out: list[Span] = []
+    # Before: scan left for the nearest head noun, through ordinary words and quotes.
+    head = -1
+    k = i - 1
+    while k >= 0 and i - k <= max_role:
+        w = text[toks[k][0] : toks[k][1]]
+        if w in _ROLE_BREAK or k in per_tokens or fold(w) in _ROLE_STOP:
+            break
+        if _is_head(w):
+            head = k
+            break
+        k -= 1
+    if head >= 0:
+        while head > 0 and _is_head(text[toks[head - 1][0] : toks[head - 1][1]]) and i - head < max_role:
+            head -= 1  # نائب الرئيس، رئيس تحرير
+        end_tok = i - 1
+        quotes = sum(1 for k in range(head, i) if text[toks[k][0] : toks[k][1]] in _QUOTES)
+        while end_tok > head and text[toks[end_tok][0] : toks[end_tok][1]] in _QUOTES and quotes % 2:
+            end_tok -= 1  # an opening quote of the name, not the closing one of a quoted title
+            quotes -= 1
+        out.append(_role_span(text, toks[head][0], toks[end_tok][1]))
+    # After: "name، head ...، " apposition up to the next break.
+    if j + 1 < len(toks) and text[toks[j][0] : toks[j][1]] in "،," and _is_head(text[toks[j + 1][0] : toks[j + 1][1]]):
+        k = j + 1
+        last = k
+        while k < len(toks) and k - j <= max_role:
+            w = text[toks[k][0] : toks[k][1]]
+            if w in _ROLE_BREAK or k in per_tokens or fold(w) in _ROLE_STOP:
+                break
+            last = k
+            k += 1
+        if k >= len(toks) or k - j > max_role or text[toks[k][0] : toks[k][1]] in _ROLE_BREAK:
+            out.append(_role_span(text, toks[j + 1][0], toks[last][1]))
+    return out
+
+
+def _role_span(text: str, start: int, end: int) -> Span:
+    """A ROLE span, without a leading conjunction و/ف attached to the head noun."""
+    if text[start] in "وف" and end - start > 4 and _is_head(text[start + 1 : text.find(" ", start, end) if " " in text[start:end] else end]):
+        start += 1
+    return Span(start, end, "ROLE", STAGE)
+
+
+def roles_for(article: Article) -> dict[int, str]:
+    """Map each person mention's start offset to the role phrase attached to it.
+
+    A ROLE span belongs to the PER mention it touches: ending right before the
+    mention (only spaces and quote marks between) or starting right after it
+    behind a comma.
+    """
+    roles = article.spans("roles")
+    out: dict[int, str] = {}
+    if not roles:
+        return out
+    text = article.text
+    for m in article.spans("entities"):
+        if m.label != "PER":
+            continue
+        for r in roles:
+            if r.end <= m.start and all(c.isspace() or c in _QUOTES for c in text[r.end : m.start]):
+                out[m.start] = text[r.start : r.end]
+            elif r.start >= m.end and text[m.end : r.start].strip() in ("،", ",") and m.start not in out:
+                out[m.start] = text[r.start : r.end]
+    return out
+
+
+def is_latin_name(text: str) -> bool:
+    """True when ``text`` is written in Latin letters (no Arabic letters at all)."""
+    return bool(text.strip()) and not is_arabic(text, threshold=0.01)

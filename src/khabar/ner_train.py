@@ -1,0 +1,239 @@
+"""Features and training for the CRF named-entity tagger.
+
+The tagger is a linear-chain CRF (python-crfsuite) trained on ANERcorp-style
+data: one ``token TAG`` pair a line, BIO tags over PERS / LOC / ORG / MISC, a
+blank line between sentences. ANERcorp keeps proclitics attached (``وبوتين``,
+``لإسرائيل``), so features describe the token both as written and with its
+likely proclitics removed; :mod:`khabar.entities` trims the span afterwards.
+
+Features use only the token sequence itself: nothing under ``../shared`` is
+needed at run time. A gazetteer (ANERGazet-style lists, one name a line) can be
+passed at training time; it then fires a ``gaz=`` feature, which is learnt into
+the model file only and is simply absent when no gazetteer is given at tagging
+time (the shipped model is trained without it; see the model card).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from khabar.arabic import WORD_RE, fold, strip_clitics
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_TRAIN = REPO_ROOT.parent / "shared" / "data" / "anercorp" / "train.txt"
+DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "ner.crfsuite"
+
+# CRF hyper-parameters: L1 / L2 penalties, L-BFGS iterations, rare-feature cut.
+DEFAULT_PARAMS: dict[str, float | int | bool] = {
+    "c1": 0.05,
+    "c2": 0.05,
+    "max_iterations": 150,
+    "feature.minfreq": 1,
+    "feature.possible_transitions": True,
+}
+
+# One proclitic letter (conjunction or preposition) and combinations of two.
+_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+_TOKEN_RE = re.compile(rf"{WORD_RE.pattern}|[^\s]", re.UNICODE)
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_DIGIT_RE = re.compile(r"\d")
+
+Sentence = list[tuple[str, str]]
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of tokens in ``text[start:end]``: words, then single punctuation marks.
+
+    Matches ANERcorp's tokenisation closely enough: words keep their attached
+    clitics, each punctuation character is a token of its own.
+    """
+    end = len(text) if end is None else end
+    return [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text, start, end)]
+
+
+def read_conll(path: Path) -> list[Sentence]:
+    """Sentences of ``(token, tag)`` from a ``token TAG`` file; lines with no token are skipped."""
+    sents: list[Sentence] = []
+    cur: Sentence = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if not line.strip():
+                if cur:
+                    sents.append(cur)
+                cur = []
+                continue
+            if len(parts) < 2:
+                continue  # ANERcorp has a few lines holding a tag but no token
+            cur.append((parts[0], parts[-1]))
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+def _shape(word: str) -> str:
+    out = []
+    for ch in word:
+        if ch.isdigit():
+            c = "d"
+        elif "A" <= ch <= "Z":
+            c = "X"
+        elif "a" <= ch <= "z":
+            c = "x"
+        elif "\u0600" <= ch <= "\u06ff":
+            c = "a"
+        else:
+            c = ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def _stem(folded: str) -> tuple[str, str]:
+    """``(proclitic, stem)``: the article cluster or a one/two-letter proclitic removed.
+
+    Only a guess (``بوتين`` loses a ب too); the CRF weighs it against the raw form.
+    """
+    stripped = strip_clitics(folded)
+    if stripped != folded:
+        return folded[: len(folded) - len(stripped)], stripped
+    for p in _PROCLITICS:
+        if folded.startswith(p) and len(folded) - len(p) >= 3:
+            return p, folded[len(p) :]
+    return "", folded
+
+
+def _token_feats(tok: str, gazetteer: dict[str, set[str]] | None) -> list[str]:
+    f = fold(tok)
+    pre, stem = _stem(f)
+    feats = [
+        "w=" + f,
+        "stem=" + stem,
+        "pre=" + pre,
+        "shape=" + _shape(tok),
+        "len=" + str(min(len(f), 10)),
+    ]
+    for n in (1, 2, 3):
+        if len(stem) > n:
+            feats.append(f"sp{n}={stem[:n]}")
+            feats.append(f"ss{n}={stem[-n:]}")
+    if len(f) > 4:
+        feats.append("p4=" + f[:4])
+        feats.append("s4=" + f[-4:])
+    if _LATIN_RE.search(tok):
+        feats.append("latin")
+        if tok[:1].isupper():
+            feats.append("cap")
+    if _DIGIT_RE.search(tok):
+        feats.append("digit")
+    if not any(ch.isalnum() for ch in tok):
+        feats.append("punct")
+    if stem.startswith("ال") or f.startswith("ال"):
+        feats.append("def")
+    if gazetteer:
+        for kind, names in gazetteer.items():
+            if f in names or stem in names:
+                feats.append("gaz=" + kind)
+    return feats
+
+
+def sentence_features(tokens: Sequence[str], gazetteer: dict[str, set[str]] | None = None) -> list[list[str]]:
+    """CRF feature strings for each token: its own features and those of a ±2 window."""
+    own = [_token_feats(t, gazetteer) for t in tokens]
+    stems = [_stem(fold(t))[1] for t in tokens]
+    out: list[list[str]] = []
+    n = len(tokens)
+    for i in range(n):
+        feats = ["bias", *own[i]]
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                feats.append(f"{d}:stem={stems[j]}")
+                feats.extend(f"{d}:{x}" for x in own[j] if x.startswith(("shape=", "pre=", "latin", "cap", "gaz=", "def", "ss2=")))
+            else:
+                feats.append(f"{d}:pad")
+        if i > 0:
+            feats.append(f"bi-1={stems[i - 1]}|{stems[i]}")
+        if i + 1 < n:
+            feats.append(f"bi+1={stems[i]}|{stems[i + 1]}")
+        out.append(feats)
+    return out
+
+
+def bio_spans(tags: Sequence[str]) -> set[tuple[int, int, str]]:
+    """``(first, last_exclusive, type)`` token spans of the entities in a BIO tag sequence.
+
+    As CoNLL's ``conlleval``: an ``I-`` tag that does not continue an entity of
+    the same type starts a new one.
+    """
+    spans: set[tuple[int, int, str]] = set()
+    start, kind = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        pre, _, typ = tag.partition("-")
+        if start >= 0 and not (pre == "I" and typ == kind):
+            spans.add((start, i, kind))
+            start, kind = -1, ""
+        if pre == "B" or (pre == "I" and start < 0):
+            start, kind = i, typ
+    return spans
+
+
+def load_gazetteer(folder: Path) -> dict[str, set[str]]:
+    """Folded single-word entries of ANERGazet-style lists (``PersGazetteer.txt`` -> ``Pers``)."""
+    gaz: dict[str, set[str]] = {}
+    for p in sorted(Path(folder).glob("*Gazetteer.txt")):
+        kind = p.name.removesuffix("Gazetteer.txt")
+        words = {fold(w) for line in p.read_text(encoding="utf-8").splitlines() for w in line.split() if len(w) > 1}
+        gaz[kind] = words
+    return gaz
+
+
+def fit(sents: Iterable[Sentence], out_path: Path, params: dict | None = None, gazetteer: dict[str, set[str]] | None = None) -> int:
+    """Train a CRF on ``sents`` and write it to ``out_path``; returns the number of sentences."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    count = 0
+    for sent in sents:
+        toks = [t for t, _ in sent]
+        trainer.append(sentence_features(toks, gazetteer), [tag for _, tag in sent])
+        count += 1
+    trainer.select("lbfgs")
+    trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(out_path))
+    return count
+
+
+def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, **params: object) -> dict:
+    """Train the NER model used by :func:`khabar.entities.find_mentions`.
+
+    Args:
+        train_path: ``token TAG`` BIO file (default ``../shared/data/anercorp/train.txt``).
+        out_path: where the crfsuite model is written (default ``src/khabar/data/ner.crfsuite``).
+        **params: crfsuite options overriding :data:`DEFAULT_PARAMS`; ``gazetteer_dir``
+            (a folder of ``*Gazetteer.txt``) adds gazetteer features.
+
+    Returns:
+        ``{"sentences", "tokens", "seconds", "out", "bytes"}``.
+    """
+    gaz_dir = params.pop("gazetteer_dir", None)
+    gazetteer = load_gazetteer(Path(str(gaz_dir))) if gaz_dir else None
+    sents = read_conll(Path(train_path))
+    t0 = time.perf_counter()
+    n = fit(sents, Path(out_path), dict(params), gazetteer)
+    secs = time.perf_counter() - t0
+    log.info("trained NER on %d sentences in %.1f s -> %s", n, secs, out_path)
+    return {
+        "sentences": n,
+        "tokens": sum(len(s) for s in sents),
+        "seconds": round(secs, 1),
+        "out": str(out_path),
+        "bytes": Path(out_path).stat().st_size,
+    }

@@ -1,0 +1,457 @@
+"""Entity resolution: one :class:`~khabar.model.Entity` per real-world referent.
+
+Mentions from :mod:`khabar.entities` are grouped inside an article (short and
+long forms, spelling variants, Latin and Arabic script) and then matched to
+the entities of an :class:`EntityRegistry` shared across articles.
+
+Spelling variants of transliterated names are matched by rule, not by a list
+of known pairs. Names are compared token by token on their folded form
+(:func:`khabar.arabic.fold`); two tokens are the same name when
+
+* they are equal; or
+* both are at least ``min_fuzzy_len`` letters, neither is a common native
+  Arabic given name (those have one fixed spelling: محمد/محمود, حسن/حسين,
+  سلمان/سليمان are different people), and
+  - they are equal after mapping letters that render one foreign sound
+    (g: غ ج ك ق; t: ت ط; s: س ص; d: د ض; z: ز ظ ذ; p/b and v/f are folded
+    already), or
+  - their consonant skeletons (long vowels ا و ي dropped inside the word) are
+    equal and the long vowels differ by a move (ديمتري/دميتري) or by one
+    letter in a word of at least ``vowel_drop_min_len`` letters (بوتين/بوتن,
+    ترامب/ترمب, ماكرون/ماكرن).
+
+A skeleton edit distance of 1 is accepted for one token of a multi-token name
+when all its other tokens agree (أولاف شولتز / أولاف شولتس). A Latin-script
+name is compared with an Arabic one through a lossy consonant key of its
+romanisation (:func:`transliterate`): "Elon Musk" ~ إيلون ماسك, SpaceX ~ سبيس إكس.
+
+Person names also match when one is the other's surname alone (ماسك ~ إيلون
+ماسك) or the other with a middle name dropped; two full names with different
+first names never match. Across articles a bare surname joins a registry
+entity only when exactly one known person carries it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from khabar.arabic import fold, is_arabic, match_key, words
+from khabar.entities import roles_for
+from khabar.model import Article, Entity, Span
+
+log = logging.getLogger(__name__)
+
+# Common native Arabic given names. Their spelling is fixed, so the fuzzy
+# transliteration rules never apply to them (folded forms, built at import).
+_NATIVE = frozenset(
+    fold(w)
+    for w in (
+        "محمد محمود أحمد حامد حمد حمدي حمود حميد مجيد مجدي حسن حسين حسان حسنين حسني حسام علي عليا علياء عمر عمرو "
+        "عمار عامر عمران سلمان سليمان سليم سالم سلامة سلمى سلام سعد سعيد سعود مسعود سعدي سعاد خالد خليل خلف "
+        "خليفة جمال كمال كامل جميل جميلة كريم كريمة كرم عادل عدنان عدلي عبيد عبد عباس عبير فاطمة فاطم فهد فهمي "
+        "فيصل فايز فواز فؤاد فريد فريدة نبيل نبيلة نادر نادية ناصر نصر نصير منصور منير منى مني مريم مروان "
+        "مراد مصطفى مصطفي يوسف يونس يحيى يحيي زكي زكريا زياد زيد زيدان زين زينب هشام هاشم هاني هند هدى "
+        "رشيد رشاد راشد رامي رامز رياض رضا رضوان رائد ريم سامي سامية سمير سميرة سهام شريف شريفة صالح صلاح "
+        "طارق طلال طه عثمان عصام عماد عمادة غسان غادة قاسم قيس ماجد ماهر مالك ليلى لينا وليد وائل وسام ياسر "
+        "ياسين ياسمين إبراهيم إسماعيل إسحاق أنور أنس أيمن أمين أمينة أمل إيمان بشار بشير بكر تامر توفيق ثامر "
+        "جابر جعفر جلال جواد حازم حافظ حمزة خديجة خالدة داود دينا رانيا رجب رفيق رمضان زهير سارة سعدية شادي "
+        "صابر صبري صفاء ضياء عائشة عبير عزيز عزة عفاف علاء عواد غازي فادي فارس فتحي فرح لطفي لؤي مؤمن محسن "
+        "مختار مدحت مهدي نايف نواف نور نوري هادي هيثم وجدي ياسمينة يزيد"
+    ).split()
+)
+# Letters that render one foreign sound, mapped to one representative.
+_SOUND_CLASSES = str.maketrans({"غ": "ج", "ك": "ج", "ق": "ج", "ط": "ت", "ص": "س", "ض": "د", "ظ": "ز", "ذ": "ز", "ث": "س"})
+_LONG_VOWELS = frozenset("اوي")
+_NAME_LINKS = frozenset(fold(w) for w in ("بن", "ابن", "أبو", "آل", "ولد"))
+_ROMAN = {
+    "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r",
+    "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "'", "غ": "gh", "ف": "f",
+    "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ء": "'", "ة": "a", "ى": "a",
+}  # fmt: skip
+_LATIN_DIGRAPHS = (("sch", "s"), ("sh", "s"), ("ch", "s"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("kh", "k"), ("gh", "g"), ("ck", "k"), ("qu", "k"))
+_LATIN_MAP = str.maketrans({"x": "gs", "c": "g", "q": "g", "k": "g", "j": "g", "v": "f", "p": "b", "z": "s"})
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_INITIAL_X = re.compile(r"\bx")  # Xi, Xavier: Arabic writes ش / س
+
+
+@functools.lru_cache(maxsize=1)
+def _default_settings() -> dict[str, Any]:
+    from khabar.settings import Settings
+
+    return Settings().section("entities")
+
+
+def _cfg(settings: dict[str, Any] | None) -> tuple[int, int]:
+    s = settings or _default_settings()
+    return int(s.get("min_fuzzy_len", 4)), int(s.get("vowel_drop_min_len", 5))
+
+
+def name_tokens(name: str) -> list[str]:
+    """Folded word tokens of a name, each without a leading article ال.
+
+    Proclitics (و، ب، ل) are not stripped: mentions arrive trimmed, and a name
+    may begin with those letters (وليد، بوتين، لافروف).
+    """
+    f = fold(name)
+    toks = [f[a:b] for a, b in words(f)]
+    return [t[2:] if t.startswith("ال") and len(t) >= 5 else t for t in toks]
+
+
+def _is_latin(tok: str) -> bool:
+    return not is_arabic(tok, threshold=0.01)
+
+
+def transliterate(arabic: str) -> str:
+    """Rough Arabic -> Latin romanisation of a name, for display and cross-script matching.
+
+    Letters map one to one (ش sh, خ kh, غ gh, ع '); و and ي are w/y at the
+    start of a word or after a vowel letter and u/i after a consonant; alef
+    with hamza below is i. Not a standard scheme: "إيلون ماسك" -> "Ilun Mask".
+    """
+    out_words = []
+    for tok in arabic.split():
+        out: list[str] = []
+        prev_vowel = True
+        for pos, ch in enumerate(tok):
+            if ch in "وي" and pos == len(tok) - 1 and pos > 0:
+                roman = "u" if ch == "و" else "i"  # a final و/ي is a vowel: بومبيو -> Bumbiu
+            elif ch == "ي" and out and out[-1] == "i":
+                roman = ""  # إي: one long i
+            elif ch in "وي":
+                roman = ("w" if ch == "و" else "y") if prev_vowel else ("u" if ch == "و" else "i")
+                prev_vowel = not prev_vowel
+            elif ch == "إ":
+                roman, prev_vowel = "i", True
+            elif ch in "أآٱ":
+                roman, prev_vowel = "a", True
+            elif ch in "ئؤ":
+                roman, prev_vowel = "'", False
+            else:
+                roman = _ROMAN.get(ch, ch if ch.isascii() else "")
+                prev_vowel = roman in ("a", "'")
+            out.append(roman)
+        word = "".join(out)
+        if word:
+            out_words.append(word[0].upper() + word[1:])
+    return " ".join(out_words)
+
+
+def latin_key(text: str) -> str:
+    """A lossy consonant key for comparing names across scripts.
+
+    Arabic is romanised first. Digraphs collapse (sh, ph, th, kh ...), sounds
+    Arabic renders with one letter share one key letter (c/k/q/g/j, p/b, v/f,
+    z/s), vowels, w, y, h and apostrophes are dropped, doubled letters merge;
+    a final "V" says the name ends in a vowel (a silent Latin final e aside).
+    """
+    arabic = is_arabic(text, threshold=0.01)
+    s = transliterate(text) if arabic else text
+    s = _INITIAL_X.sub("s", _SOFT_C.sub("s", s.lower()))
+    for a, b in _LATIN_DIGRAPHS:
+        s = s.replace(a, b)
+    s = s.translate(_LATIN_MAP)
+    s = re.sub(r"[^a-z]", "", s)
+    if not arabic:
+        s = re.sub(r"(?<=[^aeiouy])e$", "", s)  # silent final e: Google ~ جوجل
+    final = "V" if s[-1:] in ("a", "e", "i", "o", "u", "y") else ""  # Tesla ~ تسلا, not تسليح
+    s = re.sub(r"[aeiouwyh]", "", s)
+    return re.sub(r"(.)\1+", r"\1", s) + final
+
+
+def _skeleton(tok: str) -> str:
+    """``tok`` without its inner long vowels (first and last letter kept)."""
+    if len(tok) <= 2:
+        return tok
+    return tok[0] + "".join(c for c in tok[1:-1] if c not in _LONG_VOWELS) + tok[-1]
+
+
+def _edit1(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` are at most one insertion, deletion or substitution apart."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :] if i < len(b) else True
+
+
+def token_same(x: str, y: str, settings: dict[str, Any] | None = None) -> bool:
+    """Whether two folded name tokens spell the same name (see the module docstring)."""
+    if x == y:
+        return True
+    min_len, drop_len = _cfg(settings)
+    if _is_latin(x) or _is_latin(y):
+        kx, ky = latin_key(x), latin_key(y)
+        return len(kx) >= 2 and kx == ky
+    if min(len(x), len(y)) < min_len or x in _NATIVE or y in _NATIVE:
+        return False
+    cx, cy = x.translate(_SOUND_CLASSES), y.translate(_SOUND_CLASSES)
+    if cx == cy:
+        return True
+    sx, sy = _skeleton(cx), _skeleton(cy)
+    if sx != sy:
+        return False
+    vx, vy = sorted(c for c in cx[1:-1] if c in _LONG_VOWELS), sorted(c for c in cy[1:-1] if c in _LONG_VOWELS)
+    if vx == vy:
+        return True  # the same long vowels, moved: ديمتري/دميتري
+    short, long_ = (vx, vy) if len(vx) < len(vy) else (vy, vx)
+    if len(long_) - len(short) != 1 or max(len(x), len(y)) < drop_len:
+        return False  # بوتين/بوتان: a different vowel is a different name
+    rest = list(long_)
+    for v in short:
+        if v not in rest:
+            return False
+        rest.remove(v)
+    return True
+
+
+def _token_close(x: str, y: str, settings: dict[str, Any] | None) -> bool:
+    """Looser than :func:`token_same`: skeleton edit distance 1, for long foreign names only."""
+    min_len, _ = _cfg(settings)
+    if _is_latin(x) or _is_latin(y) or x in _NATIVE or y in _NATIVE:
+        return False
+    sx, sy = _skeleton(x.translate(_SOUND_CLASSES)), _skeleton(y.translate(_SOUND_CLASSES))
+    return min(len(sx), len(sy)) >= min_len and _edit1(sx, sy)
+
+
+def _same_sequence(ta: list[str], tb: list[str], settings: dict[str, Any] | None, allow_close: bool) -> bool:
+    if len(ta) != len(tb):
+        return False
+    loose = 0
+    for x, y in zip(ta, tb, strict=True):
+        if token_same(x, y, settings):
+            continue
+        if allow_close and _token_close(x, y, settings):
+            loose += 1
+            continue
+        return False
+    return loose <= 1
+
+
+def alias_same(a: str, b: str, type: str = "PER", *, settings: dict[str, Any] | None = None) -> bool:  # noqa: A002
+    """Whether surface forms ``a`` and ``b`` may name the same ``type`` entity.
+
+    Symmetric. For PER a bare surname matches a full name ending in it, and a
+    full name matches itself with middle names dropped; other types must match
+    token for token. See the module docstring for the token rules.
+    """
+    ta, tb = name_tokens(a), name_tokens(b)
+    if not ta or not tb:
+        return False
+    if "".join(ta) == "".join(tb):
+        return True
+    if _is_latin("".join(ta)) != _is_latin("".join(tb)):
+        ka, kb = latin_key(" ".join(ta)), latin_key(" ".join(tb))
+        if len(ka) >= 3 and ka == kb:
+            return True
+    if _same_sequence(ta, tb, settings, allow_close=len(ta) >= 2):
+        return True
+    if type != "PER" or len(ta) == len(tb):
+        return False
+    short, long_ = (ta, tb) if len(ta) < len(tb) else (tb, ta)
+    if len(short) == 1:
+        return token_same(short[0], long_[-1], settings)
+    if short[0] in _NAME_LINKS and _same_sequence(short, long_[-len(short) :], settings, allow_close=False):
+        return True  # بن سلمان ~ محمد بن سلمان: a patronymic without the given name
+    # Middle names dropped: first and last agree, the rest of short in order.
+    if not (token_same(short[0], long_[0], settings) and token_same(short[-1], long_[-1], settings)):
+        return False
+    it = iter(long_[1:-1])
+    return all(any(token_same(t, u, settings) for u in it) for t in short[1:-1])
+
+
+def entity_id(type_: str, canonical: str) -> str:
+    """Deterministic id: "E" + 10 hex digits of sha1(type + match key of the canonical form)."""
+    digest = hashlib.sha1(f"{type_}|{match_key(canonical)}".encode()).hexdigest()
+    return "E" + digest[:10]
+
+
+def _is_full(form: str) -> bool:
+    return len(name_tokens(form)) >= 2
+
+
+@dataclass
+class _Cluster:
+    """Mentions of one referent inside one article."""
+
+    type_counts: Counter[str] = field(default_factory=Counter)
+    forms: Counter[str] = field(default_factory=Counter)
+    spans: list[Span] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+    form_types: dict[str, Counter[str]] = field(default_factory=dict)
+
+    @property
+    def type(self) -> str:
+        """Label of the canonical form's mentions (full names are tagged most reliably),
+        else the majority of Arabic-script mentions, else of the Latin-rule guesses."""
+        canon = _canonical(self.forms) if self.forms else ""
+        of_canon = Counter(self.form_types.get(canon, {}))
+        if of_canon and not _is_latin(canon):
+            return min(of_canon, key=lambda t: (-of_canon[t], t))
+        arabic = Counter({t: n for t, n in self.type_counts.items() if not t.startswith("LATIN:")})
+        if arabic:
+            return min(arabic, key=lambda t: (-arabic[t], t))
+        latin = Counter({t[6:]: n for t, n in self.type_counts.items()})
+        return min(latin, key=lambda t: (-latin[t], t))
+
+    def matches(self, form: str, type_: str, settings: dict[str, Any] | None) -> bool:
+        if not self.forms:
+            return False
+        key = name_tokens(form)
+        if any(name_tokens(f) == key for f in self.forms):
+            return True  # one spelling, whatever label the tagger gave each occurrence
+        mine = self.type
+        latin = _is_latin(form) or all(_is_latin(f) for f in self.forms)
+        bare_of_person = mine == "PER" and len(key) == 1
+        if not (latin or bare_of_person or type_ == mine):
+            return False
+        return any(alias_same(form, f, mine, settings=settings) for f in self.forms)
+
+
+class EntityRegistry:
+    """Entities seen so far, matched against each new article's mentions.
+
+    Ids are fixed when an entity is created (:func:`entity_id` of its first
+    canonical form), so the same articles in the same order give the same ids
+    in every run, and an id stays valid when the canonical form later grows.
+    """
+
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
+        self.settings = settings
+        self._entities: dict[str, Entity] = {}
+        self._counts: dict[str, Counter[str]] = {}
+        self._index: dict[str, set[str]] = {}  # latin key of the last name token -> ids
+
+    @classmethod
+    def from_entities(cls, entities: list[Entity], settings: dict[str, Any] | None = None) -> EntityRegistry:
+        """Rebuild a registry from stored entities (every variant counted once)."""
+        reg = cls(settings)
+        for ent in entities:
+            reg._entities[ent.id] = ent
+            reg._counts[ent.id] = Counter(ent.variants)
+            reg._reindex(ent)
+        return reg
+
+    def entities(self) -> list[Entity]:
+        return [self._entities[k] for k in sorted(self._entities)]
+
+    def get(self, entity_id_: str) -> Entity | None:
+        return self._entities.get(entity_id_)
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def _reindex(self, ent: Entity) -> None:
+        for v in ent.variants:
+            toks = name_tokens(v)
+            if toks:
+                self._index.setdefault(latin_key(toks[-1]), set()).add(ent.id)
+                self._index.setdefault(latin_key(" ".join(toks)), set()).add(ent.id)
+
+    def _candidates(self, forms: list[str]) -> list[Entity]:
+        ids: set[str] = set()
+        for f in forms:
+            toks = name_tokens(f)
+            if toks:
+                ids |= self._index.get(latin_key(toks[-1]), set()) | self._index.get(latin_key(" ".join(toks)), set())
+        return [self._entities[i] for i in sorted(ids)]
+
+    def _match(self, cluster: _Cluster) -> Entity | None:
+        type_ = cluster.type
+        latin_only = all(_is_latin(f) for f in cluster.forms)
+        forms = sorted(cluster.forms)
+        full = [f for f in forms if _is_full(f)]
+        hits = []
+        bare = not full
+        keys = {tuple(name_tokens(f)) for f in forms}
+        for ent in self._candidates(forms):
+            same_spelling = any(tuple(name_tokens(v)) in keys for v in ent.variants)
+            if ent.type != type_ and not (latin_only or same_spelling or (bare and ent.type == "PER")):
+                continue
+            ent_full = [v for v in ent.variants if _is_full(v)]
+            mine, theirs = (full, ent_full) if type_ == "PER" and full and ent_full else (forms, sorted(ent.variants))
+            if any(alias_same(a, b, ent.type, settings=self.settings) for a in mine for b in theirs):
+                hits.append(ent)
+        if len(hits) == 1 or (hits and full):
+            return hits[0]
+        if len(hits) > 1:
+            log.debug("bare name %s matches %d entities; kept apart", forms, len(hits))
+        return None
+
+    def _add(self, cluster: _Cluster) -> str:
+        ent = self._match(cluster)
+        if ent is None:
+            canonical = _canonical(cluster.forms)
+            eid = entity_id(cluster.type, canonical)
+            n = 2
+            while eid in self._entities:
+                eid = f"{entity_id(cluster.type, canonical)}-{n}"
+                n += 1
+            ent = Entity(id=eid, canonical=canonical, type=cluster.type)
+            self._entities[eid] = ent
+            self._counts[eid] = Counter()
+        self._counts[ent.id].update(cluster.forms)
+        ent.variants |= set(cluster.forms)
+        ent.canonical = _canonical(self._counts[ent.id])
+        ent.roles |= cluster.roles
+        latin_seen = sorted((f for f in ent.variants if _is_latin(f)), key=lambda f: (-self._counts[ent.id][f], f))
+        ent.latin = latin_seen[0] if latin_seen else transliterate(ent.canonical)
+        self._reindex(ent)
+        return ent.id
+
+    def resolve_article(self, article: Article) -> None:
+        """Replace the ``"entities"`` layer with spans whose ``ref`` is the entity id."""
+        mentions = article.spans("entities")
+        if not mentions:
+            return
+        roles = roles_for(article)
+        clusters = _cluster_mentions(article, mentions, roles, self.settings)
+        refs: dict[tuple[int, int, str], str] = {}
+        for c in clusters:
+            eid = self._add(c)
+            for s in c.spans:
+                refs[(s.start, s.end, s.label)] = eid
+        article.set_layer("entities", [Span(s.start, s.end, s.label, s.stage, refs.get((s.start, s.end, s.label))) for s in mentions])
+
+
+def _surface(text: str) -> str:
+    return " ".join(text.split()).strip("\"'“”«»‘’ ")
+
+
+def _canonical(counts: Counter[str]) -> str:
+    """Prefer Arabic script, then full (multi-word) forms, then frequency, then length."""
+    return min(counts, key=lambda f: (_is_latin(f), not _is_full(f), -counts[f], -len(name_tokens(f)), f))
+
+
+def _cluster_mentions(article: Article, mentions: list[Span], roles: dict[int, str], settings: dict[str, Any] | None) -> list[_Cluster]:
+    """Group one article's mentions: longer forms first, a bare name to the nearest earlier full form."""
+    order = sorted(mentions, key=lambda s: (-len(name_tokens(article.span_text(s))), s.start))
+    clusters: list[_Cluster] = []
+    for s in order:
+        form = _surface(article.span_text(s))
+        if not name_tokens(form):
+            continue
+        label = "LATIN:" + s.label if _is_latin(form) else s.label
+        hits = [c for c in clusters if c.matches(form, s.label, settings)]
+        if len(hits) > 1:
+            before = [c for c in hits if any(x.start < s.start for x in c.spans)]
+            pool = before or hits
+            hits = [max(pool, key=lambda c: max((x.start for x in c.spans if x.start < s.start), default=-1))]
+        c = hits[0] if hits else _Cluster()
+        if not hits:
+            clusters.append(c)
+        c.type_counts[label] += 1
+        c.forms[form] += 1
+        c.form_types.setdefault(form, Counter())[label] += 1
+        c.spans.append(s)
+        if s.start in roles:
+            c.roles.add(_surface(roles[s.start]))
+    return clusters
