@@ -220,40 +220,69 @@ def analyze(paths: Iterable[str | Path], store: Store, settings: Settings | None
     return analyze_documents(docs, store, settings, embed=embed, on_progress=on_progress)
 
 
+Mapper = Callable[[list[RawDocument], Settings], tuple[list["Article | IngestProblem"], dict[str, float]]]
+
+
+def process_documents(docs: list[RawDocument], settings: Settings) -> tuple[list[Article | IngestProblem], dict[str, float]]:
+    """Per-article stages over a list of documents, in order; a failure becomes an IngestProblem.
+
+    Top-level and pure so that ``scale.py`` can map it over worker processes
+    or a Dask cluster; returns the results and seconds spent per stage.
+    """
+    timings: dict[str, float] = {}
+    min_chars = settings.get("ingest", "min_text_chars")
+    out: list[Article | IngestProblem] = []
+    for d in docs:
+        try:
+            art = process_article(d, settings, timings)
+        except KhabarError as exc:
+            out.append(IngestProblem(d.path, exc.reason))
+            continue
+        if len(art.text.strip()) < min_chars:
+            out.append(IngestProblem(d.path, f"empty after cleaning ({len(art.text.strip())} characters)"))
+            continue
+        out.append(art)
+    return out, timings
+
+
 def analyze_documents(docs: Iterable[RawDocument | IngestProblem], store: Store, settings: Settings, *,
-                      embed: bool = True, on_progress: Callable[[int], None] | None = None) -> RunSummary:
+                      embed: bool = True, on_progress: Callable[[int], None] | None = None,
+                      mapper: Mapper | None = None) -> RunSummary:
     """Analyse a stream of documents in batches of ``[store] batch_size``, one transaction each.
 
-    ``on_progress(n)`` is called after each batch with the number of inputs it held.
+    ``mapper`` runs the per-article stages over a batch (default: in this
+    process, :func:`process_documents`); the corpus stages and all writes stay
+    here, in arrival order. ``on_progress(n)`` is called after each batch with
+    the number of inputs it held.
     """
+    mapper = mapper or process_documents
     summary = RunSummary(run_id=store.start_run())
     analyzer = Analyzer(store, settings, embed=embed)
-    min_chars = settings.get("ingest", "min_text_chars")
     seen: set[str] = set()
     for batch in iter_batches(docs, settings.get("store", "batch_size")):
-        fresh: list[RawDocument] = []
+        fresh: dict[str, RawDocument] = {}
         for d in batch:
             if isinstance(d, IngestProblem):
                 _skip(store, summary, d.path, d.reason)
-            else:
-                fresh.append(d)
-        ids = [article_id(d) for d in fresh]
-        known = store.known_ids(ids) | seen
-        articles: list[Article] = []
-        for aid, d in zip(ids, fresh):
-            if aid in known or aid in seen:
+                continue
+            aid = article_id(d)
+            if aid in seen:
                 summary.unchanged += 1
                 continue
             seen.add(aid)
-            try:
-                art = process_article(d, settings, summary.timings)
-            except KhabarError as exc:
-                _skip(store, summary, d.path, exc.reason)
-                continue
-            if len(art.text.strip()) < min_chars:
-                _skip(store, summary, d.path, f"empty after cleaning ({len(art.text.strip())} characters)")
-                continue
-            articles.append(art)
+            fresh[aid] = d
+        known = store.known_ids(fresh)
+        summary.unchanged += len(known)
+        todo = [d for aid, d in fresh.items() if aid not in known]
+        results, timings = mapper(todo, settings) if todo else ([], {})
+        for name, secs in timings.items():
+            summary.timings[name] = summary.timings.get(name, 0.0) + secs
+        articles: list[Article] = []
+        for r in results:
+            if isinstance(r, IngestProblem):
+                _skip(store, summary, r.path, r.reason)
+            else:
+                articles.append(r)
         if articles:
             analyzer.add_batch(articles, summary)
         if on_progress:
