@@ -84,7 +84,9 @@ def test_attribution_quote_first_then_cue() -> None:
     "text,cue,speaker,content,stance",
     [
         ("قال المتحدث إن المعبر سيفتح غدا.", "قال", "المتحدث", "المعبر سيفتح غدا", "assert"),
-        ("وأكدت الوزارة أن اللقاحات وصلت إلى المستشفيات.", "وأكدت", "الوزارة", "اللقاحات وصلت إلى المستشفيات", "confirm"),
+        # أكد introducing new information asserts; it confirms only a report ("صحة الأنباء")
+        ("وأكدت الوزارة أن اللقاحات وصلت إلى المستشفيات.", "وأكدت", "الوزارة", "اللقاحات وصلت إلى المستشفيات", "assert"),
+        ("وأكد المتحدث صحة الأنباء عن إغلاق الجسر.", "وأكد", "المتحدث", "صحة الأنباء عن إغلاق الجسر", "confirm"),
         ("وأشار التقرير إلى أن البطالة ارتفعت.", "وأشار", "التقرير", "البطالة ارتفعت", "assert"),
         ("وحذر الخبراء من أن الجفاف سيطول.", "وحذر", "الخبراء", "الجفاف سيطول", "assert"),
         ("وزعم المعارضون أن الانتخابات زورت.", "وزعم", "المعارضون", "الانتخابات زورت", "allege"),
@@ -262,3 +264,179 @@ def test_evaluate_attributions_scores_hand_gold(tmp_path: Path) -> None:
     assert r["exact_content_f1"] == pytest.approx(0.8)
     assert r["stance_accuracy"] == pytest.approx(1.0) and r["type_accuracy"] == pytest.approx(1.0)
     assert r["speaker_accuracy"] == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------- constructions added with the dev gold
+
+
+def test_attribution_participle_takes_clause_speaker() -> None:
+    a = run("وقال المحافظ إن الطريق أغلق، مشيرا إلى أن الأمطار لم تتوقف. ونفت البلدية ذلك، قائلة إن الطريق مفتوح.")
+    at = one(a, "مشيرا")
+    assert a.span_text(at.speaker) == "المحافظ"
+    assert a.span_text(at.content) == "الأمطار لم تتوقف"
+    first = one(a, "وقال")
+    assert a.span_text(first.content) == "الطريق أغلق"  # the participle ends the first content
+    fem = one(a, "قائلة")
+    assert a.span_text(fem.speaker) == "البلدية"
+    assert a.span_text(fem.content) == "الطريق مفتوح"
+
+
+def test_attribution_participle_with_preposition_object() -> None:
+    a = run("وأكد المدير أن العمل مستمر، مشيرا إلى احتمال تأخير الافتتاح.")
+    at = one(a, "مشيرا")
+    assert a.span_text(at.content) == "احتمال تأخير الافتتاح"
+    assert a.span_text(at.speaker) == "المدير"
+
+
+def test_attribution_announce_about_object() -> None:
+    a = run("وأعلنت الجامعة، الأسبوع الماضي، عن فتح باب التسجيل للطلاب الجدد.")
+    at = one(a, "وأعلنت")
+    assert a.span_text(at.speaker) == "الجامعة"
+    assert a.span_text(at.content) == "فتح باب التسجيل للطلاب الجدد"
+
+
+def test_attribution_negated_and_impersonal_verbs_report_nothing() -> None:
+    a = run("ولم تعلن أي جهة مسؤوليتها عن الحريق. ويذكر أن المصنع افتتح قبل عامين.")
+    assert a.attributions == []
+
+
+def test_attribution_according_to_skips_ma_and_verb() -> None:
+    a = run("غرق القارب قرب الشاطئ، بحسب ما أفادت به مصادر في خفر السواحل.")
+    at = one(a, "بحسب")
+    assert a.span_text(at.speaker) == "مصادر في خفر السواحل"
+    assert at.speaker_kind == "anonymous"
+    assert a.span_text(at.content) == "غرق القارب قرب الشاطئ"
+
+
+def test_attribution_according_to_inside_statement_is_content() -> None:
+    a = run("وقال الطبيب إن المريض تحسن بحسب نتائج الفحص.")
+    assert len(a.attributions) == 1
+    assert a.span_text(a.attributions[0].content) == "المريض تحسن بحسب نتائج الفحص"
+
+
+def test_attribution_according_to_after_quote_becomes_nested_source() -> None:
+    a = run('وقال المدرب: "سنلعب بقوة في المباراة القادمة"، حسبما نقلت إذاعة المدينة.')
+    assert len(a.attributions) == 1
+    at = a.attributions[0]
+    assert a.span_text(at.speaker) == "المدرب"
+    assert a.span_text(at.nested_source) == "إذاعة المدينة"
+
+
+def test_attribution_according_to_speaker_stops_at_main_clause() -> None:
+    a = run("ووفقا لوزارة التعليم فهناك أكثر من ألف أسرة تنتظر النتائج.")
+    at = one(a, "ووفقا")
+    assert a.span_text(at.speaker) == "وزارة التعليم"
+    assert a.span_text(at.content).endswith("تنتظر النتائج")
+
+
+def test_attribution_coordinated_subject_continues_in_plural() -> None:
+    a = run("وقال سامر الخطيب، مدير المدرسة، ومصدران بالشرطة إن الحريق بدأ ليلا. وأضافوا أن أحدا لم يصب.")
+    at = one(a, "وأضافوا")
+    assert at.speaker is not None and "سامر الخطيب" in a.span_text(at.speaker)
+
+
+def test_attribution_quote_continues_into_next_paragraph() -> None:
+    a = run('وقالت المعلمة: "الطلاب اجتهدوا كثيرا هذا العام.\nونحن فخورون بهم جميعا".\nوالجو حار اليوم.')
+    at = one(a, "وقالت")
+    assert at.kind == "direct"
+    assert a.span_text(at.content) == "الطلاب اجتهدوا كثيرا هذا العام.\nونحن فخورون بهم جميعا"
+
+
+def test_attribution_unclosed_quote_stops_at_paragraph() -> None:
+    a = run('وقال السائق: "الطريق كان مزدحما جدا هذا الصباح\nوفي المساء هطل مطر خفيف على المدينة.')
+    at = one(a, "وقال")
+    assert "المساء" not in a.span_text(at.content)
+
+
+# ---------------------------------------------------------------- offsets gold, materialiser, dev-gold gate
+
+
+def _fake_data_root(tmp_path: Path, article: str) -> Path:
+    import json
+
+    root = tmp_path / "data"
+    (root / "baly2018" / "claims").mkdir(parents=True)
+    claim = {"id": "X-1", "claim": "", "article": ["مقدمة لا علاقة لها.", article]}
+    (root / "baly2018" / "claims" / "X-1.json").write_text(json.dumps(claim, ensure_ascii=False), encoding="utf-8")
+    return root
+
+
+def _offsets_gold(tmp_path: Path, raw: str, spans: dict) -> Path:
+    import hashlib
+    import json
+
+    gdir = tmp_path / "gold"
+    gdir.mkdir()
+    gold = {"doc_id": "x1", "source": {"dataset": "baly2018", "file": "claims/X-1.json", "index": 1},
+            "sha256": hashlib.sha256(raw.encode()).hexdigest(), "offsets": "raw",
+            "attributions": [{"speaker_kind": "person", "type": "indirect", "stance": "assert", "nested_source": None, **spans}]}
+    (gdir / "x1.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    return gdir
+
+
+def test_materialize_gold_rebuilds_official_format(tmp_path: Path) -> None:
+    import json
+
+    from khabar.eval.attributions import evaluate_attributions, materialize_gold
+
+    raw = "وقال المهندس إن الجسر سيفتح الشهر المقبل.\nوالطقس معتدل في المدينة هذا الأسبوع."
+    root = _fake_data_root(tmp_path, raw)
+    s = raw.index
+    spans = {"speaker": [s("المهندس"), s("المهندس") + 7], "cue": [0, 4],
+             "content": [s("الجسر"), s("المقبل") + 6]}
+    gdir = _offsets_gold(tmp_path, raw, spans)
+    out = tmp_path / "out"
+    assert materialize_gold(gdir, root, out) == 1
+    text = (out / "texts" / "x1.txt").read_text(encoding="utf-8")
+    body = json.loads((out / "gold" / "x1.json").read_text(encoding="utf-8"))
+    att = body["attributions"][0]
+    assert att["content"] == "الجسر سيفتح الشهر المقبل" and att["speaker"] == "المهندس"
+    a, b = att["content_span"]
+    assert text[a:b] == att["content"]
+    official = evaluate_attributions(out / "gold", out / "texts")
+    direct = evaluate_attributions(gdir, data_root=root)
+    assert official["f1"] == direct["f1"] == 1.0
+    assert direct["parts"]["0"]["n_docs"] + sum(direct["parts"][k]["n_docs"] for k in "123") == 1
+
+
+def test_offsets_gold_detects_changed_source(tmp_path: Path) -> None:
+    from khabar.eval.attributions import GoldError, iter_gold
+
+    raw = "وقالت المديرة إن المدرسة ستغلق يوم الخميس للصيانة."
+    root = _fake_data_root(tmp_path, raw)
+    gdir = _offsets_gold(tmp_path, raw + " ", {"speaker": None, "cue": [0, 5], "content": [20, 30]})
+    with pytest.raises(GoldError, match="sha256"):
+        list(iter_gold(gdir, data_root=root))
+
+
+def test_assign_parts_is_balanced_and_stable() -> None:
+    from khabar.eval.attributions import assign_parts
+
+    ids = [f"doc{i}" for i in range(10)]
+    parts = assign_parts(ids, 4)
+    assert parts == assign_parts(list(reversed(ids)), 4)
+    sizes = sorted(list(parts.values()).count(k) for k in range(4))
+    assert sizes == [2, 2, 3, 3]
+    with pytest.raises(ValueError, match=">= 1"):
+        assign_parts(ids, 0)
+
+
+def test_speakers_match_by_name_token() -> None:
+    from khabar.eval.attributions import speakers_match
+
+    text = "المتحدث باسم البلدية خالد النوري قال ... وأضاف النوري"
+    full = (text.index("المتحدث"), text.index("قال") - 1)
+    again = (text.rindex("النوري"), len(text))
+    assert speakers_match(text, again, full)
+    assert not speakers_match(text, (text.index("وأضاف"), text.index("وأضاف") + 5), full)
+    assert speakers_match(text, None, None) and not speakers_match(text, again, None)
+
+
+def test_dev_gold_meets_bars(shared_data: Path) -> None:
+    from khabar.eval.attributions import evaluate_attributions
+
+    gold = Path(__file__).parent / "gold" / "attributions"
+    r = evaluate_attributions(gold, data_root=shared_data)
+    assert r["n_docs"] >= 45
+    # floors a little under the measured figures (see the report), to catch regressions
+    assert r["f1"] >= 0.74 and r["exact_content_f1"] >= 0.68 and r["stance_accuracy"] >= 0.95

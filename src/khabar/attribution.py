@@ -55,6 +55,8 @@ _CLAUSE_PUNCT = "،,:;؛"
 _DOUBLE_QUOTES = "“”„\"″‟"
 _SINGLE_QUOTES = "‘’"
 _SENT_END_RE = re.compile(r"[.!?؟]+(?=\s)|\n+")
+_MA = fold("ما")
+_BIH = frozenset(fold(w) for w in "به عنه عنها بها".split())
 
 
 @dataclass(slots=True)
@@ -120,11 +122,12 @@ class _Doc:
         open_idx: dict[str, int] = {}  # family -> token index of the open mark
         para_end_tok = self._paragraph_ends()
         for i, t in enumerate(self.toks):
+            if t.start in para_end_tok:
+                for fam in [f for f in open_idx if not self._closes_in_next_paragraph(f, t.start)]:
+                    self._close(open_idx, quotes, fam, -1, t.start)
             if t.kind != "q":
-                if t.start in para_end_tok:
-                    self._close_all(open_idx, quotes, i, unclosed_at=t.start)
                 continue
-            fam = "g" if t.text in "«»" else ("s" if t.text in _SINGLE_QUOTES else "d")
+            fam = _family(t.text)
             if fam == "g":
                 if t.text == "«":
                     if "g" in open_idx:
@@ -153,6 +156,19 @@ class _Doc:
             if q.close_tok >= 0:
                 self.toks[q.close_tok].quote = qi
         return quotes
+
+    def _closes_in_next_paragraph(self, fam: str, start: int) -> bool:
+        """Whether a quotation left open at a paragraph end is closed in the paragraph from ``start``:
+        that paragraph holds an odd number of the family's marks and its first one closes."""
+        end = self.text.find("\n", start)
+        para = self.text[start : end if end >= 0 else len(self.text)]
+        marks = [(k, ch) for k, ch in enumerate(para) if _family(ch) == fam]
+        if len(marks) % 2 == 0:
+            return False
+        k, ch = marks[0]
+        if fam == "g":
+            return ch == "»"
+        return (k > 0 and not para[k - 1].isspace()) or k + 1 >= len(para) or para[k + 1].isspace()
 
     def _paragraph_ends(self) -> set[int]:
         """Start offsets of the first token after each newline (quotes do not cross paragraphs)."""
@@ -205,6 +221,15 @@ class _Doc:
         return [e for e in self.entities if e.start < end and start < e.end]
 
 
+def _family(ch: str) -> str:
+    """Quote-mark family: "g" guillemets, "s" single curly quotes, "d" double quotes, "" not a mark."""
+    if ch in "«»":
+        return "g"
+    if ch in _SINGLE_QUOTES:
+        return "s"
+    return "d" if ch in _DOUBLE_QUOTES else ""
+
+
 def _fallback_sentences(text: str) -> list[Span]:
     """Split at . ! ? ؟ before whitespace and at newlines, for articles without a sentences layer."""
     out: list[Span] = []
@@ -232,7 +257,15 @@ def _verb_of(tok: _Tok) -> tuple[cues.Verb, cues.Features, bool] | None:
     if len(tok.key) > 3 and tok.key[0] in "وف" and tok.key[1:] in cues.VERB_FORMS:
         v, f = cues.VERB_FORMS[tok.key[1:]]
         return v, f, True
+    if tok.key in cues.PARTICIPLE_FORMS:
+        v, f = cues.PARTICIPLE_FORMS[tok.key]
+        return v, f, True  # a participle opens its own clause, like a conjoined verb
     return None
+
+
+def _is_participle(tok: _Tok) -> bool:
+    """"مشيرا"، "قائلة": a circumstantial participle, whose speaker is the clause's subject."""
+    return tok.kind == "w" and tok.key in cues.PARTICIPLE_FORMS
 
 
 def _is_comp(doc: _Doc, i: int) -> int:
@@ -260,6 +293,8 @@ def _head_info(doc: _Doc, start: int, end: int) -> tuple[str, bool]:
     keys = {head, bare, "ال" + bare}
     if keys & cues.PLURAL_HEADS:
         plural = True
+    if any(len(w.key) > 4 and w.key[0] == "و" and (w.key[1:] in cues.PLURAL_HEADS or w.key[1:3] == "ال") for w in ws[1:]):
+        plural = True  # "علي الحسيني ومصدران بالشرطة": coordinated subjects agree in the plural
     ents = doc.entities_in(start, end)
     has_per = any(e.label == "PER" for e in ents)
     if keys & cues.MEDIA_HEADS:
@@ -369,6 +404,12 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             j += 1
             steps += 1
             continue
+        if _verb_of(t) is not None:
+            break  # "، قائلة إن ...": the content belongs to the next cue
+        if t.kind == "w" and first_non_time is None and cues.PREP_OBJECT.get(verb.lemma) == t.key and not _is_comp(doc, j + 1):
+            # "أعلن المعبر عن فتح أبوابه", "مشيرا إلى احتمال": the content is the preposition's object
+            span = _content_span(doc, t.end, _clause_end(doc, j + 1, sent_end))
+            return ("indirect", span) if span else None
         if t.kind == "p" and t.text in "،,":
             j += 1
             continue
@@ -406,7 +447,7 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
             return None, j
         return (q.start, q.end), q.close_tok + 1
     first = doc.toks[j]
-    if _is_comp(doc, j) or first.kind == "p" or first.key in cues.SPEAKER_STOPS or first.key in cues.TIME_WORDS:
+    if _is_comp(doc, j) or first.kind == "p" or first.key in cues.SPEAKER_STOPS or first.key in cues.TIME_WORDS or _verb_of(first):
         return None, j
     k = j
     words_seen = 0
@@ -416,14 +457,14 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
             break
         if t.kind == "p":
             nxt = doc.toks[k + 1] if k + 1 < n else None
-            if nxt is None or nxt.kind != "w" or nxt.key in cues.SPEAKER_STOPS or _is_comp(doc, k + 1) or nxt.key in cues.RELATIVES:
+            if nxt is None or nxt.kind != "w" or nxt.key in cues.SPEAKER_STOPS or nxt.key in cues.TIME_WORDS or _is_comp(doc, k + 1) or nxt.key in cues.RELATIVES:
                 break
         if t.kind == "q":
             qq = doc.quote_opening(k)
             if qq is not None and doc.is_speech(qq):
                 break
         if t.kind == "w":
-            if k > j and (t.key in cues.SPEAKER_STOPS or t.key in cues.TIME_WORDS or _is_comp(doc, k)):
+            if k > j and (t.key in cues.SPEAKER_STOPS or t.key in cues.TIME_WORDS or _is_comp(doc, k) or _verb_of(t)):
                 break
             if k > j and verb.np_object and t.key in cues.CONTENT_HEADS:
                 break
@@ -510,10 +551,16 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
         verb, feats, _conj = vinfo
         s_start, s_end = doc.sentence(tok.start)
         prev = doc.toks[i - 1] if i > 0 and doc.toks[i - 1].start >= s_start else None
+        if prev is not None and prev.kind == "w" and prev.key in cues.NEGATORS:
+            continue  # "لم يعلن": no speech reported
+        if tok.key in cues.IMPERSONAL and (_is_comp(doc, i + 1) or (i + 1 < len(doc.toks) and doc.toks[i + 1].key in cues.COMPLEMENTIZER_PREPS)):
+            continue  # "يذكر أن": the reporter's own background
         speaker: tuple[int, int] | None = None
         needs: cues.Features | None = None
         j = i + 1
-        if feats == ("x", "x"):
+        if _is_participle(tok):
+            needs = feats  # "، مشيرا إلى أن": the speaker of the clause it hangs on
+        elif feats == ("x", "x"):
             pass  # passive: agentless
         elif prev is not None and prev.kind == "w" and prev.key in cues.PRONOUN_SUBJECTS:
             needs = cues.PRONOUN_SUBJECTS[prev.key]
@@ -631,7 +678,7 @@ def _np_until_comma(doc: _Doc, j: int, sent_end: int, max_words: int) -> tuple[t
     n_words = 0
     while k < len(doc.toks) and doc.toks[k].start < sent_end and n_words < max_words:
         t = doc.toks[k]
-        if t.kind == "p" or _is_comp(doc, k) or (t.kind == "w" and k > j and t.key in cues.TIME_WORDS):
+        if t.kind == "p" or _is_comp(doc, k) or (t.kind == "w" and k > j and (t.key in cues.TIME_WORDS or t.key in cues.MAIN_CLAUSE_OPENERS)):
             break
         q = doc.quote_opening(k)
         if q is not None and doc.is_speech(q):
@@ -661,6 +708,12 @@ def _according_drafts(doc: _Doc) -> list[_Draft]:
         j = i + m
         if j < len(doc.toks) and doc.toks[j].key in (fold("لـ"), "ل"):
             j += 1
+        if j < len(doc.toks) and doc.toks[j].key == _MA:
+            j += 1  # "بحسب ما أفادت به مصادر": skip "ما", the verb and "به"
+        if j < len(doc.toks) and _verb_of(doc.toks[j]):
+            j += 1
+            if j < len(doc.toks) and doc.toks[j].key in _BIH:
+                j += 1
         sp, k = _np_until_comma(doc, j, s_end, doc.cfg["according_max_words"])
         if sp is None:
             continue
@@ -835,15 +888,32 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
     """Drop drafts with the same content, and cues inside another draft's direct quotation."""
     seen: set[tuple[int, int]] = set()
     direct = [d.content for d in drafts if d.kind == "direct"]
+    reported = [d.content for d in drafts if d.kind != "according_to"]
     out = []
     for d in drafts:
         if d.content in seen:
             continue
         if any(a <= d.cue[0] and d.cue[1] <= b and (a, b) != d.content for a, b in direct):
             continue
+        if d.kind == "according_to" and any(a <= d.cue[0] and d.cue[1] <= b for a, b in reported):
+            continue  # "... بحسب مصادر محلية" inside a statement: part of what the speaker said
+        if d.kind == "according_to" and _relay_onto(drafts, d):
+            continue
         seen.add(d.content)
         out.append(d)
     return out
+
+
+def _relay_onto(drafts: list[_Draft], acc: _Draft) -> bool:
+    """ "قال X: "..." حسبما نقلت وكالة Y": an according-to frame whose content is another
+    draft's content names the outlet that carried it; make it that draft's nested source."""
+    for d in drafts:
+        if d is acc or d.kind == "according_to" or d.nested is not None:
+            continue
+        if d.content[0] < acc.content[1] and acc.content[0] < d.content[1] and d.speaker is not None:
+            d.nested, d.nested_kind = acc.speaker, acc.speaker_kind
+            return True
+    return False
 
 
 def _span(pair: tuple[int, int] | None, label: str) -> Span | None:

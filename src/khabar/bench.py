@@ -24,7 +24,7 @@ from khabar.pipeline import analyze_documents
 from khabar.settings import Settings
 from khabar.store import Store
 
-DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "saudinewsnet" / "dataset"
+DEFAULT_DATA = Path("../shared/data/saudinewsnet/dataset")  # relative to the repo root, where make runs
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 

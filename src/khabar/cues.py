@@ -68,7 +68,8 @@ def _verb(
 # lemma -> forms + default stance. Defective verbs (final ى) list fem/plural.
 VERBS: tuple[Verb, ...] = (
     _verb("قال", "يقول", passive=("قيل",)),
-    _verb("أكد", "يؤكد", "confirm", np_object=True, passive=("أُكد",)),
+    # أكد mostly "stressed" new information; it confirms only with confirming content (stance.py)
+    _verb("أكد", "يؤكد", np_object=True, passive=("أُكد",)),
     _verb("أوضح", "يوضح"),
     _verb("نفى", "ينفي", "deny", fem="نفت", plural="نفوا", np_object=True),
     _verb("أشار", "يشير"),
@@ -98,7 +99,9 @@ VERBS: tuple[Verb, ...] = (
     _verb("دحض", "يدحض", "deny", np_object=True),
     _verb("تساءل", "يتساءل", "question"),
     _verb("شكك", "يشكك", "question"),
-    _verb("اتهم", "يتهم", "allege"),
+    _verb("اتهم", "يتهم"),  # the speaker accuses: an assertion, not the reporter's doubt
+    _verb("رجح", "يرجح"),
+    _verb("أبلغ", "يبلغ"),
     _verb("دعا", "يدعو", "other", fem="دعت", plural="دعوا", np_object=True),
     _verb("طالب", "يطالب", "other", np_object=True),
     _verb("نقل", "ينقل", relay=True),
@@ -106,6 +109,37 @@ VERBS: tuple[Verb, ...] = (
 
 # folded form -> (Verb, features). Built once at import from the table above.
 VERB_FORMS: dict[str, tuple[Verb, Features]] = {f: (v, feats) for v in VERBS for f, feats in v.forms.items()}
+
+# Verbs whose content may be the object of a preposition: "أشار إلى احتمال ..."، "أعلن عن فتح ...".
+PREP_OBJECT: dict[str, str] = {"أشار": fold("إلى"), "لفت": fold("إلى"), "أعلن": fold("عن"), "كشف": fold("عن")}
+
+# Active participles used as circumstantial cues ("، مشيرا إلى أن", "قائلة:", "مضيفين أن"):
+# they have no subject of their own and report the speaker of the clause they hang on.
+# lemma -> masculine singular accusative form; feminine (ة) and plural (ين) forms derive from it.
+_PARTICIPLES: dict[str, str] = {
+    "قال": "قائلا", "أكد": "مؤكدا", "أوضح": "موضحا", "نفى": "نافيا", "أشار": "مشيرا", "أعلن": "معلنا",
+    "اعتبر": "معتبرا", "حذر": "محذرا", "أضاف": "مضيفا", "لفت": "لافتا", "شدد": "مشددا", "كشف": "كاشفا",
+    "رجح": "مرجحا", "تساءل": "متسائلا", "اتهم": "متهما", "دعا": "داعيا", "طالب": "مطالبا", "ذكر": "ذاكرا",
+}
+
+
+def _participle_forms() -> dict[str, tuple[Verb, Features]]:
+    by_lemma = {v.lemma: v for v in VERBS}
+    out: dict[str, tuple[Verb, Features]] = {}
+    for lemma, masc in _PARTICIPLES.items():
+        stem = masc[:-1]  # drop the accusative alef
+        for form, feats in ((masc, ("m", "s")), (stem + "ة", ("f", "s")), (stem + "ين", ("x", "p")), (stem + "ون", ("x", "p"))):
+            out[fold(form)] = (by_lemma[lemma], feats)
+    return out
+
+
+PARTICIPLE_FORMS: dict[str, tuple[Verb, Features]] = _participle_forms()
+# Particles right before a verb that negate it: "لم يعلن" reports no speech.
+NEGATORS = frozenset(fold(w) for w in "لم لا لن ولم ولا ولن ما".split())
+# Impersonal report formulas with no speaker: "يذكر أن"، "يشار إلى أن" (the reporter's background).
+IMPERSONAL = frozenset(fold(w) for w in "يذكر ويذكر يشار ويشار يُذكر ويُذكر".split())
+# Words that open the main clause after an according-to phrase ("ووفقا للوزارة فهناك ...").
+MAIN_CLAUSE_OPENERS = frozenset(fold(w) for w in "فهناك فإن فان فإنه فانه فإنها فقد فهو فهي فلا فلم فإن".split())
 
 # Complementisers that open indirect content ("قال إن", "أشار إلى أن", "حذر من أن").
 COMPLEMENTIZERS = frozenset(
@@ -135,7 +169,7 @@ TIME_WORDS = frozenset(
     fold(w)
     for w in (
         "اليوم أمس يوم مساء صباح ليلة الليلة أيضا أيضاً كذلك مؤخرا سابقا لاحقا حاليا "
-        "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة"
+        "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة الأسبوع الشهر الماضي الماضية المقبل"
     ).split()
 )
 # Nouns that open the content of a deny/confirm verb rather than its subject.
@@ -159,7 +193,7 @@ PRONOUN_SUBJECTS: dict[str, Features] = {
 }
 RELATIVES = frozenset(fold(w) for w in "الذي التي الذين والذي والتي والذين".split())
 # Particles that may precede a clause-initial verb without being its subject.
-CLAUSE_PARTICLES = frozenset(fold(w) for w in "ثم كما وكما فيما بينما حين حيث عندما قد وقد لقد".split())
+CLAUSE_PARTICLES = frozenset(fold(w) for w in "ثم كما وكما فيما بينما حين حيث عندما قد وقد لقد إذ اذ".split())
 # Words between a verb and its subject that belong to neither (أعلن فيه ماسك).
 SKIP_AFTER_VERB = frozenset(fold(w) for w in "فيه فيها له لها أيضا أيضاً كذلك".split())
 # "قوله إن": the relayed speaker's words, with the speaker's agreement.
@@ -231,6 +265,7 @@ PLURAL_HEADS = frozenset(
     fold(w)
     for w in (
         "مصادر المصادر أشخاص خبراء الخبراء شهود مسؤولون مسؤولين المسؤولون المسؤولين دبلوماسيون "
+        "مصدران مسؤولان المسؤولان حاكما "
         "مطلعون مراقبون محللون مقربون المتظاهرون النواب الوزراء القادة سكان السكان"
     ).split()
 )

@@ -35,6 +35,8 @@ DENY_PHRASES: tuple[str, ...] = (
     "لم تكن هناك", "لم يكن هناك", "مزيف", "ملفق", "مفبرك", "محض افتراء", "أخبار زائفة", "معلومات زائفة",
     "ننفي", "نفي قاطع", "عارٍ عن الصحة",
 )
+# Content phrases by which a speaker confirms an earlier report ("أكد صحة التقارير").
+CONFIRM_PHRASES: tuple[str, ...] = ("صحة ما", "صحة التقارير", "صحة الأنباء", "صحة المعلومات", "صحيحة", "بالفعل")
 QUESTION_PHRASES: tuple[str, ...] = (
     "يجب التحقيق", "ينبغي التحقيق", "يتعين التحقيق", "فتح تحقيق", "إلى التحقيق", "التحقق من صحة",
     "موضع شك", "محل شك", "؟",
@@ -74,7 +76,8 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
     Precedence: a denying cue (نفى، كذب، رفض، دحض) > an alleging cue, which
     signals the reporter's doubt (زعم، ادعى) > denial wording in the content
     ("غير صحيح", "كاذبة", "لم تكن هناك") > a questioning cue or content
-    (تساءل، شكك، "يجب التحقيق") > a confirming cue (أكد، أقر) > "assert".
+    (تساءل، شكك، "يجب التحقيق") > a confirming cue (أقر، اعترف) or confirming
+    content ("صحة", "بالفعل") > "assert". أكد alone asserts: news uses it for "stressed".
     """
     cue = _cue_verb_stance(cue_text)
     content = fold(content_text)
@@ -89,7 +92,7 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
         return "question"
     if cue_words & _CALL_CUES:
         return "question" if "تحقيق" in content else "other"
-    if cue == "confirm":
+    if cue == "confirm" or (cue == "assert" and _has(content, CONFIRM_PHRASES)):
         return "confirm"
     if cue == "other":
         return "other"
