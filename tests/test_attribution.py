@@ -440,3 +440,33 @@ def test_dev_gold_meets_bars(shared_data: Path) -> None:
     assert r["n_docs"] >= 45
     # floors a little under the measured figures (see the report), to catch regressions
     assert r["f1"] >= 0.74 and r["exact_content_f1"] >= 0.68 and r["stance_accuracy"] >= 0.95
+
+
+def test_link_speakers_prefers_the_person_inside_a_titled_speaker_phrase():
+    from khabar.attribution import link_speakers
+    from khabar.model import Article, Attribution, Span
+
+    text = "وقال المتحدث باسم الكرملين دميتري بيسكوف إن التقرير كاذب."
+    a = Article(id="x", path="x", raw=text, text=text)
+    org, per = text.index("الكرملين"), text.index("دميتري")
+    a.add("entities", [Span(org, org + len("الكرملين"), "ORG", ref="E-kremlin"),
+                       Span(per, per + len("دميتري بيسكوف"), "PER", ref="E-peskov")])
+    sp_start = text.index("المتحدث")
+    cue = text.index("وقال")
+    content = text.index("التقرير")
+    a.attributions = [Attribution(cue=Span(cue, cue + 4, "CUE"), content=Span(content, len(text) - 1, "CONTENT"),
+                                  speaker=Span(sp_start, per + len("دميتري بيسكوف"), "SPEAKER"), speaker_kind="person")]
+    link_speakers(a)
+    assert a.attributions[0].speaker.ref == "E-peskov"
+
+
+def test_link_speakers_leaves_unlinked_speaker_without_entities():
+    from khabar.attribution import link_speakers
+    from khabar.model import Article, Attribution, Span
+
+    text = "وقالت مصادر مطلعة إن الاتفاق وشيك."
+    a = Article(id="x", path="x", raw=text, text=text)
+    a.attributions = [Attribution(cue=Span(0, 5, "CUE"), content=Span(20, len(text) - 1, "CONTENT"),
+                                  speaker=Span(6, 17, "SPEAKER"), speaker_kind="anonymous")]
+    link_speakers(a)
+    assert a.attributions[0].speaker.ref is None

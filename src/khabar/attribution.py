@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from khabar import cues
 from khabar.arabic import fold, strip_clitics, words
@@ -956,3 +956,33 @@ def find_attributions(article: Article, *, settings: dict) -> None:
             )
         )
     article.attributions = out
+
+
+_SPEAKER_TYPES = ("PER", "ORG", "LOC", "MISC")  # preference when a speaker phrase holds several entities
+
+
+def link_speakers(article: Article) -> None:
+    """Point each speaker span's ``ref`` at the entity mentioned inside it.
+
+    Runs after entity resolution (a corpus stage), so that "بيسكوف" and
+    "المتحدث باسم الكرملين دميتري بيسكوف" are one speaker. Within a speaker
+    phrase a person outranks an organisation ("المتحدث باسم الكرملين بيسكوف" is
+    Peskov, not the Kremlin); among equals the last mention (the head name after
+    a title) wins. Nested sources are linked the same way.
+    """
+    mentions = [m for m in article.spans("entities") if m.ref]
+    if not mentions:
+        return
+
+    def link(span: Span | None) -> Span | None:
+        if span is None:
+            return None
+        inside = [m for m in mentions if m.start < span.end and span.start < m.end]
+        if not inside:
+            return span
+        best = max(inside, key=lambda m: (-_SPEAKER_TYPES.index(m.label) if m.label in _SPEAKER_TYPES else -9, m.start))
+        return replace(span, ref=best.ref)
+
+    article.attributions = [
+        replace(at, speaker=link(at.speaker), nested_source=link(at.nested_source)) for at in article.attributions
+    ]

@@ -146,6 +146,7 @@ class Analyzer:
         with timer("resolve"):
             for a in articles:
                 self.registry.resolve_article(a)
+                attribution.link_speakers(a)
         with timer("embeddings"):
             leads = [lead_parts(a, sentences=self.lead_sentences, max_chars=self.lead_chars)[0] for a in articles]
             vectors = self.embedder.embed(leads)
