@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test bench bench-quick model eval clean
+.PHONY: venv demo test bench bench-quick model eval clean screenshot
 
 venv: $(VENV)/.installed
 
@@ -32,3 +32,7 @@ model: venv  ## retrain the bundled NER model
 
 clean:
 	rm -rf out .pytest_cache .hypothesis
+
+screenshot: venv  ## docs/dossier.png from the example corpus (needs chromium)
+	bash scripts/ci_browser_deps.sh
+	$(BIN)/python scripts/screenshot.py

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_dossier import TEXT_B, at, fill_store, sub_schema
 
@@ -17,11 +18,16 @@ from khabar.web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     db = tmp_path_factory.mktemp("web") / "khabar.db"
     with Store(db) as s:
-        fill_store(s)
-    return TestClient(create_app(db))
+        fill_store(s)  # not indexed for search: create_app indexes what is missing
+    return create_app(db)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    return TestClient(app)  # one per test: the language cookie does not leak between tests
 
 
 def matrix_cells(page: str) -> dict[tuple[str, str], list[str]]:
@@ -109,7 +115,13 @@ def test_web_entity_page(client: TestClient) -> None:
     r = client.get("/entity/E1")
     assert r.status_code == 200
     assert "Sami al-Khatib" in r.text and "/story/S1" in r.text
-    assert r.text.count('class="stance st-') == 3
+    statements = r.text[r.text.index('class="members statements"'):]
+    statements = statements[:statements.index("</ul>")]
+    assert statements.count('class="stance st-') == 3
+    # Who denies whom: the army denies what E1 said; E1 denies nobody.
+    denied_by = r.text[r.text.index("من ينفي ما قاله"):]
+    assert "<bdi>الجيش</bdi>" in denied_by and "المعبر سيفتح يوم الأحد" in denied_by
+    assert "<bdi>الجيش</bdi>" not in r.text[r.text.index("ما ينفيه"):r.text.index("من ينفي ما قاله")]
 
 
 def test_web_api_json_validates(client: TestClient) -> None:
@@ -119,10 +131,13 @@ def test_web_api_json_validates(client: TestClient) -> None:
     jsonschema.validate(art, sub_schema("article"))
     assert art["cleaned_text"][art["attributions"][0]["content"]["start"]:art["attributions"][0]["content"]["end"]] \
         == art["attributions"][0]["content"]["text"]
-    rows = client.get("/api/stories", params={"limit": 1}).json()
-    assert len(rows) == 1 and rows[0]["id"] == "S1" and rows[0]["contested"] is True
+    page = client.get("/api/stories", params={"limit": 1}).json()
+    rows = page["stories"]
+    assert page["total"] == 2 and len(rows) == 1 and rows[0]["id"] == "S1" and rows[0]["contested"] is True
     ent = client.get("/api/entity/E2").json()
     assert [s["stance"] for s in ent["statements"]] == ["deny"]
+    assert [(d["denier"]["source_entity"], d["denied"]["source_entity"]) for d in ent["denies"]] == [("E2", "E1")]
+    assert ent["denied_by"] == []
 
 
 def test_web_404_html_or_json(client: TestClient) -> None:
@@ -136,3 +151,169 @@ def test_web_404_html_or_json(client: TestClient) -> None:
         assert '<html lang="ar" dir="rtl">' in r.text
     r = client.get("/api/stories", params={"limit": 0})
     assert r.status_code == 422 and "limit" in r.json()["error"]
+
+
+# ---- story list: filters, sort, pagination -----------------------------------------
+def list_ids(client: TestClient, **params: object) -> list[str]:
+    return [s["id"] for s in client.get("/api/stories", params=params).json()["stories"]]
+
+
+def test_web_story_list_filters_and_sort(client: TestClient) -> None:
+    assert list_ids(client) == ["S1", "S2"]  # size: S1 has 3 articles
+    assert list_ids(client, sort="recent") == ["S2", "S1"]  # S2 is from May
+    assert list_ids(client, since="2024-04-01") == ["S2"]
+    assert list_ids(client, until="2024-03-01") == ["S1"]
+    assert list_ids(client, since="2024-03-02", until="2024-03-02") == ["S1"]  # overlap, not containment
+    assert list_ids(client, outlet="قناة الغد") == ["S1"]
+    assert list_ids(client, outlet="صحيفة الشروق") == ["S1", "S2"]
+    assert list_ids(client, entity="E2") == ["S1"]
+    assert list_ids(client, entity="E2", since="2024-04-01") == []
+    # Empty form fields are "no filter"; bad values are errors naming the field.
+    assert list_ids(client, since="", outlet="", entity="") == ["S1", "S2"]
+    r = client.get("/api/stories", params={"since": "March"})
+    assert r.status_code == 400 and "since" in r.json()["error"]
+    assert client.get("/api/stories", params={"sort": "alpha"}).status_code == 422
+
+
+def test_web_story_list_page_pagination_and_entities(client: TestClient) -> None:
+    page = client.get("/", params={"limit": 1}).text
+    assert page.count('class="story-item"') == 1
+    assert 'rel="next" href="/?sort=size&amp;limit=1&amp;offset=1"' in page and 'rel="prev"' not in page
+    second = client.get("/", params={"limit": 1, "offset": 1}).text
+    assert "/story/S2" in second and "/story/S1" not in second and 'rel="prev"' in second and 'rel="next"' not in second
+    # Top entities link to the entity filter; the filter keeps the other parameters.
+    item = re.search(r'<li class="story-item".*?</li>', client.get("/").text, re.S).group(0)
+    assert 'href="/?entity=E1&amp;sort=size&amp;limit=50"' in item and "<bdi>سامي الخطيب</bdi>" in item
+    filtered = client.get("/", params={"entity": "E2"}).text
+    assert "/story/S1" in filtered and "/story/S2" not in filtered
+    assert '<option value="E2" selected>' in filtered
+    assert "لا قصص تطابق التصفية" in client.get("/", params={"since": "2030-01-01"}).text
+
+
+# ---- dossier extras -------------------------------------------------------------
+def test_web_story_timeline_svg(client: TestClient) -> None:
+    page = client.get("/story/S1").text
+    svg = re.search(r'<svg class="timeline".*?</svg>', page, re.S).group(0)
+    assert len(re.findall(r"<circle ", svg)) == 3  # three dated articles
+    assert svg.count('href="/article/') == 3
+    assert len(re.findall(r'<circle [^>]*fill="#ffffff"', svg)) == 1  # the syndicated copy is hollow
+    assert "2024-03-01" in svg and "2024-03-02" in svg
+    assert "style=" not in svg and "<script" not in svg
+    # Time runs right to left in Arabic: the later day sits further left.
+    xs = {d: float(x) for x, d in re.findall(r'<text x="([\d.]+)"[^>]*direction="ltr">(\d{4}-\d\d-\d\d)</text>', svg)}
+    assert xs["2024-03-02"] < xs["2024-03-01"]
+    en = client.get("/story/S1", params={"lang": "en"}).text
+    xs_en = {d: float(x) for x, d in re.findall(r'<text x="([\d.]+)"[^>]*direction="ltr">(\d{4}-\d\d-\d\d)</text>', en)}
+    assert xs_en["2024-03-02"] > xs_en["2024-03-01"]
+
+
+def test_web_story_denials_and_removed_link(client: TestClient) -> None:
+    page = client.get("/story/S1").text
+    den = re.search(r'<ul class="denials">(.*?)</ul>', page, re.S).group(1)
+    assert re.search(r"<bdi>الجيش</bdi></strong> <span class=\"stance st-deny\">.*?<bdi>سامي الخطيب</bdi>", den)
+    assert f'href="/article/{"a" * 64}#removed"><bdi>2</bdi>' in page
+    st = client.get("/api/story/S1").json()
+    assert [(d["denier"]["source"], d["denied"]["source"], d["claim_id"]) for d in st["denials"]] == \
+        [("الجيش", "سامي الخطيب", "C1")]
+
+
+def test_web_article_highlights_sentence_and_evidence(client: TestClient) -> None:
+    s, e = at(TEXT_B, "يكون المعبر سيفتح يوم الأحد")
+    page = client.get(f"/article/{'b' * 64}", params={"hl": f"{s}-{e}"}).text
+    page = page[page.index('<article class="text"'):]
+    sent = re.search(r'<mark class="sent">.*?<mark id="hl">.*?</mark>.*?</mark>', page, re.S)
+    # The evidence sentence is the whole first line of TEXT_B, escaped, with the evidence inside.
+    inner = sent.group(0)
+    assert '<mark id="hl">يكون المعبر سيفتح يوم الأحد</mark>' in inner
+    assert htmllib.unescape(re.sub(r"</?mark[^>]*>", "", inner)) == TEXT_B.split("\n")[0]
+    assert "نفى المتحدث" in inner and "وأكد" not in inner
+
+
+def test_web_removed_blocks_viewable(client: TestClient) -> None:
+    page = client.get(f"/article/{'a' * 64}").text
+    removed = page[page.index('id="removed"'):]
+    assert removed.count("<details>") == 2 and "اشترك في النشرة" in removed
+
+
+# ---- language -----------------------------------------------------------------------
+def test_web_english_labels_by_query_then_cookie(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    with Store(db) as s:
+        fill_store(s)
+    c = TestClient(create_app(db))
+    ar = c.get("/story/S1")
+    assert '<html lang="ar" dir="rtl">' in ar.text and "مصفوفة الادعاءات" in ar.text
+    en = c.get("/story/S1", params={"lang": "en"})
+    assert '<html lang="en" dir="ltr">' in en.text and "Claims matrix" in en.text and ">denies</a>" in en.text
+    assert "lang=en" in en.headers["set-cookie"]
+    # The cookie keeps English on the next page; article text is still shown as written.
+    again = c.get(f"/article/{'b' * 64}")
+    assert '<html lang="en" dir="ltr">' in again.text and "Attributed statements" in again.text
+    assert "نفى المتحدث باسم الجيش" in again.text
+    assert '<html lang="ar" dir="rtl">' in c.get("/", params={"lang": "ar"}).text
+    assert '<html lang="ar"' in c.get("/", params={"lang": "xx"}).text  # unknown: the cookie (now ar)
+
+
+def test_web_label_tables_match() -> None:
+    from khabar.web.i18n import LABELS
+
+    assert LABELS["ar"].keys() == LABELS["en"].keys()
+    assert all(LABELS["en"][k] != LABELS["ar"][k] for k in LABELS["ar"] if k not in ("brand",))
+
+
+# ---- search ---------------------------------------------------------------------------
+def test_web_search_page_and_api(client: TestClient) -> None:
+    r = client.get("/api/search", params={"q": "الخطيب"})
+    body = r.json()
+    assert body["groups"][0]["entity_ids"] == ["E1"]
+    assert "سامي الخطيب" in body["groups"][0]["alternatives"]
+    arts = {x["article_id"][0] for x in body["results"] if x["kind"] == "article"}
+    assert arts == {"a", "b", "d"}
+    page = client.get("/search", params={"q": "المعبر"}).text
+    assert page.count('<li class="result">') >= 3
+    assert "<mark>المعبر</mark>" in page
+    assert client.get("/api/search", params={"q": ""}).status_code == 422
+    assert "لا نتائج" in client.get("/search", params={"q": "طائرة"}).text
+
+
+# ---- upload -------------------------------------------------------------------------
+def test_web_upload_rejects_big_odd_and_empty(tmp_path: Path) -> None:
+    from khabar.settings import Settings
+
+    settings = Settings.load()
+    settings.values["web"]["max_upload_bytes"] = 2000
+    db = tmp_path / "u.db"
+    c = TestClient(create_app(db, settings=settings))
+    big = {"files": ("big.txt", ("خبر " * 1000).encode(), "text/plain")}
+    r = c.post("/api/analyse", files=big)
+    assert r.status_code == 413 and "max_upload_bytes" in r.json()["error"]
+    r = c.post("/analyse", files=big)
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    r = c.post("/api/analyse", files={"files": ("x.exe", b"MZ", "application/octet-stream")})
+    assert r.status_code == 400 and "unsupported" in r.json()["error"]
+    assert c.post("/api/analyse").status_code == 422
+    assert c.get("/api/jobs/nope").status_code == 404
+    assert "multipart/form-data" in c.get("/analyse").text
+
+
+# ---- OpenAPI ---------------------------------------------------------------------------
+def test_web_openapi_documents_every_api_route(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    paths = spec["paths"]
+    want = {"/api/stories": "get", "/api/filters": "get", "/api/story/{story_id}": "get",
+            "/api/article/{article_id}": "get", "/api/entity/{entity_id}": "get", "/api/search": "get",
+            "/api/analyse": "post", "/api/jobs/{job_id}": "get"}
+    assert set(paths) == set(want)  # pages are not in the API schema
+    for path, method in want.items():
+        op = paths[path][method]
+        assert op.get("summary") and op.get("description"), path
+    params = {p["name"]: p for p in paths["/api/stories"]["get"]["parameters"]}
+    assert {"since", "until", "outlet", "entity", "sort", "limit", "offset"} <= params.keys()
+    assert all(params[n].get("description") for n in ("since", "until", "outlet", "entity", "sort"))
+    body = paths["/api/analyse"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" in body
+    # Every route of the API router is in the schema.
+    from khabar.web.api import router
+
+    assert {r.path for r in router.routes} == set(want)

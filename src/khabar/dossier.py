@@ -15,12 +15,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import khabar
+from khabar.arabic import fold
 from khabar.errors import KhabarError
 from khabar.model import Article, Span
 from khabar.store import Store
 from khabar.store import queries
 
 TOP_ENTITIES = 15  # entities listed in a story dossier
+LIST_ENTITIES = 4  # entities shown beside each story in the story list
+_AFFIRMING = ("assert", "confirm", "allege")  # stances a denial contradicts
 
 # Display names, Arabic first: the UI and exports show a text label next to every colour.
 STANCE_LABELS: dict[str, str] = {
@@ -166,6 +169,7 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
                 "start": m.start, "end": m.end, "text": t[m.start : m.end], "sentence": _span(t, s, e),
             })
         out_claims.append({"id": c.id, "text": c.text, "members": members})
+    flat = [m | {"claim_id": c["id"], "claim_text": c["text"], "story_id": story_id} for c in out_claims for m in c["members"]]
     return {
         "id": row["id"],
         "label": row["label"],
@@ -181,32 +185,91 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
         "top_entities": queries.story_top_entities(store, story_id, TOP_ENTITIES),
         "claims": out_claims,
         "matrix": claim_matrix(claims),
+        "denials": denials(flat),
+    }
+
+
+def _list_row(store: Store, r: dict[str, Any], contested: set[str]) -> dict[str, Any]:
+    return {
+        "id": r["id"], "label": r["label"], "summary": r["summary"],
+        "first_published": r["first_published"], "last_published": r["last_published"],
+        "n_articles": r["n_articles"], "n_outlets": r["n_outlets"], "n_claims": r["n_claims"],
+        "contested": r["id"] in contested,
+        "top_entities": [{k: e[k] for k in ("entity_id", "canonical", "type", "mentions")}
+                         for e in queries.story_top_entities(store, r["id"], LIST_ENTITIES)],
     }
 
 
 def stories_json(store: Store, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """Story summaries for the list page: counts, time span and a ``contested`` flag.
+    """Story summaries for the list page, biggest first: counts, time span, top entities, ``contested``.
 
     ``contested`` is true when one claim of the story is denied by one source and
     asserted (or confirmed, alleged) by another.
     """
+    return story_list_json(store, limit=limit, offset=offset)["stories"]
+
+
+def story_list_json(store: Store, *, since: str | None = None, until: str | None = None, outlet: str | None = None,
+                    entity: str | None = None, sort: str = "size", limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """One page of the filtered story list: ``{total, limit, offset, sort, filters, stories}``.
+
+    Filters are those of :func:`khabar.store.queries.story_rows` (``entity`` is an entity id);
+    ``total`` counts every story matching them, for pagination.
+
+    Raises:
+        KhabarError: ``limit < 1``, ``offset < 0`` or an unknown ``sort``.
+    """
     if limit < 1 or offset < 0:
         raise KhabarError(f"limit must be >= 1 and offset >= 0, got limit={limit}, offset={offset}")
-    rows = store.stories(limit=limit, offset=offset)
+    if sort not in queries.STORY_SORTS:
+        raise KhabarError(f"sort must be one of {', '.join(queries.STORY_SORTS)}, got {sort!r}")
+    rows, total = queries.story_rows(store, since=since, until=until, outlet=outlet, entity_id=entity,
+                                     sort=sort, limit=limit, offset=offset)
     contested = queries.contested_story_ids(store, [r["id"] for r in rows])
-    return [
-        {
-            "id": r["id"], "label": r["label"], "summary": r["summary"],
-            "first_published": r["first_published"], "last_published": r["last_published"],
-            "n_articles": r["n_articles"], "n_outlets": r["n_outlets"], "n_claims": r["n_claims"],
-            "contested": r["id"] in contested,
-        }
-        for r in rows
-    ]
+    return {
+        "total": total, "limit": limit, "offset": offset, "sort": sort,
+        "filters": {"since": since, "until": until, "outlet": outlet, "entity": entity},
+        "stories": [_list_row(store, r, contested) for r in rows],
+    }
+
+
+def _who(m: dict[str, Any]) -> dict[str, Any]:
+    return {k: m[k] for k in ("source", "source_entity", "article_id", "start", "end")}
+
+
+def denials(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Who denies whom: for each claim, every (denier, affirmer) pair of distinct sources.
+
+    Args:
+        members: claim members with ``claim_id, claim_text, story_id, stance, source,
+            source_entity, article_id, start, end`` (offsets into that article's cleaned text).
+
+    Returns:
+        ``{claim_id, claim_text, story_id, denier: {...}, denied: {...}}`` per pair, the first
+        statement of each source standing for it; sources are one when they share an
+        entity id or, without one, a folded name.
+    """
+    by_claim: dict[str, list[dict[str, Any]]] = {}
+    for m in members:
+        by_claim.setdefault(m["claim_id"], []).append(m)
+
+    def key(m: dict[str, Any]) -> str:
+        return m["source_entity"] or fold(m["source"])
+
+    out = []
+    for ms in by_claim.values():
+        deny = {key(m): m for m in reversed(ms) if m["stance"] == "deny"}
+        affirm = {key(m): m for m in reversed(ms) if m["stance"] in _AFFIRMING}
+        for dk, d in deny.items():
+            for ak, a in affirm.items():
+                if dk != ak:
+                    out.append({"claim_id": d["claim_id"], "claim_text": d["claim_text"], "story_id": d["story_id"],
+                                "denier": _who(d), "denied": _who(a)})
+    return out
 
 
 def entity_json(store: Store, entity_id: str) -> dict[str, Any]:
-    """An entity: canonical name, variants, roles, stories mentioning it, statements it made.
+    """An entity: variants, roles, stories mentioning it, statements it made, who it denies and who denies it.
 
     Raises:
         UnknownIdError: no entity has this id.
@@ -216,6 +279,9 @@ def entity_json(store: Store, entity_id: str) -> dict[str, Any]:
         raise UnknownIdError(f"no entity with id {entity_id!r}")
     e["stories"] = queries.entity_stories(store, entity_id)
     e["statements"] = queries.entity_statements(store, entity_id)
+    pairs = denials(queries.entity_claim_members(store, entity_id))
+    e["denies"] = [p for p in pairs if p["denier"]["source_entity"] == entity_id]
+    e["denied_by"] = [p for p in pairs if p["denied"]["source_entity"] == entity_id]
     return e
 
 
@@ -253,3 +319,26 @@ def export_document(store: Store, story_id: str | None = None) -> dict[str, Any]
     for kind, obj in iter_export(store, story_id):
         doc[_PLURAL[kind]].append(obj)
     return doc
+
+
+def search_json(store: Store, query: str, limit: int = 50) -> dict[str, Any]:
+    """Full-text search: ``{query, groups, results}``.
+
+    ``groups`` says how the folded query was read: one ``{alternatives, entity_ids}`` per
+    part, ``alternatives`` being the phrases searched (entity variants included).
+    ``results`` are those of :func:`khabar.store.search.search_groups`.
+
+    Raises:
+        KhabarError: ``limit`` outside [1, 1000].
+    """
+    from khabar.store import search
+
+    if not 1 <= limit <= 1000:
+        raise KhabarError(f"limit must be in [1, 1000], got {limit}")
+    groups = search.parse_query(store.conn, query)
+    return {
+        "query": query,
+        "groups": [{"alternatives": [" ".join(a) for a in g.alternatives], "entity_ids": list(g.entity_ids)}
+                   for g in groups],
+        "results": search.search_groups(store.conn, groups, limit),
+    }

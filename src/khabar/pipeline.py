@@ -28,6 +28,7 @@ from khabar.resolve import EntityRegistry
 from khabar.settings import Settings
 from khabar.stories import StoryIndex, lead_parts
 from khabar.store import Store
+from khabar.store.search import index_articles
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,7 @@ class Analyzer:
         names = {e.id: e.canonical for e in self.registry.entities()}
         with timer("claims+store"), self.store.transaction():
             self.store.insert_articles(articles, run_id=summary.run_id)
+            index_articles(self.store.conn, articles)
             self.store.save_entities(self.registry.entities())
             for aid, relation in relations.items():
                 self.store.set_duplicate(aid, next(a.duplicate_of for a in articles if a.id == aid), relation)

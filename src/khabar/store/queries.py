@@ -170,3 +170,102 @@ def contested_story_ids(db: Store | sqlite3.Connection, story_ids: Iterable[str]
     for q, chunk in _in_chunks(story_ids):
         out.update(r[0] for r in _conn(db).execute(sql + f" AND c.story_id IN ({q})", (*_AFFIRMING, *chunk)))
     return out
+
+
+# ---- story list -----------------------------------------------------------------
+STORY_SORTS: tuple[str, ...] = ("size", "recent")
+_ORDER = {
+    "size": "n_articles DESC, s.last_published DESC, s.id",
+    "recent": "s.last_published DESC, n_articles DESC, s.id",
+}
+
+
+def story_rows(db: Store | sqlite3.Connection, *, since: str | None = None, until: str | None = None,
+               outlet: str | None = None, entity_id: str | None = None, sort: str = "size",
+               limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """One page of the story list and the number of stories matching the filters.
+
+    Args:
+        since: ``YYYY-MM-DD``; keep stories whose last article is on or after this day.
+        until: ``YYYY-MM-DD``; keep stories whose first article is on or before this day.
+            Undated stories are dropped by either date filter.
+        outlet: keep stories with an article from this outlet (exact ``articles.source``).
+        entity_id: keep stories with a mention of this entity.
+        sort: ``size`` (most articles first) or ``recent`` (latest article first).
+        limit: rows per page; offset: rows skipped.
+
+    Returns:
+        ``(rows, total)``; rows carry ``id, label, summary, first_published, last_published,
+        n_articles, n_outlets, n_claims``.
+
+    Raises:
+        ValueError: unknown ``sort``.
+    """
+    if sort not in _ORDER:
+        raise ValueError(f"sort must be one of {', '.join(STORY_SORTS)}, got {sort!r}")
+    where, args = [], []
+    if since:
+        where.append("substr(s.last_published, 1, 10) >= ? AND s.last_published != ''")
+        args.append(since)
+    if until:
+        where.append("substr(s.first_published, 1, 10) <= ? AND s.first_published != ''")
+        args.append(until)
+    if outlet:
+        where.append("EXISTS (SELECT 1 FROM articles x WHERE x.story_id = s.id AND x.source = ?)")
+        args.append(outlet)
+    if entity_id:
+        where.append("EXISTS (SELECT 1 FROM mentions m JOIN articles x ON x.id = m.article_id"
+                     " WHERE m.entity_id = ? AND x.story_id = s.id)")
+        args.append(entity_id)
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    base = (
+        "SELECT s.id, s.label, s.summary, s.first_published, s.last_published, COUNT(a.id) AS n_articles,"
+        " COUNT(DISTINCT NULLIF(a.source, '')) AS n_outlets,"
+        " (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id) AS n_claims"
+        f" FROM stories s JOIN articles a ON a.story_id = s.id{cond} GROUP BY s.id"
+    )
+    c = _conn(db)
+    total = c.execute(f"SELECT COUNT(*) FROM ({base})", args).fetchone()[0]
+    rows = c.execute(f"{base} ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?", (*args, limit, offset))
+    return [dict(r) for r in rows], total
+
+
+def outlets(db: Store | sqlite3.Connection, limit: int = 200) -> list[dict[str, Any]]:
+    """Outlets with their article counts, most articles first: ``{source, n_articles}``."""
+    rows = _conn(db).execute(
+        "SELECT source, COUNT(*) AS n_articles FROM articles WHERE source != '' GROUP BY source"
+        " ORDER BY n_articles DESC, source LIMIT ?", (limit,))
+    return [dict(r) for r in rows]
+
+
+def frequent_entities(db: Store | sqlite3.Connection, limit: int = 100) -> list[dict[str, Any]]:
+    """Entities in the most stories: ``{entity_id, canonical, type, n_stories}``."""
+    rows = _conn(db).execute(
+        "SELECT e.id AS entity_id, e.canonical, e.type, COUNT(DISTINCT a.story_id) AS n_stories"
+        " FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN articles a ON a.id = m.article_id"
+        " WHERE a.story_id IS NOT NULL GROUP BY e.id ORDER BY n_stories DESC, e.canonical LIMIT ?", (limit,))
+    return [dict(r) for r in rows]
+
+
+def removed_counts(db: Store | sqlite3.Connection, ids: Iterable[str]) -> dict[str, int]:
+    """``{article id: number of removed boilerplate blocks}`` (absent: none)."""
+    out: dict[str, int] = {}
+    for q, chunk in _in_chunks(ids):
+        out.update((r[0], r[1]) for r in _conn(db).execute(
+            f"SELECT article_id, COUNT(*) FROM removed_blocks WHERE article_id IN ({q}) GROUP BY article_id", chunk))
+    return out
+
+
+def entity_claim_members(db: Store | sqlite3.Connection, entity_id: str) -> list[dict[str, Any]]:
+    """Every member of every claim in which ``entity_id`` is a source, with the claim's text and story.
+
+    Returns ``{claim_id, claim_text, story_id, article_id, stance, source, source_entity, outlet, start, end}``.
+    """
+    rows = _conn(db).execute(
+        'SELECT m.claim_id, c.text AS claim_text, c.story_id, m.article_id, m.stance, m.source, m.source_entity,'
+        ' m.outlet, m.start, m."end" FROM claim_members m JOIN claims c ON c.id = m.claim_id'
+        " WHERE m.claim_id IN (SELECT claim_id FROM claim_members WHERE source_entity = ?)"
+        " ORDER BY c.first_published, m.claim_id, m.rowid",
+        (entity_id,),
+    )
+    return [dict(r) for r in rows]

@@ -16,6 +16,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from khabar.dossier import KIND_LABELS, STANCE_LABELS
+from khabar.web.i18n import LABELS
+from khabar.web.timeline import timeline_svg, undated_count
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -37,6 +39,36 @@ def highlight(text: str, start: int | None, end: int | None, *, offset: int = 0,
     e = min(max(end - offset, s), len(text))
     attr = Markup(' id="{}"').format(mark_id) if mark_id else Markup("")
     return escape(text[:s]) + Markup("<mark{}>").format(attr) + escape(text[s:e]) + Markup("</mark>") + escape(text[e:])
+
+
+def highlight_in_sentence(text: str, sentence: tuple[int, int] | None, hl: tuple[int, int] | None) -> Markup:
+    """Escape a whole article text, marking its evidence sentence and, inside it, the evidence.
+
+    ``sentence`` and ``hl`` are half-open cleaned-text ranges; ``hl`` is clipped to the
+    sentence. The evidence mark has ``id="hl"`` (the ``#hl`` anchor of matrix links).
+    """
+    if hl is None:
+        return escape(text)
+    if sentence is None or not (sentence[0] <= hl[0] and hl[1] <= sentence[1]):
+        return highlight(text, hl[0], hl[1], mark_id="hl")
+    s, e = sentence
+    return (escape(text[:s]) + Markup('<mark class="sent">') + highlight(text[s:e], hl[0], hl[1], offset=s, mark_id="hl")
+            + Markup("</mark>") + escape(text[e:]))
+
+
+def marks(text: str, ranges: list[dict[str, int]], *, offset: int = 0) -> Markup:
+    """Escape ``text`` (a piece starting at cleaned-text ``offset``) and mark each ``{start, end}`` range.
+
+    Overlapping or out-of-piece ranges are skipped, so the markup always nests.
+    """
+    out, pos = Markup(""), 0
+    for r in sorted(ranges, key=lambda r: (r["start"], r["end"])):
+        s, e = r["start"] - offset, r["end"] - offset
+        if s < pos or e > len(text) or s >= e:
+            continue
+        out += escape(text[pos:s]) + Markup("<mark>") + escape(text[s:e]) + Markup("</mark>")
+        pos = e
+    return out + escape(text[pos:])
 
 
 def matrix_rows(matrix: dict[str, Any]) -> list[dict[str, Any]]:
@@ -85,8 +117,9 @@ def template_env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        stance_labels=STANCE_LABELS, kind_labels=KIND_LABELS, highlight=highlight,
-        matrix_rows=matrix_rows, fold_duplicates=fold_duplicates, ev_id=ev_id,
+        stance_labels=STANCE_LABELS, kind_labels=KIND_LABELS, highlight=highlight, marks=marks,
+        highlight_in_sentence=highlight_in_sentence, matrix_rows=matrix_rows, fold_duplicates=fold_duplicates,
+        ev_id=ev_id, timeline_svg=timeline_svg, undated_count=undated_count, t=LABELS["ar"], lang="ar", dir="rtl",
     )
     env.filters["short"] = lambda s: (s or "")[:12]
     return env

@@ -3,17 +3,17 @@
 Each request opens its own :class:`Store` (SQLite in WAL mode), so the UI can
 read while an analysis writes. Every response carries a Content-Security-Policy
 that allows only same-origin resources and no inline script; article text is
-rendered through autoescaping templates.
+rendered through autoescaping templates. Pages are in :mod:`khabar.web.pages`,
+JSON routes in :mod:`khabar.web.api`; every page has a JSON twin.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,7 +23,10 @@ from khabar import dossier
 from khabar.errors import KhabarError
 from khabar.settings import Settings
 from khabar.store import Store
-from khabar.web import STATIC_DIR, template_env
+from khabar.store.search import index_pending
+from khabar.web import STATIC_DIR, i18n, template_env
+from khabar.web.deps import BadRequestError, PayloadTooLargeError
+from khabar.web.jobs import JobRunner
 
 log = logging.getLogger(__name__)
 
@@ -31,132 +34,107 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-PAGE_LIMIT_MAX = 500  # most stories one list request returns
-
-
-class BadRequestError(KhabarError):
-    """A query parameter is malformed or out of range (HTTP 400)."""
-
-
-def _parse_hl(hl: str | None, text_length: int) -> tuple[int, int] | None:
-    """``"START-END"`` (cleaned-text offsets, half-open) to a tuple; raises BadRequestError."""
-    if not hl:
-        return None
-    try:
-        a, b = (int(x) for x in hl.split("-", 1))
-    except ValueError as exc:
-        raise BadRequestError(f"hl must be START-END (two integers), got {hl!r}") from exc
-    if not 0 <= a <= b <= text_length:
-        raise BadRequestError(f"hl must satisfy 0 <= START <= END <= {text_length}, got {hl!r}")
-    return a, b
-
-
-def get_store(request: Request) -> Iterator[Store]:
-    """One store per request (closed after it), so no connection is shared between threads."""
-    store = Store(request.app.state.db_path, busy_timeout_ms=request.app.state.busy_timeout_ms)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-# Module level: with postponed annotations FastAPI resolves these names in module globals.
-StoreDep = Annotated[Store, Depends(get_store)]
-Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX)]
-Offset = Annotated[int, Query(ge=0)]
+UPLOAD_PATHS = ("/analyse", "/api/analyse")
 
 
 def create_app(db_path: Path, *, settings: Settings | None = None) -> FastAPI:
     """Build the web app over the database at ``db_path``.
 
-    Routes: ``/`` (stories), ``/story/{id}``, ``/article/{id}?hl=START-END``,
-    ``/entity/{id}``, and the same data as JSON under ``/api/stories``,
-    ``/api/story/{id}``, ``/api/article/{id}``, ``/api/entity/{id}``.
+    Pages: ``/`` (stories; ``since``, ``until``, ``outlet``, ``entity``, ``sort``, ``limit``,
+    ``offset``), ``/story/{id}``, ``/article/{id}?hl=START-END``, ``/entity/{id}``,
+    ``/search?q=``, ``/analyse`` (upload form), ``/jobs/{id}`` (progress). JSON: the same
+    under ``/api/...`` plus ``/api/filters``, ``POST /api/analyse`` and ``/api/jobs/{id}``;
+    the schema is at ``/api/openapi.json``. ``?lang=en`` switches the labels to English
+    (remembered in a cookie). Articles not yet in the search index are indexed here.
 
     Raises:
         StoreError: the database cannot be opened or migrated.
     """
-    settings = settings or Settings.load()
-    busy_ms = int(settings.get("store", "busy_timeout_ms"))
-    Store(db_path, busy_timeout_ms=busy_ms).close()  # fail now, not on the first request
-    env = template_env()
-    app = FastAPI(title="khabar", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
-    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    from khabar.web import api, pages  # late: the routers import this module's siblings
 
+    settings = settings or Settings.load()
+    web = settings.section("web")
+    busy_ms = int(settings.get("store", "busy_timeout_ms"))
+    with Store(db_path, busy_timeout_ms=busy_ms) as store:  # fail now, not on the first request
+        added = index_pending(store.conn)
+    if added:
+        log.info("indexed %d articles for search", added)
+    app = FastAPI(title="khabar", version=_version(), docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  description="Arabic news dossiers: stories, claims x sources, entities, search. Offsets are"
+                              " character offsets into an article's cleaned_text, half-open.")
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.state.db_path = db_path
     app.state.busy_timeout_ms = busy_ms
+    app.state.settings = settings
+    app.state.web = web
+    app.state.env = template_env()
+    app.state.jobs = JobRunner(db_path, settings)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _install_handlers(app, int(web["max_upload_bytes"]))
+    return app
 
-    def page(name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-        return HTMLResponse(env.get_template(name).render(**ctx), status_code=status_code)
 
+def _version() -> str:
+    import khabar
+
+    return khabar.__version__
+
+
+def render_error(request: Request, status: int, message: str) -> Response:
+    """The one error renderer: JSON under ``/api/``, else an HTML page in the request's language."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message, "status": status}, status_code=status)
+    lang = i18n.pick_lang(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+    env = request.app.state.env
+    body = env.get_template("error.html").render(status=status, message=message, switch_url="/", **i18n.context(lang))
+    return HTMLResponse(body, status_code=status)
+
+
+def _install_handlers(app: FastAPI, max_upload: int) -> None:
     @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
+    async def guard(request: Request, call_next: Any) -> Response:
+        if request.method == "POST" and request.url.path in UPLOAD_PATHS:
+            length = request.headers.get("content-length")
+            if length is None or not length.isdigit():
+                response = render_error(request, 411, "uploads need a Content-Length header")
+            elif int(length) > max_upload:
+                response = render_error(request, 413, f"upload of {int(length)} bytes is over the limit of"
+                                                      f" {max_upload} bytes ([web] max_upload_bytes)")
+            else:
+                response = await call_next(request)
+        else:
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
+        lang = request.query_params.get("lang")
+        if lang in i18n.LANGS and lang != request.cookies.get(i18n.COOKIE):
+            response.set_cookie(i18n.COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
         return response
-
-    def error(request: Request, status: int, message: str) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": message, "status": status}, status_code=status)
-        return page("error.html", status, status=status, message=message)
 
     @app.exception_handler(dossier.UnknownIdError)
     async def unknown_id(request: Request, exc: dossier.UnknownIdError) -> Response:
-        return error(request, 404, exc.reason)
+        return render_error(request, 404, exc.reason)
 
     @app.exception_handler(BadRequestError)
     async def bad_request(request: Request, exc: BadRequestError) -> Response:
-        return error(request, 400, exc.reason)
+        return render_error(request, 400, exc.reason)
+
+    @app.exception_handler(PayloadTooLargeError)
+    async def too_large(request: Request, exc: PayloadTooLargeError) -> Response:
+        return render_error(request, 413, exc.reason)
 
     @app.exception_handler(KhabarError)
     async def khabar_error(request: Request, exc: KhabarError) -> Response:
         log.error("%s: %s", request.url.path, exc)
-        return error(request, 500, exc.reason + (f" ({exc.hint})" if exc.hint else ""))
+        return render_error(request, 500, exc.reason + (f" ({exc.hint})" if exc.hint else ""))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error(request, exc.status_code, str(exc.detail))
+        return render_error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         msg = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return error(request, 422, msg)
-
-    # ---- JSON API ----------------------------------------------------------
-    @app.get("/api/stories")
-    def api_stories(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
-        return dossier.stories_json(store, limit, offset)
-
-    @app.get("/api/story/{story_id}")
-    def api_story(story_id: str, store: StoreDep) -> dict[str, Any]:
-        return dossier.story_json(store, story_id)
-
-    @app.get("/api/article/{article_id}")
-    def api_article(article_id: str, store: StoreDep) -> dict[str, Any]:
-        return dossier.load_article_json(store, article_id)
-
-    @app.get("/api/entity/{entity_id}")
-    def api_entity(entity_id: str, store: StoreDep) -> dict[str, Any]:
-        return dossier.entity_json(store, entity_id)
-
-    # ---- HTML pages --------------------------------------------------------
-    @app.get("/", response_class=HTMLResponse)
-    def index(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> HTMLResponse:
-        return page("index.html", stories=dossier.stories_json(store, limit, offset), limit=limit, offset=offset)
-
-    @app.get("/story/{story_id}", response_class=HTMLResponse)
-    def story(story_id: str, store: StoreDep) -> HTMLResponse:
-        return page("story.html", story=dossier.story_json(store, story_id))
-
-    @app.get("/article/{article_id}", response_class=HTMLResponse)
-    def article(article_id: str, store: StoreDep, hl: str | None = None) -> HTMLResponse:
-        art = dossier.load_article_json(store, article_id)
-        return page("article.html", article=art, hl=_parse_hl(hl, len(art["cleaned_text"])))
-
-    @app.get("/entity/{entity_id}", response_class=HTMLResponse)
-    def entity(entity_id: str, store: StoreDep) -> HTMLResponse:
-        return page("entity.html", entity=dossier.entity_json(store, entity_id))
-
-    return app
+        return render_error(request, 422, msg)

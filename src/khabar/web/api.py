@@ -1,0 +1,77 @@
+"""The JSON API: one route per page (same data), plus uploads and their status.
+
+Every ``{text, start, end}`` object is a half-open range of its article's
+``cleaned_text``. Errors are ``{"error", "status"}`` with the HTTP status.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from khabar import dossier
+from khabar.store import queries
+from khabar.web.deps import FiltersDep, Limit, Offset, StoreDep, save_uploads
+
+router = APIRouter(prefix="/api", tags=["api"])
+FILTER_OPTIONS = 100  # outlets and entities offered as story-list filters
+
+
+@router.get("/stories", summary="Story list (filtered, sorted, paginated)")
+def api_stories(store: StoreDep, filters: FiltersDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """``{total, limit, offset, sort, filters, stories}``; each story has counts, time span,
+    top entities and ``contested`` (one source denies what another asserts)."""
+    return dossier.story_list_json(store, **filters.as_kwargs(), limit=limit, offset=offset)
+
+
+@router.get("/filters", summary="Outlets and entities offered as story-list filters")
+def api_filters(store: StoreDep) -> dict[str, Any]:
+    """``{outlets: [{source, n_articles}], entities: [{entity_id, canonical, type, n_stories}]}``."""
+    return {"outlets": queries.outlets(store, FILTER_OPTIONS), "entities": queries.frequent_entities(store, FILTER_OPTIONS)}
+
+
+@router.get("/story/{story_id}", summary="Story dossier")
+def api_story(story_id: str, store: StoreDep) -> dict[str, Any]:
+    """Articles, outlets, top entities, claims with evidence sentences, the claims x sources matrix
+    and who denies whom (the ``story`` object of the export schema)."""
+    return dossier.story_json(store, story_id)
+
+
+@router.get("/article/{article_id}", summary="Analysed article")
+def api_article(article_id: str, store: StoreDep) -> dict[str, Any]:
+    """Cleaned text, entities, attributions and removed boilerplate (the export's ``article``)."""
+    return dossier.load_article_json(store, article_id)
+
+
+@router.get("/entity/{entity_id}", summary="Entity page")
+def api_entity(entity_id: str, store: StoreDep) -> dict[str, Any]:
+    """Variants, roles, stories, statements with stance, ``denies`` and ``denied_by``."""
+    return dossier.entity_json(store, entity_id)
+
+
+@router.get("/search", summary="Full-text search over articles and statements")
+def api_search(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=500, description="query words")],
+               limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> dict[str, Any]:
+    """Arabic-folded search; names of known entities also match their other spellings."""
+    return dossier.search_json(store, q, limit)
+
+
+@router.post("/analyse", status_code=202, summary="Upload files or a zip and analyse them in the background")
+async def api_analyse(request: Request, files: Annotated[list[UploadFile], File(description="txt, html, json,"
+                      " jsonl, rss, atom, xml or zip files")]) -> JSONResponse:
+    """Starts an analysis; poll ``/api/jobs/{id}`` (also in the ``Location`` header)."""
+    web = request.app.state.web
+    folder, paths = await save_uploads(files, int(web["max_upload_bytes"]), int(web["max_upload_files"]))
+    job = request.app.state.jobs.submit(folder, paths)
+    return JSONResponse(job.to_json(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+
+
+@router.get("/jobs/{job_id}", summary="Progress of an upload's analysis")
+def api_job(job_id: str, request: Request) -> dict[str, Any]:
+    """``{id, state (queued|running|done|failed), files, total, processed, summary, error}``."""
+    job = request.app.state.jobs.get(job_id)
+    if job is None:
+        raise dossier.UnknownIdError(f"no analysis job {job_id!r} (jobs are forgotten when the server restarts)")
+    return job.to_json()
