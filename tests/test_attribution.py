@@ -437,9 +437,10 @@ def test_dev_gold_meets_bars(shared_data: Path) -> None:
 
     gold = Path(__file__).parent / "gold" / "attributions"
     r = evaluate_attributions(gold, data_root=shared_data)
-    assert r["n_docs"] >= 45
-    # floors a little under the measured figures (see the report), to catch regressions
-    assert r["f1"] >= 0.74 and r["exact_content_f1"] >= 0.68 and r["stance_accuracy"] >= 0.95
+    assert r["n_docs"] >= 60 and "4" in r["parts"]
+    # floors a little under the measured figures (0.785 / 0.696 / 0.988 / kind 0.942), to catch regressions
+    assert r["f1"] >= 0.77 and r["exact_content_f1"] >= 0.68 and r["stance_accuracy"] >= 0.95
+    assert r["speaker_kind_accuracy"] >= 0.90
 
 
 def test_link_speakers_prefers_the_person_inside_a_titled_speaker_phrase():
@@ -470,3 +471,98 @@ def test_link_speakers_leaves_unlinked_speaker_without_entities():
                                   speaker=Span(6, 17, "SPEAKER"), speaker_kind="anonymous")]
     link_speakers(a)
     assert a.attributions[0].speaker.ref is None
+
+
+# ---------------------------------------------------------------- constructions added with the held-out part 4
+
+
+def test_attribution_wish_and_describe_verbs() -> None:
+    a = run("وأمل الوزير أن تنتهي الأزمة قبل الشتاء. ووصف المحلل الاتفاق بأنه خطوة تاريخية.")
+    wish = one(a, "وأمل")
+    assert (a.span_text(wish.speaker), a.span_text(wish.content), wish.stance) == ("الوزير", "تنتهي الأزمة قبل الشتاء", "other")
+    desc = one(a, "ووصف")
+    # the subject/object split of "وصف X Y بأنه" is not solved: the object may stay in the speaker
+    assert a.span_text(desc.speaker).startswith("المحلل")
+    assert a.span_text(desc.content).endswith("بأنه خطوة تاريخية") and desc.stance == "assert"
+
+
+def test_attribution_verb_form_after_preposition_is_a_noun() -> None:
+    a = run("وسافر الفريق على أمل أن يعود بالكأس.")
+    assert a.attributions == []
+
+
+def test_attribution_participle_after_non_speech_verb_takes_its_subject() -> None:
+    a = run("أشاد المزارعون بالمبادرة الجديدة، مشيرين إلى أن المحصول سيتضاعف هذا العام.")
+    at = one(a, "مشيرين")
+    assert a.span_text(at.speaker) == "المزارعون"
+    assert a.span_text(at.content) == "المحصول سيتضاعف هذا العام"
+
+
+def test_attribution_participle_after_fronted_time_adverbial() -> None:
+    a = run("وقال الحارس إن الباب مغلق.\nوفي مارس الماضي استقبلت الحكومة الوفد، قائلة إن المحادثات كانت مثمرة.")
+    at = one(a, "قائلة")
+    assert a.span_text(at.speaker) == "الحكومة"
+    assert at.speaker_kind == "organization"
+
+
+def test_attribution_continuation_without_earlier_speaker_takes_previous_subject() -> None:
+    a = run("وظهر الوزير في المؤتمر الصحفي. وقال إنه متفائل بالنتائج.")
+    at = one(a, "وقال")
+    assert a.span_text(at.speaker) == "الوزير"
+
+
+def test_attribution_speaker_stops_at_audience_and_manner() -> None:
+    a = run("وقال المدرب لرويترز إن الفريق جاهز للمباراة. وقال اللاعب مبتسما: “سنفوز غدا بإذن الله”.")
+    coach, player = a.attributions
+    assert (a.span_text(coach.speaker), a.span_text(coach.content)) == ("المدرب", "الفريق جاهز للمباراة")
+    assert (a.span_text(player.speaker), a.span_text(player.content)) == ("اللاعب", "سنفوز غدا بإذن الله")
+
+
+def test_attribution_pluperfect_kana_subject() -> None:
+    a = run("وكانت الشركة أعلنت أن الأسعار سترتفع في الربيع.")
+    at = one(a, "أعلنت")
+    assert a.span_text(at.speaker) == "الشركة"
+    assert at.speaker_kind == "organization"
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("وأكدت روسيا أن قواتها انسحبت من المدينة.", "organization"),
+        ("وقال مراسل الوكالة إن القصف توقف عند الفجر.", "media"),
+        ("وأظهرت الدراسة الأخيرة أن البطالة تراجعت.", None),
+        ("وقالت الدراسة إن البطالة تراجعت في الريف.", "document"),
+        ("وقال المنتقدون إن القانون يقيد الحريات.", "anonymous"),
+        ("وقال شاهد إن الانفجار هز الحي كله.", "anonymous"),
+        ("وقال المواطن إن الخدمة تحسنت كثيرا.", "person"),
+        ("وقال عدد من السكان إن المياه انقطعت.", "anonymous"),
+    ],
+)
+def test_attribution_speaker_kind_by_head(text: str, kind: str | None) -> None:
+    a = run(text)
+    if kind is None:  # "أظهر" is not a reporting verb in the lexicon
+        assert a.attributions == []
+        return
+    (at,) = a.attributions
+    assert at.speaker_kind == kind
+
+
+def test_evaluate_attributions_keeps_a_fixed_held_out_part(tmp_path: Path) -> None:
+    import json
+
+    from khabar.eval.attributions import evaluate_attributions
+
+    texts = {"a": "وقال الوزير إن المصنع سيفتح غدا.", "b": "ونفت النقابة أن يكون الاتفاق قد وقع."}
+    gdir = tmp_path / "gold"
+    gdir.mkdir()
+    for doc_id, text in texts.items():
+        (tmp_path / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        gold = {"doc_id": doc_id, "attributions": []}
+        if doc_id == "b":
+            gold["part"] = 4
+        (gdir / f"{doc_id}.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    errors: list[dict] = []
+    r = evaluate_attributions(gdir, tmp_path, errors=errors, error_parts={0, 1, 2, 3})
+    assert set(r["parts"]) == {"0", "1", "2", "3", "4"}
+    assert r["parts"]["4"]["n_docs"] == 1 and r["parts"]["4"]["n_pred"] == 1
+    assert {e["doc"] for e in errors} == {"a"}  # the held-out document's errors stay unseen

@@ -89,6 +89,7 @@ class _Draft:
     features: cues.Features = ("x", "x")
     needs_antecedent: bool = False
     nested_kind: str = "unspecified"
+    participle: bool = False  # "مشيرا": its speaker is the subject of the clause it hangs on
 
 
 class _Doc:
@@ -286,6 +287,8 @@ def _head_info(doc: _Doc, start: int, end: int) -> tuple[str, bool]:
     if ws and ws[0].key in cues.QUANTIFIERS and len(ws) > 1:
         ws = ws[1:]
         plural = True
+        if len(ws) > 1 and ws[0].key == fold("من"):
+            ws = ws[1:]  # "عدد من المتسوقين"
     if not ws:
         return "unspecified", plural
     head = ws[0].key
@@ -307,11 +310,12 @@ def _head_info(doc: _Doc, start: int, end: int) -> tuple[str, bool]:
         return "person", plural
     if keys & cues.ORGANIZATION_HEADS or any(e.label == "ORG" for e in ents):
         return "organization", plural
-    if any(e.label == "LOC" for e in ents):
+    if keys & cues.PLACE_HEADS or any(e.label == "LOC" for e in ents):
         return "organization", plural  # a capital or country speaking: its government
-    if not head.startswith("ال"):
-        return "person", plural  # an unknown bare noun after a verb is most often a name
-    return "unspecified", plural
+    if plural and len(bare) > 4 and bare.endswith(("ون", "ين")):
+        return "anonymous", plural  # "المنتقدون": an unnamed group
+    # an unknown head after a verb is most often a name or a personal title ("الألماني توماس باخ")
+    return "person", plural
 
 
 def _trim(doc: _Doc, i: int, j: int) -> tuple[int, int] | None:
@@ -400,7 +404,7 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             begin = comp.start if comp.key not in {"ان", "بان"} else comp.end
             span = _content_span(doc, begin, _clause_end(doc, j + c, sent_end))
             return ("indirect", span) if span else None
-        if t.kind == "w" and t.key in cues.TIME_WORDS:
+        if t.kind == "w" and (t.key in cues.TIME_WORDS or _is_audience(t.key) or _is_manner(t.key)):
             j += 1
             steps += 1
             continue
@@ -466,6 +470,8 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
         if t.kind == "w":
             if k > j and (t.key in cues.SPEAKER_STOPS or t.key in cues.TIME_WORDS or _is_comp(doc, k) or _verb_of(t)):
                 break
+            if k > j and (_is_audience(t.key) or _is_manner(t.key)):
+                break  # "مسؤول لرويترز", "كيري مازحا": audience or manner, not the speaker
             if k > j and verb.np_object and t.key in cues.CONTENT_HEADS:
                 break
             if k > j and t.key in cues.RELAY_SAYING and verb.relay:
@@ -474,6 +480,19 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
         k += 1
     span = _trim(doc, j, k)
     return span, k
+
+
+def _is_audience(key: str) -> bool:
+    """ "لرويترز"، "لوكالة"، "للقناة": a media outlet spoken to, after the speaker."""
+    if len(key) < 4 or key[0] != "ل":
+        return False
+    rest = key[1:]
+    return rest in cues.MEDIA_HEADS or (rest.startswith("ل") and "ا" + rest in cues.MEDIA_HEADS)
+
+
+def _is_manner(key: str) -> bool:
+    """A circumstantial participle after the speaker ("مازحا"، "مبتسما"): مـ...ا, five letters or more."""
+    return len(key) >= 5 and key[0] == "م" and key[-1] == "ا" and key not in cues.PARTICIPLE_FORMS
 
 
 def _np_split(doc: _Doc, j: int, k: int) -> int:
@@ -514,6 +533,9 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
     if not ws or len(ws) > doc.cfg["svo_max_words"]:
         return None
     lead = ws[0]
+    if lead.key in cues.KANA and len(ws) > 1:
+        ws, lead = ws[1:], ws[1]  # "وكان المعبر أعلن": the subject follows كان
+        first = doc.tok_at(lead.start)
     if lead.key in cues.SPEAKER_STOPS or lead.key in cues.CLAUSE_PARTICLES or lead.key in cues.TIME_WORDS:
         return None
     if lead.key[:1] in "وف" and len(lead.key) > 3 and doc.toks[first] is lead:
@@ -553,6 +575,8 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
         prev = doc.toks[i - 1] if i > 0 and doc.toks[i - 1].start >= s_start else None
         if prev is not None and prev.kind == "w" and prev.key in cues.NEGATORS:
             continue  # "لم يعلن": no speech reported
+        if prev is not None and prev.kind == "w" and prev.key in cues.NOUN_MAKERS and not _is_participle(tok):
+            continue  # "على أمل أن": a noun after a preposition, not a verb
         if tok.key in cues.IMPERSONAL and (_is_comp(doc, i + 1) or (i + 1 < len(doc.toks) and doc.toks[i + 1].key in cues.COMPLEMENTIZER_PREPS)):
             continue  # "يذكر أن": the reporter's own background
         speaker: tuple[int, int] | None = None
@@ -611,6 +635,7 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
         if speaker is None and needs is not None:
             d.needs_antecedent = True
             d.features = needs
+            d.participle = _is_participle(tok)
             cand = nominal.get(doc.sent_starts.index(s_start) if s_start in doc.sent_starts else -1)
             if cand is not None:
                 d.speaker, d.needs_antecedent = cand[0], False
@@ -678,7 +703,8 @@ def _np_until_comma(doc: _Doc, j: int, sent_end: int, max_words: int) -> tuple[t
     n_words = 0
     while k < len(doc.toks) and doc.toks[k].start < sent_end and n_words < max_words:
         t = doc.toks[k]
-        if t.kind == "p" or _is_comp(doc, k) or (t.kind == "w" and k > j and (t.key in cues.TIME_WORDS or t.key in cues.MAIN_CLAUSE_OPENERS)):
+        if t.kind == "p" or _is_comp(doc, k) or (t.kind == "w" and k > j and (
+                t.key in cues.TIME_WORDS or t.key in cues.MAIN_CLAUSE_OPENERS or t.key in cues.KANA or _verb_of(t))):
             break
         q = doc.quote_opening(k)
         if q is not None and doc.is_speech(q):
@@ -864,24 +890,98 @@ def _compatible(want: cues.Features, have: cues.Features) -> bool:
     return (want[0] == "x" or have[0] in ("x", want[0])) and (want[1] == "x" or have[1] in ("x", want[1]))
 
 
+def _clause_subject(doc: _Doc, s_start: int, before: int) -> tuple[int, int] | None:
+    """Subject of the sentence's main verb, for a participle or continuation with no speaker yet.
+
+    News sentences open with their verb (VSO), possibly after a fronted time
+    adverbial ("وفي أغسطس الماضي سمحت إسرائيل ..., قائلة") or a clause linker
+    ("في حين تحدث الرئيس ..., مشيرا"). The verb is not checked against any
+    lexicon: "أشاد الجنود ..., مشيرين" reports through a non-speech verb.
+    Returns the phrase after that verb, ending before char ``before``.
+    """
+    i = doc.tok_at(s_start)
+    n = len(doc.toks)
+    while i < n and doc.toks[i].kind != "w" and doc.toks[i].start < before:
+        i += 1
+    if i < n and doc.toks[i].key in cues.FRONTED_PREPS:
+        k = i + 1
+        while k < n and doc.toks[k].kind == "w" and doc.toks[k].key in cues.TIME_WORDS:
+            k += 1
+        if k == i + 1:
+            return None
+        i = k
+    elif i + 1 < n and (doc.toks[i].key, doc.toks[i + 1].key) in cues.CLAUSE_LINKERS:
+        i += 2
+    if i >= n or doc.toks[i].kind != "w" or doc.toks[i].start >= before:
+        return None
+    head = doc.toks[i].key
+    if head.startswith(("ال", "وال")) or head in cues.SPEAKER_STOPS or head in cues.CLAUSE_PARTICLES or _is_comp(doc, i):
+        return None
+    sp, _k = _speaker_after(doc, i + 1, cues.VERBS[0], before)
+    if sp is None or sp[1] > before:
+        return None
+    return _cut_object(doc, sp)
+
+
+def _cut_object(doc: _Doc, sp: tuple[int, int]) -> tuple[int, int] | None:
+    """End a non-speech verb's subject before its object: at a "بـ" phrase ("المزارعون بالمبادرة")
+    or at a definite noun right after a definite noun that is not a nisba adjective ("الحكومة الوفد")."""
+    a, b = doc.tok_at(sp[0]), doc.tok_at(sp[1])
+    ws = [k for k in range(a, b) if doc.toks[k].kind == "w"]
+    for prev, k in zip(ws, ws[1:]):
+        key, pkey = doc.toks[k].key, doc.toks[prev].key
+        if key.startswith("بال") or (key.startswith("ال") and pkey.startswith("ال") and not key.endswith(("ي", "يه", "يين", "يون"))):
+            return _trim(doc, a, k)
+    return sp
+
+
 def _resolve(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
-    """Give subject-less drafts the nearest earlier speaker with matching agreement."""
+    """Give subject-less drafts the nearest earlier speaker with matching agreement.
+
+    A participle whose sentence holds no earlier speaker, and a continuation
+    with no earlier speaker at all, take the subject of the sentence's main
+    verb (see :func:`_clause_subject`).
+    """
     drafts.sort(key=lambda d: (min(d.cue[0], d.content[0]), d.cue[0]))
     done: list[_Draft] = []
     window = doc.cfg["continuation_max_chars"]
     for d in drafts:
         if d.needs_antecedent:
             pos = min(d.cue[0], d.content[0])
+            s_start = doc.sentence(d.cue[0])[0]
+            found = None
             for prev in reversed(done):
                 if prev.speaker is None or pos - prev.cue[0] > window:
                     continue
                 if _compatible(d.features, prev.features):
-                    d.speaker, d.speaker_kind, d.nested = prev.speaker, prev.speaker_kind, prev.nested
-                    d.features = prev.features
+                    found = prev
                     break
+            if d.participle and (found is None or found.cue[0] < s_start):
+                sp = _clause_subject(doc, s_start, d.cue[0])
+                if sp is not None:
+                    d.speaker = sp
+                    d.speaker_kind = _head_info(doc, *sp)[0]
+                    found = None
+            elif found is None:
+                sp = _previous_subject(doc, s_start)
+                if sp is not None:
+                    d.speaker = sp
+                    d.speaker_kind = _head_info(doc, *sp)[0]
+            if found is not None:
+                d.speaker, d.speaker_kind, d.nested = found.speaker, found.speaker_kind, found.nested
+                d.features = found.features
             d.needs_antecedent = False
         done.append(d)
     return done
+
+
+def _previous_subject(doc: _Doc, s_start: int) -> tuple[int, int] | None:
+    """The main-verb subject of the sentence before the one at ``s_start`` ("وظهر كيري ... . وقال إنه")."""
+    i = bisect.bisect_left(doc.sent_starts, s_start) - 1
+    if i < 0:
+        return None
+    a, b = doc.sent_bounds[i]
+    return _clause_subject(doc, a, b)
 
 
 def _dedupe(drafts: list[_Draft]) -> list[_Draft]:

@@ -69,6 +69,7 @@ class GoldDoc:
     doc_id: str
     text: str
     attributions: list[dict]  # span fields as (start, end) tuples or None
+    part: int | None = None  # a fixed evaluation part (e.g. a held-out set); None: dealt by hash
 
 
 # ---------------------------------------------------------------- loading
@@ -152,7 +153,7 @@ def load_offsets_gold(path: Path, data_root: Path, settings: Settings | None = N
                                 source=str(path), hint="a clean.py change removed or split annotated text")
             out[f] = span
         atts.append(out)
-    return GoldDoc(gold["doc_id"], text, atts)
+    return GoldDoc(gold["doc_id"], text, atts, gold.get("part"))
 
 
 def _find(text: str, piece: str | None, source: str) -> tuple[int, int] | None:
@@ -175,7 +176,7 @@ def load_official_gold(path: Path, text_dir: Path) -> GoldDoc:
             pinned = a.get(f"{f}_span")
             out[f] = tuple(pinned) if pinned else _find(text, a.get(f), str(path))
         atts.append(out)
-    return GoldDoc(gold["doc_id"], text, atts)
+    return GoldDoc(gold["doc_id"], text, atts, gold.get("part"))
 
 
 def iter_gold(gold_dir: Path, text_dir: Path | None = None, *, data_root: Path | None = None) -> Iterator[GoldDoc]:
@@ -222,6 +223,8 @@ def materialize_gold(gold_dir: Path, data_root: Path, out_dir: Path) -> int:
                 row[f"{f}_span"] = None if span is None else list(span)
             atts.append(row)
         body = {"doc_id": doc.doc_id, "attributions": atts}
+        if doc.part is not None:
+            body["part"] = doc.part
         (out / "gold" / f"{doc.doc_id}.json").write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         n += 1
     return n
@@ -321,6 +324,9 @@ def score_doc(doc: GoldDoc, art: Article, tally: _Tally, errors: list[dict] | No
         if errors is not None and p.stance != g.get("stance"):
             errors.append({"doc": doc.doc_id, "error": "stance", "gold": g.get("stance"), "pred": p.stance,
                            "cue": art.span_text(p.cue), "content": art.span_text(p.content)[:80]})
+        if errors is not None and (art.span_text(p.speaker) != g_spk or p.speaker_kind != g.get("speaker_kind", p.speaker_kind)):
+            errors.append({"doc": doc.doc_id, "error": "speaker", "gold": g_spk, "pred": art.span_text(p.speaker),
+                           "gold_kind": g.get("speaker_kind"), "pred_kind": p.speaker_kind, "cue": art.span_text(p.cue)})
         if errors is not None and (p.content.start, p.content.end) != g["content"]:
             errors.append({"doc": doc.doc_id, "error": "extent", "gold": text[g["content"][0] : g["content"][1]],
                            "pred": art.span_text(p.content)})
@@ -337,8 +343,13 @@ def score_doc(doc: GoldDoc, art: Article, tally: _Tally, errors: list[dict] | No
 
 
 def evaluate_attributions(gold_dir: Path, text_dir: Path | None = None, *, data_root: Path | None = None,
-                          settings: dict | None = None, parts: int = N_PARTS, errors: list[dict] | None = None) -> dict:
+                          settings: dict | None = None, parts: int = N_PARTS, errors: list[dict] | None = None,
+                          error_parts: set[int] | None = None) -> dict:
     """Precision, recall and F1 of attributions, plus accuracies over matched pairs, overall and per part.
+
+    Documents whose gold names a ``part`` keep it (a held-out set added later
+    must not reshuffle the others); the rest are dealt into ``parts`` parts by
+    :func:`assign_parts`.
 
     Args:
         gold_dir: official or offsets gold (see the module docstring).
@@ -348,6 +359,8 @@ def evaluate_attributions(gold_dir: Path, text_dir: Path | None = None, *, data_
         settings: the ``[attribution]`` section; defaults.toml when None.
         parts: cross-validation parts reported under ``parts`` (see :func:`assign_parts`).
         errors: when given, receives one dict per missed, spurious, mis-stanced or mis-bounded attribution.
+        error_parts: when given, only documents of these parts add to ``errors`` (keep a
+            held-out part unseen while tuning).
 
     Returns:
         ``precision``, ``recall``, ``f1`` (matched pairs), ``exact_content_f1``
@@ -357,15 +370,18 @@ def evaluate_attributions(gold_dir: Path, text_dir: Path | None = None, *, data_
         ``parts``: the same figures for each part.
     """
     total = _Tally()
-    by_part = [_Tally() for _ in range(parts)]
     docs = list(iter_gold(gold_dir, text_dir, data_root=data_root))
-    part = assign_parts([d.doc_id for d in docs], parts)
+    part = assign_parts([d.doc_id for d in docs if d.part is None], parts)
+    part.update({d.doc_id: int(d.part) for d in docs if d.part is not None})
+    by_part = {i: _Tally() for i in sorted(set(range(parts)) | set(part.values()))}
     for doc in docs:
         art = analyse(doc.doc_id, doc.text, settings)
-        score_doc(doc, art, total, errors)
-        score_doc(doc, art, by_part[part[doc.doc_id]])
+        p = part[doc.doc_id]
+        keep = errors if error_parts is None or p in error_parts else None
+        score_doc(doc, art, total, keep)
+        score_doc(doc, art, by_part[p])
     out = total.report()
-    out["parts"] = {str(i): t.report() for i, t in enumerate(by_part)}
+    out["parts"] = {str(i): t.report() for i, t in by_part.items()}
     return out
 
 
