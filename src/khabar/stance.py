@@ -256,3 +256,28 @@ def train_pairs(train_csv: Path, out_path: Path, *, max_features: int = 12000, c
     }
     Path(out_path).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return {"n_train": len(rows), "train_accuracy": float(clf.score(x, y)), "n_terms": len(vocab)}
+
+
+# ---------------------------------------------------------------- article stance (khabar.stance_article)
+
+
+def article_stance(claim: str, article: str) -> str:
+    """Stance of a whole ``article`` (any length) toward ``claim``: agree / disagree / discuss / unrelated.
+
+    Uses the bundled ``data/stance_model.json``; raises ``ModelMissingError`` when it is absent.
+    """
+    from khabar.stance_article import bundled_stance_model  # late: stance_article imports this module
+
+    model = bundled_stance_model()
+    if model is None:
+        from khabar.errors import ModelMissingError
+
+        raise ModelMissingError("khabar/data/stance_model.json is missing", hint="build it with khabar.stance.train_stance")
+    return model.predict(claim, article)
+
+
+def train_stance(claims_dir: Path, out_path: Path, *, min_samples_leaf: int = 10) -> dict:
+    """Fit the article-stance model on a Baly-format claims folder; see :func:`khabar.stance_article.train_stance`."""
+    from khabar.stance_article import train_stance as _train
+
+    return _train(Path(claims_dir), Path(out_path), min_samples_leaf=min_samples_leaf)

@@ -1,0 +1,91 @@
+"""Contradictions without a denial verb, on hand-written statement pairs (news and tweet length)."""
+
+from __future__ import annotations
+
+import pytest
+
+from khabar.contradictions import StatementText, compare, find_contradictions
+
+
+def st(i: str, text: str, offset: int = 0, entities: tuple = ()) -> StatementText:
+    return StatementText(i, text, offset, entities)
+
+
+def span_text(s: StatementText, span: tuple[int, int]) -> str:
+    return s.text[span[0] - s.offset : span[1] - s.offset]
+
+
+def test_contradictions_negation() -> None:
+    a = st("a", "توقفت المفاوضات بين الوفدين في العاصمة مساء الأحد")
+    b = st("b", "لم تتوقف المفاوضات بين الوفدين في العاصمة مساء الأحد")
+    c = compare(a, b)
+    assert c is not None and "negation" in c.kinds
+    d = next(x for x in c.differences if x.kind == "negation")
+    assert d.a is None and span_text(b, d.b) == "لم"
+
+
+def test_contradictions_stop_vs_continue_antonym() -> None:
+    a = st("a", "أعلنت الشركة توقف الإنتاج في المصنع الشمالي")
+    b = st("b", "أعلنت الشركة استمرار الإنتاج في المصنع الشمالي")
+    c = compare(a, b)
+    assert c is not None and "antonym" in c.kinds
+    d = next(x for x in c.differences if x.kind == "antonym")
+    assert span_text(a, d.a) == "توقف" and span_text(b, d.b) == "استمرار"
+
+
+def test_contradictions_changed_number_with_offsets() -> None:
+    a = st("a", "قتل 12 شخصا في انفجار سيارة مفخخة قرب السوق", offset=100)
+    b = st("b", "قتل 30 شخصا في انفجار سيارة مفخخة قرب السوق", offset=7)
+    c = compare(a, b)
+    assert c is not None and c.kinds == {"number"}
+    (d,) = c.differences
+    assert d.a == (104, 106) and span_text(b, d.b) == "30"
+
+
+def test_contradictions_changed_date() -> None:
+    a = st("a", "يزور الوزير مدينة الساحل يوم الاثنين لافتتاح الميناء الجديد")
+    b = st("b", "يزور الوزير مدينة الساحل يوم الخميس لافتتاح الميناء الجديد")
+    c = compare(a, b)
+    assert c is not None and "date" in c.kinds
+    d = next(x for x in c.differences if x.kind == "date")
+    assert span_text(a, d.a) == "الاثنين" and span_text(b, d.b) == "الخميس"
+
+
+def test_contradictions_changed_place_without_entities() -> None:
+    c = compare(st("a", "وقع الزلزال في طرابلس صباح اليوم وتضررت عشرات المنازل"),
+                st("b", "وقع الزلزال في بنغازي صباح اليوم وتضررت عشرات المنازل"))
+    assert c is not None and c.kinds == {"place"}
+
+
+def test_contradictions_changed_actor_from_entity_spans() -> None:
+    ta = "استقبل سالم الأحمر وفد الاتحاد في مقر الوزارة"
+    tb = "استقبل نادر الحسن وفد الاتحاد في مقر الوزارة"
+    a = st("a", ta, entities=((7, 17, "PER", "E1"),))
+    b = st("b", tb, entities=((7, 17, "PER", "E2"),))
+    c = compare(a, b)
+    assert c is not None and c.kinds == {"actor"}
+    assert span_text(a, c.differences[0].a) == "سالم الأحمر"
+    # the same person under the same id is no contradiction
+    same = st("b", tb, entities=((7, 17, "PER", "E1"),))
+    assert compare(a, same) is None
+
+
+def test_contradictions_paraphrase_and_unrelated_are_not_reported() -> None:
+    a = st("a", "افتتح الوزير المستشفى الجديد في المدينة")
+    para = st("b", "افتتح الوزير رسميا المستشفى الجديد في المدينة")
+    other = st("c", "ارتفعت أسعار القمح في الأسواق العالمية")
+    assert compare(a, para) is None
+    assert compare(a, other) is None
+    assert find_contradictions([a, para, other]) == []
+
+
+def test_contradictions_tweet_length() -> None:
+    rumour = st("t1", "عاجل: إغلاق جسر الملك غدا")
+    official = st("t2", "لا إغلاق لجسر الملك غدا")
+    found = find_contradictions([rumour, official])
+    assert len(found) == 1 and "negation" in found[0].kinds
+
+
+def test_contradictions_rejects_bad_threshold() -> None:
+    with pytest.raises(ValueError, match=r"\[0.0, 1.0\]"):
+        compare(st("a", "س"), st("b", "ص"), min_overlap=1.5)
