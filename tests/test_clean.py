@@ -229,3 +229,14 @@ def test_bench_cleaning_checks_limit():
 
     with pytest.raises(ValueError, match="limit must be >= 1"):
         bench_cleaning(0)
+
+
+def test_clean_keeps_a_one_line_post_whose_title_is_its_text():
+    from khabar.clean import clean
+    from khabar.settings import Settings
+
+    raw = "وزارة الداخلية: لا صحة لما يتداول عن حظر التجول الليلة\n"
+    title = raw.strip()
+    out = clean(raw, title=title, settings=Settings.load().section("clean"))
+    assert out.text == title
+    assert not any(b.rule == "title_line" for b in out.removed)

@@ -102,3 +102,12 @@ def test_example_corpus_end_to_end(tmp_path, settings):
     assert any(a.duplicate_of for a in store.iter_articles())
     # ad markers never survive cleaning
     assert not any("[ad_" in a.text for a in store.iter_articles())
+
+
+def test_tweet_length_rumour_and_denial_are_analysed(tmp_path, settings):
+    """Nothing assumes news-length input: two one-line posts become articles with attributions."""
+    (tmp_path / "rumour.txt").write_text("عاجل: يتداول ناشطون أن المدارس ستغلق غدا بسبب العاصفة\n", encoding="utf-8")
+    (tmp_path / "denial.txt").write_text("وزارة التعليم: لا صحة لما يتداول عن إغلاق المدارس غدا\n", encoding="utf-8")
+    store = Store(tmp_path / "k.db")
+    summary = analyze([tmp_path], store, settings, embed=False)
+    assert summary.analysed == 2 and not summary.skipped

@@ -425,6 +425,11 @@ def clean(raw: str, *, title: str = "", settings: dict) -> Cleaned:
         if e > s:
             keep.append((s, e))
             kept_words += _nwords(raw[s:e])
+    if not keep:  # a one-line post (tweet, headline-only item): its title is its text
+        lone = next((b for b in removed if b.rule == "title_line"), None)
+        if lone is not None:
+            removed.remove(lone)
+            keep.append((lone.raw_start, lone.raw_end))
     segments: list[tuple[int, int, int]] = []
     parts: list[str] = []
     pos = 0

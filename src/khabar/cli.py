@@ -34,6 +34,11 @@ DbOption = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML file overriding defaults.toml.")]
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class ExportFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
@@ -81,9 +86,15 @@ def analyze(
     no_embeddings: Annotated[bool, typer.Option("--no-embeddings", help="Skip multilingual embeddings (faster, weaker stories).")] = False,
     field: Annotated[list[str], typer.Option("--field", help="JSON field mapping, e.g. title=headline.")] = [],
     config: ConfigOption = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1,
+                       help="Worker processes for the per-article stages; default all cores, 1 = in this process.")] = None,
+    engine: Annotated[Engine, typer.Option("--engine", help="local: worker processes here; dask: a Dask cluster.")] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://HOST:PORT (with --engine dask).")] = None,
 ) -> None:
     """Analyse articles into the store: stories, entities, attributions, claims."""
-    from khabar.pipeline import analyze as run
+    from khabar.ingest import iter_documents
+    from khabar.pipeline import analyze_documents
+    from khabar.scale import available_cores, dask_mapper, local_mapper
     from khabar.settings import Settings
 
     try:
@@ -95,12 +106,17 @@ def analyze(
             out_dir.mkdir(parents=True, exist_ok=True)
             if db == Path("khabar.db"):
                 db = out_dir / "khabar.db"
+        if engine is Engine.dask and not scheduler:
+            raise typer.BadParameter("--engine dask needs --scheduler tcp://HOST:PORT", param_hint="--scheduler")
+        mapper = dask_mapper(scheduler) if engine is Engine.dask else local_mapper(workers or available_cores())
         store = _open_store(db, must_exist=False)
-        with Progress(TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
+        with mapper, Progress(TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                              console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("analyse", total=None)
-            summary = run([p for p in paths if p.exists()], store, settings, embed=not no_embeddings,
-                          field_map=_parse_fields(field), on_progress=lambda n: progress.advance(task, n))
+            docs = iter_documents([p for p in paths if p.exists()], settings=settings.section("ingest"),
+                                  field_map=_parse_fields(field))
+            summary = analyze_documents(docs, store, settings, embed=not no_embeddings, mapper=mapper,
+                                        on_progress=lambda n: progress.advance(task, n))
         for path, reason in summary.skipped:
             console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
         console.print(f"[green]done[/green] {summary.line()} -> {db}")
@@ -265,11 +281,19 @@ def eval_pairs(csv_path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fa
 @eval_app.command("stance")
 def eval_stance(claims_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
                 fold: Annotated[list[str], typer.Option(help="Only these folds (repeatable).")] = [],
+                cv: Annotated[bool, typer.Option("--cv", help="Cross-validate: train on the other folds, test on each.")] = False,
                 as_json: JsonFlag = False) -> None:
-    """Article stance toward a claim (agree / disagree / discuss / unrelated), baly2018 format."""
-    from khabar.eval.stance import evaluate_stance
+    """Article stance toward a claim (agree / disagree / discuss / unrelated), baly2018 format.
 
-    _report("stance", evaluate_stance(claims_dir, folds=fold or None), as_json)
+    Without --cv the bundled model is scored, which was trained on folds 1-4:
+    use --cv for an honest figure on those folds.
+    """
+    from khabar.eval.stance import FOLDS, cross_validate_stance, evaluate_stance
+
+    if cv:
+        _report("stance --cv", cross_validate_stance(claims_dir, folds=tuple(fold) if fold else FOLDS), as_json)
+    else:
+        _report("stance", evaluate_stance(claims_dir, folds=fold or None), as_json)
 
 
 # ---- train ------------------------------------------------------------------
@@ -284,11 +308,20 @@ def train_ner_cmd(train: Annotated[Path, typer.Option(exists=True, dir_okay=Fals
 
 @train_app.command("pairs")
 def train_pairs_cmd(train: Annotated[Path, typer.Option(exists=True, dir_okay=False)] = Path("../shared/data/ans/stance/train.csv"),
-                    output: Annotated[Path | None, typer.Option("--out")] = None) -> None:
+                    output: Annotated[Path, typer.Option("--out")] = Path("src/khabar/data/pairs_model.json")) -> None:
     """Train the statement-pair (agree / disagree / other) model on ANS."""
     from khabar.stance import train_pairs
 
-    _report("train pairs", train_pairs(train, output) if output else train_pairs(train), False)
+    _report("train pairs", train_pairs(train, output), False)
+
+
+@train_app.command("stance")
+def train_stance_cmd(claims: Annotated[Path, typer.Option(exists=True, file_okay=False)] = Path("../shared/data/baly2018/claims"),
+                     output: Annotated[Path, typer.Option("--out")] = Path("src/khabar/data/stance_model.json")) -> None:
+    """Train the article-vs-claim stance model on baly2018-format claims."""
+    from khabar.stance import train_stance
+
+    _report("train stance", train_stance(claims, output), False)
 
 
 if __name__ == "__main__":
