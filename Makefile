@@ -10,7 +10,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,bench]'
 	touch $@
 
 demo: venv  ## analyse the bundled example corpus into out/
@@ -36,3 +36,14 @@ clean:
 screenshot: venv  ## docs/dossier.png from the example corpus (needs chromium)
 	bash scripts/ci_browser_deps.sh
 	$(BIN)/python scripts/screenshot.py
+
+# ---- stress (issue 10): longer reliability checks, not part of `make test` ----
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := .cache/fuzz
+.PHONY: stress
+stress: venv  ## 20 SIGKILLs of analyze + resume (same store), then $(FUZZ_SECONDS) s of atheris on the ingest parsers
+	KHABAR_CRASH_KILLS=20 $(BIN)/pytest -q tests/test_crash.py
+	$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/pip install -q 'atheris>=2.3,<4'
+	$(BIN)/python fuzz/fuzz_ingest.py --seeds $(FUZZ_DIR)/corpus
+	mkdir -p $(FUZZ_DIR)/crashes
+	$(BIN)/python fuzz/fuzz_ingest.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/crashes/ $(FUZZ_DIR)/corpus

@@ -130,8 +130,26 @@ def analyze(
         store.close()
     except KhabarError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        _interrupted(db)
     if missing or summary.skipped:
         raise typer.Exit(1 if summary.analysed == 0 and summary.unchanged == 0 else 0)
+
+
+def _interrupted(db: Path) -> None:
+    """Ctrl-C during ``analyze``: the batch in flight was rolled back; say what is kept and exit 130."""
+    from khabar.store import Store
+
+    stored = 0
+    if db.exists():
+        try:
+            with Store(db) as store:
+                stored = store.article_count()
+        except KhabarError as exc:
+            console.print(f"[red]interrupted[/red], and the store cannot be read: {exc}")
+            raise typer.Exit(130) from None
+    console.print(f"[yellow]interrupted:[/yellow] {stored} articles stored; run the same command again to resume")
+    raise typer.Exit(130)
 
 
 def _print_stories(store: Any, limit: int = 50) -> None:

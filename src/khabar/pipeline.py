@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from khabar.dedup import DuplicateIndex
 from khabar.embeddings import NullEmbedder, make_embedder
 from khabar.errors import KhabarError
 from khabar.ingest import IngestProblem, RawDocument, article_id, iter_documents
-from khabar.model import Article, Story
+from khabar.model import Article, Entity, Story
 from khabar.resolve import EntityRegistry
 from khabar.settings import Settings
 from khabar.stories import StoryIndex, lead_parts
@@ -137,6 +138,8 @@ class Analyzer:
         self.lead_sentences, self.lead_chars = int(st["lead_sentences"]), int(st["lead_chars"])
         emb = settings.section("embeddings")
         self.embedder = make_embedder(emb, cache=store.embeddings) if embed else NullEmbedder()
+        self.members = _StoryMembers(store, int(settings.get("scale", "story_cache_articles")))
+        self._saved_entities = {e.id: _entity_mark(e) for e in self.registry.entities()}
 
     def add_batch(self, articles: list[Article], summary: RunSummary) -> None:
         """Corpus stages over a batch in arrival order, then one transaction."""
@@ -167,25 +170,81 @@ class Analyzer:
                 assignment = self.stories.add(a, embedding=vec, entity_ids=ents)
             a.story_id = assignment.story_id
             touched.add(a.story_id)
-        names = {e.id: e.canonical for e in self.registry.entities()}
-        with timer("claims+store"), self.store.transaction():
+        all_entities = self.registry.entities()
+        names = {e.id: e.canonical for e in all_entities}
+        changed = [e for e in all_entities if self._saved_entities.get(e.id) != _entity_mark(e)]
+        by_id = {a.id: a for a in articles}
+        claim_settings = self.settings.section("claims")
+        with timer("claims+store"), self.store.transaction(), self.members.on_error_forget():
             self.store.insert_articles(articles, run_id=summary.run_id)
             index_articles(self.store.conn, articles)
-            self.store.save_entities(self.registry.entities())
+            self.store.save_entities(changed)  # not all of them: O(batch), not O(store), per batch
             for aid, relation in relations.items():
-                self.store.set_duplicate(aid, next(a.duplicate_of for a in articles if a.id == aid), relation)
+                self.store.set_duplicate(aid, by_id[aid].duplicate_of, relation)
             for sid in sorted(touched):
                 self.store.save_story(Story(sid, self.stories.label(sid), self.stories.summary(sid)),
                                       run_id=summary.run_id)
-                members = list(self.store.iter_articles(story_id=sid))
-                claims = group_claims(sid, members, entity_names=names, settings=self.settings.section("claims"))
-                for m in members:
-                    self.store.update_article_links(m)
+                members = self.members.load(sid)
+                before = [[at.claim_id for at in m.attributions] for m in members]
+                claims = group_claims(sid, members, entity_names=names, settings=claim_settings)
+                for m, ids in zip(members, before, strict=True):
+                    if [at.claim_id for at in m.attributions] != ids:  # only what regrouping changed
+                        self.store.update_article_links(m)
                 self.store.replace_claims(sid, claims)
             self.store.save_state("dedup", self.dedup.to_state())
             self.store.save_state("stories", self.stories.to_state())
+        self._saved_entities.update((e.id, _entity_mark(e)) for e in changed)
         summary.analysed += len(articles)
         summary.stories_touched |= touched
+
+
+def _entity_mark(e: Entity) -> tuple[str, str, str | None, int, int]:
+    """What :meth:`Store.save_entities` writes, cheaply: variants and roles only ever grow."""
+    return (e.canonical, e.type, e.latin, len(e.variants), len(e.roles))
+
+
+class _StoryMembers:
+    """A story's articles as stored, with recently regrouped stories kept in memory.
+
+    Claims are regrouped over a whole story each time it gains an article;
+    loading every member from the store each batch costs O(story size) reads
+    per batch. Members are kept (as loaded, so identical to a fresh load) for
+    the most recently touched stories, at most ``max_articles`` articles in
+    all (least recently used stories are dropped first); only new members are
+    read. Order is the store's (published, arrival), read from an id-only query.
+    """
+
+    def __init__(self, store: Store, max_articles: int) -> None:
+        self.store = store
+        self.max_articles = max(0, max_articles)
+        self._stories: OrderedDict[str, dict[str, Article]] = OrderedDict()
+        self._size = 0
+
+    def load(self, story_id: str) -> list[Article]:
+        cached = self._stories.pop(story_id, {})
+        self._size -= len(cached)
+        members = []
+        for aid in self.store.article_ids(story_id=story_id):
+            art = cached.get(aid) or self.store.load_article(aid)
+            if art is not None:
+                members.append(art)
+        if len(members) <= self.max_articles:
+            self._stories[story_id] = {a.id: a for a in members}
+            self._size += len(members)
+            while self._size > self.max_articles:
+                _, old = self._stories.popitem(last=False)
+                self._size -= len(old)
+        return members
+
+    @contextmanager
+    def on_error_forget(self) -> Iterator[None]:
+        """Drop the cache when the batch fails: its transaction is rolled back, the cache is not."""
+        try:
+            yield
+        except BaseException:
+            self._stories.clear()
+            self._size = 0
+            raise
 
 
 class _Timer:

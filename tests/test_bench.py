@@ -1,0 +1,40 @@
+"""bench.py: how figures are computed and written (no timing is asserted here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from khabar.bench import growth, markers, render, write
+from khabar.pipeline import RunSummary
+
+
+def test_bench_growth_is_seconds_per_1000_inputs_over_windows() -> None:
+    # (inputs done, articles in store, clock seconds)
+    marks = [(0, 0, 10.0), (200, 190, 12.0), (400, 380, 14.0), (600, 570, 17.0), (800, 760, 21.0)]
+    assert growth(marks, step=400) == [(380, 10.0), (760, 17.5)]
+    assert growth(marks[:1], step=400) == []
+
+
+def test_bench_write_replaces_only_its_own_variant(tmp_path: Path) -> None:
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text("# Benchmarks\n\n## NER eval\nF1 0.71\n", encoding="utf-8")
+    start, end = markers("quick")
+    write(f"{start}\nfirst\n{end}", path, "quick")
+    write(f"{markers('full')[0]}\nfull run\n{markers('full')[1]}", path, "full")
+    write(f"{start}\nsecond\n{end}", path, "quick")
+    text = path.read_text(encoding="utf-8")
+    assert "F1 0.71" in text and "full run" in text and "second" in text
+    assert "first" not in text and text.count(start) == 1
+
+
+def test_bench_render_reports_rates_from_the_summary() -> None:
+    summary = RunSummary(analysed=1000, duplicates=10, timings={"entities": 20.0, "resolve": 4.0})
+    result = {"inputs": 1030, "summary": summary, "seconds": 50.0, "tail_inputs": 30, "tail_analysed": 29,
+              "tail_seconds": 1.5, "store_before_tail": 971, "peak_rss_mib": 812.4, "rss_method": "sampled",
+              "db_mib": 40.0, "embed": False, "workers": 2, "per_1000": [(500, 40.0), (971, 42.5)]}
+    md = render(result, "make bench", "full", Path("docs/bench_growth.png"))
+    assert "| end to end | 20.0 articles/s (50 s wall" in md
+    assert "| stage `entities` | 50 articles/s (20.0 s, worker CPU-seconds, summed) |" in md
+    assert "| stage `resolve` | 250 articles/s (4.0 s, main process) |" in md
+    assert "to a store of 971 | 1.5 s" in md and "| 971 | 42.5 |" in md
+    assert md.startswith(markers("full")[0]) and md.endswith(markers("full")[1])
