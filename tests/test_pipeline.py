@@ -100,6 +100,10 @@ def test_example_corpus_end_to_end(tmp_path, settings):
     assert conflicts >= 1
     # a syndicated near-copy is marked as a duplicate of another article
     assert any(a.duplicate_of for a in store.iter_articles())
+    # every article points at a live story (merged stories hand their articles on)
+    live = {s["id"] for s in store.stories()}
+    assert {a.story_id for a in store.iter_articles()} <= live
+    assert all(store.story(sid)["merged_into"] is None for sid in live)
     # ad markers never survive cleaning
     assert not any("[ad_" in a.text for a in store.iter_articles())
 

@@ -101,3 +101,19 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="bad.db"):
         Store(bad)
+
+
+def test_merge_story_moves_articles_and_keeps_a_pointer():
+    s = Store(":memory:")
+    with s.transaction():
+        s.insert_articles([make_article("a1", "S000001"), make_article("a2", "S000002")], run_id=None)
+        s.save_story(Story("S000001", "one"), run_id=None)
+        s.save_story(Story("S000002", "two"), run_id=None)
+        s.replace_claims("S000002", [Claim("C2", "S000002", "x", [ClaimMember("a2", 0, "deny", "x", None, "o", 0, 3)])])
+        s.merge_story("S000002", "S000001", run_id=None)
+    assert set(s.article_ids(story_id="S000001")) == {"a1", "a2"}
+    assert s.load_claims("S000002") == []
+    assert s.story("S000002")["merged_into"] == "S000001"
+    assert [r["id"] for r in s.stories()] == ["S000001"]
+    events = {(r[0], r[1], r[2]) for r in s.conn.execute("SELECT story_id, event, detail FROM story_events")}
+    assert ("S000002", "merged_into", "S000001") in events

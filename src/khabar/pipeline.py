@@ -154,7 +154,7 @@ class Analyzer:
         with timer("embeddings"):
             leads = [lead_parts(a, sentences=self.lead_sentences, max_chars=self.lead_chars)[0] for a in articles]
             vectors = self.embedder.embed(leads)
-        touched: set[str] = set()
+        merges: list[tuple[str, str]] = []  # (retired story, survivor at the time)
         relations: dict[str, str] = {}
         for i, a in enumerate(articles):
             with timer("dedup"):
@@ -168,8 +168,12 @@ class Analyzer:
             vec = vectors[i] if vectors is not None else None
             with timer("stories"):
                 assignment = self.stories.add(a, embedding=vec, entity_ids=ents)
-            a.story_id = assignment.story_id
-            touched.add(a.story_id)
+            merges.extend((old, assignment.story_id) for old in assignment.absorbed)
+        for a in articles:  # a later article of the batch may have merged an earlier one's story
+            a.story_id = self.stories.story_of(a.id)
+        retired = {old for old, _ in merges}
+        touched = {a.story_id for a in articles} | {self.stories.current(new) for _, new in merges}
+        touched -= retired
         all_entities = self.registry.entities()
         names = {e.id: e.canonical for e in all_entities}
         changed = [e for e in all_entities if self._saved_entities.get(e.id) != _entity_mark(e)]
@@ -181,6 +185,9 @@ class Analyzer:
             self.store.save_entities(changed)  # not all of them: O(batch), not O(store), per batch
             for aid, relation in relations.items():
                 self.store.set_duplicate(aid, by_id[aid].duplicate_of, relation)
+            for old, new in merges:
+                self.store.merge_story(old, self.stories.current(new), run_id=summary.run_id)
+                self.members.forget(old)
             for sid in sorted(touched):
                 self.store.save_story(Story(sid, self.stories.label(sid), self.stories.summary(sid)),
                                       run_id=summary.run_id)
@@ -235,6 +242,9 @@ class _StoryMembers:
                 _, old = self._stories.popitem(last=False)
                 self._size -= len(old)
         return members
+
+    def forget(self, story_id: str) -> None:
+        self._size -= len(self._stories.pop(story_id, {}))
 
     @contextmanager
     def on_error_forget(self) -> Iterator[None]:

@@ -476,6 +476,10 @@ class StoryIndex:
         sid = self._assigned.get(article_id)
         return None if sid is None else self._resolve(sid)
 
+    def current(self, story_id: str) -> str:
+        """The live story a (possibly merged) story id now is."""
+        return self._resolve(story_id)
+
     def events(self) -> list[tuple[str, str, str]]:
         """Merges so far, oldest first: ``(story_id, "merged_into", survivor_id)``.
 

@@ -224,6 +224,15 @@ class Store:
         if not exists:
             self.add_story_event(story.id, "created", "", run_id)
 
+    def merge_story(self, retired: str, survivor: str, *, run_id: int | None) -> None:
+        """Move ``retired``'s articles to ``survivor``; drop its claims, keep its row as a pointer."""
+        self.conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (survivor, retired))
+        self.conn.execute("DELETE FROM claims WHERE story_id = ?", (retired,))
+        self.conn.execute("UPDATE stories SET merged_into = ? WHERE id = ?", (survivor, retired))
+        self.conn.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (survivor, retired))
+        self.add_story_event(retired, "merged_into", survivor, run_id)
+        self.add_story_event(survivor, "absorbed", retired, run_id)
+
     def add_story_event(self, story_id: str, event: str, detail: str, run_id: int | None) -> None:
         self.conn.execute("INSERT INTO story_events(story_id, event, detail, run_id) VALUES (?,?,?,?)",
                           (story_id, event, detail, run_id))
