@@ -10,7 +10,7 @@ import pytest
 from khabar.entities import _proclitic_len, find_mentions, load_tagger, roles_for
 from khabar.errors import ModelMissingError
 from khabar.model import Article, Span
-from khabar.ner_train import DEFAULT_MODEL, bio_spans, sentence_features, tokenize
+from khabar.ner_train import DEFAULT_MODEL, bio_spans, build_clusters, load_clusters, sentence_features, tokenize
 from khabar.settings import Settings
 
 # Written for these tests.
@@ -126,3 +126,36 @@ def test_entities_tokenize_and_features_align() -> None:
 def test_entities_bio_spans_conlleval() -> None:
     tags = ["B-PERS", "I-PERS", "O", "I-LOC", "B-ORG", "I-PERS", "B-LOC"]
     assert bio_spans(tags) == {(0, 2, "PERS"), (3, 4, "LOC"), (4, 5, "ORG"), (5, 6, "PERS"), (6, 7, "LOC")}
+
+
+def test_entities_cluster_features_for_word_and_neighbours() -> None:
+    table = {"بوتين": ("3", "17"), "قال": ("1", "5")}
+    feats = sentence_features(["قال", "وبوتين", "أمس"], clusters=table)
+    assert "c0=1" in feats[0] and "c1=5" in feats[0]
+    assert "sc0=3" in feats[1] and "sc1=17" in feats[1]  # found through the stem without و
+    assert "-1:c1=5" in feats[1]
+    assert "c=unk" in feats[2] and "-2:c1=5" in feats[2]
+    bare = sentence_features(["قال", "وبوتين", "أمس"], clusters={})
+    assert not any(f.startswith(("c0=", "sc0=", "c=unk")) for tok in bare for f in tok)
+
+
+def test_entities_build_clusters_groups_words_by_context(tmp_path: Path) -> None:
+    # Written for this test: person names and city names in different frames.
+    people = ["سامر", "باسل", "نادر", "رامي"]
+    cities = ["حلب", "حمص", "دمشق", "درعا"]
+    texts = []
+    for k in range(30):
+        p, c = people[k % 4], cities[(k * 3) % 4]
+        texts.append(f"قال السيد {p} للصحفيين أمس إن الوضع هادئ في مدينة {c} اليوم .")
+    out = tmp_path / "clusters.tsv.gz"
+    info = build_clusters(texts, out, vocab=40, contexts=40, dims=4, sizes=(2, 3), seed=0)
+    assert info["words"] <= 40 and info["sizes"] == [2, 3]
+    table = load_clusters(str(out))
+    assert {table[p][0] for p in people} & {table[c][0] for c in cities} == set()
+    assert len({table[p][0] for p in people}) == 1
+    assert all(len(ids) == 2 for ids in table.values())
+
+
+def test_entities_missing_cluster_table_names_make_target(tmp_path: Path) -> None:
+    with pytest.raises(ModelMissingError, match="cluster"):
+        load_clusters(str(tmp_path / "absent.tsv.gz"))

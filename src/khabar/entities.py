@@ -1,7 +1,8 @@
 """Named-entity mentions and the role phrases attached to person mentions.
 
 :func:`find_mentions` tags each sentence with the bundled CRF
-(``data/ner.crfsuite``, trained by :mod:`khabar.ner_train`) and adds two layers:
+(``data/ner.crfsuite``, trained by :mod:`khabar.ner_train`, with word clusters
+from ``data/ner_clusters.tsv.gz``) and adds two layers:
 
 * ``"entities"``: one Span per mention, labelled PER / LOC / ORG / MISC, ``ref``
   None until :mod:`khabar.resolve` sets the entity id. A mention never starts
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from khabar.arabic import fold, is_arabic, strip_clitics
 from khabar.errors import ModelMissingError
 from khabar.model import Article, Span
-from khabar.ner_train import DEFAULT_MODEL, bio_spans, sentence_features, tokenize
+from khabar.ner_train import DEFAULT_CLUSTERS, DEFAULT_MODEL, bio_spans, load_clusters, sentence_features, tokenize
 
 if TYPE_CHECKING:
     import pycrfsuite
@@ -88,6 +89,15 @@ def model_path(settings: dict[str, Any]) -> Path:
     return Path(value) if value else DEFAULT_MODEL
 
 
+def clusters_path(settings: dict[str, Any]) -> Path:
+    """The word-cluster table named by ``settings["clusters_path"]``, or the bundled one when empty.
+
+    It must be the table the model was trained with (see the model card).
+    """
+    value = str(settings.get("clusters_path", "") or "")
+    return Path(value) if value else DEFAULT_CLUSTERS
+
+
 def _proclitic_len(tok: str, seen: Counter[str]) -> int:
     """How many leading characters of ``tok`` are proclitics (و ف ب ل ك), 0 to 2.
 
@@ -137,13 +147,14 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
     Args:
         article: the article; ``text`` must be set. Uses its ``"sentences"`` layer
             when present, else tags the whole text as one sequence.
-        settings: the ``[entities]`` section (``model_path``, ``max_role_tokens``,
-            ``latin_rule``).
+        settings: the ``[entities]`` section (``model_path``, ``clusters_path``,
+            ``max_role_tokens``, ``latin_rule``).
 
     Raises:
-        ModelMissingError: the CRF model file is absent.
+        ModelMissingError: the CRF model file or the word-cluster table is absent.
     """
     tagger = load_tagger(str(model_path(settings)))
+    clusters = load_clusters(str(clusters_path(settings)))
     text = article.text
     sents = [(s.start, s.end) for s in article.spans("sentences")] or [(0, len(text))]
     all_tokens = tokenize(text)
@@ -155,7 +166,7 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
         toks = tokenize(text, s_start, s_end)
         if not toks:
             continue
-        tags = tagger.tag(sentence_features([text[a:b] for a, b in toks]))
+        tags = tagger.tag(sentence_features([text[a:b] for a, b in toks], clusters=clusters))
         found: list[tuple[int, int, int, str]] = []  # first token, end token, char start, label
         for i, j, kind in sorted(bio_spans(tags)):
             label = TAG_TYPES.get(kind)

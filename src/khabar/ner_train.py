@@ -6,8 +6,11 @@ blank line between sentences. ANERcorp keeps proclitics attached (``وبوتين
 ``لإسرائيل``), so features describe the token both as written and with its
 likely proclitics removed; :mod:`khabar.entities` trims the span afterwards.
 
-Features use only the token sequence itself: nothing under ``../shared`` is
-needed at run time. A gazetteer (ANERGazet-style lists, one name a line) can be
+Features use the token sequence and one bundled table of distributional word
+clusters (``data/ner_clusters.tsv.gz``, built by :func:`build_clusters` from
+unlabelled SaudiNewsNet text: word -> cluster ids at three granularities), so a
+name never seen in ANERcorp still shares features with names that appear in
+the same contexts. Nothing under ``../shared`` is needed at run time. A gazetteer (ANERGazet-style lists, one name a line) can be
 passed at training time; it then fires a ``gaz=`` feature, which is learnt into
 the model file only and is simply absent when no gazetteer is given at tagging
 time (the shipped model is trained without it; see the model card).
@@ -15,19 +18,25 @@ time (the shipped model is trained without it; see the model card).
 
 from __future__ import annotations
 
+import functools
+import gzip
 import logging
 import re
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from khabar.arabic import WORD_RE, fold, strip_clitics
+from khabar.errors import ModelMissingError
 
 log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TRAIN = REPO_ROOT.parent / "shared" / "data" / "anercorp" / "train.txt"
 DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "ner.crfsuite"
+DEFAULT_CLUSTERS = Path(__file__).resolve().parent / "data" / "ner_clusters.tsv.gz"
+DEFAULT_SAUDINEWSNET = REPO_ROOT.parent / "shared" / "data" / "saudinewsnet" / "dataset"
 
 # CRF hyper-parameters: L1 / L2 penalties, L-BFGS iterations, rare-feature cut.
 DEFAULT_PARAMS: dict[str, float | int | bool] = {
@@ -45,6 +54,7 @@ _LATIN_RE = re.compile(r"[A-Za-z]")
 _DIGIT_RE = re.compile(r"\d")
 
 Sentence = list[tuple[str, str]]
+NEIGHBOUR_FEATS = ("shape=", "pre=", "latin", "cap", "gaz=", "def", "ss2=", "c1=", "c2=", "sc2=")
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -109,7 +119,7 @@ def _stem(folded: str) -> tuple[str, str]:
     return "", folded
 
 
-def _token_feats(tok: str, gazetteer: dict[str, set[str]] | None) -> list[str]:
+def _token_feats(tok: str, gazetteer: dict[str, set[str]] | None, clusters: dict[str, tuple[str, ...]] | None = None) -> list[str]:
     f = fold(tok)
     pre, stem = _stem(f)
     feats = [
@@ -136,6 +146,16 @@ def _token_feats(tok: str, gazetteer: dict[str, set[str]] | None) -> list[str]:
         feats.append("punct")
     if stem.startswith("ال") or f.startswith("ال"):
         feats.append("def")
+    if clusters:
+        ids = clusters.get(f)
+        if ids is not None:
+            feats.extend(f"c{k}={c}" for k, c in enumerate(ids))
+        else:
+            feats.append("c=unk")
+        if stem != f:
+            sids = clusters.get(stem)
+            if sids is not None:
+                feats.extend(f"sc{k}={c}" for k, c in enumerate(sids))
     if gazetteer:
         for kind, names in gazetteer.items():
             if f in names or stem in names:
@@ -143,10 +163,45 @@ def _token_feats(tok: str, gazetteer: dict[str, set[str]] | None) -> list[str]:
     return feats
 
 
-def sentence_features(tokens: Sequence[str], gazetteer: dict[str, set[str]] | None = None) -> list[list[str]]:
-    """CRF feature strings for each token: its own features and those of a ±2 window."""
-    own = [_token_feats(t, gazetteer) for t in tokens]
+def _mid_cluster(clusters: dict[str, tuple[str, ...]], folded: str, stem: str) -> str:
+    """The middle-granularity cluster id of a token (or of its stem), "u" when unknown."""
+    ids = clusters.get(folded) or clusters.get(stem)
+    return ids[min(1, len(ids) - 1)] if ids else "u"
+
+
+@functools.lru_cache(maxsize=4)
+def load_clusters(path: str = str(DEFAULT_CLUSTERS)) -> dict[str, tuple[str, ...]]:
+    """Word -> cluster ids (coarse to fine) from a gzip TSV ``word<TAB>id<TAB>id...``, cached per process.
+
+    Raises:
+        ModelMissingError: the file is absent; the hint names the rebuild.
+    """
+    if not Path(path).is_file():
+        raise ModelMissingError(
+            "NER word-cluster table not found",
+            source=path,
+            hint="it ships in src/khabar/data; rebuild it with khabar.ner_train.build_clusters_saudinewsnet() (needs ../shared), then `make model`",
+        )
+    table: dict[str, tuple[str, ...]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 2:
+                table[parts[0]] = tuple(parts[1:])
+    return table
+
+
+def sentence_features(tokens: Sequence[str], gazetteer: dict[str, set[str]] | None = None, clusters: dict[str, tuple[str, ...]] | None = None) -> list[list[str]]:
+    """CRF feature strings for each token: its own features and those of a ±2 window.
+
+    ``clusters`` None means the bundled table (:data:`DEFAULT_CLUSTERS`); pass
+    ``{}`` for no cluster features.
+    """
+    if clusters is None:
+        clusters = load_clusters()
+    own = [_token_feats(t, gazetteer, clusters) for t in tokens]
     stems = [_stem(fold(t))[1] for t in tokens]
+    mid = [_mid_cluster(clusters, fold(t), st) for t, st in zip(tokens, stems, strict=True)]
     out: list[list[str]] = []
     n = len(tokens)
     for i in range(n):
@@ -155,13 +210,17 @@ def sentence_features(tokens: Sequence[str], gazetteer: dict[str, set[str]] | No
             j = i + d
             if 0 <= j < n:
                 feats.append(f"{d}:stem={stems[j]}")
-                feats.extend(f"{d}:{x}" for x in own[j] if x.startswith(("shape=", "pre=", "latin", "cap", "gaz=", "def", "ss2=")))
+                feats.extend(f"{d}:{x}" for x in own[j] if x.startswith(NEIGHBOUR_FEATS))
             else:
                 feats.append(f"{d}:pad")
         if i > 0:
             feats.append(f"bi-1={stems[i - 1]}|{stems[i]}")
+            feats.append(f"cb-1={mid[i - 1]}|{mid[i]}")
         if i + 1 < n:
             feats.append(f"bi+1={stems[i]}|{stems[i + 1]}")
+            feats.append(f"cb+1={mid[i]}|{mid[i + 1]}")
+        if 0 < i < n - 1:
+            feats.append(f"cb~={mid[i - 1]}|{mid[i + 1]}")
         out.append(feats)
     return out
 
@@ -194,7 +253,13 @@ def load_gazetteer(folder: Path) -> dict[str, set[str]]:
     return gaz
 
 
-def fit(sents: Iterable[Sentence], out_path: Path, params: dict | None = None, gazetteer: dict[str, set[str]] | None = None) -> int:
+def fit(
+    sents: Iterable[Sentence],
+    out_path: Path,
+    params: dict | None = None,
+    gazetteer: dict[str, set[str]] | None = None,
+    clusters: dict[str, tuple[str, ...]] | None = None,
+) -> int:
     """Train a CRF on ``sents`` and write it to ``out_path``; returns the number of sentences."""
     import pycrfsuite
 
@@ -202,7 +267,7 @@ def fit(sents: Iterable[Sentence], out_path: Path, params: dict | None = None, g
     count = 0
     for sent in sents:
         toks = [t for t, _ in sent]
-        trainer.append(sentence_features(toks, gazetteer), [tag for _, tag in sent])
+        trainer.append(sentence_features(toks, gazetteer, clusters), [tag for _, tag in sent])
         count += 1
     trainer.select("lbfgs")
     trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
@@ -218,16 +283,19 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
         train_path: ``token TAG`` BIO file (default ``../shared/data/anercorp/train.txt``).
         out_path: where the crfsuite model is written (default ``src/khabar/data/ner.crfsuite``).
         **params: crfsuite options overriding :data:`DEFAULT_PARAMS`; ``gazetteer_dir``
-            (a folder of ``*Gazetteer.txt``) adds gazetteer features.
+            (a folder of ``*Gazetteer.txt``) adds gazetteer features; ``clusters_path``
+            names the word-cluster table (default the bundled one; "" for none).
 
     Returns:
         ``{"sentences", "tokens", "seconds", "out", "bytes"}``.
     """
     gaz_dir = params.pop("gazetteer_dir", None)
     gazetteer = load_gazetteer(Path(str(gaz_dir))) if gaz_dir else None
+    cpath = params.pop("clusters_path", DEFAULT_CLUSTERS)
+    clusters = load_clusters(str(cpath)) if cpath else {}
     sents = read_conll(Path(train_path))
     t0 = time.perf_counter()
-    n = fit(sents, Path(out_path), dict(params), gazetteer)
+    n = fit(sents, Path(out_path), dict(params), gazetteer, clusters)
     secs = time.perf_counter() - t0
     log.info("trained NER on %d sentences in %.1f s -> %s", n, secs, out_path)
     return {
@@ -237,3 +305,95 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
         "out": str(out_path),
         "bytes": Path(out_path).stat().st_size,
     }
+
+
+def _iter_saudinewsnet(folder: Path) -> Iterable[str]:
+    """``content`` of every article in the SaudiNewsNet day zips under ``folder``."""
+    import json
+    import zipfile
+
+    for zpath in sorted(Path(folder).glob("*.zip")):
+        with zipfile.ZipFile(zpath) as zf:
+            for name in zf.namelist():
+                for art in json.loads(zf.read(name)):
+                    yield art.get("content") or ""
+
+
+def build_clusters(
+    texts: Iterable[str],
+    out_path: Path = DEFAULT_CLUSTERS,
+    *,
+    vocab: int = 50_000,
+    contexts: int = 10_000,
+    dims: int = 150,
+    sizes: Sequence[int] = (64, 256, 1024),
+    seed: int = 0,
+) -> dict:
+    """Learn distributional word clusters from unlabelled text and write the table the tagger reads.
+
+    Each of the ``vocab`` most frequent folded tokens is described by positive
+    PMI with the ``contexts`` most frequent tokens at offsets -2, -1, +1, +2
+    (context counts smoothed by ^0.75), reduced to ``dims`` dimensions by
+    truncated SVD, length-normalised, and clustered by mini-batch k-means once
+    per size in ``sizes`` (coarse to fine). Only words and cluster numbers are
+    written: no text of the corpus.
+
+    Returns:
+        ``{"words", "tokens", "sizes", "seconds", "out", "bytes"}``.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.decomposition import TruncatedSVD
+
+    t0 = time.perf_counter()
+    docs = [[fold(text[a:b]) for a, b in tokenize(text)] for text in texts]
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for w in doc:
+            counts[w] = counts.get(w, 0) + 1
+    words_ = sorted(counts, key=lambda w: (-counts[w], w))[:vocab]
+    index = {w: i for i, w in enumerate(words_)}
+    rows, cols = [], []
+    for doc in docs:
+        ids = np.fromiter((index.get(w, -1) for w in doc), dtype=np.int64, count=len(doc))
+        for slot, d in enumerate((-2, -1, 1, 2)):
+            a, b = (ids[:-d], ids[d:]) if d > 0 else (ids[-d:], ids[:d])
+            keep = (a >= 0) & (b >= 0) & (b < contexts)
+            rows.append(a[keep])
+            cols.append(b[keep] + slot * contexts)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    co = sp.coo_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(len(words_), 4 * contexts)).tocsr().tocoo()
+    total = co.data.sum()
+    row_sum = np.bincount(co.row, weights=co.data, minlength=co.shape[0])
+    col_sum = np.bincount(co.col, weights=co.data, minlength=co.shape[1]) ** 0.75
+    col_sum = col_sum / col_sum.sum() * total
+    pmi = np.log(co.data * total / (row_sum[co.row] * col_sum[co.col]))
+    pos = pmi > 0
+    ppmi = sp.csr_matrix((pmi[pos], (co.row[pos], co.col[pos])), shape=co.shape)
+    vecs = TruncatedSVD(dims, random_state=seed).fit_transform(ppmi)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-9
+    labels = [MiniBatchKMeans(k, random_state=seed, batch_size=4096, n_init=1).fit(vecs).labels_ for k in sizes]
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(out_path, "wt", encoding="utf-8", compresslevel=9) as fh:
+        for i, w in enumerate(words_):
+            fh.write(w + "\t" + "\t".join(str(lab[i]) for lab in labels) + "\n")
+    load_clusters.cache_clear()
+    secs = time.perf_counter() - t0
+    log.info("clustered %d words from %d tokens in %.0f s -> %s", len(words_), sum(map(len, docs)), secs, out_path)
+    return {
+        "words": len(words_),
+        "tokens": sum(map(len, docs)),
+        "sizes": list(sizes),
+        "seconds": round(secs, 1),
+        "out": str(out_path),
+        "bytes": out_path.stat().st_size,
+    }
+
+
+def build_clusters_saudinewsnet(folder: Path = DEFAULT_SAUDINEWSNET, out_path: Path = DEFAULT_CLUSTERS, **kwargs: Any) -> dict:
+    """:func:`build_clusters` over every article of SaudiNewsNet (``../shared/data/saudinewsnet/dataset``)."""
+    if not any(Path(folder).glob("*.zip")):
+        raise ModelMissingError("no SaudiNewsNet zips to learn word clusters from", source=str(folder), hint="put ../shared beside the repository")
+    return build_clusters(_iter_saudinewsnet(Path(folder)), out_path, **kwargs)

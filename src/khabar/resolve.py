@@ -69,6 +69,16 @@ _NATIVE = frozenset(
 _SOUND_CLASSES = str.maketrans({"غ": "ج", "ك": "ج", "ق": "ج", "ط": "ت", "ص": "س", "ض": "د", "ظ": "ز", "ذ": "ز", "ث": "س"})
 _LONG_VOWELS = frozenset("اوي")
 _NAME_LINKS = frozenset(fold(w) for w in ("بن", "ابن", "أبو", "آل", "ولد"))
+# First halves of compound given names, written joined or apart (عبدالملك / عبد الملك).
+_COMPOUND_HEADS = frozenset(fold(w) for w in ("عبد", "أبو"))
+# Generic heads of place and organisation names: "المملكة العربية السعودية" is
+# السعودية, "وكالة ناسا" is ناسا. After a head, an adjective of the official style
+# (العربية، الهاشمية ...) is dropped too.
+_GENERIC_HEADS = frozenset(
+    fold(w)
+    for w in "مملكة جمهورية دولة سلطنة إمارة وكالة شركة صحيفة جريدة مجلة قناة موقع مدينة ولاية محافظة منطقة مجموعة".split()
+)
+_STYLE_ADJECTIVES = frozenset(fold(w) for w in "عربية إسلامية هاشمية اتحادية".split())
 _ROMAN = {
     "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r",
     "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "'", "غ": "gh", "ف": "f",
@@ -99,8 +109,25 @@ def name_tokens(name: str) -> list[str]:
     may begin with those letters (وليد، بوتين، لافروف).
     """
     f = fold(name)
-    toks = [f[a:b] for a, b in words(f)]
-    return [t[2:] if t.startswith("ال") and len(t) >= 5 else t for t in toks]
+    raw = [f[a:b] for a, b in words(f)]
+    toks: list[str] = []
+    for t in raw:
+        t = t.replace("وو", "و")  # داوود / داود: a doubled waw is one letter in names
+        if toks and toks[-1] in _COMPOUND_HEADS and t.startswith("ال"):
+            toks[-1] += t  # عبد الملك -> عبدالملك
+            continue
+        toks.append(t[2:] if t.startswith("ال") and len(t) >= 5 else t)
+    return toks
+
+
+def _without_generic_head(toks: list[str]) -> list[str]:
+    """Name tokens with a generic head and style adjectives removed (``وكالة ناسا`` -> ``ناسا``)."""
+    if len(toks) < 2 or toks[0] not in _GENERIC_HEADS:
+        return toks
+    rest = toks[1:]
+    while len(rest) > 1 and rest[0] in _STYLE_ADJECTIVES:
+        rest = rest[1:]
+    return rest
 
 
 def _is_latin(tok: str) -> bool:
@@ -223,17 +250,31 @@ def _token_close(x: str, y: str, settings: dict[str, Any] | None) -> bool:
 
 
 def _same_sequence(ta: list[str], tb: list[str], settings: dict[str, Any] | None, allow_close: bool) -> bool:
+    """Token-by-token match; with ``allow_close`` one token may be only close.
+
+    A close token is one skeleton edit apart (:func:`_token_close`) or, when at
+    least two other tokens are spelt identically, any token with the same
+    skeleton however short (وول ستريت جورنال / وال ستريت جورنال).
+    """
     if len(ta) != len(tb):
         return False
     loose = 0
+    exact = sum(x == y for x, y in zip(ta, tb, strict=True))
     for x, y in zip(ta, tb, strict=True):
         if token_same(x, y, settings):
             continue
-        if allow_close and _token_close(x, y, settings):
+        if allow_close and (_token_close(x, y, settings) or (exact >= 2 and _short_close(x, y))):
             loose += 1
             continue
         return False
     return loose <= 1
+
+
+def _short_close(x: str, y: str) -> bool:
+    """Same consonant skeleton (vowel letters differ), for tokens held in place by their neighbours."""
+    if _is_latin(x) or _is_latin(y) or x in _NATIVE or y in _NATIVE:
+        return False
+    return _skeleton(x.translate(_SOUND_CLASSES)) == _skeleton(y.translate(_SOUND_CLASSES))
 
 
 def alias_same(a: str, b: str, type: str = "PER", *, settings: dict[str, Any] | None = None) -> bool:  # noqa: A002
@@ -248,9 +289,13 @@ def alias_same(a: str, b: str, type: str = "PER", *, settings: dict[str, Any] | 
         return False
     if "".join(ta) == "".join(tb):
         return True
+    if type != "PER":
+        ta, tb = _without_generic_head(ta), _without_generic_head(tb)
     if _is_latin("".join(ta)) != _is_latin("".join(tb)):
         ka, kb = latin_key(" ".join(ta)), latin_key(" ".join(tb))
         if len(ka) >= 3 and ka == kb:
+            return True
+        if _cross_script_close(ta, tb):
             return True
     if _same_sequence(ta, tb, settings, allow_close=len(ta) >= 2):
         return True
@@ -259,13 +304,27 @@ def alias_same(a: str, b: str, type: str = "PER", *, settings: dict[str, Any] | 
     short, long_ = (ta, tb) if len(ta) < len(tb) else (tb, ta)
     if len(short) == 1:
         return token_same(short[0], long_[-1], settings)
-    if short[0] in _NAME_LINKS and _same_sequence(short, long_[-len(short) :], settings, allow_close=False):
-        return True  # بن سلمان ~ محمد بن سلمان: a patronymic without the given name
+    if _same_sequence(short, long_[-len(short) :], settings, allow_close=False):
+        return True  # بن سلمان ~ محمد بن سلمان, دي ميستورا ~ ستيفان دي ميستورا: the given name dropped
     # Middle names dropped: first and last agree, the rest of short in order.
     if not (token_same(short[0], long_[0], settings) and token_same(short[-1], long_[-1], settings)):
         return False
     it = iter(long_[1:-1])
     return all(any(token_same(t, u, settings) for u in it) for t in short[1:-1])
+
+
+def _cross_script_close(ta: list[str], tb: list[str]) -> bool:
+    """Latin and Arabic names of two or more tokens: the last keys equal, the others one key edit apart.
+
+    Arabic renders some foreign letters by sound (Benjamin / بنيامين), so a
+    given name may lose a key letter; the surname must still agree exactly.
+    """
+    if len(ta) != len(tb) or len(ta) < 2:
+        return False
+    ka, kb = [latin_key(t) for t in ta], [latin_key(t) for t in tb]
+    if len(ka[-1]) < 2 or ka[-1] != kb[-1]:
+        return False
+    return all(x == y or (min(len(x), len(y)) >= 3 and _edit1(x, y)) for x, y in zip(ka[:-1], kb[:-1], strict=True))
 
 
 def entity_id(type_: str, canonical: str) -> str:

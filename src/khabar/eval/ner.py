@@ -14,29 +14,30 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from khabar.ner_train import DEFAULT_TRAIN, Sentence, bio_spans, fit, load_gazetteer, read_conll, sentence_features
+from khabar.ner_train import DEFAULT_CLUSTERS, DEFAULT_TRAIN, Sentence, bio_spans, fit, load_clusters, load_gazetteer, read_conll, sentence_features
 
 log = logging.getLogger(__name__)
 
 
-def _run_fold(args: tuple[list[Sentence], list[Sentence], dict, str | None]) -> tuple[Counter, Counter, Counter]:
+def _run_fold(args: tuple[list[Sentence], list[Sentence], dict, str | None, str]) -> tuple[Counter, Counter, Counter]:
     """Train on one split, tag the held-out part; counts of (tp, predicted, gold) per type."""
     import pycrfsuite
 
-    train, test, params, gaz_dir = args
+    train, test, params, gaz_dir, clusters_path = args
     gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
+    clusters = load_clusters(clusters_path) if clusters_path else {}
     tp: Counter = Counter()
     pred_n: Counter = Counter()
     gold_n: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "fold.crfsuite"
-        fit(train, model, params, gazetteer)
+        fit(train, model, params, gazetteer, clusters)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
         for sent in test:
             toks = [t for t, _ in sent]
             gold = bio_spans([g for _, g in sent])
-            pred = bio_spans(tagger.tag(sentence_features(toks, gazetteer)))
+            pred = bio_spans(tagger.tag(sentence_features(toks, gazetteer, clusters)))
             for s in pred & gold:
                 tp[s[2]] += 1
             for s in pred:
@@ -70,7 +71,9 @@ def evaluate_ner(path: Path = DEFAULT_TRAIN, folds: int = 5, *, shuffle: bool = 
         shuffle: deal sentences to folds at random instead of in order.
         seed: the shuffle's seed.
         workers: processes training folds in parallel.
-        **params: crfsuite options; ``gazetteer_dir`` adds gazetteer features.
+        **params: crfsuite options; ``gazetteer_dir`` adds gazetteer features;
+            ``clusters_path`` names a word-cluster table ("" for none; default
+            the bundled one).
 
     Returns:
         ``{"precision", "recall", "f1", "per_type": {type: {...}}, "folds", "split", "sentences"}``.
@@ -78,13 +81,14 @@ def evaluate_ner(path: Path = DEFAULT_TRAIN, folds: int = 5, *, shuffle: bool = 
     if folds < 2:
         raise ValueError(f"folds must be >= 2, got {folds}")
     gaz_dir = params.pop("gazetteer_dir", None)
+    clusters_path = str(params.pop("clusters_path", DEFAULT_CLUSTERS) or "")
     sents = read_conll(Path(path))
     if shuffle:
         random.Random(seed).shuffle(sents)
     n = len(sents)
     bounds = [round(k * n / folds) for k in range(folds + 1)]
     jobs = [
-        (sents[: bounds[k]] + sents[bounds[k + 1] :], sents[bounds[k] : bounds[k + 1]], dict(params), str(gaz_dir) if gaz_dir else None)
+        (sents[: bounds[k]] + sents[bounds[k + 1] :], sents[bounds[k] : bounds[k + 1]], dict(params), str(gaz_dir) if gaz_dir else None, clusters_path)
         for k in range(folds)
     ]
     tp: Counter = Counter()
@@ -101,3 +105,43 @@ def evaluate_ner(path: Path = DEFAULT_TRAIN, folds: int = 5, *, shuffle: bool = 
     out["split"] = "shuffled" if shuffle else "contiguous"
     out["sentences"] = n
     return out
+
+
+def bench_ner(limit: int = 1000, data: Path | None = None, *, settings: dict | None = None) -> dict:
+    """Tagging speed of :func:`khabar.entities.find_mentions` on SaudiNewsNet articles, on one core.
+
+    Articles are wrapped as :class:`~khabar.model.Article` with ``text`` = the
+    raw ``content`` (no cleaning, no sentence layer: each article is tagged as
+    one sequence, the slowest case). The model and cluster table are loaded
+    before the clock starts.
+
+    Args:
+        limit: number of articles (the first ``limit`` in day order), at least 1.
+        data: folder of SaudiNewsNet day zips (default ``../shared/data/saudinewsnet/dataset``).
+        settings: the ``[entities]`` section (default: defaults.toml).
+
+    Returns:
+        ``{"articles", "tokens", "mentions", "seconds", "tokens_per_s"}``.
+    """
+    import itertools
+    import time
+
+    from khabar.entities import find_mentions, load_tagger, model_path
+    from khabar.model import Article, OffsetMap
+    from khabar.ner_train import DEFAULT_SAUDINEWSNET, _iter_saudinewsnet, tokenize
+    from khabar.settings import Settings
+
+    if limit < 1:
+        raise ValueError(f"limit must be >= 1, got {limit}")
+    cfg = settings if settings is not None else Settings().section("entities")
+    texts = [t for t in itertools.islice(_iter_saudinewsnet(Path(data or DEFAULT_SAUDINEWSNET)), limit) if t.strip()]
+    load_tagger(str(model_path(cfg)))
+    load_clusters()
+    articles = [Article(id=str(i), path=f"saudinewsnet#{i}", raw=t, text=t, offsets=OffsetMap.identity(len(t))) for i, t in enumerate(texts)]
+    tokens = sum(len(tokenize(t)) for t in texts)
+    t0 = time.perf_counter()
+    for art in articles:
+        find_mentions(art, settings=cfg)
+    secs = time.perf_counter() - t0
+    mentions = sum(len(a.spans("entities")) for a in articles)
+    return {"articles": len(articles), "tokens": tokens, "mentions": mentions, "seconds": round(secs, 2), "tokens_per_s": round(tokens / secs)}
