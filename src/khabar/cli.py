@@ -203,15 +203,23 @@ def export(
 
 @app.command()
 def serve(db: DbOption = Path("khabar.db"),
-          host: Annotated[str, typer.Option(help="Bind address; 127.0.0.1 keeps it local.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(min=1, max=65535)] = 8000) -> None:
+          host: Annotated[str | None, typer.Option(help="Bind address (default [web] host: 127.0.0.1, local only).")] = None,
+          port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default [web] port).")] = None,
+          config: ConfigOption = None) -> None:
     """Serve the dossier web UI and JSON API."""
     import uvicorn
 
+    from khabar.settings import Settings
     from khabar.web.app import create_app
 
+    try:
+        settings = Settings.load(config)
+    except KhabarError as exc:
+        _fail(exc)
+    web = settings.section("web")
     _open_store(db).close()
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, settings=settings), host=host or web["host"], port=port or int(web["port"]),
+                log_level="warning")
 
 
 # ---- eval -------------------------------------------------------------------

@@ -29,9 +29,11 @@ import json
 import logging
 import os
 import re
+import stat
 import tarfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -124,13 +126,15 @@ def article_id(doc: RawDocument) -> str:
 def decode_bytes(data: bytes, *, max_bad_ratio: float = 0.001, probe_bytes: int = 8192) -> tuple[str, str]:
     """Decode ``data``, returning ``(text, encoding_name)``.
 
-    Order: a BOM (UTF-8/16/32); NUL bytes in the first ``probe_bytes`` mean a
-    binary file; strict UTF-8; UTF-8 with a few invalid bytes replaced by
-    U+FFFD (at most ``max_bad_ratio`` of the bytes, encoding "utf-8/replace");
-    else charset-normalizer's best guess (Windows-1256, ISO-8859-6, ...).
+    Order: a BOM (UTF-8/16/32); UTF-16 without a BOM (see :func:`_sniff_utf16`);
+    NUL bytes in the first ``probe_bytes`` mean a binary file; strict UTF-8;
+    UTF-8 with a few invalid bytes replaced by U+FFFD (at most ``max_bad_ratio``
+    of the bytes, encoding "utf-8/replace"); else charset-normalizer's best
+    guess (Windows-1256, ISO-8859-6, ...).
 
     Raises:
-        IngestError: empty, binary or undecodable data.
+        IngestError: empty, binary or undecodable data; for mostly-UTF-8 data the
+            reason names the line and byte offset (0-based) of the first invalid byte.
     """
     if not data:
         raise IngestError("empty file")
@@ -140,23 +144,59 @@ def decode_bytes(data: bytes, *, max_bad_ratio: float = 0.001, probe_bytes: int 
                 return data.decode(enc), enc
             except UnicodeDecodeError as exc:
                 raise IngestError(f"invalid {enc} after byte-order mark: {exc.reason} at byte {exc.start}") from exc
+    utf16 = _sniff_utf16(data[: probe_bytes & ~1])
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"looks like {utf16} without byte-order mark but is invalid at byte {exc.start}") from exc
     if b"\x00" in data[:probe_bytes]:
         raise IngestError(f"binary file (NUL bytes in first {probe_bytes // 1024} KiB)")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
     text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
     if bad <= max(1, int(len(data) * max_bad_ratio)) and len(data) >= 64:
-        log.warning("replaced %d invalid UTF-8 byte sequence(s)", bad)
         return text, "utf-8/replace"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
-        raise IngestError("undecodable text: not UTF-8 and no known encoding fits")
+        line = data.count(b"\n", 0, first_bad) + 1
+        raise IngestError(f"undecodable text: not UTF-8 ({bad} invalid byte sequence(s), first at line {line},"
+                          f" byte {first_bad}) and no other known encoding fits")
     return str(best), best.encoding
+
+
+# High bytes of UTF-16 code units in Arabic and Latin text: ASCII (0x00), Arabic
+# (0x06), general punctuation (0x20), Arabic presentation forms (0xFB-0xFE).
+_UTF16_MIN_SHARE = 0.9  # the 3 commonest high-byte values cover at least this share of code units
+_UTF16_SCRIPT_HIGH = (0x00, 0x06)  # the commonest must be ASCII/Latin-1 or Arabic
+
+
+def _sniff_utf16(sample: bytes) -> str:
+    """"utf-16-le" or "utf-16-be" when ``sample`` reads as BOM-less UTF-16 text, else "".
+
+    Text has few distinct high bytes (the script's block) in one byte column; binary
+    data and UTF-8 do not. Checked only when the sample has NUL or C0 control bytes
+    (other than tab, LF, CR), which UTF-8 text never has: UTF-16 Arabic without spaces
+    holds no NUL but 0x06 in every other byte.
+    """
+    if len(sample) < 4 or not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", sample):
+        return ""
+    for enc, high in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        counts = sorted(((high.count(bytes([b])), b) for b in set(high)), reverse=True)
+        if counts[0][1] not in _UTF16_SCRIPT_HIGH or sum(n for n, _ in counts[:3]) < _UTF16_MIN_SHARE * len(high):
+            continue
+        try:  # incremental: a surrogate pair cut at the end of the sample is not an error
+            text = codecs.getincrementaldecoder(enc)("strict").decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        if not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
+            return enc
+    return ""
 
 
 # ---------------------------------------------------------------- metadata helpers
@@ -167,7 +207,11 @@ def _iso_date(value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value).isoformat()  # noqa: DTZ006 - epoch seconds, local as given
+        try:
+            return datetime.fromtimestamp(value).isoformat()  # noqa: DTZ006 - epoch seconds, local as given
+        except (OverflowError, OSError, ValueError):
+            log.debug("epoch date out of range: %r", value)
+            return ""
     s = str(value).strip()
     try:
         dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
@@ -201,17 +245,23 @@ def _first_line(text: str) -> str:
     return ""
 
 
+# C0 controls but tab, LF, CR: never article text, and lxml refuses them when a text node is set.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def html_to_text(markup: str) -> str:
     """Plain text of an HTML fragment; block elements and <br> become newlines."""
     import lxml.html
     from lxml import etree
 
+    markup = _CONTROL_CHARS.sub("", markup or "")
     if not markup.strip():
         return ""
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return markup.strip()
+    except (etree.LxmlError, ValueError, AssertionError, IndexError):
+        # lxml asserts (IndexError under -O) on a fragment holding a whole document: "<HTML>"
+        return strip_tags(markup)
     for bad in root.xpath(".//script|.//style"):
         bad.drop_tree()
     for el in root.iter():
@@ -279,13 +329,13 @@ def _read_txt(text: str, path: str, enc: str) -> Iterator[Item]:
 
 def _read_html(text: str, path: str, enc: str) -> Iterator[Item]:
     import trafilatura
-    from lxml import etree
 
+    text = _CONTROL_CHARS.sub("", text)
     title = author = date = site = body = ""
     try:
         doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
-    except (ValueError, TypeError, etree.LxmlError) as exc:
-        log.warning("%s: trafilatura failed (%s); using the fallback", path, exc)
+    except Exception as exc:  # noqa: BLE001 - a third-party extractor on hostile markup; the fallbacks follow
+        log.warning("%s: trafilatura failed (%s: %s); using the fallback", path, type(exc).__name__, _short(exc))
         doc = None
     if doc is not None:
         d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -294,10 +344,32 @@ def _read_html(text: str, path: str, enc: str) -> Iterator[Item]:
     if not body.strip():
         body, fallback_title = _html_fallback(text)
         title = title or fallback_title
+    if not body.strip():  # e.g. nesting deeper than libxml2's limit (256): the tree is cut off
+        body = strip_tags(text)
+        if body.strip():
+            log.warning("%s: HTML parsers found no text (too deeply nested?); read with tags removed", path)
     if not body.strip():
-        yield IngestProblem(path, "no text found in HTML (trafilatura and <p>/<body> fallback both empty)")
+        yield IngestProblem(path, "no text found in HTML (trafilatura, <p>/<body> and tag-stripping fallbacks all empty)")
         return
     yield RawDocument(path, body, title.strip(), site.strip(), "", _iso_date(date), author.strip(), enc, "html")
+
+
+_SKIP_ELEMENTS = re.compile(r"<(script|style|head)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>?")
+_BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|br|li|h[1-6]|tr|blockquote|article|section))\b[^>]*>?", re.I)
+
+
+def strip_tags(markup: str) -> str:
+    """Plain text of markup no parser can build a tree for: tags removed, entities decoded.
+
+    The last resort for HTML; block tags become newlines, script/style/head
+    contents are dropped, whitespace is collapsed per line.
+    """
+    import html
+
+    text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", _SKIP_ELEMENTS.sub(" ", markup)))
+    lines = (" ".join(html.unescape(line).split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _html_fallback(markup: str) -> tuple[str, str]:
@@ -307,7 +379,7 @@ def _html_fallback(markup: str) -> tuple[str, str]:
 
     try:
         root = lxml.html.document_fromstring(markup)
-    except (etree.ParserError, ValueError):
+    except (etree.LxmlError, ValueError):
         return "", ""
     title = " ".join((root.findtext(".//title") or "").split())
     paras = [" ".join(p.text_content().split()) for p in root.iter("p")]
@@ -324,6 +396,9 @@ def _read_json(text: str, path: str, enc: str, field_map: dict[str, str] | None)
     except json.JSONDecodeError as exc:
         yield IngestProblem(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
         return
+    except (ValueError, RecursionError) as exc:  # a number over Python's digit limit; nesting too deep
+        yield IngestProblem(path, f"unreadable JSON: {_short(exc)}")
+        return
     if isinstance(data, list):
         for i, obj in enumerate(data):
             yield _from_object(obj, f"{path}#{i}", "json", enc, field_map)
@@ -332,7 +407,9 @@ def _read_json(text: str, path: str, enc: str, field_map: dict[str, str] | None)
 
 
 def _read_jsonl(text: str, path: str, enc: str, field_map: dict[str, str] | None) -> Iterator[Item]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: str.splitlines() also splits at U+2028, U+0085 and other
+    # characters that JSON strings may hold unescaped.
+    for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -341,38 +418,62 @@ def _read_jsonl(text: str, path: str, enc: str, field_map: dict[str, str] | None
         except json.JSONDecodeError as exc:
             yield IngestProblem(where, f"invalid JSON at line {lineno}: {exc.msg} (column {exc.colno})")
             continue
+        except (ValueError, RecursionError) as exc:
+            yield IngestProblem(where, f"unreadable JSON at line {lineno}: {_short(exc)}")
+            continue
         yield _from_object(obj, where, "jsonl", enc, field_map)
+
+
+_ENTITY_DECL = re.compile(rb"<!\s*ENTITY", re.I)  # anywhere: comments may push a DOCTYPE past any prefix
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    """An exception as one bounded line for a problem reason."""
+    msg = " ".join(str(exc).split()) or type(exc).__name__
+    return msg if len(msg) <= limit else msg[: limit - 1] + "…"
 
 
 def _read_feed(data: bytes, path: str) -> Iterator[Item]:
     import feedparser
 
-    if b"<!ENTITY" in data[:65536].upper():
+    if _ENTITY_DECL.search(data):
         yield IngestProblem(path, "XML declares entities; refused (external entity / expansion guard)")
         return
-    parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
+    # A stream, never bytes: feedparser opens bytes that name a file (b"/etc/passwd") as a path.
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True)
+    except Exception as exc:  # noqa: BLE001 - a third-party parser on hostile bytes; one bad file never stops a run
+        yield IngestProblem(path, f"feed parser failed: {type(exc).__name__}: {_short(exc)}")
+        return
     if not parsed.get("version") or not parsed.entries:
         why = f": {parsed.get('bozo_exception')}" if parsed.get("bozo") else ""
         yield IngestProblem(path, f"not an RSS/Atom feed or a feed without items{why}")
         return
     enc = parsed.get("encoding") or "utf-8"
-    site = parsed.feed.get("title", "")
+    site = _field(parsed.feed, "title")
     for i, e in enumerate(parsed.entries):
         where = f"{path}#{i}"
-        content = ""
-        if e.get("content"):
-            content = "\n".join(c.get("value", "") for c in e.content)
-        content = content or e.get("summary", "") or e.get("description", "")
+        content = "\n".join(_field(c, "value") for c in e.get("content") or [] if isinstance(c, dict))
+        content = content or _field(e, "summary") or _field(e, "description")
         raw = html_to_text(content)
         if not raw.strip():
             yield IngestProblem(where, "feed item without content or summary")
             continue
         when = e.get("published_parsed") or e.get("updated_parsed")
-        published = datetime(*when[:6]).isoformat() if when else _iso_date(e.get("published", ""))
+        try:
+            published = datetime(*when[:6]).isoformat() if when else _iso_date(_field(e, "published"))
+        except (TypeError, ValueError, OverflowError):
+            published = ""
         yield RawDocument(
-            where, raw, html_to_text(e.get("title", "")), site, e.get("link", ""), published,
-            e.get("author", ""), enc, "feed",
+            where, raw, html_to_text(_field(e, "title")), site, _field(e, "link"), published,
+            _field(e, "author"), enc, "feed",
         )
+
+
+def _field(obj: Any, key: str) -> str:
+    """A feedparser field as text: malformed feeds give None (or no dict at all) where text is expected."""
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def _read_bytes(data: bytes, path: str, settings: dict, field_map: dict[str, str] | None) -> Iterator[Item]:
@@ -390,6 +491,9 @@ def _read_bytes(data: bytes, path: str, settings: dict, field_map: dict[str, str
     except IngestError as exc:
         yield IngestProblem(path, exc.reason)
         return
+    if enc == "utf-8/replace":
+        first = text.find("\ufffd")
+        log.warning("%s: invalid UTF-8 replaced by U+FFFD (first at line %d)", path, text.count("\n", 0, first) + 1)
     if name.endswith(_TEXT_EXT):
         yield from _read_txt(text, path, enc)
     elif name.endswith(_HTML_EXT):
@@ -433,16 +537,19 @@ def _read_zip(path: Path, settings: dict, field_map: dict[str, str] | None) -> I
     budget = _Budget(settings)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        yield IngestProblem(str(path), f"unreadable zip archive: {exc}")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        yield IngestProblem(str(path), f"unreadable zip archive: {_short(exc)}")
         return
     with zf:
         for info in zf.infolist():
             where = f"{path}!{info.filename}"
+            if not info.filename:
+                yield IngestProblem(where, "archive entry without a name; skipped")
+                continue
             if info.is_dir():
                 continue
             if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                log.info("%s: symlink skipped", where)
+                log.warning("%s: symbolic link in archive; not followed", where)
                 continue
             why = _unsafe_member(info.filename)
             if why:
@@ -459,8 +566,9 @@ def _read_zip(path: Path, settings: dict, field_map: dict[str, str] | None) -> I
             try:
                 with zf.open(info) as fh:
                     data = _read_limited(fh, limit)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                yield IngestProblem(where, f"unreadable archive entry: {exc}")
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError, EOFError,
+                    zlib.error) as exc:
+                yield IngestProblem(where, f"unreadable archive entry: {_short(exc)}")
                 continue
             if len(data) > budget.bytes_left:
                 yield IngestProblem(
@@ -479,15 +587,15 @@ def _read_tar(path: Path, settings: dict, field_map: dict[str, str] | None) -> I
     budget = _Budget(settings)
     try:
         tf = tarfile.open(path, mode="r:*")
-    except (tarfile.TarError, OSError) as exc:
-        yield IngestProblem(str(path), f"unreadable tar archive: {exc}")
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+        yield IngestProblem(str(path), f"unreadable tar archive: {_short(exc)}")
         return
     with tf:
         try:
             for member in tf:
                 where = f"{path}!{member.name}"
                 if member.issym() or member.islnk():
-                    log.info("%s: link skipped", where)
+                    log.warning("%s: link in archive; not followed", where)
                     continue
                 if not member.isfile():
                     continue
@@ -515,22 +623,31 @@ def _read_tar(path: Path, settings: dict, field_map: dict[str, str] | None) -> I
                 data = fh.read(member.size)
                 budget.bytes_left -= len(data)
                 yield from _read_bytes(data, where, settings, field_map)
-        except (tarfile.TarError, OSError, EOFError) as exc:
-            yield IngestProblem(str(path), f"tar archive broken part-way: {exc}")
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+            yield IngestProblem(str(path), f"tar archive broken part-way: {_short(exc)}")
 
 
 # ---------------------------------------------------------------- entry point
 
 
-def _walk(path: Path) -> Iterator[Path]:
-    """Files under ``path`` in sorted order (directories recursively), links not followed."""
+def _walk(path: Path) -> Iterator[Path | IngestProblem]:
+    """Files under ``path`` in sorted order (directories recursively), links not followed.
+
+    A folder that cannot be listed becomes an IngestProblem, not a silent gap.
+    """
     if path.is_dir():
-        for root, dirs, files in os.walk(path):
+        errors: list[OSError] = []
+        for root, dirs, files in os.walk(path, onerror=errors.append):
+            while errors:
+                err = errors.pop(0)
+                yield IngestProblem(str(err.filename or root), f"cannot list folder: {err.strerror or err}")
             dirs.sort()
             for name in sorted(files):
                 p = Path(root) / name
                 if not p.is_symlink():
                     yield p
+        for err in errors:
+            yield IngestProblem(str(err.filename or path), f"cannot list folder: {err.strerror or err}")
     else:
         yield path
 
@@ -545,10 +662,14 @@ def _read_file(p: Path, settings: dict, field_map: dict[str, str] | None) -> Ite
         yield IngestProblem(str(p), "unsupported format (expected .txt .html .json .jsonl .rss .atom .xml .zip .tar.gz)")
         return
     try:
-        size = p.stat().st_size
+        st = p.stat()
     except OSError as exc:
         yield IngestProblem(str(p), f"cannot read file: {exc.strerror or exc}")
         return
+    if not stat.S_ISREG(st.st_mode):  # a FIFO or device named *.txt would block or never end
+        yield IngestProblem(str(p), "not a regular file (pipe, device or socket); skipped")
+        return
+    size = st.st_size
     if name.endswith(_ZIP_EXT):
         yield from _read_zip(p, settings, field_map)
         return
@@ -560,9 +681,13 @@ def _read_file(p: Path, settings: dict, field_map: dict[str, str] | None) -> Ite
         yield IngestProblem(str(p), f"file too large ({size} bytes > max_file_bytes {max_bytes})")
         return
     try:
-        data = p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)  # the file may have grown since stat()
     except OSError as exc:
         yield IngestProblem(str(p), f"cannot read file: {exc.strerror or exc}")
+        return
+    if len(data) > max_bytes:
+        yield IngestProblem(str(p), f"file too large (over max_file_bytes {max_bytes}; it grew while being read)")
         return
     yield from _read_bytes(data, str(p), settings, field_map)
 
@@ -590,6 +715,9 @@ def iter_documents(
             yield IngestProblem(str(root), "no such file or directory")
             continue
         for p in _walk(root):
+            if isinstance(p, IngestProblem):
+                yield p
+                continue
             if p != root and not _supported(p.name):
                 log.debug("%s: unsupported type; skipped", p)
                 continue

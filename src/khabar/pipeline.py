@@ -327,6 +327,12 @@ def analyze_documents(docs: Iterable[RawDocument | IngestProblem], store: Store,
     here, in arrival order. ``on_progress(n)`` is called after each batch with
     the number of inputs it held.
     """
+    with store.writer_lock():  # corpus state is loaded, extended and saved by one run at a time
+        return _analyze_locked(docs, store, settings, embed=embed, on_progress=on_progress, mapper=mapper)
+
+
+def _analyze_locked(docs: Iterable[RawDocument | IngestProblem], store: Store, settings: Settings, *,
+                    embed: bool, on_progress: Callable[[int], None] | None, mapper: Mapper | None) -> RunSummary:
     mapper = mapper or process_documents
     summary = RunSummary(run_id=store.start_run())
     analyzer = Analyzer(store, settings, embed=embed)

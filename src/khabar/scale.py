@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -96,7 +97,12 @@ def _scale_settings(settings: Settings) -> tuple[int, int]:
 
 
 def _init_worker(settings: Settings) -> None:
-    """Pool initializer: load every model once in this worker process."""
+    """Pool initializer: load every model once in this worker process.
+
+    Workers ignore SIGINT: Ctrl-C reaches the whole process group, and only the
+    main process should handle it (it stops cleanly and says how to resume).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     process_documents([_WARM_UP], settings)
 
 

@@ -334,7 +334,7 @@ class StoryIndex:
         terms, first = self._article_terms(article)
         self._n_docs += 1
         self._df.update(terms.keys())
-        self._ent_df.update(entity_ids)
+        self._ent_df.update(sorted(entity_ids))  # sorted: state bytes reproducible across processes
         vec = self._unit_vector(terms)
         day = parse_days(article.published)
         cands = self._candidates(vec, entity_ids, emb)

@@ -8,6 +8,7 @@ and exports, which are thin views over the same data.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from khabar.errors import StoreError
 from khabar.model import (
     Article,
     Attribution,
@@ -59,6 +61,27 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """One analysis per database at a time, for the whole run.
+
+        An exclusive ``flock`` on ``DB.lock``: the OS drops it when the process
+        dies (SIGKILL included), so a crash never leaves a stale lock.
+
+        Raises:
+            StoreError: another process holds the lock.
+        """
+        if self.path == ":memory:":
+            yield
+            return
+        with open(self.path + ".lock", "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError("another khabar analyze is writing to this database", source=self.path,
+                                 hint="wait for it to finish, or use another --db") from None
+            yield
 
     # ---- runs and problems -------------------------------------------------
     def start_run(self) -> int:

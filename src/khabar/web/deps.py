@@ -19,6 +19,7 @@ from khabar.web import i18n
 from khabar.web.jobs import UPLOAD_SUFFIXES, safe_name
 
 PAGE_LIMIT_MAX = 500  # most stories one list request returns
+OFFSET_MAX = 2**31 - 1  # larger offsets overflow SQLite's INTEGER binding (was an HTTP 500)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CHUNK = 1 << 20  # bytes read at a time from an upload
 
@@ -55,7 +56,7 @@ def get_lang(request: Request,
 StoreDep = Annotated[Store, Depends(get_store)]
 LangDep = Annotated[str, Depends(get_lang)]
 Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="rows per page")]
-Offset = Annotated[int, Query(ge=0, description="rows skipped")]
+Offset = Annotated[int, Query(ge=0, le=OFFSET_MAX, description="rows skipped")]
 
 
 @dataclass(frozen=True)
