@@ -117,3 +117,26 @@ def test_merge_story_moves_articles_and_keeps_a_pointer():
     assert [r["id"] for r in s.stories()] == ["S000001"]
     events = {(r[0], r[1], r[2]) for r in s.conn.execute("SELECT story_id, event, detail FROM story_events")}
     assert ("S000002", "merged_into", "S000001") in events
+
+
+def test_two_connections_migrating_one_new_database_apply_each_migration_once(tmp_path):
+    import threading
+
+    db = tmp_path / "race.db"
+    errors = []
+
+    def open_it():
+        try:
+            Store(db).close()
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Store(db) as s:
+        names = [r[0] for r in s.conn.execute("SELECT name FROM _migrations")]
+    assert len(names) == len(set(names)) == len(migration_files())

@@ -50,21 +50,28 @@ def connect(path: str | Path, *, busy_timeout_ms: int = 30000) -> sqlite3.Connec
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply pending migrations, each in its own transaction; returns the names applied."""
+    """Apply pending migrations, each in its own transaction; returns the names applied.
+
+    Whether a migration is pending is read inside its write transaction, so
+    two processes opening a new database at once never apply one twice.
+    """
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    done = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
     applied = []
     for name, sql in migration_files():
-        if name in done:
+        if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
             continue
         try:
             conn.execute("BEGIN IMMEDIATE")
+            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                conn.execute("COMMIT")  # another process applied it while we waited for the lock
+                continue
             for stmt in _statements(sql):
                 conn.execute(stmt)
             conn.execute("INSERT INTO _migrations VALUES (?, datetime('now'))", (name,))
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise StoreError(f"migration {name} failed: {exc}") from exc
         log.info("applied migration %s", name)
         applied.append(name)
