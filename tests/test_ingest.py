@@ -262,3 +262,52 @@ def test_txt_without_closing_fence_keeps_all_text(tmp_path):
     p.write_text("---\nsource: x\nالعنوان\nنص\n", encoding="utf-8")
     (doc,) = list(iter_documents([p], settings={"max_file_bytes": 10**6}))
     assert doc.source == "" and doc.raw.startswith("---")
+
+
+def _warc_bytes(records: list[tuple[str, str, bytes]]) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    for uri, ctype, body in records:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.0")
+        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=headers))
+    return buf.getvalue()
+
+
+def test_warc_html_responses_become_documents_with_their_url(tmp_path):
+    from khabar.ingest import iter_documents
+
+    page = ("<html><head><title>الكرملين ينفي</title></head><body><article><h1>الكرملين ينفي</h1>"
+            "<p>نفى الكرملين اليوم تقريرا نشرته صحيفة أمريكية عن اتصالات منتظمة بين الرئيسين.</p>"
+            "<p>وقال المتحدث باسم الكرملين إن المعلومات غير صحيحة على الإطلاق.</p></article></body></html>")
+    data = _warc_bytes([("https://news.example/a", "text/html; charset=utf-8", page.encode()),
+                        ("https://news.example/logo.png", "image/png", b"\x89PNG....")])
+    (tmp_path / "crawl.warc.gz").write_bytes(data)
+    docs = list(iter_documents([tmp_path], settings={"max_file_bytes": 10**6}))
+    assert len(docs) == 1
+    (doc,) = docs
+    assert doc.url == "https://news.example/a" and doc.path.endswith("!https://news.example/a")
+    assert "غير صحيحة" in doc.raw
+
+
+def test_broken_warc_is_a_problem_naming_the_file(tmp_path):
+    from khabar.ingest import IngestProblem, iter_documents
+
+    (tmp_path / "bad.warc.gz").write_bytes(b"\x1f\x8b\x08\x00garbage" * 10)
+    (problem,) = list(iter_documents([tmp_path], settings={"max_file_bytes": 10**6}))
+    assert isinstance(problem, IngestProblem) and problem.path.endswith("bad.warc.gz")
+
+
+def test_stdin_jsonl_via_dash(monkeypatch):
+    import sys
+    import types
+
+    from khabar.ingest import iter_documents
+
+    lines = '{"title": "خبر", "content": "نص الخبر الأول هنا."}\n{"title": "ثان", "content": "نص آخر."}\n'
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(lines.encode())))
+    docs = list(iter_documents(["-"], settings={"max_file_bytes": 10**6}))
+    assert [d.title for d in docs] == ["خبر", "ثان"]
+    assert docs[0].path.startswith("<stdin>")

@@ -80,7 +80,8 @@ def _parse_fields(fields: list[str]) -> dict[str, str]:
 
 @app.command()
 def analyze(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt .html .json .jsonl .zip .tar.gz feeds.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files or folders: .txt .html .json .jsonl .zip .tar.gz .warc(.gz) feeds; - reads JSONL from stdin.")],
     db: DbOption = Path("khabar.db"),
     out_dir: Annotated[Path | None, typer.Option("--out", help="Also write report.html, export.json and the db here.")] = None,
     no_embeddings: Annotated[bool, typer.Option("--no-embeddings", help="Skip multilingual embeddings (faster, weaker stories).")] = False,
@@ -99,7 +100,7 @@ def analyze(
 
     try:
         settings = Settings.load(config)
-        missing = [p for p in paths if not p.exists()]
+        missing = [p for p in paths if str(p) != "-" and not p.exists()]
         for p in missing:
             console.print(f"[yellow]skipped[/yellow] {p}: no such file or folder")
         if out_dir is not None:
@@ -113,7 +114,7 @@ def analyze(
         with mapper, Progress(TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                               console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("analyse", total=None)
-            docs = iter_documents([p for p in paths if p.exists()], settings=settings.section("ingest"),
+            docs = iter_documents([p for p in paths if p not in missing], settings=settings.section("ingest"),
                                   field_map=_parse_fields(field))
             summary = analyze_documents(docs, store, settings, embed=not no_embeddings, mapper=mapper,
                                         on_progress=lambda n: progress.advance(task, n))

@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import stat
+import sys
 import tarfile
 import unicodedata
 import zipfile
@@ -51,6 +52,7 @@ _JSONL_EXT = (".jsonl",)
 _FEED_EXT = (".rss", ".atom", ".xml")
 _ZIP_EXT = (".zip",)
 _TAR_EXT = (".tar.gz", ".tgz")
+_WARC_EXT = (".warc", ".warc.gz")
 _DOC_EXT = _TEXT_EXT + _HTML_EXT + _JSON_EXT + _JSONL_EXT + _FEED_EXT
 
 # Accepted JSON field names per metadata key, first match wins.
@@ -503,7 +505,7 @@ def _read_bytes(data: bytes, path: str, settings: dict, field_map: dict[str, str
     elif name.endswith(_JSON_EXT):
         yield from _read_json(text, path, enc, field_map)
     else:
-        yield IngestProblem(path, "unsupported format (expected .txt .html .json .jsonl .rss .atom .xml .zip .tar.gz)")
+        yield IngestProblem(path, "unsupported format (expected .txt .html .json .jsonl .rss .atom .xml .zip .tar.gz .warc .warc.gz)")
 
 
 # ---------------------------------------------------------------- archives
@@ -653,13 +655,59 @@ def _walk(path: Path) -> Iterator[Path | IngestProblem]:
 
 
 def _supported(name: str) -> bool:
-    return name.lower().endswith(_DOC_EXT + _ZIP_EXT + _TAR_EXT)
+    return name.lower().endswith(_DOC_EXT + _ZIP_EXT + _TAR_EXT + _WARC_EXT)
+
+
+def _read_warc(path: Path, settings: dict) -> Iterator[Item]:
+    """HTML responses of a WARC file (warcio), each read as an HTML page.
+
+    Paths are ``file.warc.gz!TARGET-URI``; the target URI becomes the article
+    URL. Non-HTML records are skipped; a broken archive is one problem and the
+    records before the damage are kept.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    max_bytes = int(settings["max_file_bytes"])
+    try:
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                ctype = (record.http_headers.get_header("Content-Type") or "").lower()
+                if "html" not in ctype:
+                    continue
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                where = f"{path}!{uri}"
+                data = record.content_stream().read(max_bytes + 1)
+                if len(data) > max_bytes:
+                    yield IngestProblem(where, f"record too large (over max_file_bytes {max_bytes})")
+                    continue
+                try:
+                    text, enc = decode_bytes(data, max_bad_ratio=float(settings.get("max_bad_byte_ratio", 0.001)),
+                                             probe_bytes=int(settings.get("binary_probe_bytes", 8192)))
+                except IngestError as exc:
+                    yield IngestProblem(where, exc.reason)
+                    continue
+                for item in _read_html(text, where, enc):
+                    if isinstance(item, RawDocument) and uri and not item.url:
+                        item = RawDocument(item.path, item.raw, item.title, item.source, uri, item.published,
+                                           item.author, item.encoding, "warc")
+                    yield item
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        yield IngestProblem(str(path), f"unreadable WARC: {_short(exc)}")
+
+
+def iter_stdin_jsonl(stream: io.BufferedIOBase, *, field_map: dict[str, str] | None = None) -> Iterator[Item]:
+    """JSONL read from a byte stream (``khabar analyze -``): one article object per line."""
+    text, enc = decode_bytes(stream.read())
+    yield from _read_jsonl(text, "<stdin>", enc, field_map)
 
 
 def _read_file(p: Path, settings: dict, field_map: dict[str, str] | None) -> Iterator[Item]:
     name = p.name.lower()
     if not _supported(name):
-        yield IngestProblem(str(p), "unsupported format (expected .txt .html .json .jsonl .rss .atom .xml .zip .tar.gz)")
+        yield IngestProblem(str(p), "unsupported format (expected .txt .html .json .jsonl .rss .atom .xml .zip .tar.gz .warc .warc.gz)")
         return
     try:
         st = p.stat()
@@ -675,6 +723,9 @@ def _read_file(p: Path, settings: dict, field_map: dict[str, str] | None) -> Ite
         return
     if name.endswith(_TAR_EXT):
         yield from _read_tar(p, settings, field_map)
+        return
+    if name.endswith(_WARC_EXT):
+        yield from _read_warc(p, settings)
         return
     max_bytes = int(settings["max_file_bytes"])
     if size > max_bytes:
@@ -698,7 +749,8 @@ def iter_documents(
     """Yield each document (or problem) found under ``paths``, in a stable order.
 
     Args:
-        paths: files or directories; directories are walked recursively in sorted
+        paths: files or directories, or "-" for JSONL on standard input;
+            directories are walked recursively in sorted
             order and files of unknown type in them are skipped. A file named
             directly with an unknown type is reported as a problem.
         settings: the ``[ingest]`` settings section (``max_file_bytes``,
@@ -710,6 +762,9 @@ def iter_documents(
         RawDocument for each readable document, IngestProblem for each skipped one.
     """
     for given in paths:
+        if str(given) == "-":
+            yield from iter_stdin_jsonl(sys.stdin.buffer, field_map=field_map)
+            continue
         root = Path(given)
         if not root.exists():
             yield IngestProblem(str(root), "no such file or directory")
