@@ -80,3 +80,15 @@ def test_eval_json_output_has_metric_keys(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert {"precision", "recall", "f1"} <= set(data)
+
+
+def test_eval_pairs_json_has_metric_keys(tmp_path):
+    csv = tmp_path / "pairs.csv"
+    csv.write_text("s1,s2,stance\n"
+                   "الوزير يعلن زيادة الأجور,الحكومة ترفع الأجور,agree\n"
+                   "الوزير يعلن زيادة الأجور,الوزير ينفي زيادة الأجور,disagree\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "pairs", str(csv), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"precision", "recall", "f1", "macro_f1", "accuracy"} <= set(data)
+    assert 0.0 <= data["f1"] <= 1.0
