@@ -182,3 +182,80 @@ def test_claims_tweet_length_rumour_and_official_denial() -> None:
     for m in linked[0].members:
         art = t1 if m.article_id == "t1" else t2
         assert 0 <= m.start < m.end <= len(art.text)
+
+
+GROUP_A = (
+    "وقال دميتري بيسكوف، المتحدث باسم الكرملين، إن التقارير عن اتصالات منتظمة بين الرئيس ورجل الأعمال غير صحيحة.\n"
+    "وقال المتحدث باسم وزارة الصحة سامي خليل إن المستشفى الجديد سيفتح أبوابه في الربيع.\n"
+)
+GROUP_B = (
+    "وقال الكرملين في بيان إن الاتصالات المنتظمة بين الرئيس ورجل الأعمال لم تحدث أبدا.\n"
+    "وقالت الصحيفة إن الرئيس ورجل الأعمال على اتصالات منتظمة منذ عامين.\n"
+)
+
+
+def _tagged(aid: str, text: str, source: str, mentions: list[tuple[str, str, str]], roles: list[str]) -> Article:
+    """An article with hand-placed entity mentions ``(surface, label, ref)`` and ROLE phrases."""
+    a = Article(id=aid, path=f"{aid}.txt", raw=text, text=text, source=source)
+    spans = []
+    for surface, label, ref in mentions:
+        i = text.find(surface)
+        while i >= 0:
+            spans.append(Span(i, i + len(surface), label, "test", ref))
+            i = text.find(surface, i + 1)
+    a.add("entities", sorted(spans, key=lambda s: s.start))
+    a.add("roles", [Span(text.find(r), text.find(r) + len(r), "ROLE", "test") for r in roles])
+    find_attributions(a, settings={})
+    return a
+
+
+def test_claims_sources_grouped_by_affiliation() -> None:
+    ents = [("دميتري بيسكوف", "PER", "P1"), ("الكرملين", "ORG", "K1"), ("سامي خليل", "PER", "P2"),
+            ("وزارة الصحة", "ORG", "M1")]
+    arts = [
+        _tagged("g1", GROUP_A, "الأفق", ents, ["المتحدث باسم الكرملين", "المتحدث باسم وزارة الصحة"]),
+        _tagged("g2", GROUP_B, "الصباح", ents, []),
+    ]
+    names = {"P1": "دميتري بيسكوف", "K1": "الكرملين", "P2": "سامي خليل", "M1": "وزارة الصحة"}
+    claims = group_claims("S", arts, entity_names=names, settings={"own_voice": False})
+    members = {m.source: m for c in claims for m in c.members}
+    assert members["دميتري بيسكوف"].source_group == "الكرملين"  # role after the name, behind a comma
+    assert members["سامي خليل"].source_group == "وزارة الصحة"  # role before the name
+    assert members["الكرملين"].source_group is None  # the organisation itself has no role phrase
+    matrix = claim_matrix(claims)
+    groups = {g["name"]: g["sources"] for g in matrix["groups"]}
+    assert groups["الكرملين"] == ["الكرملين", "دميتري بيسكوف"]  # the organisation first, then its spokesman
+    assert groups["وزارة الصحة"] == ["سامي خليل"]  # the ministry never speaks itself
+    assert not any("الصحيفة" in s for g in groups.values() for s in g)
+    cell = next(c for c in matrix["cells"] if c["source"] == "دميتري بيسكوف")
+    assert cell["source_group"] == "الكرملين" and cell["stance"] == "deny"
+
+
+def test_claims_role_without_known_entity_gives_no_group() -> None:
+    text = "وقال سامي خليل، مدير المستشفى، إن الأجنحة الجديدة ستفتح في الربيع المقبل.\n"
+    art = _tagged("g3", text, "الأفق", [("سامي خليل", "PER", "P2")], ["مدير المستشفى"])
+    claims = group_claims("S", [art], entity_names={"P2": "سامي خليل"}, settings={"own_voice": False})
+    assert [m.source_group for c in claims for m in c.members] == [None]
+    assert claim_matrix(claims)["groups"] == []
+
+
+def test_claims_groups_spokesman_with_kremlin_on_seeds(seeds_dir: Path) -> None:
+    from khabar import attribution
+    from khabar.ingest import RawDocument, iter_documents
+    from khabar.pipeline import process_documents
+    from khabar.resolve import EntityRegistry
+    from khabar.settings import Settings
+
+    settings = Settings()
+    docs = [d for d in iter_documents([seeds_dir], settings=settings.section("ingest")) if isinstance(d, RawDocument)]
+    arts, _ = process_documents(docs, settings)
+    registry = EntityRegistry.from_entities([])
+    for a in arts:
+        registry.resolve_article(a)
+        attribution.link_speakers(a)
+    names = {e.id: e.canonical for e in registry.entities()}
+    claims = group_claims("seed", arts, entity_names=names, settings=settings.section("claims"))
+    groups = {g["name"]: g["sources"] for g in claim_matrix(claims)["groups"]}
+    kremlin = next(k for k in groups if "كرملين" in k)
+    assert any("بيسكوف" in s for s in groups[kremlin])
+    assert not any("جورنال" in s for g in groups.values() for s in g)  # the newspaper speaks for no one

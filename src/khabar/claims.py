@@ -17,6 +17,9 @@ an organisation); a bare surname naming one longer story name ("بيسكوف");
 for a medium named only generically ("التقرير", "تقرير جديد", "الصحيفة"), the
 article's nearest named medium; for an anonymous speaker ("شخص مطلع"), the
 attribution whose content holds it, else its nested source. Else the speaker's words.
+A speaker whose role phrase (the ``"roles"`` layer: "المتحدث باسم الكرملين")
+names another story entity speaks for it: ``ClaimMember.source_group``, and
+:func:`claim_matrix` lists the organisation with its spokesmen as one group.
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ class _Statement:
     source: str
     source_entity: str | None
     tokens: frozenset[str]
+    source_group: str | None = None
 
     @property
     def text(self) -> str:
@@ -243,6 +247,23 @@ class _Sources:
             return self._named(ref, text)
         return self._of_span(att.speaker)
 
+    def group(self, index: int, source_entity: str | None) -> str | None:
+        """The organisation the speaker of attribution ``index`` speaks for, from its role phrase.
+
+        A ROLE span inside the speaker span or touching it ("دميتري بيسكوف، المتحدث
+        باسم الكرملين") that names another story entity (الكرملين) gives that
+        entity's display name. A speaker that is itself such an organisation is
+        grouped under its own name by :func:`claim_matrix`.
+        """
+        sp = self.article.attributions[index].speaker
+        if sp is None:
+            return None
+        for role in _roles_touching(self.article, sp):
+            ref = _entity_in(self.article, role, self.names)
+            if ref is not None and ref != source_entity:
+                return self.entity_names.get(ref, self.article.span_text(role))
+        return None
+
     def _of_span(self, span: Span) -> tuple[str, str | None]:
         text = self.article.span_text(span)
         ref = _entity_in(self.article, span, self.names)
@@ -255,6 +276,22 @@ class _Sources:
         if ref is not None:
             return self._named(ref, text)
         return " ".join(text.translate({ord(c): " " for c in _QUOTES + "،,"}).split()), None
+
+
+_ROLE_GAP = frozenset(" ،,\u00a0" + _QUOTES)
+
+
+def _roles_touching(article: Article, span: Span, max_gap: int = 3) -> list[Span]:
+    """ROLE spans inside or overlapping ``span``, or separated from it by at most ``max_gap`` spaces, commas, quotes."""
+    out = []
+    for r in article.spans("roles"):
+        if r.start < span.end and span.start < r.end:
+            out.append(r)
+            continue
+        gap = article.text[span.end : r.start] if r.start >= span.end else article.text[r.end : span.start]
+        if len(gap) <= max_gap and set(gap) <= _ROLE_GAP:
+            out.append(r)
+    return out
 
 
 def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
@@ -286,7 +323,7 @@ def _statements(article: Article, entity_names: dict[str, str], own_voice: bool,
         src, ent = sources.of(i)
         out.append(
             _Statement(article, i, att.content.start, att.content.end, att.stance, src, ent,
-                       topical_tokens(article, att.content.start, att.content.end))
+                       topical_tokens(article, att.content.start, att.content.end), sources.group(i, ent))
         )
     if own_voice:
         outlet = article.source or article.id[:12]
@@ -403,6 +440,7 @@ def group_claims(
                 ClaimMember(
                     article_id=s.article.id, attribution_index=s.index, stance=s.stance, source=s.source,
                     source_entity=s.source_entity, outlet=s.article.source or s.article.id[:12], start=s.start, end=s.end,
+                    source_group=s.source_group,
                 )
             )
             if s.index is not None:
@@ -447,20 +485,37 @@ def _embedding_links(
 def claim_matrix(claims: list[Claim]) -> dict:
     """Claims x sources: who asserts, denies or questions each claim, with evidence offsets.
 
-    Each cell names its source (the speaker's canonical entity, else its words)
-    and the outlet whose article reported it.
+    Each cell names its source (the speaker's canonical entity, else its words),
+    the outlet whose article reported it, and the source's group (the
+    organisation its role phrase names, see ``ClaimMember.source_group``).
 
-    Sources are grouped by entity id when the speaker was linked to one, else
-    by the folded name; the first spelling seen names the column.
+    Sources are keyed by entity id when the speaker was linked to one, else
+    by the folded name; the first spelling seen names the column. ``groups``
+    lists each organisation that has a spokesman or official among the sources:
+    the organisation itself first when it speaks too, then its affiliates in
+    order of appearance (``{"name": "الكرملين", "sources": ["الكرملين", "دميتري بيسكوف"]}``).
     """
     names: dict[str, str] = {}
+    groups: dict[str, tuple[str, list[str]]] = {}  # folded group name -> (name, affiliated source names)
     cells: list[dict] = []
     for c in claims:
         for m in c.members:
             key = m.source_entity or fold(m.source)
             name = names.setdefault(key, m.source)
+            if m.source_group:
+                affiliates = groups.setdefault(fold(m.source_group), (m.source_group, []))[1]
+                if name not in affiliates:
+                    affiliates.append(name)
             cells.append(
                 {"claim_id": c.id, "source": name, "outlet": m.outlet, "stance": m.stance, "article_id": m.article_id,
-                 "start": m.start, "end": m.end}
+                 "start": m.start, "end": m.end, "source_group": m.source_group}
             )
-    return {"claims": [{"id": c.id, "text": c.text} for c in claims], "sources": list(names.values()), "cells": cells}
+    by_fold = {fold(n): n for n in names.values()}
+    out_groups = [
+        {"name": gname, "sources": ([by_fold[g]] if g in by_fold and by_fold[g] not in aff else []) + aff}
+        for g, (gname, aff) in groups.items()
+    ]
+    return {
+        "claims": [{"id": c.id, "text": c.text} for c in claims], "sources": list(names.values()), "cells": cells,
+        "groups": out_groups,
+    }

