@@ -27,6 +27,7 @@ text:
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -92,6 +93,9 @@ class _Draft:
     participle: bool = False  # "مشيرا": its speaker is the subject of the clause it hangs on
 
 
+_fold_word = functools.lru_cache(maxsize=1 << 17)(fold)  # fold of one word, cached: news repeats its words
+
+
 class _Doc:
     """Tokens, quote regions, sentences and entities of one article, with lookups."""
 
@@ -108,7 +112,7 @@ class _Doc:
 
     @staticmethod
     def _tokenize(text: str) -> list[_Tok]:
-        toks = [_Tok(s, e, "w", text[s:e], fold(text[s:e])) for s, e in words(text)]
+        toks = [_Tok(s, e, "w", text[s:e], _fold_word(text[s:e])) for s, e in words(text)]
         for i, ch in enumerate(text):
             if ch in _PUNCT:
                 toks.append(_Tok(i, i + 1, "p", ch))
@@ -714,6 +718,9 @@ def _np_until_comma(doc: _Doc, j: int, sent_end: int, max_words: int) -> tuple[t
     return _trim(doc, j, k), k
 
 
+_ALA, _HADD = fold("على"), fold("حد")  # "على حد قوله"
+
+
 def _according_drafts(doc: _Doc) -> list[_Draft]:
     drafts: list[_Draft] = []
     for i, tok in enumerate(doc.toks):
@@ -721,14 +728,14 @@ def _according_drafts(doc: _Doc) -> list[_Draft]:
             continue
         s_start, s_end = doc.sentence(tok.start)
         # "على حد قوله": the content is what precedes, the speaker an antecedent
-        if tok.key == fold("على") and i + 2 < len(doc.toks) and doc.toks[i + 1].key == fold("حد") and doc.toks[i + 2].key in cues.AS_HE_PUT_IT:
+        if tok.key == _ALA and i + 2 < len(doc.toks) and doc.toks[i + 1].key == _HADD and doc.toks[i + 2].key in cues.AS_HE_PUT_IT:
             content = _content_span(doc, s_start, tok.start)
             if content:
                 d = _Draft((tok.start, doc.toks[i + 2].end), content, "according_to", features=cues.AS_HE_PUT_IT[doc.toks[i + 2].key])
                 d.needs_antecedent = True
                 drafts.append(d)
             continue
-        m = next((len(seq) for seq in cues.ACCORDING_TO if _match_seq(doc, i, seq)), 0)
+        m = next((len(seq) for seq in cues.ACCORDING_TO_BY_FIRST.get(tok.key, ()) if _match_seq(doc, i, seq)), 0)
         if not m:
             continue
         j = i + m
@@ -851,7 +858,7 @@ def _quote_first_drafts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Draft]
                 d.features = (feats[0], "p" if plural else feats[1])
             drafts.append(d)
             continue
-        m = next((len(seq) for seq in cues.ACCORDING_TO if _match_seq(doc, k, seq)), 0)
+        m = next((len(seq) for seq in cues.ACCORDING_TO_BY_FIRST.get(doc.toks[k].key, ()) if _match_seq(doc, k, seq)), 0)
         if m:
             sp, _k = _np_until_comma(doc, k + m, max(s_end, t.end + 200), doc.cfg["according_max_words"])
             if sp is not None:

@@ -237,6 +237,10 @@ ACCORDING_TO: tuple[tuple[str, ...], ...] = tuple(
         "استنادا إلى", "واستنادا إلى",
     )
 )
+# ACCORDING_TO by first word, each list in ACCORDING_TO's order (first match wins): a dict look-up per token.
+ACCORDING_TO_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
+    first: tuple(seq for seq in ACCORDING_TO if seq[0] == first) for first in dict.fromkeys(seq[0] for seq in ACCORDING_TO if seq)
+}
 # "على حد قوله": the speaker is the pronoun's antecedent.
 AS_HE_PUT_IT: dict[str, Features] = {
     fold(k): v

@@ -25,7 +25,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from khabar.arabic import WORD_RE, fold, strip_clitics
 from khabar.errors import ModelMissingError
@@ -191,6 +191,50 @@ def load_clusters(path: str = str(DEFAULT_CLUSTERS)) -> dict[str, tuple[str, ...
     return table
 
 
+class _TokenInfo(NamedTuple):
+    """What :func:`sentence_features` needs of one token, independent of its neighbours."""
+
+    own: tuple[str, ...]  # :func:`_token_feats`
+    stem: str
+    mid: str  # :func:`_mid_cluster`
+    neighbour: tuple[tuple[str, ...], ...]  # as seen from offsets -2, -1, +1, +2, prefixed "d:"
+
+
+# Token -> _TokenInfo, per cluster table (held, so its id is not reused); only
+# without a gazetteer (the pipeline's case). Features are a pure function of the
+# token string and the table, and news repeats its words: tagging spent most of
+# its time rebuilding the same strings.
+_INFO_CACHES: dict[int, tuple[dict[str, tuple[str, ...]], dict[str, _TokenInfo]]] = {}
+_INFO_MAX_TOKENS = 50_000  # per table (a few KB each, estimated, not measured); the cache is emptied when it grows past this
+_INFO_MAX_TABLES = 4
+
+
+def _token_info(tok: str, gazetteer: dict[str, set[str]] | None, clusters: dict[str, tuple[str, ...]]) -> _TokenInfo:
+    if gazetteer:
+        return _make_info(tok, gazetteer, clusters)
+    entry = _INFO_CACHES.get(id(clusters))
+    if entry is None or entry[0] is not clusters:
+        if len(_INFO_CACHES) >= _INFO_MAX_TABLES:
+            _INFO_CACHES.pop(next(iter(_INFO_CACHES)))
+        entry = _INFO_CACHES[id(clusters)] = (clusters, {})
+    cache = entry[1]
+    info = cache.get(tok)
+    if info is None:
+        if len(cache) >= _INFO_MAX_TOKENS:
+            cache.clear()
+        info = cache[tok] = _make_info(tok, gazetteer, clusters)
+    return info
+
+
+def _make_info(tok: str, gazetteer: dict[str, set[str]] | None, clusters: dict[str, tuple[str, ...]]) -> _TokenInfo:
+    own = tuple(_token_feats(tok, gazetteer, clusters))
+    f = fold(tok)
+    stem = _stem(f)[1]
+    near = [x for x in own if x.startswith(NEIGHBOUR_FEATS)]
+    neighbour = tuple((f"{d}:stem={stem}", *(f"{d}:{x}" for x in near)) for d in (-2, -1, 1, 2))
+    return _TokenInfo(own, stem, _mid_cluster(clusters, f, stem), neighbour)
+
+
 def sentence_features(tokens: Sequence[str], gazetteer: dict[str, set[str]] | None = None, clusters: dict[str, tuple[str, ...]] | None = None) -> list[list[str]]:
     """CRF feature strings for each token: its own features and those of a ±2 window.
 
@@ -199,18 +243,18 @@ def sentence_features(tokens: Sequence[str], gazetteer: dict[str, set[str]] | No
     """
     if clusters is None:
         clusters = load_clusters()
-    own = [_token_feats(t, gazetteer, clusters) for t in tokens]
-    stems = [_stem(fold(t))[1] for t in tokens]
-    mid = [_mid_cluster(clusters, fold(t), st) for t, st in zip(tokens, stems, strict=True)]
+    infos = [_token_info(t, gazetteer, clusters) for t in tokens]
+    own = [x.own for x in infos]
+    stems = [x.stem for x in infos]
+    mid = [x.mid for x in infos]
     out: list[list[str]] = []
     n = len(tokens)
     for i in range(n):
         feats = ["bias", *own[i]]
-        for d in (-2, -1, 1, 2):
+        for k, d in enumerate((-2, -1, 1, 2)):
             j = i + d
             if 0 <= j < n:
-                feats.append(f"{d}:stem={stems[j]}")
-                feats.extend(f"{d}:{x}" for x in own[j] if x.startswith(NEIGHBOUR_FEATS))
+                feats.extend(infos[j].neighbour[k])  # f"{d}:stem=...", then f"{d}:{feat}" of NEIGHBOUR_FEATS
             else:
                 feats.append(f"{d}:pad")
         if i > 0:

@@ -108,6 +108,12 @@ def name_tokens(name: str) -> list[str]:
     Proclitics (و، ب، ل) are not stripped: mentions arrive trimmed, and a name
     may begin with those letters (وليد، بوتين، لافروف).
     """
+    return list(_name_tokens(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """:func:`name_tokens` as a tuple, cached: resolution asks for the same forms many times."""
     f = fold(name)
     raw = [f[a:b] for a, b in words(f)]
     toks: list[str] = []
@@ -117,10 +123,10 @@ def name_tokens(name: str) -> list[str]:
             toks[-1] += t  # عبد الملك -> عبدالملك
             continue
         toks.append(t[2:] if t.startswith("ال") and len(t) >= 5 else t)
-    return toks
+    return tuple(toks)
 
 
-def _without_generic_head(toks: list[str]) -> list[str]:
+def _without_generic_head(toks: tuple[str, ...]) -> tuple[str, ...]:
     """Name tokens with a generic head and style adjectives removed (``وكالة ناسا`` -> ``ناسا``)."""
     if len(toks) < 2 or toks[0] not in _GENERIC_HEADS:
         return toks
@@ -130,6 +136,7 @@ def _without_generic_head(toks: list[str]) -> list[str]:
     return rest
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_latin(tok: str) -> bool:
     return not is_arabic(tok, threshold=0.01)
 
@@ -169,6 +176,7 @@ def transliterate(arabic: str) -> str:
     return " ".join(out_words)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def latin_key(text: str) -> str:
     """A lossy consonant key for comparing names across scripts.
 
@@ -249,7 +257,7 @@ def _token_close(x: str, y: str, settings: dict[str, Any] | None) -> bool:
     return min(len(sx), len(sy)) >= min_len and _edit1(sx, sy)
 
 
-def _same_sequence(ta: list[str], tb: list[str], settings: dict[str, Any] | None, allow_close: bool) -> bool:
+def _same_sequence(ta: tuple[str, ...], tb: tuple[str, ...], settings: dict[str, Any] | None, allow_close: bool) -> bool:
     """Token-by-token match; with ``allow_close`` one token may be only close.
 
     A close token is one skeleton edit apart (:func:`_token_close`) or, when at
@@ -282,9 +290,16 @@ def alias_same(a: str, b: str, type: str = "PER", *, settings: dict[str, Any] | 
 
     Symmetric. For PER a bare surname matches a full name ending in it, and a
     full name matches itself with middle names dropped; other types must match
-    token for token. See the module docstring for the token rules.
+    token for token. See the module docstring for the token rules. Cached on
+    the two forms, the type and the two thresholds (a pure function of them).
     """
-    ta, tb = name_tokens(a), name_tokens(b)
+    return _alias_same(a, b, type, *_cfg(settings))
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _alias_same(a: str, b: str, type: str, min_len: int, drop_len: int) -> bool:  # noqa: A002
+    settings = {"min_fuzzy_len": min_len, "vowel_drop_min_len": drop_len}
+    ta, tb = _name_tokens(a), _name_tokens(b)
     if not ta or not tb:
         return False
     if "".join(ta) == "".join(tb):
@@ -313,7 +328,7 @@ def alias_same(a: str, b: str, type: str = "PER", *, settings: dict[str, Any] | 
     return all(any(token_same(t, u, settings) for u in it) for t in short[1:-1])
 
 
-def _cross_script_close(ta: list[str], tb: list[str]) -> bool:
+def _cross_script_close(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
     """Latin and Arabic names of two or more tokens: the last keys equal, the others one key edit apart.
 
     Arabic renders some foreign letters by sound (Benjamin / بنيامين), so a
@@ -334,7 +349,7 @@ def entity_id(type_: str, canonical: str) -> str:
 
 
 def _is_full(form: str) -> bool:
-    return len(name_tokens(form)) >= 2
+    return len(_name_tokens(form)) >= 2
 
 
 @dataclass
@@ -346,11 +361,25 @@ class _Cluster:
     spans: list[Span] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
     form_types: dict[str, Counter[str]] = field(default_factory=dict)
+    _type: str | None = None  # cached :attr:`type`; :meth:`add` clears it
+
+    def add(self, form: str, label: str, span: Span) -> None:
+        """Count one mention (``label`` prefixed "LATIN:" for Latin-script forms)."""
+        self.type_counts[label] += 1
+        self.forms[form] += 1
+        self.form_types.setdefault(form, Counter())[label] += 1
+        self.spans.append(span)
+        self._type = None
 
     @property
     def type(self) -> str:
         """Label of the canonical form's mentions (full names are tagged most reliably),
         else the majority of Arabic-script mentions, else of the Latin-rule guesses."""
+        if self._type is None:
+            self._type = self._compute_type()
+        return self._type
+
+    def _compute_type(self) -> str:
         canon = _canonical(self.forms) if self.forms else ""
         of_canon = Counter(self.form_types.get(canon, {}))
         if of_canon and not _is_latin(canon):
@@ -364,8 +393,8 @@ class _Cluster:
     def matches(self, form: str, type_: str, settings: dict[str, Any] | None) -> bool:
         if not self.forms:
             return False
-        key = name_tokens(form)
-        if any(name_tokens(f) == key for f in self.forms):
+        key = _name_tokens(form)
+        if any(_name_tokens(f) == key for f in self.forms):
             return True  # one spelling, whatever label the tagger gave each occurrence
         mine = self.type
         latin = _is_latin(form) or all(_is_latin(f) for f in self.forms)
@@ -410,7 +439,7 @@ class EntityRegistry:
 
     def _reindex(self, ent: Entity) -> None:
         for v in ent.variants:
-            toks = name_tokens(v)
+            toks = _name_tokens(v)
             if toks:
                 self._index.setdefault(latin_key(toks[-1]), set()).add(ent.id)
                 self._index.setdefault(latin_key(" ".join(toks)), set()).add(ent.id)
@@ -418,7 +447,7 @@ class EntityRegistry:
     def _candidates(self, forms: list[str]) -> list[Entity]:
         ids: set[str] = set()
         for f in forms:
-            toks = name_tokens(f)
+            toks = _name_tokens(f)
             if toks:
                 ids |= self._index.get(latin_key(toks[-1]), set()) | self._index.get(latin_key(" ".join(toks)), set())
         return [self._entities[i] for i in sorted(ids)]
@@ -430,9 +459,9 @@ class EntityRegistry:
         full = [f for f in forms if _is_full(f)]
         hits = []
         bare = not full
-        keys = {tuple(name_tokens(f)) for f in forms}
+        keys = {_name_tokens(f) for f in forms}
         for ent in self._candidates(forms):
-            same_spelling = any(tuple(name_tokens(v)) in keys for v in ent.variants)
+            same_spelling = any(_name_tokens(v) in keys for v in ent.variants)
             if ent.type != type_ and not (latin_only or same_spelling or (bare and ent.type == "PER")):
                 continue
             ent_full = [v for v in ent.variants if _is_full(v)]
@@ -487,16 +516,16 @@ def _surface(text: str) -> str:
 
 def _canonical(counts: Counter[str]) -> str:
     """Prefer Arabic script, then full (multi-word) forms, then frequency, then length."""
-    return min(counts, key=lambda f: (_is_latin(f), not _is_full(f), -counts[f], -len(name_tokens(f)), f))
+    return min(counts, key=lambda f: (_is_latin(f), not _is_full(f), -counts[f], -len(_name_tokens(f)), f))
 
 
 def _cluster_mentions(article: Article, mentions: list[Span], roles: dict[int, str], settings: dict[str, Any] | None) -> list[_Cluster]:
     """Group one article's mentions: longer forms first, a bare name to the nearest earlier full form."""
-    order = sorted(mentions, key=lambda s: (-len(name_tokens(article.span_text(s))), s.start))
+    order = sorted(mentions, key=lambda s: (-len(_name_tokens(article.span_text(s))), s.start))
     clusters: list[_Cluster] = []
     for s in order:
         form = _surface(article.span_text(s))
-        if not name_tokens(form):
+        if not _name_tokens(form):
             continue
         label = "LATIN:" + s.label if _is_latin(form) else s.label
         hits = [c for c in clusters if c.matches(form, s.label, settings)]
@@ -507,10 +536,7 @@ def _cluster_mentions(article: Article, mentions: list[Span], roles: dict[int, s
         c = hits[0] if hits else _Cluster()
         if not hits:
             clusters.append(c)
-        c.type_counts[label] += 1
-        c.forms[form] += 1
-        c.form_types.setdefault(form, Counter())[label] += 1
-        c.spans.append(s)
+        c.add(form, label, s)
         if s.start in roles:
             c.roles.add(_surface(roles[s.start]))
     return clusters

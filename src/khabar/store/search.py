@@ -15,6 +15,7 @@ range of the cleaned text.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from collections.abc import Iterable
@@ -33,7 +34,13 @@ _StatementRow = tuple[int, str, str]  # (attribution idx, speaker text, content 
 
 def _stems(folded: str) -> str:
     """Each folded word without its attached article or conjunction, space-joined."""
-    return " ".join(strip_clitics(folded[s:e]) for s, e in words(folded))
+    return " ".join(_stem(folded[s:e]) for s, e in words(folded))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _stem(word: str) -> str:
+    """:func:`khabar.arabic.strip_clitics` cached by word form: indexing sees the same words again and again."""
+    return strip_clitics(word)
 
 
 def _index_one(conn: sqlite3.Connection, article_id: str, title: str, text: str,
