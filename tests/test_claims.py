@@ -259,3 +259,15 @@ def test_claims_groups_spokesman_with_kremlin_on_seeds(seeds_dir: Path) -> None:
     kremlin = next(k for k in groups if "كرملين" in k)
     assert any("بيسكوف" in s for s in groups[kremlin])
     assert not any("جورنال" in s for g in groups.values() for s in g)  # the newspaper speaks for no one
+
+
+def test_claims_do_not_chain_two_propositions_through_one_bridging_statement():
+    """A~B and B~C but A and C share no topic: average-link guard keeps A and C apart."""
+    from khabar.claims import _link_groups, _UnionFind
+
+    uf = _UnionFind(3)
+    _link_groups(uf, [(0.9, 0, 1), (0.8, 1, 2)], min_share=0.6)
+    assert uf.find(0) == uf.find(1) and uf.find(2) != uf.find(0)
+    uf = _UnionFind(3)
+    _link_groups(uf, [(0.9, 0, 1), (0.8, 1, 2), (0.7, 0, 2)], min_share=0.6)
+    assert uf.find(0) == uf.find(1) == uf.find(2)

@@ -40,6 +40,7 @@ DEFAULTS: dict[str, float | int | bool] = {
     "min_shared_tokens": 2,
     "overlap_threshold": 0.5,
     "common_token_share": 0.34,
+    "min_link_share": 0.2,
     "vague_max_tokens": 2,
     "canonical_ideal_chars": 120,
     "own_voice": True,
@@ -131,6 +132,8 @@ def topical_tokens(article: Article, start: int, end: int) -> frozenset[str]:
 # the attribution whose content holds them, or by their nested source. Folded, clitic-stripped.
 _MEDIA = frozenset(match_key("صحيفة جريدة وكالة مجلة تقرير تقريرا تقارير قناة شبكة موقع كتاب").split())
 _GENERIC = frozenset(match_key("جديد جديدة الجديد الأمريكي الأمريكية الأميركي نفسه نفسها ذاته لصحيفة لجريدة لوكالة").split())
+_DOCUMENT_HEADS = frozenset(match_key("كتاب تقرير دراسة بيان وثيقة مذكرة رسالة فيلم").split())
+_STRIP_QUOTES = str.maketrans("", "", _QUOTES)
 _ANONYMOUS = frozenset(match_key("شخص أشخاص مصدر مصادر مسؤول مسؤولون مسؤولين مطلع مطلعون مطلعين عدة بعض").split())
 
 
@@ -243,6 +246,9 @@ class _Sources:
             if att.nested_source is not None:
                 return self._of_span(att.nested_source)
         ref = _entity_in(art, att.speaker, self.names)
+        if ref is not None and toks and toks[0] in _DOCUMENT_HEADS and self.names.labels.get(ref) == "MISC":
+            # a titled work ("كتاب “الحرب”"): the document is the source, not an entity named like its title
+            return " ".join(text.translate(_STRIP_QUOTES).split()), None
         if ref is not None:
             return self._named(ref, text)
         return self._of_span(att.speaker)
@@ -337,19 +343,41 @@ def _statements(article: Article, entity_names: dict[str, str], own_voice: bool,
     return out
 
 
-def _similar(
-    a: frozenset[str], b: frozenset[str], idf: dict[str, float], common: frozenset[str], min_shared: int, threshold: float
-) -> bool:
-    """IDF-weighted overlap coefficient, and at least one shared token that is not ``common``.
+def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float], common: frozenset[str], min_shared: int) -> float:
+    """IDF-weighted overlap coefficient; 0.0 unless a shared token is not ``common``.
 
     The story's protagonists (ماسك، بوتين) occur in most statements: sharing
     only them says nothing about sharing a proposition.
     """
     shared = a & b
     if len(shared) < min_shared or not shared - common:
-        return False
+        return 0.0
     wa, wb = sum(idf[t] for t in a), sum(idf[t] for t in b)
-    return sum(idf[t] for t in shared) / min(wa, wb) >= threshold
+    return sum(idf[t] for t in shared) / min(wa, wb)
+
+
+def _link_groups(uf: _UnionFind, edges: list[tuple[float, int, int]], min_share: float) -> None:
+    """Union similar statements, strongest pairs first, without chaining unrelated ones.
+
+    Plain single linkage lets A~B~C put A and C in one claim though they share
+    nothing (a report's two propositions linked through one sentence that
+    mentions both). Two groups merge only when at least ``min_share`` of the
+    pairs across them are similar themselves.
+    """
+    similar = {(i, j) for _, i, j in edges}
+    members: dict[int, list[int]] = {}
+    for _, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
+            continue
+        gi, gj = members.get(ri, [ri]), members.get(rj, [rj])
+        linked = sum(1 for x in gi for y in gj if (min(x, y), max(x, y)) in similar)
+        if linked < min_share * len(gi) * len(gj):
+            continue
+        uf.union(ri, rj)
+        root = uf.find(ri)
+        members[root] = gi + gj
+        members.pop(ri if root != ri else rj, None)
 
 
 class _UnionFind:
@@ -416,12 +444,14 @@ def group_claims(
     idf = {t: math.log((len(stmts) + 1) / (d + 1)) + 1.0 for t, d in df.items()}
     common = frozenset(t for t, d in df.items() if d > 2 and d / len(stmts) > float(cfg["common_token_share"]))
     uf = _UnionFind(len(stmts))
+    edges: list[tuple[float, int, int]] = []
     for i in range(len(stmts)):
         for j in range(i + 1, len(stmts)):
-            if not vague[i] and not vague[j] and _similar(
-                stmts[i].tokens, stmts[j].tokens, idf, common, int(cfg["min_shared_tokens"]), float(cfg["overlap_threshold"])
-            ):
-                uf.union(i, j)
+            if not vague[i] and not vague[j]:
+                score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, int(cfg["min_shared_tokens"]))
+                if score >= float(cfg["overlap_threshold"]):
+                    edges.append((score, i, j))
+    _link_groups(uf, edges, float(cfg["min_link_share"]))
     if cfg["use_embeddings"]:
         _embedding_links(stmts, vague, uf, float(cfg["embedding_threshold"]), embed)
     _attach_vague(stmts, vague, uf)
