@@ -57,3 +57,12 @@ def test_article_sentence_of():
     a.add("sentences", [Span(0, 3, "SENT"), Span(4, 7, "SENT")])
     assert a.sentence_of(5) == Span(4, 7, "SENT")
     assert a.sentence_of(3) is None
+
+
+def test_article_outlet_falls_back_to_url_host_then_file_name():
+    a = Article(id="abc", path="in/wsj_2024.txt", raw="x", source="صحيفة المثال")
+    assert a.outlet() == "صحيفة المثال"
+    a.source, a.url = "", "https://www.news.example/a/b"
+    assert a.outlet() == "news.example"
+    a.url = ""
+    assert a.outlet() == "wsj_2024"

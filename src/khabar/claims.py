@@ -332,7 +332,7 @@ def _statements(article: Article, entity_names: dict[str, str], own_voice: bool,
                        topical_tokens(article, att.content.start, att.content.end), sources.group(i, ent))
         )
     if own_voice:
-        outlet = article.source or article.id[:12]
+        outlet = article.outlet()
         for a, b in _own_voice_spans(article):
             if any(a <= att.cue.start < b for att in article.attributions):
                 continue  # the line reports someone else's words: covered by attributions
@@ -469,7 +469,7 @@ def group_claims(
             claim.members.append(
                 ClaimMember(
                     article_id=s.article.id, attribution_index=s.index, stance=s.stance, source=s.source,
-                    source_entity=s.source_entity, outlet=s.article.source or s.article.id[:12], start=s.start, end=s.end,
+                    source_entity=s.source_entity, outlet=s.article.outlet(), start=s.start, end=s.end,
                     source_group=s.source_group,
                 )
             )

@@ -207,6 +207,19 @@ class Article:
     story_id: str | None = None
     duplicate_of: str | None = None
 
+    def outlet(self) -> str:
+        """Who published it, for display: the source, else the URL's host, else the file name."""
+        if self.source:
+            return self.source
+        if self.url:
+            from urllib.parse import urlsplit
+
+            host = urlsplit(self.url).hostname
+            if host:
+                return host.removeprefix("www.")
+        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[0] or self.id[:12]
+
     def check_span(self, span: Span) -> None:
         if not 0 <= span.start <= span.end <= len(self.text):
             raise SpanError(
