@@ -430,10 +430,17 @@ def clean(raw: str, *, title: str = "", settings: dict) -> Cleaned:
         if lone is not None:
             removed.remove(lone)
             keep.append((lone.raw_start, lone.raw_end))
+    text, offsets = _join(raw, keep)
+    removed.sort(key=lambda b: (b.raw_start, b.raw_end))
+    return Cleaned(text, offsets, removed, title.strip())
+
+
+def _join(raw: str, ranges: list[tuple[int, int]] | list[list[int]]) -> tuple[str, OffsetMap]:
+    """Kept raw ranges joined by "\n", and the OffsetMap back to ``raw``: the one place it is built."""
     segments: list[tuple[int, int, int]] = []
     parts: list[str] = []
     pos = 0
-    for s, e in keep:
+    for s, e in ranges:
         if parts:
             parts.append("\n")
             pos += 1
@@ -441,8 +448,7 @@ def clean(raw: str, *, title: str = "", settings: dict) -> Cleaned:
         parts.append(raw[s:e])
         pos += e - s
     text = "".join(parts)
-    removed.sort(key=lambda b: (b.raw_start, b.raw_end))
-    return Cleaned(text, OffsetMap(tuple(segments), len(text), len(raw)), removed, title.strip())
+    return text, OffsetMap(tuple(segments), len(text), len(raw))
 
 
 def restore(raw: str, cleaned: Cleaned, rules: set[str]) -> Cleaned:
@@ -472,16 +478,6 @@ def restore(raw: str, cleaned: Cleaned, rules: set[str]) -> Cleaned:
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
-    segments: list[tuple[int, int, int]] = []
-    parts: list[str] = []
-    pos = 0
-    for s, e in merged:
-        if parts:
-            parts.append("\n")
-            pos += 1
-        segments.append((pos, s, e - s))
-        parts.append(raw[s:e])
-        pos += e - s
-    text = "".join(parts)
+    text, offsets = _join(raw, merged)
     left = [b for b in cleaned.removed if b.rule not in rules]
-    return Cleaned(text, OffsetMap(tuple(segments), len(text), len(raw)), left, cleaned.title)
+    return Cleaned(text, offsets, left, cleaned.title)

@@ -37,7 +37,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from khabar.arabic import fold, words
-from khabar.settings import Settings, check_range
+from khabar.settings import check_range, section_with_defaults
 
 Relation = Literal["exact", "near", "syndicated"]
 
@@ -82,9 +82,7 @@ class DuplicateIndex:
     """
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
-        sec = Settings().section("stories")
-        if settings:
-            sec.update(settings)
+        sec = section_with_defaults("stories", settings)
         self.num_perm = int(check_range("stories.dup_num_perm", sec["dup_num_perm"], 16, 1024))
         self.k = int(check_range("stories.dup_shingle_words", sec["dup_shingle_words"], 1, 10))
         self.min_shingles = int(check_range("stories.dup_min_shingles", sec["dup_min_shingles"], 1, 10_000))

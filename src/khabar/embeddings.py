@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from khabar.errors import ModelMissingError
-from khabar.settings import Settings, check_range
+from khabar.settings import check_range, section_with_defaults
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,7 @@ class TextEmbedder(Protocol):
 
 
 def _section(settings: dict[str, Any] | None) -> dict[str, Any]:
-    sec = Settings().section("embeddings")
-    if settings:
-        sec.update(settings)
+    sec = section_with_defaults("embeddings", settings)
     return sec
 
 

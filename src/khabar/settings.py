@@ -57,6 +57,14 @@ class Settings:
         return sec[key]
 
 
+def section_with_defaults(name: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The default ``[name]`` section updated with ``overrides``: for stages built with partial settings."""
+    sec = Settings().section(name)
+    if overrides:
+        sec.update(overrides)
+    return sec
+
+
 def check_range(name: str, value: float, lo: float, hi: float) -> float:
     """Raise SettingsError unless ``lo <= value <= hi``; the message gives the range."""
     if not lo <= value <= hi:

@@ -42,7 +42,7 @@ import numpy as np
 
 from khabar.arabic import fold, match_key, normalize
 from khabar.model import Article, Story
-from khabar.settings import Settings, check_range
+from khabar.settings import check_range, section_with_defaults
 
 # Function words, written plainly; folded and clitic-stripped below so they
 # compare with match_key output.
@@ -159,9 +159,7 @@ class StoryIndex:
     """
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
-        sec = Settings().section("stories")
-        if settings:
-            sec.update(settings)
+        sec = section_with_defaults("stories", settings)
         c = check_range
         self.lead_sentences = int(c("stories.lead_sentences", sec["lead_sentences"], 0, 500))
         self.lead_chars = int(c("stories.lead_chars", sec["lead_chars"], 20, 100_000))
