@@ -6,9 +6,7 @@ and test_web.py import it so that the three files agree on one small corpus.
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
 from typing import Any
 
 import jsonschema
@@ -23,6 +21,7 @@ from khabar.dossier import (
     stories_json,
     story_json,
 )
+from khabar.export import load_schema
 from khabar.model import Article, Attribution, Claim, ClaimMember, Entity, OffsetMap, RemovedBlock, Span, Story
 from khabar.store import Store
 
@@ -136,13 +135,9 @@ def store() -> Store:
     s.close()
 
 
-def schema() -> dict[str, Any]:
-    return json.loads(resources.files("khabar").joinpath("schema/export.schema.json").read_text(encoding="utf-8"))
-
-
 def sub_schema(name: str) -> dict[str, Any]:
     """Validate against one ``$defs`` entry of the export schema."""
-    full = schema()
+    full = load_schema()
     return {"$schema": full["$schema"], "$defs": full["$defs"], "$ref": f"#/$defs/{name}"}
 
 
@@ -258,7 +253,7 @@ def test_dossier_entity_json_statements(store: Store) -> None:
 # ---- export_document ----------------------------------------------------------
 def test_dossier_export_document_validates_and_spans_hold(store: Store) -> None:
     doc = export_document(store)
-    jsonschema.validate(doc, schema())
+    jsonschema.validate(doc, load_schema())
     assert [a["id"][0] for a in doc["articles"]] == ["a", "b", "d", "c"]
     assert {s["id"] for s in doc["stories"]} == {"S1", "S2"}
     by_id = {a["id"]: a["cleaned_text"] for a in doc["articles"]}
@@ -276,15 +271,15 @@ def test_dossier_export_document_one_story(store: Store) -> None:
     doc = export_document(store, "S2")
     assert [a["id"] for a in doc["articles"]] == ["c" * 64]
     assert [s["id"] for s in doc["stories"]] == ["S2"]
-    jsonschema.validate(doc, schema())
+    jsonschema.validate(doc, load_schema())
 
 
 def test_dossier_schema_rejects_bad_stance(store: Store) -> None:
     doc = export_document(store, "S2")
     doc["articles"][0]["attributions"][0]["stance"] = "agrees"
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(doc, schema())
+        jsonschema.validate(doc, load_schema())
     doc = export_document(store, "S2")
     del doc["stories"][0]["claims"][0]["members"][0]["sentence"]
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(doc, schema())
+        jsonschema.validate(doc, load_schema())

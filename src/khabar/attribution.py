@@ -222,6 +222,11 @@ class _Doc:
         q = self.quotes[t.quote]
         return q if q.open_tok == i else None
 
+    def speech_opens_at(self, i: int) -> bool:
+        """Whether token ``i`` opens a quotation that is speech: phrases and subjects stop there."""
+        q = self.quote_opening(i)
+        return q is not None and self.is_speech(q)
+
     def entities_in(self, start: int, end: int) -> list[Span]:
         return [e for e in self.entities if e.start < end and start < e.end]
 
@@ -428,7 +433,7 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             k = j + 1
             while k < n and doc.toks[k].start < sent_end and k - j <= cfg["adverbial_max_words"]:
                 tk = doc.toks[k]
-                if (tk.kind == "p" and tk.text in "،,:") or _is_comp(doc, k) or (doc.quote_opening(k) and doc.is_speech(doc.quote_opening(k))):
+                if (tk.kind == "p" and tk.text in "،,:") or _is_comp(doc, k) or doc.speech_opens_at(k):
                     break
                 k += 1
             if k < n and doc.toks[k].start < sent_end and k - j <= cfg["adverbial_max_words"]:
@@ -468,8 +473,7 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
             if nxt is None or nxt.kind != "w" or nxt.key in cues.SPEAKER_STOPS or nxt.key in cues.TIME_WORDS or _is_comp(doc, k + 1) or nxt.key in cues.RELATIVES:
                 break
         if t.kind == "q":
-            qq = doc.quote_opening(k)
-            if qq is not None and doc.is_speech(qq):
+            if doc.speech_opens_at(k):
                 break
         if t.kind == "w":
             if k > j and (t.key in cues.SPEAKER_STOPS or t.key in cues.TIME_WORDS or _is_comp(doc, k) or _verb_of(t)):
@@ -663,8 +667,7 @@ def _relay_source(doc: _Doc, j: int, sent_end: int) -> tuple[tuple[int, int] | N
             return _trim(doc, j, k), k + 1, cues.RELAY_SAYING[t.key] if t.key != fold("قول") else ("m", "s")
         if _is_comp(doc, k) or (t.kind == "p" and t.text == ":"):
             break
-        q = doc.quote_opening(k)
-        if q is not None and doc.is_speech(q):
+        if doc.speech_opens_at(k):
             break
         n_words += t.kind == "w"
         k += 1
@@ -710,8 +713,7 @@ def _np_until_comma(doc: _Doc, j: int, sent_end: int, max_words: int) -> tuple[t
         if t.kind == "p" or _is_comp(doc, k) or (t.kind == "w" and k > j and (
                 t.key in cues.TIME_WORDS or t.key in cues.MAIN_CLAUSE_OPENERS or t.key in cues.KANA or _verb_of(t))):
             break
-        q = doc.quote_opening(k)
-        if q is not None and doc.is_speech(q):
+        if doc.speech_opens_at(k):
             break
         n_words += t.kind == "w"
         k += 1

