@@ -189,7 +189,7 @@ def test_bad_input_corpus_through_cli(tmp_path: Path, vanishing: None, monkeypat
     out = result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), out
     assert "Traceback" not in out
-    assert result.exit_code == 0, out  # something was analysed; skips are listed, not fatal
+    assert result.exit_code == 3, out  # something was analysed; skips are listed and the status says "partial"
     flat = squash(out)
     for path, why in bad.items():
         line = next((ln for ln in out.split("skipped")[1:] if squash(path) + ":" in squash(ln)), None)

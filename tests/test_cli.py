@@ -32,7 +32,7 @@ def test_analyze_then_stories_story_and_export(tmp_path):
     (tmp_path / "bad.json").write_text('{"title": "x", ', encoding="utf-8")
     db = tmp_path / "k.db"
     result = runner.invoke(app, ["analyze", str(tmp_path), "--db", str(db), "--no-embeddings"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # bad.json skipped: "partial"
     assert "1 analysed" in result.output and "1 skipped" in result.output
     assert "bad.json" in result.output
     with Store(db) as store:

@@ -63,6 +63,10 @@ def _open_store(db: Path, *, must_exist: bool = True):
         _fail(exc)
 
 
+EXIT_NOTHING_ANALYSED = 1
+EXIT_PARTIAL = 3  # like rsync's "partial transfer": scripts can tell "done, with skips" from "done"
+
+
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")] = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
@@ -92,7 +96,12 @@ def analyze(
     engine: Annotated[Engine, typer.Option("--engine", help="local: worker processes here; dask: a Dask cluster.")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://HOST:PORT (with --engine dask).")] = None,
 ) -> None:
-    """Analyse articles into the store: stories, entities, attributions, claims."""
+    """Analyse articles into the store: stories, entities, attributions, claims.
+
+    Exit status: 0 every input analysed (or already stored); 3 some inputs
+    skipped (listed, with the reason) and the rest analysed; 1 nothing could be
+    analysed; 2 bad usage or an unreadable store; 130 interrupted (run again to resume).
+    """
     from khabar.ingest import iter_documents
     from khabar.pipeline import analyze_documents
     from khabar.scale import available_cores, dask_mapper, local_mapper
@@ -134,7 +143,8 @@ def analyze(
     except KeyboardInterrupt:
         _interrupted(db)
     if missing or summary.skipped:
-        raise typer.Exit(1 if summary.analysed == 0 and summary.unchanged == 0 else 0)
+        nothing_done = summary.analysed == 0 and summary.unchanged == 0
+        raise typer.Exit(EXIT_NOTHING_ANALYSED if nothing_done else EXIT_PARTIAL)
 
 
 def _interrupted(db: Path) -> None:
