@@ -10,20 +10,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_dossier import TEXT_B, fill_store, sub_schema
+from test_dossier import TEXT_B, store, sub_schema  # noqa: F401 (store: the filled-store fixture, shared)
 
 from khabar.dossier import STANCE_LABELS, UnknownIdError, export_document, story_json
 from khabar.errors import KhabarError
 from khabar.export import CSV_COLUMNS, export, load_schema, render_text
 from khabar.store import Store
-
-
-@pytest.fixture
-def store() -> Store:
-    s = Store(":memory:")
-    fill_store(s)
-    yield s
-    s.close()
 
 
 def run(store: Store, fmt: str, story_id: str | None = None) -> str:
