@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test bench bench-quick model eval clean screenshot
+.PHONY: venv demo test bench bench-quick model eval clean screenshot loadtest
 
 venv: $(VENV)/.installed
 
@@ -26,6 +26,11 @@ bench: venv  ## speed and memory on ../shared/data/saudinewsnet -> BENCHMARKS.md
 
 bench-quick: venv
 	$(BIN)/python -m khabar.bench --quick
+
+LOAD_DB ?= khabar.db
+LOAD_ARGS ?=
+loadtest: venv  ## web UI + API under load on loopback against LOAD_DB -> BENCHMARKS.md (LOAD_ARGS: --requests N --concurrency C --variant NAME)
+	$(BIN)/python -m khabar.loadtest --db $(LOAD_DB) --write BENCHMARKS.md $(LOAD_ARGS)
 
 model: venv  ## retrain the bundled NER model
 	$(BIN)/khabar train ner

@@ -317,3 +317,41 @@ def test_web_openapi_documents_every_api_route(client: TestClient) -> None:
     from khabar.web.api import router
 
     assert {r.path for r in router.routes} == set(want)
+
+
+# ---- load (issue #9): cached story list, batched queries ------------------------------------
+def test_web_story_list_cache_is_dropped_after_a_write(tmp_path: Path) -> None:
+    from khabar.model import Story
+
+    db = tmp_path / "khabar.db"
+    with Store(db) as s:
+        fill_store(s)
+    app = create_app(db)
+    client = TestClient(app)
+    assert client.get("/api/stories").json()["total"] == 2
+    assert client.get("/api/stories").json()["total"] == 2
+    assert app.state.cache.hits >= 1  # the second list came from the cache
+    with Store(db) as s, s.transaction():  # another connection writes: S2's article moves to a new story S3
+        s.save_story(Story("S3", "قصة جديدة", ""), run_id=None)
+        s.conn.execute("UPDATE articles SET story_id = 'S3' WHERE story_id = 'S2'")
+    ids = [x["id"] for x in client.get("/api/stories").json()["stories"]]
+    assert ids == ["S1", "S3"]
+    assert "/story/S3" in client.get("/").text
+
+
+def test_web_story_list_top_entities_batched_like_single(tmp_path: Path) -> None:
+    from khabar.store import queries
+
+    with Store(tmp_path / "k.db") as s:
+        fill_store(s)
+        batched = queries.stories_top_entities(s, ["S1", "S2", "nope"], 2)
+        for sid in ("S1", "S2"):
+            single = [{k: v for k, v in e.items() if k not in ("variants", "articles")}
+                      for e in queries.story_top_entities(s, sid, 2)]
+            assert batched.get(sid, []) == single
+        assert "nope" not in batched and len(batched["S1"]) == 2
+        # Filters count all of a story's articles, and the total survives a page past the end.
+        rows, total = queries.story_rows(s, outlet="قناة الغد", limit=1, offset=5)
+        assert rows == [] and total == 1
+        rows, total = queries.story_rows(s, entity_id="E1")
+        assert [r["id"] for r in rows] == ["S1"] and rows[0]["n_articles"] == 3 and total == 1

@@ -189,14 +189,14 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
     }
 
 
-def _list_row(store: Store, r: dict[str, Any], contested: set[str]) -> dict[str, Any]:
+def _list_row(r: dict[str, Any], contested: set[str], top: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return {
         "id": r["id"], "label": r["label"], "summary": r["summary"],
         "first_published": r["first_published"], "last_published": r["last_published"],
         "n_articles": r["n_articles"], "n_outlets": r["n_outlets"], "n_claims": r["n_claims"],
         "contested": r["id"] in contested,
         "top_entities": [{k: e[k] for k in ("entity_id", "canonical", "type", "mentions")}
-                         for e in queries.story_top_entities(store, r["id"], LIST_ENTITIES)],
+                         for e in top.get(r["id"], [])],
     }
 
 
@@ -225,11 +225,13 @@ def story_list_json(store: Store, *, since: str | None = None, until: str | None
         raise KhabarError(f"sort must be one of {', '.join(queries.STORY_SORTS)}, got {sort!r}")
     rows, total = queries.story_rows(store, since=since, until=until, outlet=outlet, entity_id=entity,
                                      sort=sort, limit=limit, offset=offset)
-    contested = queries.contested_story_ids(store, [r["id"] for r in rows])
+    ids = [r["id"] for r in rows]
+    contested = queries.contested_story_ids(store, ids)
+    top = queries.stories_top_entities(store, ids, LIST_ENTITIES)  # one query for the page, not one per row
     return {
         "total": total, "limit": limit, "offset": offset, "sort": sort,
         "filters": {"since": since, "until": until, "outlet": outlet, "entity": entity},
-        "stories": [_list_row(store, r, contested) for r in rows],
+        "stories": [_list_row(r, contested, top) for r in rows],
     }
 
 

@@ -111,7 +111,7 @@ def story_top_entities(db: Store | sqlite3.Connection, story_id: str, limit: int
     rows = c.execute(
         "SELECT e.id AS entity_id, e.canonical, e.type, COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles"
         " FROM mentions m JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id"
-        " WHERE a.story_id = ? GROUP BY e.id ORDER BY mentions DESC, e.canonical LIMIT ?",
+        " WHERE a.story_id = ? GROUP BY e.id ORDER BY mentions DESC, e.canonical, e.id LIMIT ?",
         (story_id, limit),
     )
     out = [dict(r) for r in rows]
@@ -210,24 +210,39 @@ def story_rows(db: Store | sqlite3.Connection, *, since: str | None = None, unti
     if until:
         where.append("substr(s.first_published, 1, 10) <= ? AND s.first_published != ''")
         args.append(until)
-    if outlet:
-        where.append("EXISTS (SELECT 1 FROM articles x WHERE x.story_id = s.id AND x.source = ?)")
+    if outlet:  # one index range (articles_source_story), not a probe per story
+        where.append("s.id IN (SELECT x.story_id FROM articles x WHERE x.source = ?)")
         args.append(outlet)
-    if entity_id:
-        where.append("EXISTS (SELECT 1 FROM mentions m JOIN articles x ON x.id = m.article_id"
-                     " WHERE m.entity_id = ? AND x.story_id = s.id)")
+    if entity_id:  # the entity's mentions once (mentions_entity, articles_id_story), not per story
+        where.append("s.id IN (SELECT x.story_id FROM mentions m JOIN articles x ON x.id = m.article_id"
+                     " WHERE m.entity_id = ?)")
         args.append(entity_id)
-    cond = (" WHERE " + " AND ".join(where)) if where else ""
-    base = (
-        "SELECT s.id, s.label, s.summary, s.first_published, s.last_published, COUNT(a.id) AS n_articles,"
-        " COUNT(DISTINCT NULLIF(a.source, '')) AS n_outlets,"
-        " (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id) AS n_claims"
-        f" FROM stories s JOIN articles a ON a.story_id = s.id{cond} GROUP BY s.id"
+    cond = (" AND " + " AND ".join(where)) if where else ""
+    # Aggregate articles by story from the covering index articles(story_id, source) (0006):
+    # article rows are never read. Labels and claim counts are looked up for the page only,
+    # and the total comes from the same pass (a window), not a second aggregation.
+    sql = (
+        "WITH agg AS (SELECT story_id, COUNT(*) AS n_articles, COUNT(DISTINCT NULLIF(source, '')) AS n_outlets"
+        " FROM articles WHERE story_id IS NOT NULL GROUP BY story_id),"
+        " page AS (SELECT s.id, s.first_published, s.last_published, agg.n_articles, agg.n_outlets,"
+        " COUNT(*) OVER () AS total FROM agg JOIN stories s ON s.id = agg.story_id WHERE 1"
+        f"{cond} ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?)"
+        " SELECT page.id, s.label, s.summary, page.first_published, page.last_published, page.n_articles,"
+        " page.n_outlets, (SELECT COUNT(*) FROM claims c WHERE c.story_id = page.id) AS n_claims, page.total"
+        f" FROM page JOIN stories s ON s.id = page.id ORDER BY {_ORDER[sort].replace('s.', 'page.')}"
     )
     c = _conn(db)
-    total = c.execute(f"SELECT COUNT(*) FROM ({base})", args).fetchone()[0]
-    rows = c.execute(f"{base} ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?", (*args, limit, offset))
-    return [dict(r) for r in rows], total
+    rows = [dict(r) for r in c.execute(sql, (*args, limit, offset))]
+    if rows:
+        total = rows[0]["total"]
+    elif offset:  # a page past the end: count without a page
+        total = story_rows(db, since=since, until=until, outlet=outlet, entity_id=entity_id, sort=sort,
+                           limit=1, offset=0)[1]
+    else:
+        total = 0
+    for r in rows:
+        del r["total"]
+    return rows, total
 
 
 def outlets(db: Store | sqlite3.Connection, limit: int = 200) -> list[dict[str, Any]]:
@@ -239,12 +254,45 @@ def outlets(db: Store | sqlite3.Connection, limit: int = 200) -> list[dict[str, 
 
 
 def frequent_entities(db: Store | sqlite3.Connection, limit: int = 100) -> list[dict[str, Any]]:
-    """Entities in the most stories: ``{entity_id, canonical, type, n_stories}``."""
+    """Entities in the most stories: ``{entity_id, canonical, type, n_stories}``.
+
+    Reads only the covering indexes mentions(entity_id, article_id) and articles(id, story_id)
+    (0006); still a pass over every mention, so the web app caches it (:mod:`khabar.web.cache`).
+    """
     rows = _conn(db).execute(
-        "SELECT e.id AS entity_id, e.canonical, e.type, COUNT(DISTINCT a.story_id) AS n_stories"
-        " FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN articles a ON a.id = m.article_id"
-        " WHERE a.story_id IS NOT NULL GROUP BY e.id ORDER BY n_stories DESC, e.canonical LIMIT ?", (limit,))
+        "WITH n AS (SELECT m.entity_id, COUNT(DISTINCT a.story_id) AS n_stories"
+        " FROM mentions m JOIN articles a ON a.id = m.article_id"
+        " WHERE a.story_id IS NOT NULL AND m.entity_id IS NOT NULL GROUP BY m.entity_id)"
+        " SELECT e.id AS entity_id, e.canonical, e.type, n.n_stories FROM n JOIN entities e ON e.id = n.entity_id"
+        " ORDER BY n.n_stories DESC, e.canonical LIMIT ?", (limit,))
     return [dict(r) for r in rows]
+
+
+def stories_top_entities(db: Store | sqlite3.Connection, story_ids: Iterable[str],
+                         limit: int) -> dict[str, list[dict[str, Any]]]:
+    """:func:`story_top_entities` of many stories in one query, without ``variants`` and ``articles``.
+
+    Mentions are counted per (story, entity) from the covering indexes first and joined to
+    the entities only then: the list's biggest stories hold most mentions of the store.
+
+    Returns ``{story id: [{entity_id, canonical, type, mentions}, ...]}``, each list ordered
+    as :func:`story_top_entities` orders it; stories without entities are absent.
+    """
+    out: dict[str, list[dict[str, Any]]] = {}
+    for q, chunk in _in_chunks(story_ids):
+        rows = _conn(db).execute(
+            "WITH g AS (SELECT a.story_id, m.entity_id, COUNT(*) AS mentions FROM articles a"
+            " JOIN mentions m ON m.article_id = a.id"
+            f" WHERE a.story_id IN ({q}) AND m.entity_id IS NOT NULL GROUP BY a.story_id, m.entity_id),"
+            " r AS (SELECT g.story_id, e.id AS entity_id, e.canonical, e.type, g.mentions, ROW_NUMBER() OVER"
+            " (PARTITION BY g.story_id ORDER BY g.mentions DESC, e.canonical, e.id) AS rank"
+            " FROM g JOIN entities e ON e.id = g.entity_id)"
+            " SELECT story_id, entity_id, canonical, type, mentions FROM r WHERE rank <= ? ORDER BY story_id, rank",
+            (*chunk, limit))
+        for r in rows:
+            d = dict(r)
+            out.setdefault(d.pop("story_id"), []).append(d)
+    return out
 
 
 def removed_counts(db: Store | sqlite3.Connection, ids: Iterable[str]) -> dict[str, int]:
@@ -269,3 +317,23 @@ def entity_claim_members(db: Store | sqlite3.Connection, entity_id: str) -> list
         (entity_id,),
     )
     return [dict(r) for r in rows]
+
+
+def live_story_ids(db: Store | sqlite3.Connection) -> list[str]:
+    """Ids of the stories that hold at least one article (merged-away stories hold none), sorted."""
+    rows = _conn(db).execute("SELECT DISTINCT story_id FROM articles WHERE story_id IS NOT NULL ORDER BY story_id")
+    return [r[0] for r in rows]
+
+
+def published_days(db: Store | sqlite3.Connection) -> list[str]:
+    """Distinct ``YYYY-MM-DD`` days on which stored articles were published, oldest first."""
+    rows = _conn(db).execute("SELECT DISTINCT substr(published, 1, 10) FROM articles WHERE published != '' ORDER BY 1")
+    return [r[0] for r in rows if r[0]]
+
+
+def data_version(db: Store | sqlite3.Connection) -> int:
+    """SQLite's change counter of this connection: it moves when another connection commits.
+
+    Comparable only between calls on the same connection (``PRAGMA data_version``).
+    """
+    return int(_conn(db).execute("PRAGMA data_version").fetchone()[0])

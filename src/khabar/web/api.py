@@ -12,24 +12,38 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from khabar import dossier
-from khabar.store import queries
-from khabar.web.deps import FiltersDep, Limit, Offset, StoreDep, save_uploads
+from khabar.store import Store, queries
+from khabar.web.deps import FiltersDep, Limit, Offset, StoreDep, StoryFilters, save_uploads
 
 router = APIRouter(prefix="/api", tags=["api"])
 FILTER_OPTIONS = 100  # outlets and entities offered as story-list filters
 
 
 @router.get("/stories", summary="Story list (filtered, sorted, paginated)")
-def api_stories(store: StoreDep, filters: FiltersDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+def api_stories(request: Request, store: StoreDep, filters: FiltersDep, limit: Limit = 50,
+                offset: Offset = 0) -> dict[str, Any]:
     """``{total, limit, offset, sort, filters, stories}``; each story has counts, time span,
     top entities and ``contested`` (one source denies what another asserts)."""
-    return dossier.story_list_json(store, **filters.as_kwargs(), limit=limit, offset=offset)
+    return story_list(request, store, filters, limit, offset)
 
 
 @router.get("/filters", summary="Outlets and entities offered as story-list filters")
-def api_filters(store: StoreDep) -> dict[str, Any]:
+def api_filters(request: Request, store: StoreDep) -> dict[str, Any]:
     """``{outlets: [{source, n_articles}], entities: [{entity_id, canonical, type, n_stories}]}``."""
-    return {"outlets": queries.outlets(store, FILTER_OPTIONS), "entities": queries.frequent_entities(store, FILTER_OPTIONS)}
+    return filter_options(request, store)
+
+
+def story_list(request: Request, store: Store, filters: StoryFilters, limit: int, offset: int) -> dict[str, Any]:
+    """:func:`khabar.dossier.story_list_json`, memoised until the store changes (read-only result)."""
+    key = ("stories", *filters.as_kwargs().items(), limit, offset)
+    return request.app.state.cache.get(key, lambda: dossier.story_list_json(
+        store, **filters.as_kwargs(), limit=limit, offset=offset))
+
+
+def filter_options(request: Request, store: Store) -> dict[str, Any]:
+    """Outlets and frequent entities for the story-list filters, memoised until the store changes."""
+    return request.app.state.cache.get(("filters", FILTER_OPTIONS), lambda: {
+        "outlets": queries.outlets(store, FILTER_OPTIONS), "entities": queries.frequent_entities(store, FILTER_OPTIONS)})
 
 
 @router.get("/story/{story_id}", summary="Story dossier")

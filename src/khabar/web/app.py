@@ -25,6 +25,7 @@ from khabar.settings import Settings
 from khabar.store import Store
 from khabar.store.search import index_pending
 from khabar.web import STATIC_DIR, i18n, template_env
+from khabar.web.cache import ReadCache
 from khabar.web.deps import BadRequestError, PayloadTooLargeError
 from khabar.web.jobs import JobRunner
 
@@ -69,6 +70,7 @@ def create_app(db_path: Path, *, settings: Settings | None = None) -> FastAPI:
     app.state.web = web
     app.state.env = template_env()
     app.state.jobs = JobRunner(db_path, settings)
+    app.state.cache = ReadCache(db_path, busy_timeout_ms=busy_ms, max_entries=int(web["cache_entries"]))
     app.include_router(api.router)
     app.include_router(pages.router)
     _install_handlers(app, int(web["max_upload_bytes"]))

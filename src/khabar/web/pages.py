@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from khabar import dossier
 from khabar.store import queries
 from khabar.web import i18n
-from khabar.web.api import FILTER_OPTIONS
+from khabar.web.api import filter_options, story_list
 from khabar.web.deps import FiltersDep, LangDep, Limit, Offset, StoreDep, parse_hl, save_uploads
 
 router = APIRouter(include_in_schema=False)
@@ -27,15 +27,16 @@ def render(request: Request, lang: str, name: str, **ctx: Any) -> HTMLResponse:
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, store: StoreDep, lang: LangDep, filters: FiltersDep,
           limit: Limit = 50, offset: Offset = 0) -> HTMLResponse:
-    page = dossier.story_list_json(store, **filters.as_kwargs(), limit=limit, offset=offset)
+    page = story_list(request, store, filters, limit, offset)
     entity_name = queries.entity_names(store, [filters.entity]).get(filters.entity or "", filters.entity)
 
     def url(**change: Any) -> str:
         params = {k: v for k, v in (filters.as_kwargs() | {"limit": limit, "offset": offset} | change).items() if v}
         return str(request.url.replace_query_params(**params).replace(scheme="", netloc=""))
 
+    options = filter_options(request, store)
     return render(request, lang, "index.html", page=page, url=url, entity_name=entity_name,
-                  outlets=queries.outlets(store, FILTER_OPTIONS), entities=queries.frequent_entities(store, FILTER_OPTIONS))
+                  outlets=options["outlets"], entities=options["entities"])
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
