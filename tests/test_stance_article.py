@@ -158,3 +158,39 @@ def test_stance_article_embedding_model_with_lexical_fallback(tmp_path: Path) ->
     cv = cross_validate_stance(cdir, folds=("Fold_1", "Fold_2"), min_samples_leaf=1, embedder=ClaimEmbedder(model=FakeE5()))
     assert all("lexical_fallback" in f for f in cv["folds"].values())
     assert 0.0 <= cv["mean_macro_f1_lexical_fallback"] <= 1.0
+
+
+TWEETS = (  # one-line social-media posts, no full stop, no second sentence
+    ("الوزارة تنفي انقطاع المياه عن حي الزهور", "disagree"),
+    ("الوزارة تؤكد انقطاع المياه عن حي الزهور ثلاثة أيام", "agree"),
+    ("مباراة اليوم انتهت بالتعادل", "unrelated"),
+)
+
+
+def test_stance_article_one_line_social_media_post() -> None:
+    from khabar.stance_article import bundled_stance_model
+
+    model = bundled_stance_model()
+    assert model is not None and model.uses_embeddings
+    emb = ClaimEmbedder(model=FakeE5())
+    for text, want in TWEETS:
+        x = model.vector(CLAIM, text, emb)  # news-length assumptions would break on one short line
+        assert len(x) == len(model.features) and all(math.isfinite(v) for v in x)
+        named = dict(zip(EMB_FEATURE_NAMES, x[len(FEATURE_NAMES):]))
+        assert named["emb_best_pos"] == 0.0  # the only sentence is the first
+        assert article_stance(CLAIM, text, embeddings=False) == want
+    denial = dict(zip(FEATURE_NAMES, article_features(CLAIM, TWEETS[0][0], idf=model.idf)))
+    assert denial["deny_top"] > 0.0 and denial["cov"] > 0.5
+
+
+def test_stance_article_score_confusion_matrix() -> None:
+    from khabar.eval.stance import score
+
+    gold = ["agree", "agree", "disagree", "discuss", "unrelated", "unrelated"]
+    pred = ["agree", "discuss", "disagree", "unrelated", "unrelated", "agree"]
+    s = score(gold, pred)
+    assert s["confusion"]["agree"] == {"agree": 1, "disagree": 0, "discuss": 1, "unrelated": 0}
+    assert s["confusion"]["unrelated"]["agree"] == 1 and s["confusion"]["discuss"]["unrelated"] == 1
+    assert sum(sum(r.values()) for r in s["confusion"].values()) == len(gold)
+    assert s["per_class"]["disagree"]["f1"] == 1.0 and s["per_class"]["discuss"]["f1"] == 0.0
+    assert s["macro_f1"] == pytest.approx(sum(t["f1"] for t in s["per_class"].values()) / 4)

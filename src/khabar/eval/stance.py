@@ -76,14 +76,24 @@ def fold_ids(claims_dir: Path, folds: list[str] | tuple[str, ...] | None) -> set
 _fold_ids = fold_ids  # older name
 
 
+def confusion(gold: list[str], pred: list[str]) -> dict[str, dict[str, int]]:
+    """Counts ``[gold][predicted]`` over :data:`LABELS` (a label outside them is not counted)."""
+    out = {g: {p: 0 for p in LABELS} for g in LABELS}
+    for g, p in zip(gold, pred):
+        if g in out and p in out[g]:
+            out[g][p] += 1
+    return out
+
+
 def score(gold: list[str], pred: list[str]) -> dict:
-    """Size, accuracy, macro-F1 over :data:`LABELS` and the per-class table."""
+    """Size, accuracy, macro-F1 over :data:`LABELS`, the per-class table and the confusion matrix."""
     table = f1_table(gold, pred, LABELS)
     return {
         "n": len(gold),
         "accuracy": sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0,
         "macro_f1": sum(t["f1"] for t in table.values()) / len(LABELS),
         "per_class": table,
+        "confusion": confusion(gold, pred),
     }
 
 
