@@ -8,7 +8,7 @@ import pytest
 
 from khabar.eval.aliases import evaluate_aliases
 from khabar.model import Article, Entity, Span
-from khabar.resolve import EntityRegistry, alias_same, entity_id, latin_key, transliterate
+from khabar.resolve import EntityRegistry, _form_keys, _joined_latin_key, alias_same, entity_id, latin_key, name_tokens, transliterate
 
 GOLD = Path(__file__).parent / "gold" / "aliases.tsv"
 HELDOUT = Path(__file__).parent / "gold" / "aliases_heldout.tsv"
@@ -190,3 +190,128 @@ def test_resolve_merges_general_variants(a: str, b: str, type_: str) -> None:
 def test_resolve_general_rules_keep_others_apart(a: str, b: str, type_: str) -> None:
     assert not alias_same(a, b, type_)
     assert not alias_same(b, a, type_)
+
+
+# Names written for the retrieval tests: variants, hard negatives, heads, both scripts.
+_NAMES = [
+    "بوتين", "بوتن", "فلاديمير بوتين", "فلاديمير بوتن", "Vladimir Putin", "Putin", "بوتان",
+    "ترامب", "ترمب", "دونالد ترامب", "Donald Trump", "ماكرون", "ماكرن", "إيمانويل ماكرون",
+    "ديمتري بيسكوف", "دميتري بيسكوف", "بيسكوف", "أولاف شولتز", "أولاف شولتس", "شولتز",
+    "شي جين بينغ", "شي جين بينج", "إيلون ماسك", "ماسك", "Elon Musk", "كيمبال ماسك",
+    "محمد بن سلمان", "بن سلمان", "سلمان", "سليمان", "محمد", "أحمد", "حسن", "حسين",
+    "عبدالرحيم الشمري", "عبد الرحيم الشمري", "عبد الكريم الشمري", "الشمري",
+    "سيلفيو دي لوكا", "دي لوكا", "لوكا", "ماريو دي لوكا", "جمهورية تشيلي", "تشيلي", "جمهورية تشاد",
+    "المملكة العربية السعودية", "السعودية", "شركة نوكيا", "نوكيا", "Nokia", "شركة سوني",
+    "SpaceX", "سبيس إكس", "Benjamin Netanyahu", "بنيامين نتنياهو", "نتنياهو", "نتانياهو",
+    "يائير نتنياهو", "نيو تايمز غازيت", "نيو تايمز غازت", "دار نشر النيل", "دور نشر النيل",
+    "وول ستريت جورنال", "وال ستريت جورنال", "جو بايدن", "هانتر بايدن", "بايدن", "Biden",
+    "مصر", "مصراتة", "غامبيا", "زامبيا", "جوجل", "Google", "تسلا", "Tesla",
+]  # fmt: skip
+
+
+def _gold_pairs() -> list[tuple[str, str, str]]:
+    pairs = []
+    for path in (GOLD, HELDOUT):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if len(cols) >= 3 and not line.startswith("#") and cols[2] in ("same", "different"):
+                pairs.append((cols[0], cols[1], cols[3] if len(cols) > 3 and cols[3] else "PER"))
+    return pairs
+
+
+@pytest.mark.parametrize("min_len", [4, 3])
+def test_resolve_retrieval_keys_cover_every_alias_pair(min_len: int) -> None:
+    # The registry compares a mention only with entities sharing a key: a pair
+    # alias_same accepts must always share one, or resolution would change.
+    settings = {"min_fuzzy_len": min_len, "vowel_drop_min_len": 5}
+    pairs = [(a, b, t) for a in _NAMES for b in _NAMES for t in ("PER", "LOC", "ORG")] + _gold_pairs()
+    accepted = rejected_by_keys = 0
+    for a, b, t in pairs:
+        shared = not _form_keys(a, True, False, min_len).isdisjoint(_form_keys(b, False, t == "PER", min_len))
+        if alias_same(a, b, t, settings=settings):
+            accepted += 1
+            assert shared, (a, b, t)
+        rejected_by_keys += not shared
+    assert accepted >= 150
+    assert rejected_by_keys >= len(pairs) // 2  # the keys do filter: most pairs never meet
+
+
+class _ScanAllRegistry(EntityRegistry):
+    """The registry before the retrieval index: every entity sharing a Latin key is a candidate."""
+
+    def _candidates(self, forms: list[str]) -> list[Entity]:
+        latin = {latin_key(t) for f in forms for t in (name_tokens(f)[-1], " ".join(name_tokens(f))) if name_tokens(f)}
+        return [e for e in self.entities() if not latin.isdisjoint(self._latin_of(e.id))]
+
+
+def _story() -> list[Article]:
+    texts = [
+        ("s1", "قال فلاديمير بوتين إن بوتن لن يسافر، ورد دونالد ترامب.", [("فلاديمير بوتين", "PER", 0), ("بوتن", "PER", 0), ("دونالد ترامب", "PER", 0)]),
+        ("s2", "وصل ترمب إلى الرياض، وقال Vladimir Putin كلاما آخر.", [("ترمب", "PER", 0), ("الرياض", "LOC", 0), ("Vladimir Putin", "PER", 0)]),
+        ("s3", "أعلنت شركة نوكيا أن Nokia تتوسع في الرياض.", [("شركة نوكيا", "ORG", 0), ("Nokia", "ORG", 0), ("الرياض", "LOC", 0)]),
+        ("s4", "التقى أولاف شولتس بالرئيس ديمتري بيسكوف في مدينة الرياض.", [("أولاف شولتس", "PER", 0), ("ديمتري بيسكوف", "PER", 0), ("مدينة الرياض", "LOC", 0)]),
+        ("s5", "قال أولاف شولتز إن دميتري بيسكوف أخطأ، ورد بيسكوف.", [("أولاف شولتز", "PER", 0), ("دميتري بيسكوف", "PER", 0), ("بيسكوف", "PER", 1)]),
+        ("s6", "قال بايدن ثم قال جو بايدن وهانتر بايدن شيئا.", [("بايدن", "PER", 0), ("جو بايدن", "PER", 0), ("هانتر بايدن", "PER", 0)]),
+        ("s7", "قال بايدن إن الرياض بعيدة.", [("بايدن", "PER", 0), ("الرياض", "LOC", 0)]),
+        ("s8", "قال بايدن مرة أخرى.", [("بايدن", "PER", 0)]),
+    ]
+    return [_article(aid, text, mentions) for aid, text, mentions in texts]
+
+
+def test_resolve_index_gives_the_same_entities_as_a_full_scan() -> None:
+    fast, slow = EntityRegistry(), _ScanAllRegistry()
+    fast_arts, slow_arts = _story(), _story()
+    for a, b in zip(fast_arts, slow_arts, strict=True):
+        fast.resolve_article(a)
+        slow.resolve_article(b)
+        assert a.spans("entities") == b.spans("entities")
+    state = [(e.id, e.canonical, e.type, e.latin, e.variants, e.roles) for e in fast.entities()]
+    assert state == [(e.id, e.canonical, e.type, e.latin, e.variants, e.roles) for e in slow.entities()]
+    putin = _refs(fast_arts[0])["بوتن"]
+    assert _refs(fast_arts[1])["Vladimir Putin"] == putin
+    assert _refs(fast_arts[4])["دميتري بيسكوف"] == _refs(fast_arts[3])["ديمتري بيسكوف"]
+    assert _refs(fast_arts[2])["شركة نوكيا"] == _refs(fast_arts[2])["Nokia"]
+
+
+def test_resolve_ambiguous_bare_names_get_numbered_ids() -> None:
+    base = entity_id("PER", "بايدن")
+    reg = EntityRegistry.from_entities(
+        [
+            Entity(id="E1", canonical="جو بايدن", type="PER", variants={"جو بايدن"}),
+            Entity(id="E2", canonical="هانتر بايدن", type="PER", variants={"هانتر بايدن"}),
+            Entity(id=base, canonical="بايدن", type="PER", variants={"بايدن"}),
+            Entity(id=f"{base}-3", canonical="بايدن", type="PER", variants={"بايدن"}),
+        ]
+    )
+    ids = []
+    for i in range(3):
+        art = _article(f"b{i}", "قال بايدن كلاما.", [("بايدن", "PER", 0)])
+        reg.resolve_article(art)
+        ids.append(art.spans("entities")[0].ref)
+    assert ids == [f"{base}-2", f"{base}-4", f"{base}-5"]  # the smallest free suffix, each kept apart
+
+
+def test_resolve_loaded_entity_recounts_its_canonical_form() -> None:
+    # A stored canonical form was chosen with counts the store does not keep:
+    # the first new mention recounts over all variants (each counted once).
+    reg = EntityRegistry.from_entities(
+        [Entity(id="E1", canonical="بوتن", type="PER", variants={"بوتن", "بوتين", "فلاديمير بوتين"})]
+    )
+    art = _article("p1", "قال بوتين ذلك.", [("بوتين", "PER", 0)])
+    reg.resolve_article(art)
+    assert art.spans("entities")[0].ref == "E1"
+    assert reg.get("E1").canonical == "فلاديمير بوتين"
+    art2 = _article("p2", "قال بوتين ثم بوتين ثم بوتين.", [("بوتين", "PER", 0), ("بوتين", "PER", 1), ("بوتين", "PER", 2)])
+    reg.resolve_article(art2)
+    assert reg.get("E1").canonical == "فلاديمير بوتين"  # a full form outranks a frequent bare one
+    assert reg.get("E1").latin == "Fladimir Butin"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["فلاديمير بوتين", "عبد الله", "سام مادي", "دي ميستورا", "أبو علي 2015", "إيلون Musk", "آية ياسين", "نيو تايمز غازيت"],
+)
+def test_resolve_joined_latin_key_equals_the_key_of_the_whole_name(name: str) -> None:
+    # The index builds a whole name's Latin key from its tokens' keys; it must be latin_key's exactly.
+    toks = tuple(name_tokens(name))
+    assert _joined_latin_key(toks) == latin_key(" ".join(toks))

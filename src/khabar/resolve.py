@@ -29,15 +29,21 @@ Person names also match when one is the other's surname alone (ماسك ~ إيل
 ماسك) or the other with a middle name dropped; two full names with different
 first names never match. Across articles a bare surname joins a registry
 entity only when exactly one known person carries it.
+
+The registry finds candidates through an index of keys that any two forms
+these rules accept share (:func:`_form_keys`), so the cost of a mention does
+not grow with the number of entities known.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,6 +182,9 @@ def transliterate(arabic: str) -> str:
     return " ".join(out_words)
 
 
+_transliterate = functools.lru_cache(maxsize=1 << 16)(transliterate)  # the registry asks again on every mention
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def latin_key(text: str) -> str:
     """A lossy consonant key for comparing names across scripts.
@@ -185,18 +194,44 @@ def latin_key(text: str) -> str:
     z/s), vowels, w, y, h and apostrophes are dropped, doubled letters merge;
     a final "V" says the name ends in a vowel (a silent Latin final e aside).
     """
-    arabic = is_arabic(text, threshold=0.01)
+    consonants, final, _ = _latin_parts(text)
+    return consonants + final
+
+
+_NOT_LOWER = re.compile(r"[^a-z]")
+_SILENT_E = re.compile(r"(?<=[^aeiouy])e$")
+_VOWELS = re.compile(r"[aeiouwyh]")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _latin_parts(text: str) -> tuple[str, str, bool]:
+    """:func:`latin_key` in parts: (consonant key, final "V" or "", whether any letter was left)."""
+    arabic = not _is_latin(text)  # is_arabic(text, threshold=0.01), cached
     s = transliterate(text) if arabic else text
     s = _INITIAL_X.sub("s", _SOFT_C.sub("s", s.lower()))
     for a, b in _LATIN_DIGRAPHS:
         s = s.replace(a, b)
     s = s.translate(_LATIN_MAP)
-    s = re.sub(r"[^a-z]", "", s)
+    s = _NOT_LOWER.sub("", s)
     if not arabic:
-        s = re.sub(r"(?<=[^aeiouy])e$", "", s)  # silent final e: Google ~ جوجل
+        s = _SILENT_E.sub("", s)  # silent final e: Google ~ جوجل
     final = "V" if s[-1:] in ("a", "e", "i", "o", "u", "y") else ""  # Tesla ~ تسلا, not تسليح
-    s = re.sub(r"[aeiouwyh]", "", s)
-    return re.sub(r"(.)\1+", r"\1", s) + final
+    return _DOUBLED.sub(r"\1", _VOWELS.sub("", s)), final, bool(s)
+
+
+def _joined_latin_key(toks: tuple[str, ...]) -> str:
+    """``latin_key(" ".join(toks))`` from the (cached) keys of the tokens where that is exact.
+
+    Arabic words are romanised one by one and no rule of the key looks across
+    a space, so for Arabic tokens the key of the name is the tokens' consonant
+    keys joined (doubled letters merged again at the seams) with the final
+    mark of the last token, when that token left any letter.
+    """
+    parts = [_latin_parts(t) for t in toks]
+    if len(toks) < 2 or not parts[-1][2] or any(_is_latin(t) for t in toks):
+        return latin_key(" ".join(toks))
+    return _DOUBLED.sub(r"\1", "".join(p[0] for p in parts)) + parts[-1][1]
 
 
 def _skeleton(tok: str) -> str:
@@ -361,12 +396,20 @@ class _Cluster:
     spans: list[Span] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
     form_types: dict[str, Counter[str]] = field(default_factory=dict)
+    spellings: set[tuple[str, ...]] = field(default_factory=set)  # name tokens of ``forms``
+    keys: set[int] = field(default_factory=set)  # index keys of ``forms`` (_form_keys, as for a person)
     _type: str | None = None  # cached :attr:`type`; :meth:`add` clears it
 
-    def add(self, form: str, label: str, span: Span) -> None:
-        """Count one mention (``label`` prefixed "LATIN:" for Latin-script forms)."""
+    def add(self, form: str, label: str, span: Span, min_len: int) -> None:
+        """Count one mention (``label`` prefixed "LATIN:" for Latin-script forms).
+
+        ``min_len``: the ``min_fuzzy_len`` setting, for the retrieval keys.
+        """
+        if form not in self.forms:
+            self.keys |= _form_keys(form, False, True, min_len)
         self.type_counts[label] += 1
         self.forms[form] += 1
+        self.spellings.add(_name_tokens(form))
         self.form_types.setdefault(form, Counter())[label] += 1
         self.spans.append(span)
         self._type = None
@@ -394,14 +437,149 @@ class _Cluster:
         if not self.forms:
             return False
         key = _name_tokens(form)
-        if any(_name_tokens(f) == key for f in self.forms):
+        if key in self.spellings:
             return True  # one spelling, whatever label the tagger gave each occurrence
         mine = self.type
         latin = _is_latin(form) or all(_is_latin(f) for f in self.forms)
         bare_of_person = mine == "PER" and len(key) == 1
         if not (latin or bare_of_person or type_ == mine):
             return False
-        return any(alias_same(form, f, mine, settings=settings) for f in self.forms)
+        min_len = _cfg(settings)[0]
+        query, person = _form_keys(form, True, False, min_len), mine == "PER"
+        if query.isdisjoint(self.keys):
+            return False  # no form of the cluster can be an alias (person keys are a superset)
+        return any(
+            alias_same(form, f, mine, settings=settings)
+            for f in self.forms
+            if not query.isdisjoint(_form_keys(f, False, person, min_len))
+        )
+
+
+# Candidate retrieval. Each surface form gets two key sets, built so that
+# alias_same(a, b, type) implies query_keys(a) & index_keys(b) != {} (for every
+# type): the registry then compares a mention only with the entities that share
+# a key, instead of every entity whose lossy Latin key agrees.
+#
+# Why this holds, rule by rule of _alias_same (on raw and head-stripped tokens):
+# * joined spelling equal: key "J";
+# * Latin ~ Arabic by whole-name key: "LA"/"LL" (script of the indexed side),
+#   and by last-token key (_cross_script_close): "CA"/"CL";
+# * token_same(x, y) implies x, y share a token class: the exact token for a
+#   native given name, else the consonant skeleton after sound classes
+#   (both Arabic), or the Latin key when one side is Latin (asymmetric, so that
+#   two Arabic tokens never meet through their lossy Latin key);
+# * equal lengths: first and last tokens same ("M"), or one of them only close:
+#   a skeleton edit apart, so the two skeletons share an edit key (_edit_keys;
+#   "F" last close, "G" first close; n in the key); a close middle token keeps
+#   first and last same ("M");
+# * PER, a bare name ~ the last token of a longer one ("B"/"T"), a dropped given
+#   name (last two tokens same, "M" too), dropped middle names (first and last: "M").
+
+
+def _edit_keys(s: str, min_len: int) -> tuple[str, ...]:
+    """Keys two skeletons share when equal or, both at least ``min_len`` letters, one edit apart.
+
+    With both at least 4 letters an edit leaves the first two or the last two
+    letters alone, so those two keys suffice; below that, ``s`` and every
+    string one letter shorter (the deletion neighbourhood).
+    """
+    if min_len >= 4:
+        return ("<" + s[:2], ">" + s[-2:])
+    return ("=" + s, *{"=" + s[:i] + s[i + 1 :] for i in range(len(s))})
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _token_classes(tok: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(index classes, query classes) of one folded name token; see the comment above."""
+    latin = _is_latin(tok)
+    base = "N" + tok if tok in _NATIVE else "S" + _skeleton(tok.translate(_SOUND_CLASSES))
+    lk = latin_key(tok)
+    if latin:
+        return (base, "KL" + lk), (base, "KL" + lk, "KA" + lk)
+    return (base, "KA" + lk), (base, "KL" + lk)
+
+
+def _close_keys(tok: str, min_len: int) -> tuple[str, ...]:
+    """:func:`_edit_keys` of the skeleton, for a token that may be only close (else none)."""
+    if _is_latin(tok) or tok in _NATIVE:
+        return ()  # _token_close and _short_close never accept these
+    return _edit_keys(_skeleton(tok.translate(_SOUND_CLASSES)), min_len)
+
+
+def _sequence_keys(toks: tuple[str, ...], query: bool, person: bool, min_len: int) -> set[str]:
+    """Keys of one token sequence (see :func:`_form_keys` and the comment above)."""
+    side = 1 if query else 0
+    keys: set[str] = set()
+    joined_latin = _is_latin("".join(toks))
+    script = ("LA", "LL") if joined_latin == query else ("LL", "LA")  # query Latin -> index Arabic
+    keys.add(script[0] + _joined_latin_key(toks))
+    last = _token_classes(toks[-1])[side]
+    if len(toks) == 1:
+        keys.update("B" + c for c in last)
+        if query:
+            keys.update("T" + c for c in last)
+        return keys
+    keys.add(("CA" if script[0] == "LA" else "CL") + latin_key(toks[-1]))
+    if query:
+        keys.update("B" + c for c in last)
+    elif person:
+        keys.update("T" + c for c in last)
+    first = _token_classes(toks[0])[side]
+    before_last = _token_classes(toks[-2])[side]
+    n = len(toks)
+    keys.update(f"M{a}|{b}" for a in first for b in last)
+    keys.update(f"M{a}|{b}" for a in before_last for b in last)  # the same keys when n == 2
+    keys.update(f"F{n}|{a}|{d}" for a in first for d in _close_keys(toks[-1], min_len))
+    keys.update(f"G{n}|{d}|{b}" for d in _close_keys(toks[0], min_len) for b in last)
+    return keys
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _form_keys(form: str, query: bool, person: bool, min_len: int) -> frozenset[int]:
+    """Retrieval keys of a surface form: ``query`` for a mention, else for an indexed variant.
+
+    ``person``: the indexed entity is PER (only then may a bare name match the
+    last token of a longer one); ``min_len``: the ``min_fuzzy_len`` setting.
+    Keys of the raw and of the head-stripped tokens are both kept, as
+    _alias_same strips heads for non-PER types only. Keys are stored as their
+    hashes (a third of the memory of the strings); a collision only adds a
+    candidate, which the rules then reject. Cached for the mentions and
+    candidates asked about again; indexing calls the uncached function.
+    """
+    toks = _name_tokens(form)
+    if not toks:
+        return frozenset()
+    keys = {"J" + "".join(toks)} | _sequence_keys(toks, query, person, min_len)
+    stripped = _without_generic_head(toks)
+    if stripped != toks:
+        keys |= _sequence_keys(stripped, query, person, min_len)
+    return frozenset(map(hash, keys))
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _latin_keys(form: str) -> tuple[str, ...]:
+    """The Latin keys of the last token and of the whole name: the registry's first filter."""
+    toks = _name_tokens(form)
+    return (latin_key(toks[-1]), _joined_latin_key(toks)) if toks else ()
+
+
+def _add_to(index: dict[Any, str | set[str]], key: Any, eid: str) -> None:
+    """Add ``eid`` under ``key``: a bare id while it is the only one (most keys), else a set."""
+    ids = index.get(key)
+    if ids is None:
+        index[key] = eid
+    elif isinstance(ids, str):
+        if ids != eid:
+            index[key] = {ids, eid}
+    else:
+        ids.add(eid)
+
+
+def _ids(value: str | set[str] | None) -> set[str] | tuple[str, ...]:
+    """The ids an :func:`_add_to` index holds under one key."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else value
 
 
 class EntityRegistry:
@@ -410,22 +588,48 @@ class EntityRegistry:
     Ids are fixed when an entity is created (:func:`entity_id` of its first
     canonical form), so the same articles in the same order give the same ids
     in every run, and an id stays valid when the canonical form later grows.
+
+    Matching cost does not grow with the registry: a mention is compared only
+    with entities retrieved through keys that every pair accepted by
+    :func:`alias_same` shares (see :func:`_form_keys`), and among those only
+    with entities sharing the Latin key of a last token or whole name (the
+    registry's historical first filter, kept so that results do not change).
     """
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         self.settings = settings
+        self._min_len = _cfg(settings)[0]
         self._entities: dict[str, Entity] = {}
         self._counts: dict[str, Counter[str]] = {}
-        self._index: dict[str, set[str]] = {}  # latin key of the last name token -> ids
+        self._index: dict[int, str | set[str]] = {}  # retrieval key (_form_keys) -> id, or ids when several
+        self._latin: dict[str, set[str]] = {}  # id -> Latin keys of its variants (_latin_keys), built on demand
+        self._by_spelling: dict[tuple[str, ...], str | set[str]] = {}  # name tokens of a variant -> id(s)
+        self._latin_forms: dict[str, set[str]] = {}  # id -> its Latin-script variants, if any
+        self._next_suffix: dict[str, int] = {}  # base id -> smallest suffix that may be free
+        self._stale: set[str] = set()  # ids loaded from a store: canonical and Latin form not yet recounted
 
     @classmethod
     def from_entities(cls, entities: list[Entity], settings: dict[str, Any] | None = None) -> EntityRegistry:
-        """Rebuild a registry from stored entities (every variant counted once)."""
+        """Rebuild a registry from stored entities (every variant counted once).
+
+        Cost: one pass over the variants (their keys, :func:`_form_keys`); the
+        Latin keys of the old first filter are computed only for entities that
+        become candidates. The cyclic garbage collector is paused meanwhile:
+        collections triggered by the index's many small objects cost three
+        times the indexing itself (2.0 s against 0.5 s at 40k entities).
+        """
         reg = cls(settings)
-        for ent in entities:
-            reg._entities[ent.id] = ent
-            reg._counts[ent.id] = Counter(ent.variants)
-            reg._reindex(ent)
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            for ent in entities:
+                reg._entities[ent.id] = ent
+                reg._counts[ent.id] = Counter(ent.variants)
+                reg._stale.add(ent.id)
+                reg._reindex(ent, ent.variants)
+        finally:
+            if paused:
+                gc.enable()
         return reg
 
     def entities(self) -> list[Entity]:
@@ -437,20 +641,34 @@ class EntityRegistry:
     def __len__(self) -> int:
         return len(self._entities)
 
-    def _reindex(self, ent: Entity) -> None:
-        for v in ent.variants:
-            toks = _name_tokens(v)
-            if toks:
-                self._index.setdefault(latin_key(toks[-1]), set()).add(ent.id)
-                self._index.setdefault(latin_key(" ".join(toks)), set()).add(ent.id)
+    def _reindex(self, ent: Entity, new: Iterable[str]) -> None:
+        """Index ``new``, variants of ``ent`` not indexed yet (variants only ever grow)."""
+        person = ent.type == "PER"
+        latin = self._latin.get(ent.id)
+        index = self._index
+        for v in new:
+            _add_to(self._by_spelling, _name_tokens(v), ent.id)
+            if _is_latin(v):
+                self._latin_forms.setdefault(ent.id, set()).add(v)
+            for k in _form_keys.__wrapped__(v, False, person, self._min_len):
+                _add_to(index, k, ent.id)
+            if latin is not None:
+                latin.update(_latin_keys(v))
+
+    def _latin_of(self, eid: str) -> set[str]:
+        keys = self._latin.get(eid)
+        if keys is None:
+            keys = self._latin[eid] = {k for v in self._entities[eid].variants for k in _latin_keys(v)}
+        return keys
 
     def _candidates(self, forms: list[str]) -> list[Entity]:
+        """Entities that may match one of ``forms``, in id order."""
         ids: set[str] = set()
         for f in forms:
-            toks = _name_tokens(f)
-            if toks:
-                ids |= self._index.get(latin_key(toks[-1]), set()) | self._index.get(latin_key(" ".join(toks)), set())
-        return [self._entities[i] for i in sorted(ids)]
+            for k in _form_keys(f, True, False, self._min_len):
+                ids.update(_ids(self._index.get(k)))
+        latin = {k for f in forms for k in _latin_keys(f)}
+        return [self._entities[i] for i in sorted(ids) if not latin.isdisjoint(self._latin_of(i))]
 
     def _match(self, cluster: _Cluster) -> Entity | None:
         type_ = cluster.type
@@ -460,39 +678,63 @@ class EntityRegistry:
         hits = []
         bare = not full
         keys = {_name_tokens(f) for f in forms}
+        if bare and len(set().union(*(_ids(self._by_spelling.get(k)) for k in keys))) > 1:
+            # Two entities spelt like the bare name both match it: kept apart, whatever else matches.
+            log.debug("bare name %s matches several entities; kept apart", forms)
+            return None
         for ent in self._candidates(forms):
-            same_spelling = any(_name_tokens(v) in keys for v in ent.variants)
+            same_spelling = any(ent.id in _ids(self._by_spelling.get(k)) for k in keys)
             if ent.type != type_ and not (latin_only or same_spelling or (bare and ent.type == "PER")):
                 continue
             ent_full = [v for v in ent.variants if _is_full(v)]
             mine, theirs = (full, ent_full) if type_ == "PER" and full and ent_full else (forms, sorted(ent.variants))
-            if any(alias_same(a, b, ent.type, settings=self.settings) for a in mine for b in theirs):
+            person = ent.type == "PER"
+            if any(
+                alias_same(a, b, ent.type, settings=self.settings)
+                for a in mine
+                for b in theirs
+                if not _form_keys(a, True, False, self._min_len).isdisjoint(_form_keys(b, False, person, self._min_len))
+            ):
+                if full:
+                    return ent  # a full name joins the first match in id order
                 hits.append(ent)
-        if len(hits) == 1 or (hits and full):
-            return hits[0]
-        if len(hits) > 1:
-            log.debug("bare name %s matches %d entities; kept apart", forms, len(hits))
-        return None
+                if len(hits) > 1:
+                    log.debug("bare name %s matches several entities; kept apart", forms)
+                    return None
+        return hits[0] if hits else None
+
+    def _new_id(self, type_: str, canonical: str) -> str:
+        """:func:`entity_id`, with the smallest free suffix ``-2``, ``-3`` ... when taken."""
+        base = entity_id(type_, canonical)
+        if base not in self._entities:
+            return base
+        n = self._next_suffix.get(base, 2)
+        while f"{base}-{n}" in self._entities:
+            n += 1
+        self._next_suffix[base] = n + 1  # ids are never removed, so no smaller suffix frees up
+        return f"{base}-{n}"
 
     def _add(self, cluster: _Cluster) -> str:
         ent = self._match(cluster)
         if ent is None:
             canonical = _canonical(cluster.forms)
-            eid = entity_id(cluster.type, canonical)
-            n = 2
-            while eid in self._entities:
-                eid = f"{entity_id(cluster.type, canonical)}-{n}"
-                n += 1
+            eid = self._new_id(cluster.type, canonical)
             ent = Entity(id=eid, canonical=canonical, type=cluster.type)
             self._entities[eid] = ent
             self._counts[eid] = Counter()
-        self._counts[ent.id].update(cluster.forms)
-        ent.variants |= set(cluster.forms)
-        ent.canonical = _canonical(self._counts[ent.id])
+        counts = self._counts[ent.id]
+        counts.update(cluster.forms)
+        new = [f for f in cluster.forms if f not in ent.variants]
+        ent.variants.update(new)
+        if ent.id in self._stale:  # loaded: its canonical form was counted elsewhere, recount all
+            self._stale.discard(ent.id)
+            ent.canonical = _canonical(counts)
+        else:  # only the counts of cluster.forms grew, so only they can overtake the canonical form
+            ent.canonical = _canonical(Counter({f: counts[f] for f in (ent.canonical, *cluster.forms)}))
         ent.roles |= cluster.roles
-        latin_seen = sorted((f for f in ent.variants if _is_latin(f)), key=lambda f: (-self._counts[ent.id][f], f))
-        ent.latin = latin_seen[0] if latin_seen else transliterate(ent.canonical)
-        self._reindex(ent)
+        self._reindex(ent, new)
+        latin_seen = self._latin_forms.get(ent.id)
+        ent.latin = min(latin_seen, key=lambda f: (-counts[f], f)) if latin_seen else _transliterate(ent.canonical)
         return ent.id
 
     def resolve_article(self, article: Article) -> None:
@@ -522,13 +764,18 @@ def _canonical(counts: Counter[str]) -> str:
 def _cluster_mentions(article: Article, mentions: list[Span], roles: dict[int, str], settings: dict[str, Any] | None) -> list[_Cluster]:
     """Group one article's mentions: longer forms first, a bare name to the nearest earlier full form."""
     order = sorted(mentions, key=lambda s: (-len(_name_tokens(article.span_text(s))), s.start))
+    min_len = _cfg(settings)[0]
     clusters: list[_Cluster] = []
     for s in order:
         form = _surface(article.span_text(s))
         if not _name_tokens(form):
             continue
         label = "LATIN:" + s.label if _is_latin(form) else s.label
-        hits = [c for c in clusters if c.matches(form, s.label, settings)]
+        key, query = _name_tokens(form), _form_keys(form, True, False, min_len)
+        # Cheap necessary condition first (see _Cluster.matches), then the rules.
+        hits = [
+            c for c in clusters if (key in c.spellings or not query.isdisjoint(c.keys)) and c.matches(form, s.label, settings)
+        ]
         if len(hits) > 1:
             before = [c for c in hits if any(x.start < s.start for x in c.spans)]
             pool = before or hits
@@ -536,7 +783,7 @@ def _cluster_mentions(article: Article, mentions: list[Span], roles: dict[int, s
         c = hits[0] if hits else _Cluster()
         if not hits:
             clusters.append(c)
-        c.add(form, label, s)
+        c.add(form, label, s, min_len)
         if s.start in roles:
             c.roles.add(_surface(roles[s.start]))
     return clusters
