@@ -159,3 +159,26 @@ def test_entities_build_clusters_groups_words_by_context(tmp_path: Path) -> None
 def test_entities_missing_cluster_table_names_make_target(tmp_path: Path) -> None:
     with pytest.raises(ModelMissingError, match="cluster"):
         load_clusters(str(tmp_path / "absent.tsv.gz"))
+
+
+@needs_model
+def test_entities_missing_gazetteer_table_raises(tmp_path: Path, settings: dict) -> None:
+    missing = tmp_path / "nope_gazetteer.tsv.gz"
+    with pytest.raises(ModelMissingError, match="gazetteer") as err:
+        find_mentions(_article("نص قصير."), settings={**settings, "gazetteer_path": str(missing)})
+    assert str(missing) in str(err.value)
+
+
+@needs_model
+def test_entities_repeated_new_surname_found_twice(settings: dict) -> None:
+    # Written for this test: a made-up surname, once after a title, once bare.
+    text = "وقال الرئيس نوربرت تورفالدسن إن الاتفاق قريب. وأضاف تورفالدسن أن المحادثات ستستمر."
+    ends = [i + 1 for i, c in enumerate(text) if c == "."]
+    spans = list(zip([0, ends[0] + 1], ends, strict=True))
+    with_doc, without = _article(text, spans), _article(text, spans)
+    find_mentions(with_doc, settings=settings)
+    find_mentions(without, settings={**settings, "doc_features": False})
+    for art in (with_doc, without):
+        assert all(art.span_text(s).strip() == art.span_text(s) for s in art.spans("entities"))
+    bare = text.rindex("تورفالدسن")
+    assert any(s.start == bare and s.label == "PER" for s in with_doc.spans("entities"))

@@ -2,7 +2,8 @@
 
 :func:`find_mentions` tags each sentence with the bundled CRF
 (``data/ner.crfsuite``, trained by :mod:`khabar.ner_train`, with word clusters
-from ``data/ner_clusters.tsv.gz``) and adds two layers:
+from ``data/ner_clusters.tsv.gz`` and ANERGazet membership from
+``data/ner_gazetteer.tsv.gz``) and adds two layers:
 
 * ``"entities"``: one Span per mention, labelled PER / LOC / ORG / MISC, ``ref``
   None until :mod:`khabar.resolve` sets the entity id. A mention never starts
@@ -26,7 +27,16 @@ from typing import TYPE_CHECKING, Any
 from khabar.arabic import fold, is_arabic, strip_clitics
 from khabar.errors import ModelMissingError
 from khabar.model import Article, Span
-from khabar.ner_train import DEFAULT_CLUSTERS, DEFAULT_MODEL, bio_spans, load_clusters, sentence_features, tokenize
+from khabar.ner_train import (
+    DEFAULT_CLUSTERS,
+    DEFAULT_GAZETTEER,
+    DEFAULT_MODEL,
+    bio_spans,
+    document_features,
+    load_clusters,
+    load_gazetteer_index,
+    tokenize,
+)
 
 if TYPE_CHECKING:
     import pycrfsuite
@@ -98,6 +108,15 @@ def clusters_path(settings: dict[str, Any]) -> Path:
     return Path(value) if value else DEFAULT_CLUSTERS
 
 
+def gazetteer_path(settings: dict[str, Any]) -> Path:
+    """The gazetteer table named by ``settings["gazetteer_path"]``, or the bundled one when empty.
+
+    Like the cluster table, it must be the one the model was trained with.
+    """
+    value = str(settings.get("gazetteer_path", "") or "")
+    return Path(value) if value else DEFAULT_GAZETTEER
+
+
 def _proclitic_len(tok: str, seen: Counter[str]) -> int:
     """How many leading characters of ``tok`` are proclitics (و ف ب ل ك), 0 to 2.
 
@@ -148,13 +167,17 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
         article: the article; ``text`` must be set. Uses its ``"sentences"`` layer
             when present, else tags the whole text as one sequence.
         settings: the ``[entities]`` section (``model_path``, ``clusters_path``,
-            ``max_role_tokens``, ``latin_rule``).
+            ``gazetteer``, ``gazetteer_path``, ``doc_features``, ``max_role_tokens``,
+            ``latin_rule``). The whole article is featurised at once: a word's
+            other occurrences in it inform each one (:func:`khabar.ner_train.document_features`).
 
     Raises:
-        ModelMissingError: the CRF model file or the word-cluster table is absent.
+        ModelMissingError: the CRF model file, the word-cluster table or the
+            gazetteer table is absent.
     """
     tagger = load_tagger(str(model_path(settings)))
     clusters = load_clusters(str(clusters_path(settings)))
+    gazetteer = load_gazetteer_index(str(gazetteer_path(settings))) if settings.get("gazetteer", True) else None
     text = article.text
     sents = [(s.start, s.end) for s in article.spans("sentences")] or [(0, len(text))]
     all_tokens = tokenize(text)
@@ -162,11 +185,12 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
     mentions: list[Span] = []
     roles: list[Span] = []
     max_role = int(settings.get("max_role_tokens", 6))
-    for s_start, s_end in sents:
-        toks = tokenize(text, s_start, s_end)
-        if not toks:
-            continue
-        tags = tagger.tag(sentence_features([text[a:b] for a, b in toks], clusters=clusters))
+    sent_toks = [toks for toks in (tokenize(text, a, b) for a, b in sents) if toks]
+    words = [[text[a:b] for a, b in toks] for toks in sent_toks]
+    feats = document_features(words, gazetteer, clusters, doc=bool(settings.get("doc_features", True)))
+    for toks, xs in zip(sent_toks, feats, strict=True):
+        s_start, s_end = toks[0][0], toks[-1][1]
+        tags = tagger.tag(xs)
         found: list[tuple[int, int, int, str]] = []  # first token, end token, char start, label
         for i, j, kind in sorted(bio_spans(tags)):
             label = TAG_TYPES.get(kind)

@@ -10,10 +10,12 @@ Features use the token sequence and one bundled table of distributional word
 clusters (``data/ner_clusters.tsv.gz``, built by :func:`build_clusters` from
 unlabelled SaudiNewsNet text: word -> cluster ids at three granularities), so a
 name never seen in ANERcorp still shares features with names that appear in
-the same contexts. Nothing under ``../shared`` is needed at run time. A gazetteer (ANERGazet-style lists, one name a line) can be
-passed at training time; it then fires a ``gaz=`` feature, which is learnt into
-the model file only and is simply absent when no gazetteer is given at tagging
-time (the shipped model is trained without it; see the model card).
+the same contexts. A gazetteer (ANERGazet lists, one name a line) fires
+``gaz=`` features; :func:`train_ner` writes it as a folded word table beside
+the model (``data/ner_gazetteer.tsv.gz``), read back at tagging time. Document
+features (:func:`document_features`) let each occurrence of a word see the
+neighbours of its other occurrences in the article. Nothing under
+``../shared`` is needed at run time.
 """
 
 from __future__ import annotations
@@ -36,16 +38,22 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TRAIN = REPO_ROOT.parent / "shared" / "data" / "anercorp" / "train.txt"
 DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "ner.crfsuite"
 DEFAULT_CLUSTERS = Path(__file__).resolve().parent / "data" / "ner_clusters.tsv.gz"
+DEFAULT_GAZETTEER = Path(__file__).resolve().parent / "data" / "ner_gazetteer.tsv.gz"
+DEFAULT_ANERGAZET = REPO_ROOT.parent / "shared" / "data" / "anergazet"
 DEFAULT_SAUDINEWSNET = REPO_ROOT.parent / "shared" / "data" / "saudinewsnet" / "dataset"
 
 # CRF hyper-parameters: L1 / L2 penalties, L-BFGS iterations, rare-feature cut.
 DEFAULT_PARAMS: dict[str, float | int | bool] = {
-    "c1": 0.05,
+    "c1": 0.02,
     "c2": 0.05,
     "max_iterations": 150,
     "feature.minfreq": 1,
     "feature.possible_transitions": True,
 }
+
+# ANERcorp marks no article boundaries: runs of this many consecutive sentences
+# stand in for documents in training and cross-validation (chosen by CV).
+DEFAULT_DOC_SIZE = 20
 
 # One proclitic letter (conjunction or preposition) and combinations of two.
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
@@ -156,11 +164,32 @@ def _token_feats(tok: str, gazetteer: dict[str, set[str]] | None, clusters: dict
             sids = clusters.get(stem)
             if sids is not None:
                 feats.extend(f"sc{k}={c}" for k, c in enumerate(sids))
+    if clusters:
+        ranks = _ranks(clusters)
+        rank = ranks.get(f, ranks.get(stem, -1))
+        if rank >= 0:
+            feats.append("fb=" + str(next(k for k, top in enumerate(FREQ_BANDS) if rank < top)))
     if gazetteer:
         for kind, names in gazetteer.items():
             if f in names or stem in names:
                 feats.append("gaz=" + kind)
     return feats
+
+
+# Frequency bands over the cluster table's rank (the table is written most
+# frequent first): a word among the 1,000 commonest of SaudiNewsNet, the 5,000...
+FREQ_BANDS = (1_000, 5_000, 20_000, 1 << 62)
+_RANK_CACHES: dict[int, tuple[dict[str, tuple[str, ...]], dict[str, int]]] = {}
+
+
+def _ranks(clusters: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Word -> frequency rank (0 = commonest) of a cluster table, cached per table."""
+    entry = _RANK_CACHES.get(id(clusters))
+    if entry is None or entry[0] is not clusters:
+        if len(_RANK_CACHES) >= 4:
+            _RANK_CACHES.pop(next(iter(_RANK_CACHES)))
+        entry = _RANK_CACHES[id(clusters)] = (clusters, {w: i for i, w in enumerate(clusters)})
+    return entry[1]
 
 
 def _mid_cluster(clusters: dict[str, tuple[str, ...]], folded: str, stem: str) -> str:
@@ -198,26 +227,27 @@ class _TokenInfo(NamedTuple):
     stem: str
     mid: str  # :func:`_mid_cluster`
     neighbour: tuple[tuple[str, ...], ...]  # as seen from offsets -2, -1, +1, +2, prefixed "d:"
+    doc_key: str  # the stem when the token takes part in document features, else ""
+    definite: bool  # written with the article ال
 
 
-# Token -> _TokenInfo, per cluster table (held, so its id is not reused); only
-# without a gazetteer (the pipeline's case). Features are a pure function of the
+# Token -> _TokenInfo, per cluster table and gazetteer (both held, so their ids
+# are not reused). Features are a pure function of the
 # token string and the table, and news repeats its words: tagging spent most of
 # its time rebuilding the same strings.
-_INFO_CACHES: dict[int, tuple[dict[str, tuple[str, ...]], dict[str, _TokenInfo]]] = {}
+_INFO_CACHES: dict[tuple[int, int], tuple[dict[str, tuple[str, ...]], dict[str, set[str]] | None, dict[str, _TokenInfo]]] = {}
 _INFO_MAX_TOKENS = 50_000  # per table (a few KB each, estimated, not measured); the cache is emptied when it grows past this
 _INFO_MAX_TABLES = 4
 
 
 def _token_info(tok: str, gazetteer: dict[str, set[str]] | None, clusters: dict[str, tuple[str, ...]]) -> _TokenInfo:
-    if gazetteer:
-        return _make_info(tok, gazetteer, clusters)
-    entry = _INFO_CACHES.get(id(clusters))
-    if entry is None or entry[0] is not clusters:
+    key = (id(clusters), id(gazetteer))
+    entry = _INFO_CACHES.get(key)
+    if entry is None or entry[0] is not clusters or entry[1] is not gazetteer:
         if len(_INFO_CACHES) >= _INFO_MAX_TABLES:
             _INFO_CACHES.pop(next(iter(_INFO_CACHES)))
-        entry = _INFO_CACHES[id(clusters)] = (clusters, {})
-    cache = entry[1]
+        entry = _INFO_CACHES[key] = (clusters, gazetteer, {})
+    cache = entry[2]
     info = cache.get(tok)
     if info is None:
         if len(cache) >= _INFO_MAX_TOKENS:
@@ -232,23 +262,99 @@ def _make_info(tok: str, gazetteer: dict[str, set[str]] | None, clusters: dict[s
     stem = _stem(f)[1]
     near = [x for x in own if x.startswith(NEIGHBOUR_FEATS)]
     neighbour = tuple((f"{d}:stem={stem}", *(f"{d}:{x}" for x in near)) for d in (-2, -1, 1, 2))
-    return _TokenInfo(own, stem, _mid_cluster(clusters, f, stem), neighbour)
+    rank = _ranks(clusters).get(stem, 1 << 30) if clusters else 1 << 30
+    doc_ok = len(stem) >= DOC_MIN_LETTERS and rank >= DOC_SKIP_TOP and any("\u0621" <= ch <= "\u064a" for ch in stem)
+    return _TokenInfo(own, stem, _mid_cluster(clusters, f, stem), neighbour, stem if doc_ok else "", "def" in own)
 
 
 def sentence_features(tokens: Sequence[str], gazetteer: dict[str, set[str]] | None = None, clusters: dict[str, tuple[str, ...]] | None = None) -> list[list[str]]:
     """CRF feature strings for each token: its own features and those of a ±2 window.
 
     ``clusters`` None means the bundled table (:data:`DEFAULT_CLUSTERS`); pass
-    ``{}`` for no cluster features.
+    ``{}`` for no cluster features. No document features: see
+    :func:`document_features`.
     """
     if clusters is None:
         clusters = load_clusters()
-    infos = [_token_info(t, gazetteer, clusters) for t in tokens]
+    return _window_features([_token_info(t, gazetteer, clusters) for t in tokens])
+
+
+# Document features: a stem shorter than this, or among the commonest words of
+# the cluster table, takes no part (function words would link everything).
+DOC_MIN_LETTERS = 3
+DOC_SKIP_TOP = 300
+DOC_MAX_PLACES = 30  # other occurrences read per token
+
+
+def document_features(
+    sentences: Sequence[Sequence[str]],
+    gazetteer: dict[str, set[str]] | None = None,
+    clusters: dict[str, tuple[str, ...]] | None = None,
+    *,
+    doc: bool = True,
+) -> list[list[list[str]]]:
+    """:func:`sentence_features` for each sentence of one document, plus what the document says of each word.
+
+    A name seen once in a new article is often easy elsewhere in it: after a
+    title (الرئيس بوتين), beside a first name. For each content word (stem of
+    at least :data:`DOC_MIN_LETTERS` letters, not among the :data:`DOC_SKIP_TOP`
+    commonest) the tokens next to its *other* occurrences in the document are
+    added: ``dL=``/``dR=`` (their stems), ``dLc=``/``dRc=`` (their middle
+    cluster), ``ddef`` (written elsewhere with ال), and ``dn=`` (how many other
+    occurrences, 1, 2 or 3+). Needs no first tagging pass.
+
+    Args:
+        sentences: the document's sentences, each a list of token strings.
+        gazetteer, clusters: as :func:`sentence_features`.
+        doc: False gives plain :func:`sentence_features` for every sentence.
+
+    Returns:
+        One feature list per token, per sentence.
+    """
+    if clusters is None:
+        clusters = load_clusters()
+    infos = [[_token_info(t, gazetteer, clusters) for t in toks] for toks in sentences]
+    out = [_window_features(row) for row in infos]
+    if not doc:
+        return out
+    places: dict[str, list[tuple[int, int]]] = {}
+    for si, row in enumerate(infos):
+        for ti, info in enumerate(row):
+            if info.doc_key:
+                places.setdefault(info.doc_key, []).append((si, ti))
+    for where in places.values():
+        if len(where) < 2:
+            continue
+        contexts = []
+        for si, ti in where[: DOC_MAX_PLACES + 1]:
+            row = infos[si]
+            ctx = ["ddef"] if row[ti].definite else []
+            if ti > 0:
+                ctx += ["dL=" + row[ti - 1].stem, "dLc=" + row[ti - 1].mid]
+            if ti + 1 < len(row):
+                ctx += ["dR=" + row[ti + 1].stem, "dRc=" + row[ti + 1].mid]
+            contexts.append(ctx)
+        band = "dn=" + str(min(len(where) - 1, 3))
+        for k, (si, ti) in enumerate(where):
+            extra = {x for m, ctx in enumerate(contexts) if m != k for x in ctx}
+            out[si][ti].append(band)
+            out[si][ti].extend(sorted(extra))
+    return out
+
+
+def group_documents(sents: Sequence[Sentence], size: int) -> list[list[Sentence]]:
+    """Consecutive runs of ``size`` sentences, the stand-in for articles in ANERcorp (which marks none)."""
+    if size < 1:
+        raise ValueError(f"size must be >= 1, got {size}")
+    return [list(sents[k : k + size]) for k in range(0, len(sents), size)]
+
+
+def _window_features(infos: Sequence[_TokenInfo]) -> list[list[str]]:
     own = [x.own for x in infos]
     stems = [x.stem for x in infos]
     mid = [x.mid for x in infos]
     out: list[list[str]] = []
-    n = len(tokens)
+    n = len(infos)
     for i in range(n):
         feats = ["bias", *own[i]]
         for k, d in enumerate((-2, -1, 1, 2)):
@@ -297,22 +403,70 @@ def load_gazetteer(folder: Path) -> dict[str, set[str]]:
     return gaz
 
 
+def write_gazetteer_index(gazetteer: dict[str, set[str]], out_path: Path = DEFAULT_GAZETTEER) -> int:
+    """Write ``gazetteer`` as the gzip TSV the tagger reads at run time (``word<TAB>Kind,Kind``); returns words written.
+
+    The model's ``gaz=`` features need the same lists when tagging, so the
+    folded word list ships beside the model (see the model card for licence).
+    """
+    kinds: dict[str, list[str]] = {}
+    for kind in sorted(gazetteer):
+        for w in gazetteer[kind]:
+            kinds.setdefault(w, []).append(kind)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(out_path, "wt", encoding="utf-8", compresslevel=9) as fh:
+        for w in sorted(kinds):
+            fh.write(w + "\t" + ",".join(kinds[w]) + "\n")
+    load_gazetteer_index.cache_clear()
+    return len(kinds)
+
+
+@functools.lru_cache(maxsize=4)
+def load_gazetteer_index(path: str = str(DEFAULT_GAZETTEER)) -> dict[str, set[str]]:
+    """Kind -> folded words, from a table written by :func:`write_gazetteer_index`; cached per process.
+
+    Raises:
+        ModelMissingError: the file is absent; the hint names the rebuild.
+    """
+    if not Path(path).is_file():
+        raise ModelMissingError(
+            "NER gazetteer table not found",
+            source=path,
+            hint="it ships in src/khabar/data; rebuild it with `khabar train ner` (needs ../shared/data/anergazet)",
+        )
+    gaz: dict[str, set[str]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            word, _, kinds = line.rstrip("\n").partition("\t")
+            for kind in kinds.split(","):
+                if word and kind:
+                    gaz.setdefault(kind, set()).add(word)
+    return gaz
+
+
 def fit(
     sents: Iterable[Sentence],
     out_path: Path,
     params: dict | None = None,
     gazetteer: dict[str, set[str]] | None = None,
     clusters: dict[str, tuple[str, ...]] | None = None,
+    doc_size: int = DEFAULT_DOC_SIZE,
 ) -> int:
-    """Train a CRF on ``sents`` and write it to ``out_path``; returns the number of sentences."""
+    """Train a CRF on ``sents`` and write it to ``out_path``; returns the number of sentences.
+
+    ``doc_size`` consecutive sentences form one document for
+    :func:`document_features` (0: no document features).
+    """
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
     count = 0
-    for sent in sents:
-        toks = [t for t, _ in sent]
-        trainer.append(sentence_features(toks, gazetteer, clusters), [tag for _, tag in sent])
-        count += 1
+    for docs in group_documents(list(sents), doc_size or 1):
+        feats = document_features([[t for t, _ in sent] for sent in docs], gazetteer, clusters, doc=doc_size > 0)
+        for sent, xs in zip(docs, feats, strict=True):
+            trainer.append(xs, [tag for _, tag in sent])
+            count += 1
     trainer.select("lbfgs")
     trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -327,19 +481,32 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
         train_path: ``token TAG`` BIO file (default ``../shared/data/anercorp/train.txt``).
         out_path: where the crfsuite model is written (default ``src/khabar/data/ner.crfsuite``).
         **params: crfsuite options overriding :data:`DEFAULT_PARAMS`; ``gazetteer_dir``
-            (a folder of ``*Gazetteer.txt``) adds gazetteer features; ``clusters_path``
-            names the word-cluster table (default the bundled one; "" for none).
+            (a folder of ``*Gazetteer.txt``, default ``../shared/data/anergazet``;
+            "" for none) adds gazetteer features and writes their table beside
+            the model as ``<model stem>_gazetteer.tsv.gz``; ``clusters_path``
+            names the word-cluster table (default the bundled one; "" for none);
+            ``doc_size`` sentences form one document (see :func:`fit`).
 
     Returns:
-        ``{"sentences", "tokens", "seconds", "out", "bytes"}``.
+        ``{"sentences", "tokens", "seconds", "out", "bytes", "gazetteer_words"}``.
+
+    Raises:
+        ModelMissingError: ``gazetteer_dir`` holds no ``*Gazetteer.txt``.
     """
-    gaz_dir = params.pop("gazetteer_dir", None)
-    gazetteer = load_gazetteer(Path(str(gaz_dir))) if gaz_dir else None
+    gaz_dir = params.pop("gazetteer_dir", DEFAULT_ANERGAZET)
+    gazetteer = None
+    gaz_words = 0
+    if gaz_dir:
+        if not any(Path(str(gaz_dir)).glob("*Gazetteer.txt")):
+            raise ModelMissingError("no ANERGazet lists to train gazetteer features", source=str(gaz_dir), hint='put ../shared beside the repository, or pass gazetteer_dir=""')
+        gazetteer = load_gazetteer(Path(str(gaz_dir)))
+        gaz_words = write_gazetteer_index(gazetteer, Path(out_path).with_name(Path(out_path).stem + "_gazetteer.tsv.gz"))
     cpath = params.pop("clusters_path", DEFAULT_CLUSTERS)
     clusters = load_clusters(str(cpath)) if cpath else {}
+    doc_size = int(params.pop("doc_size", DEFAULT_DOC_SIZE))  # type: ignore[call-overload]
     sents = read_conll(Path(train_path))
     t0 = time.perf_counter()
-    n = fit(sents, Path(out_path), dict(params), gazetteer, clusters)
+    n = fit(sents, Path(out_path), dict(params), gazetteer, clusters, doc_size)
     secs = time.perf_counter() - t0
     log.info("trained NER on %d sentences in %.1f s -> %s", n, secs, out_path)
     return {
@@ -348,6 +515,7 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
         "seconds": round(secs, 1),
         "out": str(out_path),
         "bytes": Path(out_path).stat().st_size,
+        "gazetteer_words": gaz_words,
     }
 
 

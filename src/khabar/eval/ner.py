@@ -12,18 +12,32 @@ import random
 import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from pathlib import Path
 
-from khabar.ner_train import DEFAULT_CLUSTERS, DEFAULT_TRAIN, Sentence, bio_spans, fit, load_clusters, load_gazetteer, read_conll, sentence_features
+from khabar.ner_train import (
+    DEFAULT_CLUSTERS,
+    DEFAULT_DOC_SIZE,
+    DEFAULT_TRAIN,
+    Sentence,
+    bio_spans,
+    document_features,
+    fit,
+    group_documents,
+    load_clusters,
+    load_gazetteer,
+    load_gazetteer_index,
+    read_conll,
+)
 
 log = logging.getLogger(__name__)
 
 
-def _run_fold(args: tuple[list[Sentence], list[Sentence], dict, str | None, str]) -> tuple[Counter, Counter, Counter]:
+def _run_fold(args: tuple[list[Sentence], list[Sentence], dict, str | None, str, int]) -> tuple[Counter, Counter, Counter]:
     """Train on one split, tag the held-out part; counts of (tp, predicted, gold) per type."""
     import pycrfsuite
 
-    train, test, params, gaz_dir, clusters_path = args
+    train, test, params, gaz_dir, clusters_path, doc_size = args
     gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
     clusters = load_clusters(clusters_path) if clusters_path else {}
     tp: Counter = Counter()
@@ -31,19 +45,20 @@ def _run_fold(args: tuple[list[Sentence], list[Sentence], dict, str | None, str]
     gold_n: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "fold.crfsuite"
-        fit(train, model, params, gazetteer, clusters)
+        fit(train, model, params, gazetteer, clusters, doc_size)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
-        for sent in test:
-            toks = [t for t, _ in sent]
-            gold = bio_spans([g for _, g in sent])
-            pred = bio_spans(tagger.tag(sentence_features(toks, gazetteer, clusters)))
-            for s in pred & gold:
-                tp[s[2]] += 1
-            for s in pred:
-                pred_n[s[2]] += 1
-            for s in gold:
-                gold_n[s[2]] += 1
+        for docs in group_documents(test, doc_size or 1):
+            feats = document_features([[t for t, _ in sent] for sent in docs], gazetteer, clusters, doc=doc_size > 0)
+            for sent, xs in zip(docs, feats, strict=True):
+                gold = bio_spans([g for _, g in sent])
+                pred = bio_spans(tagger.tag(xs))
+                for s in pred & gold:
+                    tp[s[2]] += 1
+                for s in pred:
+                    pred_n[s[2]] += 1
+                for s in gold:
+                    gold_n[s[2]] += 1
         tagger.close()
     return tp, pred_n, gold_n
 
@@ -55,7 +70,16 @@ def _prf(tp: int, pred: int, gold: int) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": gold}
 
 
-def evaluate_ner(path: Path = DEFAULT_TRAIN, folds: int = 5, *, shuffle: bool = False, seed: int = 0, workers: int = 2, **params: object) -> dict:
+def evaluate_ner(
+    path: Path = DEFAULT_TRAIN,
+    folds: int = 5,
+    *,
+    shuffle: bool = False,
+    seed: int = 0,
+    workers: int = 2,
+    only: Sequence[int] | None = None,
+    **params: object,
+) -> dict:
     """K-fold cross-validated entity-level micro scores of the CRF recipe on ``path``.
 
     By default folds are contiguous blocks of sentences (as scikit-learn's
@@ -71,36 +95,53 @@ def evaluate_ner(path: Path = DEFAULT_TRAIN, folds: int = 5, *, shuffle: bool = 
         shuffle: deal sentences to folds at random instead of in order.
         seed: the shuffle's seed.
         workers: processes training folds in parallel.
+        only: score just these folds (0-based), for quick screening; None: all.
         **params: crfsuite options; ``gazetteer_dir`` adds gazetteer features;
             ``clusters_path`` names a word-cluster table ("" for none; default
-            the bundled one).
+            the bundled one); ``doc_size`` sentences form one document for
+            document features (0: none; default :data:`DEFAULT_DOC_SIZE`).
 
     Returns:
-        ``{"precision", "recall", "f1", "per_type": {type: {...}}, "folds", "split", "sentences"}``.
+        ``{"precision", "recall", "f1", "per_type": {type: {...}}, "per_fold": [{...}],
+        "folds", "split", "sentences"}``; per-fold entries carry ``fold``.
     """
     if folds < 2:
         raise ValueError(f"folds must be >= 2, got {folds}")
     gaz_dir = params.pop("gazetteer_dir", None)
     clusters_path = str(params.pop("clusters_path", DEFAULT_CLUSTERS) or "")
+    doc_size = int(params.pop("doc_size", DEFAULT_DOC_SIZE))  # type: ignore[call-overload]
+    picked = list(range(folds)) if only is None else sorted(set(only))
+    if any(not 0 <= k < folds for k in picked):
+        raise ValueError(f"only must name folds in [0, {folds - 1}], got {only}")
     sents = read_conll(Path(path))
     if shuffle:
         random.Random(seed).shuffle(sents)
     n = len(sents)
     bounds = [round(k * n / folds) for k in range(folds + 1)]
     jobs = [
-        (sents[: bounds[k]] + sents[bounds[k + 1] :], sents[bounds[k] : bounds[k + 1]], dict(params), str(gaz_dir) if gaz_dir else None, clusters_path)
-        for k in range(folds)
+        (
+            sents[: bounds[k]] + sents[bounds[k + 1] :],
+            sents[bounds[k] : bounds[k + 1]],
+            dict(params),
+            str(gaz_dir) if gaz_dir else None,
+            clusters_path,
+            doc_size,
+        )
+        for k in picked
     ]
     tp: Counter = Counter()
     pred_n: Counter = Counter()
     gold_n: Counter = Counter()
+    per_fold = []
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        for a, b, c in pool.map(_run_fold, jobs):
+        for k, (a, b, c) in zip(picked, pool.map(_run_fold, jobs), strict=True):
             tp.update(a)
             pred_n.update(b)
             gold_n.update(c)
+            per_fold.append({"fold": k, **_prf(sum(a.values()), sum(b.values()), sum(c.values()))})
     out = _prf(sum(tp.values()), sum(pred_n.values()), sum(gold_n.values()))
     out["per_type"] = {t: _prf(tp[t], pred_n[t], gold_n[t]) for t in sorted(gold_n)}
+    out["per_fold"] = per_fold
     out["folds"] = folds
     out["split"] = "shuffled" if shuffle else "contiguous"
     out["sentences"] = n
@@ -112,8 +153,8 @@ def bench_ner(limit: int = 1000, data: Path | None = None, *, settings: dict | N
 
     Articles are wrapped as :class:`~khabar.model.Article` with ``text`` = the
     raw ``content`` (no cleaning, no sentence layer: each article is tagged as
-    one sequence, the slowest case). The model and cluster table are loaded
-    before the clock starts.
+    one sequence, the slowest case). The model, cluster and gazetteer tables
+    are loaded before the clock starts.
 
     Args:
         limit: number of articles (the first ``limit`` in day order), at least 1.
@@ -126,7 +167,7 @@ def bench_ner(limit: int = 1000, data: Path | None = None, *, settings: dict | N
     import itertools
     import time
 
-    from khabar.entities import find_mentions, load_tagger, model_path
+    from khabar.entities import find_mentions, gazetteer_path, load_tagger, model_path
     from khabar.model import Article, OffsetMap
     from khabar.ner_train import DEFAULT_SAUDINEWSNET, _iter_saudinewsnet, tokenize
     from khabar.settings import Settings
@@ -137,6 +178,8 @@ def bench_ner(limit: int = 1000, data: Path | None = None, *, settings: dict | N
     texts = [t for t in itertools.islice(_iter_saudinewsnet(Path(data or DEFAULT_SAUDINEWSNET)), limit) if t.strip()]
     load_tagger(str(model_path(cfg)))
     load_clusters()
+    if cfg.get("gazetteer", True):
+        load_gazetteer_index(str(gazetteer_path(cfg)))
     articles = [Article(id=str(i), path=f"saudinewsnet#{i}", raw=t, text=t, offsets=OffsetMap.identity(len(t))) for i, t in enumerate(texts)]
     tokens = sum(len(tokenize(t)) for t in texts)
     t0 = time.perf_counter()

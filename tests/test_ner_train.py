@@ -1,0 +1,116 @@
+"""Document features, gazetteer tables and the cross-validation scorer of the NER recipe, on hand-written Arabic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from khabar.errors import ModelMissingError
+from khabar.eval.ner import evaluate_ner
+from khabar.ner_train import (
+    document_features,
+    group_documents,
+    load_gazetteer_index,
+    read_conll,
+    sentence_features,
+    train_ner,
+    write_gazetteer_index,
+)
+
+# Written for these tests: a small cluster table (most frequent word first).
+TABLE = {w: (str(i % 3), str(i % 7)) for i, w in enumerate(["في", "قال", "الرييس", "رييس", "امس", "مدينه", "ان", "الوضع"])}
+
+
+def _doc_feats(feats: list[str]) -> set[str]:
+    return {f for f in feats if f.startswith(("dL=", "dR=", "dLc=", "dRc=", "dn=", "ddef"))}
+
+
+def test_ner_document_features_read_other_occurrences() -> None:
+    doc = [["قال", "الرئيس", "نوربرت", "إن", "الوضع"], ["وأكد", "نوربرت", "أمس", "."]]
+    feats = document_features(doc, clusters=TABLE)
+    first, second = _doc_feats(feats[0][2]), _doc_feats(feats[1][1])
+    # Each occurrence sees the other one's neighbours, never its own.
+    assert "dL=اكد" in first and "dR=امس" in first and "dL=رييس" not in first
+    assert "dL=رييس" in second and "dR=ان" in second and "dL=اكد" not in second
+    assert "dn=1" in first and "dn=1" in second
+    # A word seen once gets nothing from the document.
+    assert _doc_feats(feats[0][4]) == set()
+
+
+def test_ner_document_features_skip_short_and_common_words() -> None:
+    doc = [["قال", "في", "حلب"], ["قال", "في", "حمص"]]
+    feats = document_features(doc, clusters=TABLE)
+    assert _doc_feats(feats[0][1]) == set()  # في: two letters
+    assert _doc_feats(feats[0][0]) == set()  # قال ranks second in the table: among the commonest
+    unranked = document_features(doc, clusters={})  # no table, no ranks: قال links its two sentences
+    assert "dR=في" in unranked[0][0]
+    plain = document_features(doc, clusters=TABLE, doc=False)
+    assert plain == [sentence_features(s, clusters=TABLE) for s in doc]
+
+
+def test_ner_document_features_mark_definite_elsewhere() -> None:
+    doc = [["زار", "المعرض", "أمس"], ["افتتح", "معرض", "الكتاب"]]
+    feats = document_features(doc, clusters={})
+    assert "ddef" in feats[1][1]  # written with ال in the first sentence
+    assert "ddef" not in feats[0][1]
+
+
+def test_ner_group_documents_keeps_order_and_rejects_zero() -> None:
+    sents = [[(str(k), "O")] for k in range(7)]
+    docs = group_documents(sents, 3)
+    assert [len(d) for d in docs] == [3, 3, 1]
+    assert [s for d in docs for s in d] == sents
+    with pytest.raises(ValueError, match=">= 1"):
+        group_documents(sents, 0)
+
+
+def test_ner_gazetteer_index_round_trip(tmp_path: Path) -> None:
+    out = tmp_path / "gaz.tsv.gz"
+    n = write_gazetteer_index({"Pers": {"نوربرت", "عمان"}, "Loc": {"عمان", "حلب"}}, out)
+    assert n == 3
+    gaz = load_gazetteer_index(str(out))
+    assert gaz == {"Pers": {"نوربرت", "عمان"}, "Loc": {"عمان", "حلب"}}
+    feats = sentence_features(["وعمان"], gazetteer=gaz, clusters={})[0]
+    assert "gaz=Loc" in feats and "gaz=Pers" in feats  # found through the stem without و
+    with pytest.raises(ModelMissingError, match="gazetteer"):
+        load_gazetteer_index(str(tmp_path / "absent.tsv.gz"))
+
+
+def _write_corpus(path: Path, repeats: int) -> None:
+    # Written for this test: the same frames with different names, so a held-out fold is learnable.
+    people = ["سامر", "باسل", "نادر", "رامي", "هاني", "وائل"]
+    cities = ["حلب", "حمص", "درعا", "إدلب", "حماة", "طرطوس"]
+    lines = []
+    for k in range(repeats):
+        p, c = people[k % 6], cities[(k * 5) % 6]
+        lines += ["قال O", "السيد O", f"{p} B-PERS", "إن O", "الوضع O", "في O", f"{c} B-LOC", "هادئ O", ". O", ""]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_ner_evaluate_scores_chosen_folds(tmp_path: Path) -> None:
+    data = tmp_path / "train.txt"
+    _write_corpus(data, 24)
+    assert len(read_conll(data)) == 24
+    res = evaluate_ner(data, folds=4, workers=1, only=[1, 3], clusters_path="", doc_size=4, max_iterations=30)
+    assert [f["fold"] for f in res["per_fold"]] == [1, 3]
+    assert sum(f["support"] for f in res["per_fold"]) == res["support"] == 2 * 6 * 2
+    assert res["f1"] > 0.9  # names and cities sit in fixed frames
+    with pytest.raises(ValueError, match=r"\[0, 3\]"):
+        evaluate_ner(data, folds=4, only=[4])
+
+
+def test_ner_train_writes_gazetteer_beside_model(tmp_path: Path) -> None:
+    data = tmp_path / "train.txt"
+    _write_corpus(data, 12)
+    gaz_dir = tmp_path / "gaz"
+    gaz_dir.mkdir()
+    (gaz_dir / "PersGazetteer.txt").write_text("سامر\nباسل عادل\n", encoding="utf-8")
+    (gaz_dir / "LocGazetteer.txt").write_text("حلب\n", encoding="utf-8")
+    model = tmp_path / "m.crfsuite"
+    info = train_ner(data, model, gazetteer_dir=str(gaz_dir), clusters_path="", doc_size=3, max_iterations=20)
+    assert model.is_file() and info["sentences"] == 12 and info["gazetteer_words"] == 4
+    table = load_gazetteer_index(str(tmp_path / "m_gazetteer.tsv.gz"))
+    assert table == {"Pers": {"سامر", "باسل", "عادل"}, "Loc": {"حلب"}}
+    with pytest.raises(ModelMissingError, match="ANERGazet"):
+        train_ner(data, model, gazetteer_dir=str(tmp_path / "empty"), clusters_path="")
