@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
+from khabar.errors import SettingsError
 from khabar.model import Article
 from khabar.stories import StoryIndex, lead_parts, parse_days
 
@@ -202,3 +204,53 @@ def test_stories_bridging_article_merges_two_stories_older_id_survives() -> None
               art("m2", "إطفاء مستودعات الحبوب", "سيطرت فرق الدفاع المدني على النيران بعد ست ساعات."), bridge):
         off.add(x, embedding=None, entity_ids=set())
     assert len(off) == 2 and off.events() == []
+
+
+# A story with two sides (the fire; bread prices after it) and an article about the second side only.
+BREAD = art(
+    "b1",
+    "أسعار الخبز مستقرة رغم حريق مستودعات الحبوب في العقبة",
+    "قالت وزارة الصناعة إن أسعار الخبز لن ترتفع بعد حريق مستودعات الحبوب في ميناء العقبة، "
+    "وإن مخزون القمح يكفي ستة أشهر.",
+    "2024-05-07",
+)
+WHEAT = art(
+    "w1",
+    "وزارة الصناعة: مخزون القمح يكفي ستة أشهر وأسعار الخبز لن ترتفع",
+    "طمأنت وزارة الصناعة المواطنين بأن مخزون القمح يكفي ستة أشهر وأن أسعار الخبز لن ترتفع.",
+    "2024-05-08",
+)
+
+
+def _two_sided_story_state() -> dict:
+    idx = StoryIndex({"join_threshold": 0.1, "merge_threshold": 1.01})
+    assert idx.add(PORT_1, embedding=None, entity_ids=set()).story_id == "S000001"
+    assert idx.add(BREAD, embedding=None, entity_ids=set()).story_id == "S000001"
+    return idx.to_state()
+
+
+def test_stories_top_link_joins_article_close_to_one_member_that_the_mean_dilutes() -> None:
+    state = _two_sided_story_state()
+    mean = StoryIndex.from_state(state, {"join_threshold": 0.45, "link_mix": 0.0})
+    top = StoryIndex.from_state(state, {"join_threshold": 0.45, "link_mix": 1.0, "link_top_k": 1})
+    r_mean = mean.add(WHEAT, embedding=None, entity_ids=set())
+    r_top = top.add(WHEAT, embedding=None, entity_ids=set())
+    assert r_mean.is_new and r_mean.story_id == "S000002"
+    assert not r_top.is_new and r_top.story_id == "S000001"
+    # Top-k over both members (k = 2) is the mean of the two cosines again: no join.
+    both = StoryIndex.from_state(state, {"join_threshold": 0.45, "link_mix": 1.0, "link_top_k": 2})
+    r_both = both.add(WHEAT, embedding=None, entity_ids=set())
+    assert r_both.is_new
+    assert r_mean.score < r_top.score
+    # Only the most recent member is looked at: the port member alone does not take the article.
+    old = StoryIndex.from_state(
+        {**state, "stories": [{**state["stories"][0], "members": state["stories"][0]["members"][::-1]}]},
+        {"join_threshold": 0.45, "link_mix": 1.0, "link_top_k": 1, "link_members": 1},
+    )
+    assert old.add(WHEAT, embedding=None, entity_ids=set()).is_new
+
+
+def test_stories_top_link_settings_checked_at_the_door() -> None:
+    for bad in ({"link_mix": 1.5}, {"link_top_k": 0}, {"link_members": 0}):
+        with pytest.raises(SettingsError, match=r"must be in \["):
+            StoryIndex(bad)

@@ -18,8 +18,11 @@ article and the story's date range (unknown dates: no decay). The best story
 at or above ``join_threshold`` is joined.
 
 The story score is the mean cosine of the article's unit TF-IDF vector with
-the story's members (average link, from the summed member vectors) plus small
-entity and embedding bonuses. After a join, candidate stories whose
+the story's members (average link, from the summed member vectors), mixed
+(``link_mix``) with the mean of its ``link_top_k`` best cosines with single
+members (among the ``link_members`` most recent), plus small entity and
+embedding bonuses. The mix helps stories whose members cover different sides
+of one event (baly2018: recall up, see BENCHMARKS.md). After a join, candidate stories whose
 average-link similarity with the joined story reaches ``merge_threshold`` are
 merged; the older id survives and the merge is recorded (:meth:`StoryIndex.events`).
 
@@ -91,6 +94,7 @@ class _Member:
     title: str
     lead_sentence: str
     terms: dict[str, int]
+    vec: dict[str, float] | None = None  # unit TF-IDF vector at join time (not saved; rebuilt on demand)
 
 
 @dataclass(slots=True)
@@ -180,6 +184,9 @@ class StoryIndex:
         self.xl_margin = c("stories.crosslingual_margin", sec["crosslingual_margin"], 0.0, 2.0)
         self.grace = c("stories.decay_grace_days", sec["decay_grace_days"], 0.0, 3650.0)
         self.half_life = c("stories.decay_half_life_days", sec["decay_half_life_days"], 0.01, 3650.0)
+        self.link_mix = c("stories.link_mix", sec["link_mix"], 0.0, 1.0)
+        self.link_top_k = int(c("stories.link_top_k", sec["link_top_k"], 1, 1000))
+        self.link_members = int(c("stories.link_members", sec["link_members"], 1, 100_000))
         self._stories: list[_Story] = []
         self._by_id: dict[str, int] = {}
         self._assigned: dict[str, str] = {}  # article id -> the story id it was first given
@@ -287,6 +294,8 @@ class StoryIndex:
         story = self._stories[s]
         sv = story.vec
         score = sum(w * sv.get(t, 0.0) for t, w in vec.items()) / max(1, story.n)
+        if self.link_mix and story.members:
+            score = (1.0 - self.link_mix) * score + self.link_mix * self._top_link(story, vec)
         if entity_ids and story.entities and self.w_ent:
             shared = sum(1 for e in entity_ids if e in story.entities)
             score += self.w_ent * shared / min(len(entity_ids), len(story.entities))
@@ -294,6 +303,23 @@ class StoryIndex:
             cos = float(self._centroids[s] @ emb)
             score += self.w_emb * min(1.0, max(0.0, (cos - self.emb_floor) / (1.0 - self.emb_floor)))
         return min(1.0, score) * self._decay(day, story)
+
+    def _member_vec(self, m: _Member) -> dict[str, float]:
+        if m.vec is None:
+            m.vec = self._unit_vector(m.terms)
+        return m.vec
+
+    def _top_link(self, story: _Story, vec: dict[str, float]) -> float:
+        """Mean of the ``link_top_k`` highest cosines of the article with the story's
+        ``link_members`` most recent members (k = 1: single link). Lets a diverse story
+        take an article close to some of its members that its mean would dilute."""
+        cos = []
+        for m in story.members[-self.link_members :]:
+            mv = self._member_vec(m)
+            a, b = (vec, mv) if len(vec) <= len(mv) else (mv, vec)
+            cos.append(sum(w * b.get(t, 0.0) for t, w in a.items()))
+        top = sorted(cos, reverse=True)[: self.link_top_k]
+        return sum(top) / len(top)
 
     def _story_similarity(self, a: int, b: int) -> float:
         """Average-link similarity of two stories: mean cosine over member pairs (terms only)."""
@@ -459,7 +485,8 @@ class StoryIndex:
             story.vec[t] = story.vec.get(t, 0.0) + w
         story.n += 1
         self._prune(story)
-        story.members.append(_Member(article.id, article.title.strip(), first, dict(terms)))
+        story.members.append(_Member(article.id, article.title.strip(), first, dict(terms),
+                                     vec if self.link_mix else None))  # kept only if read: memory
         if day is not None:
             story.first = day if story.first is None else min(story.first, day)
             story.last = day if story.last is None else max(story.last, day)
@@ -540,7 +567,10 @@ class StoryIndex:
                     "n_emb": s.n_emb,
                     "first": s.first,
                     "last": s.last,
-                    "members": [[m.article_id, m.title, m.lead_sentence, m.terms] for m in s.members],
+                    # a member's vector is saved only when link scoring uses it: it holds the IDF of
+                    # its join time, which a rebuild at load could not reproduce (replay must be exact)
+                    "members": [[m.article_id, m.title, m.lead_sentence, m.terms]
+                                + ([m.vec] if self.link_mix and m.vec is not None else []) for m in s.members],
                 }
                 for s in self._stories
             ],
@@ -562,7 +592,9 @@ class StoryIndex:
         idx._events = [(str(a), str(b), str(c)) for a, b, c in state.get("events", [])]
         idx._alias = {a: c for a, _, c in idx._events}
         for i, d in enumerate(state["stories"]):
-            members = [_Member(a, t, f, {k: int(v) for k, v in tm.items()}) for a, t, f, tm in d["members"]]
+            members = [_Member(a, t, f, {k: int(v) for k, v in tm.items()},
+                               {k: float(v) for k, v in rest[0].items()} if rest else None)
+                       for a, t, f, tm, *rest in d["members"]]
             story = _Story(
                 id=d["id"],
                 terms=Counter({k: int(v) for k, v in d["terms"].items()}),
