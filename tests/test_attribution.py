@@ -473,6 +473,33 @@ def test_link_speakers_leaves_unlinked_speaker_without_entities():
     assert a.attributions[0].speaker.ref is None
 
 
+def test_link_speakers_keeps_a_persons_camp_apart_from_the_person():
+    from khabar.attribution import link_speakers
+    from khabar.model import Article, Attribution, Span
+
+    text = "ونفى فريق المرشح سامي الحداد أن يكون قد التقى الوسيط. وقال سامي الحداد إنه سيفوز."
+    a = Article(id="x", path="x", raw=text, text=text)
+    first, second = text.index("سامي"), text.index("سامي", text.index("وقال"))
+    name = len("سامي الحداد")
+    a.add("entities", [Span(first, first + name, "PER", ref="E-haddad"), Span(second, second + name, "PER", ref="E-haddad")])
+    deny, said = text.index("ونفى"), text.index("وقال")
+    a.attributions = [
+        Attribution(cue=Span(deny, deny + 4, "CUE"), content=Span(text.index("يكون"), text.index("."), "CONTENT"),
+                    speaker=Span(text.index("فريق"), first + name, "SPEAKER"), speaker_kind="organization"),
+        Attribution(cue=Span(said, said + 4, "CUE"), content=Span(text.index("سيفوز"), len(text) - 1, "CONTENT"),
+                    speaker=Span(second, second + name, "SPEAKER"), speaker_kind="person"),
+    ]
+    link_speakers(a)
+    assert a.attributions[0].speaker.ref is None  # the team denies; the candidate did not speak
+    assert a.attributions[1].speaker.ref == "E-haddad"
+
+
+def test_attribution_camp_of_a_person_is_an_organization_speaker():
+    a = run("ونفى فريق المرشح سامي الحداد أن يكون قد التقى الوسيط.", [("سامي الحداد", "PER", "E-haddad")])
+    at = one(a, "ونفى")
+    assert a.span_text(at.speaker).startswith("فريق") and at.speaker_kind == "organization" and at.stance == "deny"
+
+
 # ---------------------------------------------------------------- constructions added with the held-out part 4
 
 

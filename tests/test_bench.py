@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from khabar.bench import growth, markers, render, write
+import sqlite3
+
+from khabar.bench import growth, keep_store, markers, render, write
 from khabar.pipeline import RunSummary
 
 
@@ -35,6 +37,35 @@ def test_bench_render_reports_rates_from_the_summary() -> None:
     md = render(result, "make bench", "full", Path("docs/bench_growth.png"))
     assert "| end to end | 20.0 articles/s (50 s wall" in md
     assert "| stage `entities` | 50 articles/s (20.0 s, worker CPU-seconds, summed) |" in md
-    assert "| stage `resolve` | 250 articles/s (4.0 s, main process) |" in md
-    assert "to a store of 971 | 1.5 s" in md and "| 971 | 42.5 |" in md
+    assert "| stage `resolve` | 250 articles/s (4.0 s, main-process CPU-seconds) |" in md
+    assert "to a store of 971 | 1.5 s" in md and "| 971 | 42.5 | - |" in md
     assert md.startswith(markers("full")[0]) and md.endswith(markers("full")[1])
+
+
+def test_bench_growth_on_the_cpu_clock_and_cpu_columns_in_the_report() -> None:
+    # (inputs done, articles in store, wall seconds, main-process CPU seconds)
+    marks = [(0, 0, 10.0, 1.0), (400, 380, 14.0, 3.0), (800, 760, 21.0, 4.0)]
+    assert growth(marks, step=400, clock=3) == [(380, 5.0), (760, 2.5)]
+    assert growth(marks, step=400) == [(380, 10.0), (760, 17.5)]
+    result = {"inputs": 800, "summary": RunSummary(analysed=760), "seconds": 11.0, "tail_inputs": 30,
+              "tail_analysed": 29, "tail_seconds": 1.5, "tail_cpu_seconds": 0.75, "store_before_tail": 760,
+              "peak_rss_mib": 1.0, "rss_method": "sampled", "db_mib": 1.0, "embed": False, "workers": 2,
+              "per_1000": growth(marks, step=400), "per_1000_cpu": growth(marks, step=400, clock=3)}
+    md = render(result, "make bench", "full", None)
+    assert "| 380 | 10.0 | 5.0 |" in md and "| 760 | 17.5 | 2.5 |" in md
+    assert "0.8 CPU s in the main process" in md
+
+
+def test_bench_keep_store_copies_committed_rows_from_the_wal(tmp_path: Path) -> None:
+    db = tmp_path / "bench.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE t (x)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(50)])  # still in bench.db-wal
+    dest = tmp_path / "kept" / "full.db"
+    dest.parent.mkdir()
+    dest.write_bytes(b"old file")
+    keep_store(db, dest)
+    conn.close()
+    with sqlite3.connect(dest) as kept:
+        assert kept.execute("SELECT COUNT(*), SUM(x) FROM t").fetchone() == (50, sum(range(50)))

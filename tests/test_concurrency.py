@@ -61,22 +61,25 @@ def test_concurrency_web_serves_reads_while_analyze_writes(corpus: Path, tmp_pat
     assert client.get("/api/stories").json()["total"] == 0
     proc = subprocess.Popen(command(corpus / "all", db), env=env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
-    totals, slowest, pages = [], 0.0, 0
+    totals, slowest, pages, seen = [], 0.0, 0, set()
     try:
         while proc.poll() is None:
             t0 = time.monotonic()
-            r = client.get("/api/stories", params={"limit": 5})
+            r = client.get("/api/stories", params={"limit": 500})
             assert r.status_code == 200, r.text
             totals.append(r.json()["total"])
+            seen |= {s["id"] for s in r.json()["stories"]}
             page = client.get("/", params={"sort": "recent"})
             assert page.status_code == 200 and "story-item" in page.text or totals[-1] == 0
             pages += 1
             slowest = max(slowest, time.monotonic() - t0)
     finally:
         _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err[-2000:]
+    assert proc.returncode == 3, err[-2000:]  # the corpus holds two bad files on purpose: "partial"
     assert pages >= 10, "too few reads while the analysis ran"
-    assert totals == sorted(totals), "a reader saw stories disappear"
+    with sqlite3.connect(db) as conn:  # a story a reader saw may since be merged, never lost
+        kept = {r[0] for r in conn.execute("SELECT id FROM stories")}
+    assert seen <= kept, f"a reader saw stories that are gone: {sorted(seen - kept)}"
     assert len(set(totals)) >= 3, f"reads did not see the batches arrive: {sorted(set(totals))}"
     assert slowest < 2.0, f"a read waited {slowest:.2f} s for the writer"
     final = client.get("/api/stories").json()["total"]

@@ -115,3 +115,114 @@ def test_tweet_length_rumour_and_denial_are_analysed(tmp_path, settings):
     store = Store(tmp_path / "k.db")
     summary = analyze([tmp_path], store, settings, embed=False)
     assert summary.analysed == 2 and not summary.skipped
+
+
+# ---- corpus-state checkpoints -------------------------------------------------
+
+_CITIES = ["صفاقس", "سوسة", "قابس", "بنزرت", "نابل", "القيروان"]
+_TOPICS = ["محطة تحلية المياه", "الطريق السريع", "المستشفى الجامعي", "شبكة الحافلات"]
+
+
+def _write_stream(folder: Path, n: int) -> None:
+    """``n`` short reports in a few stories (cities x topics), some near-copies of others."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        city, topic = _CITIES[i % 6], _TOPICS[(i // 6) % 4]
+        lines = [f"افتتاح {topic} في {city} الشهر المقبل",
+                 f"قال محافظ {city} إن أشغال {topic} ستنتهي قبل نهاية العام.",
+                 f"وأضاف أن كلفة المشروع بلغت {10 + i % 7} ملايين دينار.",
+                 "ونفت النقابة الجهوية وجود أي تأخير في صرف الأجور."]
+        if i % 5 == 4:  # a near-copy of the report six before it: same city and topic
+            lines[2] = f"وأضاف أن كلفة المشروع بلغت {10 + (i - 6) % 7} ملايين دينار."
+        head = f"---\nsource: مصدر {i % 3}\ndate: 2024-06-{1 + i // 6:02d}\n---\n"
+        (folder / f"r{i:03d}.txt").write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _snapshot(store: Store) -> dict[str, object]:
+    """What corpus stages decide, comparable across stores: links, stories, claims, decoded state."""
+    def rows(sql: str) -> list[tuple]:
+        return sorted(tuple(r) for r in store.conn.execute(sql))
+
+    def plain(x: object) -> object:
+        if hasattr(x, "tolist"):
+            return x.tolist()
+        if isinstance(x, dict):
+            return {k: plain(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [plain(v) for v in x]
+        return x
+
+    return {
+        "articles": rows("SELECT id, seq, story_id, duplicate_of, duplicate_relation FROM articles"),
+        "stories": rows("SELECT id, label, summary, merged_into FROM stories"),
+        "claims": rows("SELECT id, story_id, text FROM claims"),
+        "members": rows('SELECT claim_id, article_id, attribution_idx, stance, source, start, "end" FROM claim_members'),
+        "entities": rows("SELECT id, canonical, type FROM entities"),
+        "state": {n: plain(store.load_state(n)) for n in ("dedup", "stories")},
+    }
+
+
+def _stream_settings(share: float) -> Settings:
+    s = Settings.load()
+    s.values["store"]["batch_size"] = 4
+    s.values["store"]["checkpoint_share"] = share
+    return s
+
+
+def test_pipeline_checkpoints_are_geometric_and_cover_the_store(tmp_path):
+    _write_stream(tmp_path / "in", 24)
+    with Store(tmp_path / "k.db") as store:
+        saved: list[int] = []
+        real = store.save_state
+
+        def spy(name, state, *, upto_seq=None):
+            if name == "stories":
+                saved.append(store.max_seq())
+            real(name, state, upto_seq=upto_seq)
+
+        store.save_state = spy  # type: ignore[method-assign]
+        analyze([tmp_path / "in"], store, _stream_settings(0.5), embed=False)
+        # since the last save >= max(batch 4, half the store): at 4, 8, 16, then at the end (24)
+        assert saved == [4, 8, 16, 24]
+        assert store.state_upto("dedup") == store.state_upto("stories") == store.max_seq() == 24
+
+
+def test_pipeline_run_killed_between_checkpoints_replays_to_the_same_state(tmp_path, monkeypatch):
+    """Articles stored after the last checkpoint are replayed on open: same stories, claims and state."""
+    _write_stream(tmp_path / "first", 22)
+    _write_stream(tmp_path / "later", 30)  # r022.. r029 are new, the rest repeat
+    settings = _stream_settings(0.5)
+    with Store(tmp_path / "ref.db") as ref:
+        analyze([tmp_path / "first"], ref, settings, embed=False)
+        analyze([tmp_path / "later"], ref, settings, embed=False)
+        want = _snapshot(ref)
+    from khabar import pipeline
+
+    with Store(tmp_path / "k.db") as store:
+        with monkeypatch.context() as m:  # the run dies after its last batch, before the end checkpoint
+            m.setattr(pipeline.Analyzer, "checkpoint", lambda self: None)
+            analyze([tmp_path / "first"], store, settings, embed=False)
+        assert store.state_upto("stories") == 16 < store.max_seq() == 22
+        analyze([tmp_path / "later"], store, settings, embed=False)
+        got = _snapshot(store)
+    assert got["articles"] == want["articles"] and len(got["articles"]) == 30
+    assert got == want
+
+
+def test_pipeline_store_without_any_checkpoint_is_rebuilt_from_its_articles(tmp_path, monkeypatch):
+    _write_stream(tmp_path / "in", 12)
+    settings = _stream_settings(10.0)  # never mid-run
+    with Store(tmp_path / "ref.db") as ref:
+        analyze([tmp_path / "in"], ref, settings, embed=False)
+        want = _snapshot(ref)
+    from khabar import pipeline
+
+    with Store(tmp_path / "k.db") as store:
+        with monkeypatch.context() as m:
+            m.setattr(pipeline.Analyzer, "checkpoint", lambda self: None)
+            analyze([tmp_path / "in"], store, settings, embed=False)
+        assert store.state_upto("stories") is None and store.load_state("stories") is None
+        again = analyze([tmp_path / "in"], store, settings, embed=False)
+        assert again.analysed == 0 and again.unchanged == 12
+        assert store.state_upto("stories") == 12
+        assert _snapshot(store) == want

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from khabar.errors import KhabarError
-from khabar.ingest import iter_documents
+from khabar.ingest import RawDocument, iter_documents
 from khabar.pipeline import analyze_documents, process_documents
 from khabar.scale import LocalMapper, dask_mapper, local_mapper, merge_results, split_chunks
 from khabar.settings import Settings
@@ -197,3 +197,18 @@ def test_scale_cli_workers_one_analyses_in_process(corpus: Path, tmp_path: Path)
     assert result.exit_code == 0, result.output
     with Store(db) as store:
         assert store.article_count() == len(ARTICLES)
+
+
+def test_scale_ids_given_by_the_caller_are_used_not_rehashed() -> None:
+    from khabar.ingest import article_id
+
+    docs = [RawDocument(path=f"d{i}.txt", raw=f"قال الوزير إن المشروع رقم {i} سيكتمل في الصيف المقبل بعد تأخير طويل.")
+            for i in range(3)]
+    settings = Settings.load()
+    results, _ = process_documents(docs, settings)
+    assert [r.id for r in results] == [article_id(d) for d in docs]
+    results, _ = LocalMapper(1)(docs, settings, ids=["x0", "x1", "x2"])
+    assert [r.id for r in results] == ["x0", "x1", "x2"]
+    with pytest.raises(ValueError, match="ids must match docs"):
+        process_documents(docs, settings, ids=["x0"])
+    assert LocalMapper(1).in_process and not LocalMapper(2).in_process

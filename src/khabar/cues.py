@@ -293,6 +293,15 @@ ORGANIZATION_HEADS = frozenset(
         "الناتو المفوضية مفوضية الاستخبارات المخابرات جهاز الجهاز مديرية المديرية"
     ).split()
 )
+# A person's camp speaking, not the person: "فريق ترامب", "حملة كلينتون", "محامو المتهم".
+# The phrase is its own source (an organisation), grouped with the person it names.
+ENTOURAGE_HEADS = frozenset(
+    fold(w)
+    for w in (
+        "فريق الفريق حملة الحملة مكتب المكتب محامي المحامي محامو محامون المحامون مستشارو مساعدو "
+        "أنصار الأنصار مؤيدو عائلة العائلة أسرة الأسرة ذوو ذوي مقربون المقربون"
+    ).split()
+)
 PERSON_HEADS = frozenset(
     fold(w)
     for w in (

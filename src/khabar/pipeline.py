@@ -3,9 +3,13 @@
 Per-article stages are pure functions of one article (clean, language,
 sentences, entity mentions, attribution): they can run in worker processes.
 Corpus stages (entity resolution, duplicates, stories, claims) see the stream in
-arrival order and keep state that is saved in the store with every batch, so a
-later run adds to the same stories. Each batch is written in one transaction:
-an interrupted run leaves whole batches or nothing.
+arrival order and keep state in the store, so a later run adds to the same
+stories. Each batch is written in one transaction: an interrupted run leaves
+whole batches or nothing. The duplicate and story state is O(store) to encode,
+so it is checkpointed geometrically (``[store] checkpoint_share``) and at the
+end of each run, not with every batch; a run killed between checkpoints is
+caught up on the next open by replaying the articles stored after the last
+checkpoint (:class:`Analyzer`), giving the state of an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -14,19 +18,21 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from khabar import attribution, entities, language, sentences
 from khabar.clean import clean
 from khabar.dedup import DuplicateIndex
-from khabar.embeddings import NullEmbedder, make_embedder
+from khabar.embeddings import Embedder, NullEmbedder, make_embedder
 from khabar.errors import KhabarError
 from khabar.ingest import IngestProblem, RawDocument, article_id, iter_documents
 from khabar.model import Article, Entity, Story
 from khabar.resolve import EntityRegistry
-from khabar.settings import Settings
+from khabar.settings import Settings, check_range, section_with_defaults
 from khabar.stories import StoryIndex, lead_parts
 from khabar.store import Store
 from khabar.store.search import index_articles
@@ -88,22 +94,25 @@ def check_order(stages: Iterable[Stage]) -> None:
 check_order(ARTICLE_STAGES)
 
 
-def to_article(doc: RawDocument) -> Article:
-    return Article(id=article_id(doc), path=doc.path, raw=doc.raw, title=doc.title, source=doc.source,
+def to_article(doc: RawDocument, aid: str | None = None) -> Article:
+    """A new Article for ``doc``; ``aid`` is its :func:`article_id` when the caller already hashed it."""
+    return Article(id=aid or article_id(doc), path=doc.path, raw=doc.raw, title=doc.title, source=doc.source,
                    url=doc.url, published=doc.published, author=doc.author, encoding=doc.encoding)
 
 
-def process_article(doc: RawDocument, settings: Settings, timings: dict[str, float] | None = None) -> Article:
+def process_article(doc: RawDocument, settings: Settings, timings: dict[str, float] | None = None, *,
+                    aid: str | None = None) -> Article:
     """Run every per-article stage on one document. Pure: safe in a worker process.
 
-    ``timings`` (seconds per stage name) is added to when given, for ``make bench``.
+    ``timings`` (CPU seconds of this thread per stage name) is added to when given, for ``make bench``;
+    ``aid`` is the document's :func:`article_id` when already known (hashed once per input).
     """
-    art = to_article(doc)
+    art = to_article(doc, aid)
     for st in ARTICLE_STAGES:
-        t0 = time.perf_counter()
+        t0 = time.thread_time()  # CPU seconds: comparable on a loaded machine, unlike wall time
         st.func(art, settings)
         if timings is not None:
-            timings[st.name] = timings.get(st.name, 0.0) + time.perf_counter() - t0
+            timings[st.name] = timings.get(st.name, 0.0) + time.thread_time() - t0
     return art
 
 
@@ -115,7 +124,7 @@ class RunSummary:
     duplicates: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    timings: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage
 
     def line(self) -> str:
         return (f"{self.analysed} analysed, {self.unchanged} already in the store, "
@@ -124,7 +133,13 @@ class RunSummary:
 
 
 class Analyzer:
-    """Holds the corpus-stage state for one store across the batches of a run."""
+    """Holds the corpus-stage state for one store across the batches of a run.
+
+    Opening replays the articles stored after the last state checkpoint;
+    :meth:`add_batch` saves a checkpoint when the articles added since the
+    last one reach ``max(batch_size, checkpoint_share x articles stored)``
+    (O(1) amortised per article), and :meth:`checkpoint` at the end of a run.
+    """
 
     def __init__(self, store: Store, settings: Settings, *, embed: bool = True) -> None:
         self.store = store
@@ -140,6 +155,58 @@ class Analyzer:
         self.embedder = make_embedder(emb, cache=store.embeddings) if embed else NullEmbedder()
         self.members = _StoryMembers(store, int(settings.get("scale", "story_cache_articles")))
         self._saved_entities = {e.id: _entity_mark(e) for e in self.registry.entities()}
+        # Topical tokens of stored statements for claim regrouping: (article id, start, end) -> tokens.
+        self._claim_tokens: dict[tuple[str, int, int], frozenset[str]] = {}
+        self._claim_tokens_max = int(section_with_defaults("scale", settings.section("scale"))["claim_token_cache"])
+        store_sec = section_with_defaults("store", settings.section("store"))
+        self._share = float(check_range("store.checkpoint_share", store_sec["checkpoint_share"], 0.0, 10.0))
+        self._min_since = int(store_sec["batch_size"])
+        self._stored = store.article_count()
+        self._since = self._replay(store.state_upto("dedup"), store.state_upto("stories"))
+
+    def _replay(self, dedup_upto: int | None, stories_upto: int | None) -> int:
+        """Bring the checkpointed corpus state up to the store: add what it does not cover, in arrival order.
+
+        A checkpoint covers the articles up to its ``upto_seq``; those stored
+        after it (a run killed between checkpoints) go through ``dedup.add`` and
+        ``stories.add`` exactly as the run gave them: stored text and metadata,
+        entity ids from the stored mentions, lead embeddings from the cache when
+        their run embedded (else none). The state is then the one an
+        uninterrupted run would hold. Returns the number of articles replayed.
+        """
+        start = min(dedup_upto or 0, stories_upto or 0)
+        todo = self.store.articles_after(start)
+        if not todo:
+            return 0
+        log.info("replaying %d articles stored after the last corpus-state checkpoint", len(todo))
+        embedder: Embedder | NullEmbedder | None = None
+        for aid, seq, embedded in todo:
+            a = self.store.load_article(aid)
+            if a is None:
+                continue
+            if seq > (dedup_upto or 0):
+                self.dedup.add(a.id, a.text, published=a.published, source=a.source)
+            if seq > (stories_upto or 0):
+                vec = None
+                if embedded:
+                    embedder = embedder or make_embedder(self.settings.section("embeddings"),
+                                                         cache=self.store.embeddings)
+                    lead = lead_parts(a, sentences=self.lead_sentences, max_chars=self.lead_chars)[0]
+                    vec = embedder.embed([lead])[0]
+                ents = {s.ref for s in a.spans("entities") if s.ref}
+                self.stories.add(a, embedding=vec, entity_ids=ents)
+        return len(todo)
+
+    def checkpoint(self) -> None:
+        """Save the duplicate and story state now (end of a run), if articles were added since the last one."""
+        if self._since:
+            with self.store.transaction():
+                self._save_state()
+
+    def _save_state(self) -> None:
+        self.store.save_state("dedup", self.dedup.to_state())
+        self.store.save_state("stories", self.stories.to_state())
+        self._since = 0
 
     def add_batch(self, articles: list[Article], summary: RunSummary) -> None:
         """Corpus stages over a batch in arrival order, then one transaction."""
@@ -193,14 +260,21 @@ class Analyzer:
                                       run_id=summary.run_id)
                 members = self.members.load(sid)
                 before = [[at.claim_id for at in m.attributions] for m in members]
-                claims = group_claims(sid, members, entity_names=names, settings=claim_settings)
+                claims = group_claims(sid, members, entity_names=names, settings=claim_settings,
+                                      token_cache=self._claim_tokens)
                 for m, ids in zip(members, before, strict=True):
                     if [at.claim_id for at in m.attributions] != ids:  # only what regrouping changed
                         self.store.update_article_links(m)
                 self.store.replace_claims(sid, claims)
-            self.store.save_state("dedup", self.dedup.to_state())
-            self.store.save_state("stories", self.stories.to_state())
+            self._stored += len(articles)
+            self._since += len(articles)
+            # Geometric checkpoints: encoding the state is O(store), so it is done only when the
+            # articles since the last one reach a share of the store: O(1) amortised per article.
+            if self._since >= max(self._min_since, self._share * self._stored):
+                self._save_state()
         self._saved_entities.update((e.id, _entity_mark(e)) for e in changed)
+        if len(self._claim_tokens) > self._claim_tokens_max:  # bounded memory: start again
+            self._claim_tokens.clear()
         summary.analysed += len(articles)
         summary.stories_touched |= touched
 
@@ -258,18 +332,22 @@ class _StoryMembers:
 
 
 class _Timer:
-    """Context manager factory adding elapsed seconds to ``timings[name]``."""
+    """Context manager factory adding this thread's CPU seconds to ``timings[name]``.
+
+    CPU, not wall time: the mapping thread and other processes sharing the
+    cores do not inflate a stage's figure.
+    """
 
     def __init__(self, timings: dict[str, float]) -> None:
         self.timings = timings
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         try:
             yield
         finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+            self.timings[name] = self.timings.get(name, 0.0) + time.thread_time() - t0
 
 
 def iter_batches(docs: Iterable[RawDocument | IngestProblem], size: int) -> Iterator[list[RawDocument | IngestProblem]]:
@@ -293,20 +371,26 @@ def analyze(paths: Iterable[str | Path], store: Store, settings: Settings | None
 
 
 Mapper = Callable[[list[RawDocument], Settings], tuple[list["Article | IngestProblem"], dict[str, float]]]
+Results = tuple[list["Article | IngestProblem"], dict[str, float]]
 
 
-def process_documents(docs: list[RawDocument], settings: Settings) -> tuple[list[Article | IngestProblem], dict[str, float]]:
+def process_documents(docs: list[RawDocument], settings: Settings, *,
+                      ids: list[str] | None = None) -> Results:
     """Per-article stages over a list of documents, in order; a failure becomes an IngestProblem.
 
     Top-level and pure so that ``scale.py`` can map it over worker processes
     or a Dask cluster; returns the results and seconds spent per stage.
+    ``ids`` are the documents' :func:`article_id`, in order, when the caller
+    already computed them (they are not hashed again).
     """
+    if ids is not None and len(ids) != len(docs):
+        raise ValueError(f"ids must match docs one to one: {len(ids)} ids for {len(docs)} documents")
     timings: dict[str, float] = {}
     min_chars = settings.get("ingest", "min_text_chars")
     out: list[Article | IngestProblem] = []
-    for d in docs:
+    for i, d in enumerate(docs):
         try:
-            art = process_article(d, settings, timings)
+            art = process_article(d, settings, timings, aid=ids[i] if ids is not None else None)
         except KhabarError as exc:
             out.append(IngestProblem(d.path, exc.reason))
             continue
@@ -324,50 +408,110 @@ def analyze_documents(docs: Iterable[RawDocument | IngestProblem], store: Store,
 
     ``mapper`` runs the per-article stages over a batch (default: in this
     process, :func:`process_documents`); the corpus stages and all writes stay
-    here, in arrival order. ``on_progress(n)`` is called after each batch with
-    the number of inputs it held.
+    here, in arrival order. With a mapper that runs elsewhere (worker
+    processes, Dask; not one whose ``in_process`` attribute is true) one
+    batch is in flight: batch k+1 is mapped while this process runs the corpus
+    stages of batch k; results and store are the same. A mapper with
+    ``accepts_ids = True`` is given the article ids (``ids=``) so workers do not
+    hash the inputs again. ``on_progress(n)`` is called after each batch with
+    the number of inputs it held. The corpus state is checkpointed at the end
+    of the run (see :class:`Analyzer`).
     """
     with store.writer_lock():  # corpus state is loaded, extended and saved by one run at a time
         return _analyze_locked(docs, store, settings, embed=embed, on_progress=on_progress, mapper=mapper)
 
 
+@dataclass
+class _Mapped:
+    """A batch handed to the mapper: its size, ingest problems, and how to get its results."""
+
+    size: int
+    problems: list[IngestProblem]
+    results: Callable[[], Results]
+
+
 def _analyze_locked(docs: Iterable[RawDocument | IngestProblem], store: Store, settings: Settings, *,
                     embed: bool, on_progress: Callable[[int], None] | None, mapper: Mapper | None) -> RunSummary:
     mapper = mapper or process_documents
-    summary = RunSummary(run_id=store.start_run())
+    summary = RunSummary(run_id=store.start_run(embed=embed))
     analyzer = Analyzer(store, settings, embed=embed)
     seen: set[str] = set()
-    for batch in iter_batches(docs, settings.get("store", "batch_size")):
-        fresh: dict[str, RawDocument] = {}
-        for d in batch:
-            if isinstance(d, IngestProblem):
-                _skip(store, summary, d.path, d.reason)
-                continue
-            aid = article_id(d)
-            if aid in seen:
-                summary.unchanged += 1
-                continue
-            seen.add(aid)
-            fresh[aid] = d
-        known = store.known_ids(fresh)
-        summary.unchanged += len(known)
-        todo = [d for aid, d in fresh.items() if aid not in known]
-        results, timings = mapper(todo, settings) if todo else ([], {})
-        for name, secs in timings.items():
-            summary.timings[name] = summary.timings.get(name, 0.0) + secs
-        articles: list[Article] = []
-        for r in results:
-            if isinstance(r, IngestProblem):
-                _skip(store, summary, r.path, r.reason)
-            else:
-                articles.append(r)
-        if articles:
-            analyzer.add_batch(articles, summary)
-        if on_progress:
-            on_progress(len(batch))
+    # In-process mapping gains nothing from a thread (one GIL): it runs when its batch is taken.
+    in_process = mapper is process_documents or getattr(mapper, "in_process", False)
+    pool = None if in_process else ThreadPoolExecutor(1, thread_name_prefix="khabar-map")
+    pending: _Mapped | None = None
+    try:
+        for batch in iter_batches(docs, settings.get("store", "batch_size")):
+            mapped = _submit(batch, store, settings, mapper, pool, seen, summary)
+            if pending is not None:
+                _finish(pending, analyzer, store, summary, on_progress)
+            pending = mapped
+        if pending is not None:
+            _finish(pending, analyzer, store, summary, on_progress)
+    except BaseException:
+        if pool is not None:  # do not wait for the batch in flight (Ctrl-C, a failed batch)
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
+    analyzer.checkpoint()
     store.finish_run(summary.run_id, analysed=summary.analysed, skipped=len(summary.skipped),
                      duplicates=summary.duplicates, unchanged=summary.unchanged)
     return summary
+
+
+def _submit(batch: list[RawDocument | IngestProblem], store: Store, settings: Settings, mapper: Mapper,
+            pool: ThreadPoolExecutor | None, seen: set[str], summary: RunSummary) -> _Mapped:
+    """Drop inputs already seen or stored, and start mapping the rest (in ``pool`` when given).
+
+    Nothing is written here: problems are recorded by :func:`_finish`, in batch order.
+    An input repeated in the batch in flight is caught by ``seen``, not by the store.
+    """
+    problems: list[IngestProblem] = []
+    fresh: dict[str, RawDocument] = {}
+    for d in batch:
+        if isinstance(d, IngestProblem):
+            problems.append(d)
+            continue
+        aid = article_id(d)
+        if aid in seen:
+            summary.unchanged += 1
+            continue
+        seen.add(aid)
+        fresh[aid] = d
+    known = store.known_ids(fresh)
+    summary.unchanged += len(known)
+    ids = [aid for aid in fresh if aid not in known]
+    todo = [fresh[aid] for aid in ids]
+    if not todo:
+        return _Mapped(len(batch), problems, lambda: ([], {}))
+    if mapper is process_documents or getattr(mapper, "accepts_ids", False):
+        call = partial(mapper, todo, settings, ids=ids)
+    else:
+        call = partial(mapper, todo, settings)
+    if pool is None:
+        return _Mapped(len(batch), problems, call)
+    return _Mapped(len(batch), problems, pool.submit(call).result)
+
+
+def _finish(mapped: _Mapped, analyzer: Analyzer, store: Store, summary: RunSummary,
+            on_progress: Callable[[int], None] | None) -> None:
+    """Record a mapped batch's problems, run the corpus stages on its articles, report progress."""
+    for p in mapped.problems:
+        _skip(store, summary, p.path, p.reason)
+    results, timings = mapped.results()
+    for name, secs in timings.items():
+        summary.timings[name] = summary.timings.get(name, 0.0) + secs
+    articles: list[Article] = []
+    for r in results:
+        if isinstance(r, IngestProblem):
+            _skip(store, summary, r.path, r.reason)
+        else:
+            articles.append(r)
+    if articles:
+        analyzer.add_batch(articles, summary)
+    if on_progress:
+        on_progress(mapped.size)
 
 
 def _skip(store: Store, summary: RunSummary, path: str, reason: str) -> None:

@@ -89,6 +89,22 @@ def merge_results(parts: list[Results]) -> Results:
     return results, timings
 
 
+def _split_like(ids: list[str] | None, chunks: list[list[Any]]) -> list[list[str] | None]:
+    """``ids`` cut at the same places as ``chunks`` (all None when there are no ids)."""
+    if ids is None:
+        return [None] * len(chunks)
+    out, i = [], 0
+    for c in chunks:
+        out.append(ids[i : i + len(c)])
+        i += len(c)
+    return out
+
+
+def _process_chunk(docs: list[RawDocument], ids: list[str] | None, settings: Settings) -> Results:
+    """:func:`process_documents` with positional ids, for ``pool.submit`` and ``client.map``."""
+    return process_documents(docs, settings, ids=ids)
+
+
 def _scale_settings(settings: Settings) -> tuple[int, int]:
     sec = settings.section("scale")
     per_worker = int(check_range("scale.chunks_per_worker", sec["chunks_per_worker"], 1, 1000))
@@ -127,13 +143,22 @@ class LocalMapper:
             log.info("started %d worker processes", self.workers)
         return self._pool
 
-    def __call__(self, docs: list[RawDocument], settings: Settings) -> Results:
+    accepts_ids = True  # analyze_documents passes the article ids it already computed
+
+    @property
+    def in_process(self) -> bool:
+        """One worker runs in this process: analyze_documents then maps without a helper thread."""
+        return self.workers == 1
+
+    def __call__(self, docs: list[RawDocument], settings: Settings, *, ids: list[str] | None = None) -> Results:
         per_worker, min_batch = _scale_settings(settings)
         if self.workers == 1 or len(docs) < max(min_batch, 2):
-            return process_documents(docs, settings)
+            return process_documents(docs, settings, ids=ids)
         pool = self._get_pool(settings)
         chunks = split_chunks(docs, self.workers * per_worker)
-        return merge_results(list(pool.map(process_documents, chunks, [settings] * len(chunks))))
+        id_chunks = _split_like(ids, chunks)
+        futures = [pool.submit(_process_chunk, c, i, settings) for c, i in zip(chunks, id_chunks, strict=True)]
+        return merge_results([f.result() for f in futures])
 
     def close(self) -> None:
         if self._pool is not None:
@@ -178,17 +203,19 @@ class DaskMapper:
             log.info("connected to Dask scheduler %s", self.scheduler)
         return self._client
 
-    def __call__(self, docs: list[RawDocument], settings: Settings) -> Results:
+    accepts_ids = True  # analyze_documents passes the article ids it already computed
+
+    def __call__(self, docs: list[RawDocument], settings: Settings, *, ids: list[str] | None = None) -> Results:
         per_worker, min_batch = _scale_settings(settings)
         if len(docs) < max(min_batch, 2):
-            return process_documents(docs, settings)
+            return process_documents(docs, settings, ids=ids)
         client = self._get_client()
         if self._settings is None or self._settings_value is not settings:
             self._settings = client.scatter(settings, broadcast=True)
             self._settings_value = settings
         workers = max(sum(client.nthreads().values()), 1)  # worker threads in the cluster now
         chunks = split_chunks(docs, workers * per_worker)
-        futures = client.map(process_documents, chunks, settings=self._settings, pure=False)
+        futures = client.map(_process_chunk, chunks, _split_like(ids, chunks), settings=self._settings, pure=False)
         return merge_results(client.gather(futures))
 
     def close(self) -> None:

@@ -84,8 +84,10 @@ class Store:
             yield
 
     # ---- runs and problems -------------------------------------------------
-    def start_run(self) -> int:
-        cur = self.conn.execute("INSERT INTO runs(started_at) VALUES (datetime('now'))")
+    def start_run(self, *, embed: bool | None = None) -> int:
+        """Record a new run; ``embed`` says whether it embeds leads (replay of its articles needs it)."""
+        cur = self.conn.execute("INSERT INTO runs(started_at, embed) VALUES (datetime('now'), ?)",
+                                (None if embed is None else int(embed),))
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, *, analysed: int, skipped: int, duplicates: int, unchanged: int) -> None:
@@ -115,10 +117,24 @@ class Store:
     def article_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
+    def max_seq(self) -> int:
+        """The arrival number of the last stored article (0 when none)."""
+        return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+
+    def articles_after(self, seq: int) -> list[tuple[str, int, bool]]:
+        """``(article id, seq, its run embedded leads)`` of every article stored after ``seq``, in arrival order.
+
+        What a checkpointed corpus state does not cover yet (see :meth:`save_state`).
+        """
+        rows = self.conn.execute(
+            "SELECT a.id, a.seq, COALESCE(r.embed, 0) FROM articles a LEFT JOIN runs r ON r.id = a.run_id"
+            " WHERE a.seq > ? ORDER BY a.seq", (seq,))
+        return [(r[0], int(r[1]), bool(r[2])) for r in rows]
+
     def insert_articles(self, articles: list[Article], *, run_id: int | None) -> None:
-        """Write analysed articles with all their layers. Call inside :meth:`transaction`."""
+        """Write analysed articles with all their layers, ``seq`` in list order. Call inside :meth:`transaction`."""
         c = self.conn
-        seq = c.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+        seq = self.max_seq()
         for a in articles:
             seq += 1
             offsets = a.offsets or OffsetMap.identity(len(a.text))
@@ -307,5 +323,20 @@ class Store:
         r = self.conn.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
         return decode_state(bytes(r[0])) if r else None
 
-    def save_state(self, name: str, state: dict[str, Any]) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO state(name, value) VALUES (?, ?)", (name, encode_state(state)))
+    def state_upto(self, name: str) -> int | None:
+        """The last ``articles.seq`` the saved state ``name`` covers.
+
+        None when there is no such state. A state saved without ``upto_seq``
+        (before migration 0005, when state was saved with every batch) covers
+        every stored article: :meth:`max_seq` is returned.
+        """
+        r = self.conn.execute("SELECT upto_seq FROM state WHERE name = ?", (name,)).fetchone()
+        if r is None:
+            return None
+        return self.max_seq() if r[0] is None else int(r[0])
+
+    def save_state(self, name: str, state: dict[str, Any], *, upto_seq: int | None = None) -> None:
+        """Save corpus state ``name`` as a checkpoint covering articles up to ``upto_seq`` (default: all stored)."""
+        upto = self.max_seq() if upto_seq is None else int(upto_seq)
+        self.conn.execute("INSERT OR REPLACE INTO state(name, value, upto_seq) VALUES (?, ?, ?)",
+                          (name, encode_state(state), upto))

@@ -5,8 +5,8 @@ archive whose ``__json__`` entry holds everything else, with each array
 replaced by a ``{"__ndarray__": key}`` marker. No pickle: a database from a
 stranger must not be able to run code.
 
-State is re-saved with every batch, so encoding is on the hot path and its
-cost grows with the corpus: the JSON is built by the C encoder (a ``default``
+State is checkpointed when the store has grown by a share since the last save
+(see ``khabar.pipeline.Analyzer``), and its encoding cost grows with the corpus: the JSON is built by the C encoder (a ``default``
 hook replaces arrays, sets and numpy scalars) and deflated at level 1 into a
 ``__jsonz__`` entry; arrays are stored uncompressed (MinHash signatures and
 embedding sums are close to random bytes, deflating them costs time for
