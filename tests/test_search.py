@@ -136,3 +136,14 @@ def test_search_query_syntax_is_inert(store: Store) -> None:
     assert search(store.conn, "") == []
     with pytest.raises(ValueError, match=r"\[1, 1000\]"):
         search(store.conn, "القمح", limit=0)
+
+
+def test_search_variant_index_follows_new_entities(store: Store) -> None:
+    # The variant index is cached per store content: a query before the entity exists expands nothing,
+    # the same query after it is saved (and after a new variant) sees it.
+    assert parse_query(store.conn, "بوتن")[0].entity_ids == ()
+    add_putin(store, {"فلاديمير بوتين"})
+    assert parse_query(store.conn, "بوتن")[0].entity_ids == ("E1",)
+    add_putin(store, {"فلاديمير بوتين", "بوتينا"})
+    alts = {" ".join(a) for a in parse_query(store.conn, "بوتن")[0].alternatives}
+    assert "بوتينا" in alts

@@ -787,3 +787,15 @@ def _cluster_mentions(article: Article, mentions: list[Span], roles: dict[int, s
         if s.start in roles:
             c.roles.add(_surface(roles[s.start]))
     return clusters
+
+
+def alias_keys(form: str, *, query: bool, person: bool, settings: dict[str, Any] | None = None) -> frozenset[int]:
+    """Retrieval keys for callers outside the registry (search's name expansion).
+
+    ``alias_same(a, b, type)`` implies ``alias_keys(a, query=True, person=False) &
+    alias_keys(b, query=False, person=(type == "PER"))`` is not empty (as the
+    registry itself queries: ``person`` matters for the indexed side only), so a
+    caller may index variants by these keys and run ``alias_same`` only on the
+    variants a query form shares a key with.
+    """
+    return _form_keys(form, query, person, _cfg(settings)[0])

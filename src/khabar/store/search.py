@@ -121,17 +121,74 @@ class QueryGroup:
     entity_ids: tuple[str, ...] = ()
 
 
-def _variant_index(conn: sqlite3.Connection) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
-    """``(entity_id, type, folded words, folded clitic-stripped words)`` for every entity variant."""
-    out = []
-    for eid, typ, variant in conn.execute(
-        "SELECT v.entity_id, e.type, v.variant FROM entity_variants v JOIN entities e ON e.id = v.entity_id"
-    ):
-        f = fold(variant)
-        folded = tuple(f[s:e] for s, e in words(f))
-        if folded:
-            out.append((eid, typ, folded, tuple(strip_clitics(w) for w in folded)))
-    return out
+class _VariantIndex:
+    """Every entity variant, folded, with the lookups :func:`parse_query` needs.
+
+    Built once per store content (see :func:`_variant_index`), not per query:
+    exact runs are a dict lookup, and the fuzzy rule (``alias_same``) runs only
+    on variants that share a retrieval key (:func:`khabar.resolve.alias_keys`)
+    with the query run, so a query costs O(query), not O(entities).
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        from khabar.resolve import alias_keys  # late: resolve pulls in the entity model code
+
+        self.rows: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = []
+        self.exact: dict[tuple[str, ...], set[str]] = {}
+        self.by_key: dict[int, list[int]] = {}
+        self.by_entity: dict[str, list[int]] = {}
+        for eid, typ, variant in rows:
+            f = fold(variant)
+            folded = tuple(f[s:e] for s, e in words(f))
+            if not folded:
+                continue
+            key = tuple(strip_clitics(w) for w in folded)
+            i = len(self.rows)
+            self.rows.append((eid, typ, " ".join(key), folded, key))
+            self.exact.setdefault(key, set()).add(eid)
+            self.by_entity.setdefault(eid, []).append(i)
+            for k in alias_keys(" ".join(key), query=False, person=typ == "PER"):
+                self.by_key.setdefault(k, []).append(i)
+
+    def match(self, run: tuple[str, ...]) -> set[str]:
+        """Entities one of whose variants is ``run`` (folded, clitic-stripped words) or an alias of it."""
+        from khabar.resolve import alias_keys, alias_same
+
+        if run in self.exact:
+            return set(self.exact[run])
+        phrase, n = " ".join(run), len(run)
+        cands = {i for k in alias_keys(phrase, query=True, person=False) for i in self.by_key.get(k, ())}
+        return {self.rows[i][0] for i in sorted(cands)
+                if abs(len(self.rows[i][4]) - n) <= 2 and alias_same(phrase, self.rows[i][2], self.rows[i][1])}
+
+    def spellings(self, eid: str) -> Iterable[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """``(folded words, clitic-stripped words)`` of each variant of ``eid``, in stored order."""
+        return ((self.rows[i][3], self.rows[i][4]) for i in self.by_entity.get(eid, ()))
+
+
+_INDEXES: dict[tuple[Any, ...], _VariantIndex] = {}
+
+
+def _variant_index(conn: sqlite3.Connection) -> _VariantIndex:
+    """The variant index of this store's current entities, cached on what the store holds.
+
+    Variants are only ever added, so (database file, variant count, last
+    variant rowid, entity count) changes whenever the index would; a type
+    change alone (which only affects fuzzy matches) shows at the next new variant.
+    """
+    path = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    mark = conn.execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM entity_variants").fetchone()
+    n_entities = conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+    key = (path or id(conn), *mark, n_entities)
+    index = _INDEXES.get(key)
+    if index is None:
+        index = _VariantIndex(conn.execute(
+            "SELECT v.entity_id, e.type, v.variant FROM entity_variants v JOIN entities e ON e.id = v.entity_id"
+            " ORDER BY v.rowid"))
+        if len(_INDEXES) >= 4:  # a few stores at most in one process
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = index
+    return index
 
 
 def parse_query(conn: sqlite3.Connection, query: str) -> list[QueryGroup]:
@@ -141,30 +198,25 @@ def parse_query(conn: sqlite3.Connection, query: str) -> list[QueryGroup]:
     (after folding and clitic stripping) or when :func:`khabar.resolve.alias_same`
     says they may name it (بوتن ~ فلاديمير بوتين). Longest runs are tried first.
     """
-    from khabar.resolve import alias_same  # late: resolve pulls in the entity model code
-
     f = fold(query)
     qwords = [f[s:e] for s, e in words(f)]
     keys = [strip_clitics(w) for w in qwords]
-    variants = _variant_index(conn) if qwords else []
+    variants = _variant_index(conn) if qwords else None
     groups: list[QueryGroup] = []
     i = 0
     while i < len(qwords):
         matched: list[str] = []
         span = 1
         for n in range(min(4, len(qwords) - i), 0, -1):
-            run = tuple(keys[i : i + n])
-            phrase = " ".join(run)
-            hits = {eid for eid, typ, _, key in variants if key == run}
-            if not hits:
-                hits = {eid for eid, typ, _, key in variants
-                        if abs(len(key) - n) <= 2 and alias_same(phrase, " ".join(key), typ)}
+            hits = variants.match(tuple(keys[i : i + n])) if variants else set()
             if hits:
                 matched, span = sorted(hits), n
                 break
         alts: dict[tuple[str, ...], None] = {tuple(qwords[i : i + span]): None, tuple(keys[i : i + span]): None}
-        for eid, _, folded, key in variants:
-            if eid in matched and len(alts) < MAX_EXPANSIONS:
+        for eid in matched:
+            for folded, key in variants.spellings(eid) if variants else ():
+                if len(alts) >= MAX_EXPANSIONS:
+                    break
                 alts[folded] = None
                 alts[key] = None
         groups.append(QueryGroup(tuple(alts), tuple(matched)))
