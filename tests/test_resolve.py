@@ -273,14 +273,16 @@ def test_resolve_index_gives_the_same_entities_as_a_full_scan() -> None:
     assert _refs(fast_arts[2])["شركة نوكيا"] == _refs(fast_arts[2])["Nokia"]
 
 
-def test_resolve_ambiguous_bare_names_get_numbered_ids() -> None:
+def test_resolve_ambiguous_bare_name_gets_one_entity_not_one_per_mention() -> None:
+    # بايدن matches two known people: it joins neither, but its repeats share one
+    # entity (numbered past the ids taken) instead of minting one each.
     base = entity_id("PER", "بايدن")
     reg = EntityRegistry.from_entities(
         [
             Entity(id="E1", canonical="جو بايدن", type="PER", variants={"جو بايدن"}),
             Entity(id="E2", canonical="هانتر بايدن", type="PER", variants={"هانتر بايدن"}),
-            Entity(id=base, canonical="بايدن", type="PER", variants={"بايدن"}),
-            Entity(id=f"{base}-3", canonical="بايدن", type="PER", variants={"بايدن"}),
+            Entity(id=base, canonical="آشلي بايدن", type="PER", variants={"آشلي بايدن"}),
+            Entity(id=f"{base}-3", canonical="فاليري بايدن", type="PER", variants={"فاليري بايدن"}),
         ]
     )
     ids = []
@@ -288,7 +290,84 @@ def test_resolve_ambiguous_bare_names_get_numbered_ids() -> None:
         art = _article(f"b{i}", "قال بايدن كلاما.", [("بايدن", "PER", 0)])
         reg.resolve_article(art)
         ids.append(art.spans("entities")[0].ref)
-    assert ids == [f"{base}-2", f"{base}-4", f"{base}-5"]  # the smallest free suffix, each kept apart
+    assert ids == [f"{base}-2"] * 3  # the smallest free suffix, then joined
+    assert len(reg) == 5
+    assert all("بايدن" not in reg.get(i).variants for i in ("E1", "E2", base, f"{base}-3"))
+
+
+def test_resolve_place_tagged_with_several_types_stays_one_entity_per_type() -> None:
+    # The first split seen in news: the person محمد رياض took the bare form
+    # الرياض in his article, so every later bare الرياض was spelt like two
+    # entities and each mention became a new one.
+    reg = EntityRegistry.from_entities(
+        [
+            Entity(id="E1", canonical="الرياض", type="LOC", variants={"الرياض"}),
+            Entity(id="E2", canonical="محمد رياض", type="PER", variants={"محمد رياض", "الرياض"}),
+        ]
+    )
+    arts = []
+    for i in range(4):
+        arts.append(_article(f"l{i}", "عاد الوزير إلى الرياض.", [("الرياض", "LOC", 0)]))
+        arts.append(_article(f"o{i}", "نشرت صحيفة ما أن الرياض ستستضيف القمة.", [("الرياض", "ORG", 0)]))
+    for a in arts:
+        reg.resolve_article(a)
+    by_label: dict[str, set[str]] = {}
+    for a in arts:
+        s = a.spans("entities")[0]
+        by_label.setdefault(s.label, set()).add(s.ref)
+    assert by_label["LOC"] == {"E1"}  # every place mention: the place
+    assert len(by_label["ORG"]) == 1 and "E2" not in by_label["ORG"]  # one entity for the ORG tag, not the person
+    assert len(reg) <= 3  # one entity per type at most, not one per mention
+
+
+def test_resolve_bare_name_shared_by_two_long_names_of_one_type_gets_one_entity() -> None:
+    # الله is a variant of two different MISC names (as the tagger left them in
+    # news): bare mentions are ambiguous between them, so they share one entity
+    # of their own; no long name absorbs them.
+    reg = EntityRegistry.from_entities(
+        [
+            Entity(id="E1", canonical="آية الله", type="MISC", variants={"آية الله", "الله"}),
+            Entity(id="E2", canonical="حسن نصر الله", type="MISC", variants={"حسن نصر الله", "الله"}),
+        ]
+    )
+    arts = [_article(f"m{i}", "والحمد لله، توكلنا على الله.", [("الله", "MISC", 0)]) for i in range(3)]
+    for a in arts:
+        reg.resolve_article(a)
+    bare = set().union(*(_refs(a)["الله"] for a in arts))
+    assert len(bare) == 1 and bare.isdisjoint({"E1", "E2"})
+    assert reg.get(next(iter(bare))).variants == {"الله"}
+    assert len(reg) == 3
+
+
+def test_resolve_two_people_sharing_a_surname_stay_apart() -> None:
+    reg = EntityRegistry()
+    a1 = _article("p1", "قال بشار الأسد إن الأسد لن يرحل.", [("بشار الأسد", "PER", 0), ("الأسد", "PER", 1)])
+    a2 = _article("p2", "حكم حافظ الأسد طويلا، وقيل إن الأسد كان حذرا.", [("حافظ الأسد", "PER", 0), ("الأسد", "PER", 1)])
+    rest = [_article(f"p{i}", "رد الأسد على الرسالة.", [("الأسد", "PER", 0)]) for i in range(3, 6)]
+    for a in (a1, a2, *rest):
+        reg.resolve_article(a)
+    bashar, hafez = _refs(a1)["بشار الأسد"], _refs(a2)["حافظ الأسد"]
+    assert bashar != hafez
+    assert _refs(a1)["الأسد"] == bashar and _refs(a2)["الأسد"] == hafez  # inside one article: the full name
+    bare = set().union(*(_refs(a)["الأسد"] for a in rest))
+    assert len(bare) == 1 and bare.isdisjoint(bashar | hafez)  # across articles: neither person
+
+
+def test_resolve_bare_surname_with_one_known_person_joins_it_over_other_types() -> None:
+    # A club spelt like the surname does not make a lone person's surname ambiguous.
+    reg = EntityRegistry.from_entities(
+        [
+            Entity(id="E1", canonical="الأسد", type="ORG", variants={"الأسد"}),
+            Entity(id="E2", canonical="بشار الأسد", type="PER", variants={"بشار الأسد", "الأسد"}),
+        ]
+    )
+    a1 = _article("q1", "وأضاف الأسد أن الحرب طويلة.", [("الأسد", "PER", 0)])
+    a2 = _article("q2", "خسر فريق الأسد مباراته.", [("الأسد", "ORG", 0)])
+    for a in (a1, a2):
+        reg.resolve_article(a)
+    assert _refs(a1)["الأسد"] == {"E2"}  # its own type first
+    assert _refs(a2)["الأسد"] == {"E1"}  # the club stays the club
+    assert len(reg) == 2
 
 
 def test_resolve_loaded_entity_recounts_its_canonical_form() -> None:

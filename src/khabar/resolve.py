@@ -27,8 +27,21 @@ romanisation (:func:`transliterate`): "Elon Musk" ~ إيلون ماسك, SpaceX 
 
 Person names also match when one is the other's surname alone (ماسك ~ إيلون
 ماسك) or the other with a middle name dropped; two full names with different
-first names never match. Across articles a bare surname joins a registry
-entity only when exactly one known person carries it.
+first names never match.
+
+Across articles a bare name (one token) joins, in this order (see
+:meth:`EntityRegistry._match_bare`):
+
+1. an entity of its type spelt exactly like it with no longer name among its
+   variants (the city الرياض, the entity an ambiguous bare name got before);
+2. when two or more entities with longer names match it, of its type if any
+   entity of its type matches (جو بايدن and هانتر بايدن for بايدن, حسن نصر
+   الله and آية الله for الله), it is ambiguous: it
+   joins no long-named entity, only an entity of 1., else a new one, which the
+   next such mention joins: one entity per spelling and type, not one per
+   mention;
+3. otherwise the best entity that matches it: its own type first, then spelt
+   exactly like it, then the most mentioned, then the oldest.
 
 The registry finds candidates through an index of keys that any two forms
 these rules accept share (:func:`_form_keys`), so the cost of a mention does
@@ -607,6 +620,9 @@ class EntityRegistry:
         self._latin_forms: dict[str, set[str]] = {}  # id -> its Latin-script variants, if any
         self._next_suffix: dict[str, int] = {}  # base id -> smallest suffix that may be free
         self._stale: set[str] = set()  # ids loaded from a store: canonical and Latin form not yet recounted
+        self._mentions: dict[str, int] = {}  # id -> mentions resolved to it (a loaded variant counts once)
+        self._born: dict[str, int] = {}  # id -> rank of creation (or of loading): smaller is older
+        self._long: set[str] = set()  # ids with a variant of two or more tokens (variants only grow)
 
     @classmethod
     def from_entities(cls, entities: list[Entity], settings: dict[str, Any] | None = None) -> EntityRegistry:
@@ -625,6 +641,8 @@ class EntityRegistry:
             for ent in entities:
                 reg._entities[ent.id] = ent
                 reg._counts[ent.id] = Counter(ent.variants)
+                reg._mentions[ent.id] = len(ent.variants)
+                reg._born[ent.id] = len(reg._born)
                 reg._stale.add(ent.id)
                 reg._reindex(ent, ent.variants)
         finally:
@@ -648,6 +666,8 @@ class EntityRegistry:
         index = self._index
         for v in new:
             _add_to(self._by_spelling, _name_tokens(v), ent.id)
+            if _is_full(v):
+                self._long.add(ent.id)
             if _is_latin(v):
                 self._latin_forms.setdefault(ent.id, set()).add(v)
             for k in _form_keys.__wrapped__(v, False, person, self._min_len):
@@ -671,37 +691,63 @@ class EntityRegistry:
         return [self._entities[i] for i in sorted(ids) if not latin.isdisjoint(self._latin_of(i))]
 
     def _match(self, cluster: _Cluster) -> Entity | None:
-        type_ = cluster.type
-        latin_only = all(_is_latin(f) for f in cluster.forms)
+        """The entity ``cluster`` joins, or None for a new one (module docstring: full and bare names)."""
         forms = sorted(cluster.forms)
         full = [f for f in forms if _is_full(f)]
-        hits = []
-        bare = not full
-        keys = {_name_tokens(f) for f in forms}
-        if bare and len(set().union(*(_ids(self._by_spelling.get(k)) for k in keys))) > 1:
-            # Two entities spelt like the bare name both match it: kept apart, whatever else matches.
-            log.debug("bare name %s matches several entities; kept apart", forms)
-            return None
+        if not full:
+            return self._match_bare(cluster, forms)
         for ent in self._candidates(forms):
-            same_spelling = any(ent.id in _ids(self._by_spelling.get(k)) for k in keys)
-            if ent.type != type_ and not (latin_only or same_spelling or (bare and ent.type == "PER")):
-                continue
-            ent_full = [v for v in ent.variants if _is_full(v)]
-            mine, theirs = (full, ent_full) if type_ == "PER" and full and ent_full else (forms, sorted(ent.variants))
-            person = ent.type == "PER"
-            if any(
-                alias_same(a, b, ent.type, settings=self.settings)
-                for a in mine
-                for b in theirs
-                if not _form_keys(a, True, False, self._min_len).isdisjoint(_form_keys(b, False, person, self._min_len))
-            ):
-                if full:
-                    return ent  # a full name joins the first match in id order
-                hits.append(ent)
-                if len(hits) > 1:
-                    log.debug("bare name %s matches several entities; kept apart", forms)
-                    return None
-        return hits[0] if hits else None
+            if self._accepts(ent, cluster, forms, full):
+                return ent  # a full name joins the first match in id order
+        return None
+
+    def _accepts(self, ent: Entity, cluster: _Cluster, forms: list[str], full: list[str]) -> bool:
+        """Whether ``ent`` may be the referent of ``cluster`` (type allowed and one alias pair matches).
+
+        An entity of another type is allowed when it has one of the cluster's
+        spellings, a long one if the cluster has a long name: a bare place
+        name (الرياض) must not pull the person عبد العزيز الرياض into the city.
+        """
+        type_ = cluster.type
+        keys = [k for k in cluster.spellings if len(k) >= 2] if full else cluster.spellings
+        same_spelling = any(ent.id in _ids(self._by_spelling.get(k)) for k in keys)
+        latin_only = all(_is_latin(f) for f in forms)
+        if ent.type != type_ and not (latin_only or same_spelling or (not full and ent.type == "PER")):
+            return False
+        ent_full = [v for v in ent.variants if _is_full(v)]
+        mine, theirs = (full, ent_full) if type_ == "PER" and full and ent_full else (forms, sorted(ent.variants))
+        person = ent.type == "PER"
+        return any(
+            alias_same(a, b, ent.type, settings=self.settings)
+            for a in mine
+            for b in theirs
+            if not _form_keys(a, True, False, self._min_len).isdisjoint(_form_keys(b, False, person, self._min_len))
+        )
+
+    def _rank(self, ent: Entity, type_: str, spelt: set[str]) -> tuple[bool, bool, int, int]:
+        """Sort key of candidates for a bare name: own type, exact spelling, most mentioned, oldest."""
+        return (ent.type != type_, ent.id not in spelt, -self._mentions[ent.id], self._born[ent.id])
+
+    def _match_bare(self, cluster: _Cluster, forms: list[str]) -> Entity | None:
+        """The entity a cluster of bare names joins (steps 1-3 of the module docstring), or None.
+
+        Deterministic: candidates are ranked on type, spelling, mentions and
+        age, never on the order of a set. Cost: step 1 answers from the
+        spelling index alone (the frequent names repeat it); steps 2 and 3
+        check every retrieved candidate, as a full name's match does.
+        """
+        type_ = cluster.type
+        spelt = set().union(*(_ids(self._by_spelling.get(k)) for k in cluster.spellings))
+        short = [self._entities[i] for i in spelt if i not in self._long]
+        own = [e for e in short if e.type == type_]
+        if own:
+            return min(own, key=lambda e: self._rank(e, type_, spelt))
+        hits = [e for e in self._candidates(forms) if self._accepts(e, cluster, forms, [])]
+        rivals = [e for e in hits if e.type == type_] or hits  # its own type first
+        if sum(e.id in self._long for e in rivals) > 1:
+            log.debug("bare name %s matches several entities with longer names; kept apart", forms)
+            return None  # step 1 found no short entity of its type to join
+        return min(rivals, key=lambda e: self._rank(e, type_, spelt)) if rivals else None
 
     def _new_id(self, type_: str, canonical: str) -> str:
         """:func:`entity_id`, with the smallest free suffix ``-2``, ``-3`` ... when taken."""
@@ -722,8 +768,11 @@ class EntityRegistry:
             ent = Entity(id=eid, canonical=canonical, type=cluster.type)
             self._entities[eid] = ent
             self._counts[eid] = Counter()
+            self._mentions[eid] = 0
+            self._born[eid] = len(self._born)
         counts = self._counts[ent.id]
         counts.update(cluster.forms)
+        self._mentions[ent.id] += sum(cluster.forms.values())
         new = [f for f in cluster.forms if f not in ent.variants]
         ent.variants.update(new)
         if ent.id in self._stale:  # loaded: its canonical form was counted elsewhere, recount all
