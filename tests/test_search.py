@@ -147,3 +147,16 @@ def test_search_variant_index_follows_new_entities(store: Store) -> None:
     add_putin(store, {"فلاديمير بوتين", "بوتينا"})
     alts = {" ".join(a) for a in parse_query(store.conn, "بوتن")[0].alternatives}
     assert "بوتينا" in alts
+
+
+def test_search_variant_index_cached_per_file_store_content(tmp_path) -> None:
+    from khabar.store.search import _variant_index
+
+    with Store(tmp_path / "k.db") as s:
+        add_putin(s, {"فلاديمير بوتين"})
+        first = _variant_index(s.conn)
+        assert _variant_index(s.conn) is first  # nothing changed: built once
+        with s.transaction():
+            s.save_entities([Entity("E2", "شي جين بينغ", "PER", {"شي جين بينغ"})])
+        assert _variant_index(s.conn) is not first
+        assert parse_query(s.conn, "شي جين بينج")[0].entity_ids == ("E2",)

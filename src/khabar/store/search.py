@@ -179,15 +179,16 @@ def _variant_index(conn: sqlite3.Connection) -> _VariantIndex:
     path = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
     mark = conn.execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM entity_variants").fetchone()
     n_entities = conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
-    key = (path or id(conn), *mark, n_entities)
-    index = _INDEXES.get(key)
+    key = (path, *mark, n_entities)
+    index = _INDEXES.get(key) if path else None  # in-memory stores: no lasting name to key on
     if index is None:
         index = _VariantIndex(conn.execute(
             "SELECT v.entity_id, e.type, v.variant FROM entity_variants v JOIN entities e ON e.id = v.entity_id"
             " ORDER BY v.rowid"))
-        if len(_INDEXES) >= 4:  # a few stores at most in one process
-            _INDEXES.pop(next(iter(_INDEXES)))
-        _INDEXES[key] = index
+        if path:
+            if len(_INDEXES) >= 4:  # a few stores at most in one process
+                _INDEXES.pop(next(iter(_INDEXES)))
+            _INDEXES[key] = index
     return index
 
 
