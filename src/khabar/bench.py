@@ -61,6 +61,7 @@ class RssSampler:
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak_mib = 0.0
+        self.main_peak_mib = 0.0  # the main process alone (corpus state lives there); 0 without psutil
         self.method = "sampled sum over the process tree (psutil)"
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -78,9 +79,12 @@ class RssSampler:
         total = 0
         for p in [self._proc, *self._proc.children(recursive=True)]:
             try:
-                total += p.memory_info().rss
+                rss = p.memory_info().rss
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
+            total += rss
+            if p is self._proc:
+                self.main_peak_mib = max(self.main_peak_mib, rss / 2**20)
         return total / 2**20
 
     def _loop(self) -> None:
@@ -180,7 +184,7 @@ def run(data: Path, limit: int | None, *, embed: bool, workers: int, tail: int =
             "store_before_tail": tail_marks[0][1], "per_1000": growth(marks, step=_window(total)),
             "per_1000_cpu": growth(marks, step=_window(total), clock=3),
             "tail_cpu_seconds": tail_marks[-1][3] - tail_marks[0][3],
-            "peak_rss_mib": rss.peak_mib, "rss_method": rss.method, "db_mib": db_mib, "embed": embed,
+            "peak_rss_mib": rss.peak_mib, "main_peak_rss_mib": rss.main_peak_mib, "rss_method": rss.method, "db_mib": db_mib, "embed": embed,
             "workers": workers}
 
 
@@ -254,7 +258,8 @@ def render(result: dict[str, Any], command: str, variant: str, plot: Path | None
         f"| add the last {result['tail_inputs']} inputs ({result['tail_analysed']} new articles) to a store of "
         f"{result['store_before_tail']} | {result['tail_seconds']:.1f} s (a separate call: store opened, pool started)"
         + (f"; {result['tail_cpu_seconds']:.1f} CPU s in the main process |" if "tail_cpu_seconds" in result else " |"),
-        f"| peak RSS | {result['peak_rss_mib']:.0f} MiB ({result['rss_method']}) |",
+        f"| peak RSS | {result['peak_rss_mib']:.0f} MiB ({result['rss_method']}); main process alone "
+        f"{result.get('main_peak_rss_mib', 0):.0f} MiB |",
         f"| database size | {result['db_mib']:.0f} MiB |",
     ]
     for stage, secs in sorted(s.timings.items(), key=lambda kv: -kv[1]):

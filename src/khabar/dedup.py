@@ -103,6 +103,7 @@ class DuplicateIndex:
         self._exact: dict[str, str] = {}
         self._matches: dict[str, DuplicateMatch] = {}
         self._parent: dict[str, str] = {}  # union-find over duplicate groups
+        self._members: dict[str, list[str]] = {}  # root -> its group's ids (roots of groups > 1 only)
 
     # -- shingling -----------------------------------------------------------
 
@@ -195,11 +196,12 @@ class DuplicateIndex:
             if self._pos[ra] > self._pos[rb]:
                 ra, rb = rb, ra
             self._parent[rb] = ra
+            self._members[ra] = self._members.get(ra, [ra]) + self._members.pop(rb, [rb])
 
     def group(self, article_id: str) -> list[str]:
         """All articles linked to ``article_id`` by duplicate matches, in arrival order."""
         root = self._find(article_id)
-        return [a for a in self._ids if self._find(a) == root]
+        return sorted(self._members.get(root, [root]), key=self._pos.__getitem__)  # O(group), not O(index)
 
     def original_of(self, group: list[str]) -> str:
         """The likely original of a duplicate group.
