@@ -355,3 +355,32 @@ def test_web_story_list_top_entities_batched_like_single(tmp_path: Path) -> None
         assert rows == [] and total == 1
         rows, total = queries.story_rows(s, entity_id="E1")
         assert [r["id"] for r in rows] == ["S1"] and rows[0]["n_articles"] == 3 and total == 1
+
+
+def test_web_matrix_view_keeps_claims_most_sources_speak_to() -> None:
+    from khabar.web import matrix_view
+
+    def cell(claim: str, source: str, stance: str = "assert") -> dict:
+        return {"claim_id": claim, "source": source, "stance": stance, "article_id": "a", "start": 0, "end": 1}
+
+    matrix = {
+        "claims": [{"id": c, "text": c} for c in ("C1", "C2", "C3", "C4")],
+        "sources": ["وزارة الصحة", "نقابة الأطباء", "صحيفة الغد", "مدون"],
+        "cells": [cell("C1", "مدون"),
+                  cell("C2", "وزارة الصحة"), cell("C2", "نقابة الأطباء"),
+                  cell("C3", "صحيفة الغد"), cell("C3", "وزارة الصحة", "deny"),
+                  cell("C4", "صحيفة الغد")],
+    }
+    view = matrix_view(matrix, 2)
+    # two sources each; C3 is contested (asserted and denied) so it ranks first among equals, order kept on the page
+    assert [c["id"] for c in view["claims"]] == ["C2", "C3"] and view["hidden"] == 2
+    assert view["sources"] == ["وزارة الصحة", "نقابة الأطباء", "صحيفة الغد"]  # "مدون" speaks only to hidden C1
+    assert {c["claim_id"] for c in view["cells"]} == {"C2", "C3"}
+    assert matrix_view(matrix, 1)["claims"] == [{"id": "C3", "text": "C3"}]
+    assert matrix_view(matrix, 0)["claims"] == matrix["claims"] and matrix_view(matrix, 0)["hidden"] == 0
+
+
+def test_web_story_matrix_param_checked(client: TestClient) -> None:
+    sid = client.get("/api/stories").json()["stories"][0]["id"]
+    assert client.get(f"/story/{sid}", params={"matrix": "all"}).status_code == 200
+    assert client.get(f"/story/{sid}", params={"matrix": "<x>"}).status_code == 422

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from khabar import dossier
 from khabar.store import queries
-from khabar.web import i18n
+from khabar.web import i18n, matrix_view
 from khabar.web.api import filter_options, story_list
 from khabar.web.deps import FiltersDep, LangDep, Limit, Offset, StoreDep, parse_hl, save_uploads
 
@@ -40,9 +40,12 @@ def index(request: Request, store: StoreDep, lang: LangDep, filters: FiltersDep,
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
-def story(request: Request, story_id: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
+def story(request: Request, story_id: str, store: StoreDep, lang: LangDep,
+          matrix: Annotated[str, Query(pattern="^(top|all)$", description="top: the claims most sources speak to; all")] = "top") -> HTMLResponse:
     st = dossier.story_json(store, story_id)
     removed = queries.removed_counts(store, [a["id"] for a in st["articles"]])
+    limit = 0 if matrix == "all" else int(request.app.state.web["matrix_claims"])
+    st = {**st, "matrix": matrix_view(st["matrix"], limit)}
     return render(request, lang, "story.html", story=st, removed=removed)
 
 
