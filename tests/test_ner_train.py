@@ -92,12 +92,15 @@ def test_ner_evaluate_scores_chosen_folds(tmp_path: Path) -> None:
     data = tmp_path / "train.txt"
     _write_corpus(data, 24)
     assert len(read_conll(data)) == 24
-    res = evaluate_ner(data, folds=4, workers=1, only=[1, 3], clusters_path="", doc_size=4, max_iterations=30)
+    res = evaluate_ner(data, folds=4, workers=1, only=[1, 3], clusters_path="", gazetteer_dir="", doc_size=4,
+                       max_iterations=30)
     assert [f["fold"] for f in res["per_fold"]] == [1, 3]
     assert sum(f["support"] for f in res["per_fold"]) == res["support"] == 2 * 6 * 2
     assert res["f1"] > 0.9  # names and cities sit in fixed frames
     with pytest.raises(ValueError, match=r"\[0, 3\]"):
-        evaluate_ner(data, folds=4, only=[4])
+        evaluate_ner(data, folds=4, only=[4], gazetteer_dir="")
+    with pytest.raises(ModelMissingError, match="ANERGazet"):  # the shipped recipe needs the lists: say so
+        evaluate_ner(data, folds=4, gazetteer_dir=tmp_path / "no-such-folder")
 
 
 def test_ner_train_writes_gazetteer_beside_model(tmp_path: Path) -> None:
@@ -114,3 +117,66 @@ def test_ner_train_writes_gazetteer_beside_model(tmp_path: Path) -> None:
     assert table == {"Pers": {"سامر", "باسل", "عادل"}, "Loc": {"حلب"}}
     with pytest.raises(ModelMissingError, match="ANERGazet"):
         train_ner(data, model, gazetteer_dir=str(tmp_path / "empty"), clusters_path="")
+
+
+def _cluster_feats(feats: list[str]) -> set[str]:
+    return {f for f in feats if f.startswith(("c0=", "c1=", "c=unk"))}
+
+
+def test_ner_unknown_word_backs_off_to_its_form_without_proclitics(monkeypatch: pytest.MonkeyPatch) -> None:
+    import khabar.ner_train as nt
+
+    table = {"في": ("0", "1"), "لبنان": ("2", "5"), "الشركه": ("1", "4"), "بوتين": ("2", "6")}
+    # Off (the shipped model's recipe): an unknown word is only unknown.
+    assert _cluster_feats(sentence_features(["للبنان"], clusters=dict(table))[0]) == {"c=unk"}
+    monkeypatch.setattr(nt, "CLUSTER_BACKOFF", True)
+    # للبنان: لل leaves بنان (unknown), a single ل leaves لبنان (known).
+    assert _cluster_feats(sentence_features(["للبنان"], clusters=table)[0]) == {"c=unk", "c0=2", "c1=5"}
+    # وشركه: و leaves شركه, unknown, but الشركه is in the table.
+    assert {"c0=1", "c1=4"} <= set(sentence_features(["وشركه"], clusters=table)[0])
+    # A known word keeps its own ids and is not marked unknown.
+    assert _cluster_feats(sentence_features(["بوتين"], clusters=table)[0]) == {"c0=2", "c1=6"}
+    # Fewer than 3 letters left: no back-off (ولد is not و + لد).
+    assert _cluster_feats(sentence_features(["ولد"], clusters={"لد": ("3", "3")})[0]) == {"c=unk"}
+    # The neighbour's middle cluster in cluster bigrams uses the back-off too.
+    assert "cb-1=1|5" in sentence_features(["في", "وللبنان"], clusters=table)[1]
+
+
+def test_ner_build_clusters_places_rare_words_by_nearest_centroid(tmp_path: Path) -> None:
+    from khabar.ner_train import build_clusters, load_clusters
+
+    # Written for this test: a person frame and a place frame; نوربرت is rare
+    # and outside the fitted vocabulary, but appears in the person frame.
+    texts = []
+    for k in range(12):
+        name, city = ("سامر", "باسل", "نادر")[k % 3], ("حلب", "حمص", "درعا")[k % 3]
+        texts.append(f"قال السيد {name} إن الوضع هادئ . وصل الوفد إلى مدينة {city} صباح اليوم .")
+    texts.append("قال السيد نوربرت إن الوضع هادئ .")
+    out = tmp_path / "clusters.tsv.gz"
+    info = build_clusters(texts, out, vocab=30, contexts=12, dims=4, sizes=(2, 4), fit_vocab=18)
+    table = load_clusters(str(out))
+    assert info["words"] == len(table) == 19  # every distinct token: fewer than vocab
+    assert list(table)[0] == "."  # most frequent first
+    assert "نوربرت" in table and list(table).index("نوربرت") >= 18
+    assert table["نوربرت"][0] == table["سامر"][0] == table["باسل"][0]
+    assert table["حلب"][0] == table["حمص"][0] != table["سامر"][0]
+
+
+def test_ner_cluster_corpus_reads_baly_articles_once_and_requires_them(tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    from khabar.ner_train import _iter_baly2018, build_clusters_saudinewsnet
+
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    # Written for this test: two claim files sharing one article.
+    (claims / "b.json").write_text(json.dumps({"article": ["وصل الوفد إلى حلب", ""]}), encoding="utf-8")
+    (claims / "a.json").write_text(json.dumps({"article": ["قال السيد سامر", "وصل الوفد إلى حلب"]}), encoding="utf-8")
+    assert list(_iter_baly2018(claims)) == ["قال السيد سامر", "وصل الوفد إلى حلب"]
+    days = tmp_path / "days"
+    days.mkdir()
+    with zipfile.ZipFile(days / "2015-07-21.zip", "w") as zf:
+        zf.writestr("d.json", json.dumps([{"content": "قال السيد باسل"}]))
+    with pytest.raises(ModelMissingError, match="Baly"):
+        build_clusters_saudinewsnet(days, tmp_path / "c.tsv.gz", baly_dir=tmp_path / "none")

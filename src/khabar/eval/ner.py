@@ -15,7 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Sequence
 from pathlib import Path
 
+from khabar.errors import ModelMissingError
 from khabar.ner_train import (
+    DEFAULT_ANERGAZET,
     DEFAULT_CLUSTERS,
     DEFAULT_DOC_SIZE,
     DEFAULT_TRAIN,
@@ -96,7 +98,8 @@ def evaluate_ner(
         seed: the shuffle's seed.
         workers: processes training folds in parallel.
         only: score just these folds (0-based), for quick screening; None: all.
-        **params: crfsuite options; ``gazetteer_dir`` adds gazetteer features;
+        **params: crfsuite options; ``gazetteer_dir`` the ANERGazet folder for gazetteer
+            features (default ``../shared/data/anergazet``, as ``khabar train ner``; "" for none);
             ``clusters_path`` names a word-cluster table ("" for none; default
             the bundled one); ``doc_size`` sentences form one document for
             document features (0: none; default :data:`DEFAULT_DOC_SIZE`).
@@ -107,7 +110,10 @@ def evaluate_ner(
     """
     if folds < 2:
         raise ValueError(f"folds must be >= 2, got {folds}")
-    gaz_dir = params.pop("gazetteer_dir", None)
+    gaz_dir = params.pop("gazetteer_dir", DEFAULT_ANERGAZET)  # the shipped recipe; "" or None: without
+    if gaz_dir and not Path(gaz_dir).is_dir():
+        raise ModelMissingError("no ANERGazet lists for the gazetteer features of the shipped recipe",
+                                source=str(gaz_dir), hint="put ../shared beside the repository, or pass gazetteer_dir=\"\"")
     clusters_path = str(params.pop("clusters_path", DEFAULT_CLUSTERS) or "")
     doc_size = int(params.pop("doc_size", DEFAULT_DOC_SIZE))  # type: ignore[call-overload]
     picked = list(range(folds)) if only is None else sorted(set(only))
