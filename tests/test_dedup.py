@@ -110,3 +110,17 @@ def test_dedup_short_texts_match_only_exactly() -> None:
     assert idx.add("b", "عاجل: انفجار في المطار") is None
     m = idx.add("c", "عاجل - انفجار في الميناء!")
     assert m is not None and m.relation == "exact"
+
+
+def test_dedup_shared_permutations_give_the_same_signatures() -> None:
+    # Signatures are drawn with permutations computed once per num_perm; they must equal
+    # datasketch's own seeded MinHash, or saved states and new articles would disagree.
+    from datasketch import MinHash
+
+    from khabar.dedup import _MH_ARGS, _SEED
+
+    idx = DuplicateIndex()
+    shingles = {"أعلنت الوزارة اليوم".encode(), "الوزارة اليوم عن".encode(), "اليوم عن خطة".encode()}
+    ref = MinHash(num_perm=idx.num_perm, seed=_SEED, **_MH_ARGS)
+    ref.update_batch(sorted(shingles))
+    assert (idx._minhash(shingles).hashvalues == ref.hashvalues).all()

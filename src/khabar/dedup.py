@@ -27,6 +27,7 @@ comes from the signatures (128 permutations: standard error about 0.09).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import re
@@ -50,6 +51,13 @@ _AGENCY_RE = re.compile(
 _SEED = 1  # MinHash permutation seed: fixed so signatures in a saved state stay comparable
 # datasketch >= 2.0 asks for the hashing scheme when signatures are reloaded; pin it.
 _MH_ARGS: dict[str, str] = {"scheme": "affine32"} if "scheme" in inspect.signature(MinHash).parameters else {}
+
+
+@functools.lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> Any:
+    """The seeded permutation parameters, drawn once: MinHash() would redraw them for every
+    signature (4 of the 10 s of reopening a 30k-article index), always to the same values."""
+    return MinHash(num_perm=num_perm, seed=_SEED, **_MH_ARGS).permutations
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +122,7 @@ class DuplicateIndex:
         return toks, {" ".join(toks[i : i + self.k]).encode() for i in range(len(toks) - self.k + 1)}
 
     def _minhash(self, shingles: set[bytes]) -> MinHash:
-        m = MinHash(num_perm=self.num_perm, seed=_SEED, **_MH_ARGS)
+        m = MinHash(num_perm=self.num_perm, seed=_SEED, permutations=_permutations(self.num_perm), **_MH_ARGS)
         m.update_batch(sorted(shingles))
         return m
 
@@ -261,7 +269,8 @@ class DuplicateIndex:
         for i, aid in enumerate(state["ids"]):
             sig = sigs[i] if state["has_signature"][i] else np.zeros(0, dtype=np.uint64)
             if sig.size:
-                mh = MinHash(num_perm=idx.num_perm, seed=_SEED, hashvalues=sig, **_MH_ARGS)
+                mh = MinHash(num_perm=idx.num_perm, seed=_SEED, hashvalues=sig,
+                             permutations=_permutations(idx.num_perm), **_MH_ARGS)
                 idx._lsh.insert(aid, mh, check_duplication=False)
             idx._pos[aid] = i
             idx._ids.append(aid)
