@@ -593,3 +593,20 @@ def test_evaluate_attributions_keeps_a_fixed_held_out_part(tmp_path: Path) -> No
     assert set(r["parts"]) == {"0", "1", "2", "3", "4"}
     assert r["parts"]["4"]["n_docs"] == 1 and r["parts"]["4"]["n_pred"] == 1
     assert {e["doc"] for e in errors} == {"a"}  # the held-out document's errors stay unseen
+
+
+@pytest.mark.parametrize(
+    "text,speaker,content",
+    [
+        ("وزارة الصحة تنفي صحة ما تداولته حسابات عن انتشار وباء في المدارس.", "وزارة الصحة",
+         "صحة ما تداولته حسابات عن انتشار وباء في المدارس"),
+        ("وكالة الأنباء تنفي خبر إغلاق المطار.", "وكالة الأنباء", "خبر إغلاق المطار"),
+        ("وزير النقل ينفي رفع أسعار التذاكر.", "وزير النقل", "رفع أسعار التذاكر"),
+    ],
+)
+def test_attribution_headline_svo_subject_opening_with_waw(text: str, speaker: str, content: str) -> None:
+    # A one-line post: the subject before a present-tense denial verb starts with و as a letter of
+    # the word (وزارة، وكالة، وزير), not the conjunction of "ويوم الجمعة قال".
+    a = run(text)
+    at = a.attributions[0]
+    assert (a.span_text(at.speaker), a.span_text(at.content), at.stance) == (speaker, content, "deny")

@@ -517,11 +517,14 @@ def _np_split(doc: _Doc, j: int, k: int) -> int:
     q = doc.quote_opening(j)
     if q is not None and q.close_tok >= 0:
         return q.close_tok + 1
-    heads = cues.MEDIA_HEADS | cues.DOCUMENT_HEADS | cues.ORGANIZATION_HEADS | cues.PERSON_HEADS | cues.ANONYMOUS_HEADS
     first = doc.toks[j]
-    if first.key in heads and not first.key.startswith("ال") and j + 1 < k:
+    if first.key in _SPEAKER_HEADS and not first.key.startswith("ال") and j + 1 < k:
         return j + 2
     return j + 1
+
+
+_SPEAKER_HEADS = (cues.MEDIA_HEADS | cues.DOCUMENT_HEADS | cues.ORGANIZATION_HEADS | cues.PERSON_HEADS
+                  | cues.ANONYMOUS_HEADS)  # words a speaker phrase opens with: "وزارة", "وكالة", "وزير" are not "و" + word
 
 
 def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
@@ -537,6 +540,8 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
     heads = cues.DOCUMENT_HEADS | cues.CONTENT_HEADS
     for m in range(i - 1, first, -1):
         if doc.toks[m].kind == "w" and doc.toks[m].key in heads:
+            if doc.toks[m - 1].kind == "w" and doc.toks[m - 1].key in _SPEAKER_HEADS:
+                break  # "وكالة الأنباء تنفي": the noun is the second half of the speaker's name
             first = m
             break
     ws = [t for t in doc.toks[first:i] if t.kind == "w"]
@@ -548,8 +553,9 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
         first = doc.tok_at(lead.start)
     if lead.key in cues.SPEAKER_STOPS or lead.key in cues.CLAUSE_PARTICLES or lead.key in cues.TIME_WORDS:
         return None
-    if lead.key[:1] in "وف" and len(lead.key) > 3 and doc.toks[first] is lead:
-        return None  # "ويوم الجمعة قال": an adverbial, the verb is clause-initial
+    if (lead.key[:1] in "وف" and len(lead.key) > 3 and doc.toks[first] is lead
+            and lead.key not in _SPEAKER_HEADS and not doc.entities_in(lead.start, lead.end)):
+        return None  # "ويوم الجمعة قال": an adverbial, the verb is clause-initial ("وزارة الصحة تنفي" is not)
     if any(_verb_of(t) for t in ws):
         return None
     return _trim(doc, first, i)
