@@ -188,14 +188,16 @@ class Analyzer:
                 self.dedup.add(a.id, a.text, published=a.published, source=a.source)
             if seq > (stories_upto or 0):
                 vec = None
-                if embedded:
-                    embedder = embedder or make_embedder(self.settings.section("embeddings"),
-                                                         cache=self.store.embeddings)
-                    lead = lead_parts(a, sentences=self.lead_sentences, max_chars=self.lead_chars)[0]
-                    vec = embedder.embed([lead])[0]
-                ents = {s.ref for s in a.spans("entities") if s.ref}
-                self.stories.add(a, embedding=vec, entity_ids=ents)
+                if embedded:  # this run's embedder when it has one; else load the model for the replay only
+                    embedder = embedder or (self.embedder if self.embedder.enabled else make_embedder(
+                        self.settings.section("embeddings"), cache=self.store.embeddings))
+                    vec = embedder.embed([self._lead(a)])[0]
+                self.stories.add(a, embedding=vec, entity_ids=_entity_ids(a))
         return len(todo)
+
+    def _lead(self, a: Article) -> str:
+        """The text embedded for ``a``'s story assignment (title and lead), in a batch and in a replay alike."""
+        return lead_parts(a, sentences=self.lead_sentences, max_chars=self.lead_chars)[0]
 
     def checkpoint(self) -> None:
         """Save the duplicate and story state now (end of a run), if articles were added since the last one."""
@@ -219,8 +221,7 @@ class Analyzer:
                 self.registry.resolve_article(a)
                 attribution.link_speakers(a)
         with timer("embeddings"):
-            leads = [lead_parts(a, sentences=self.lead_sentences, max_chars=self.lead_chars)[0] for a in articles]
-            vectors = self.embedder.embed(leads)
+            vectors = self.embedder.embed([self._lead(a) for a in articles])
         merges: list[tuple[str, str]] = []  # (retired story, survivor at the time)
         relations: dict[str, str] = {}
         for i, a in enumerate(articles):
@@ -231,10 +232,9 @@ class Analyzer:
                 a.duplicate_of = original if original != a.id else match.of
                 relations[a.id] = match.relation
                 summary.duplicates += 1
-            ents = {s.ref for s in a.spans("entities") if s.ref}
             vec = vectors[i] if vectors is not None else None
             with timer("stories"):
-                assignment = self.stories.add(a, embedding=vec, entity_ids=ents)
+                assignment = self.stories.add(a, embedding=vec, entity_ids=_entity_ids(a))
             merges.extend((old, assignment.story_id) for old in assignment.absorbed)
         for a in articles:  # a later article of the batch may have merged an earlier one's story
             a.story_id = self.stories.story_of(a.id)
@@ -277,6 +277,11 @@ class Analyzer:
             self._claim_tokens.clear()
         summary.analysed += len(articles)
         summary.stories_touched |= touched
+
+
+def _entity_ids(a: Article) -> set[str]:
+    """Resolved entity ids of ``a``'s mentions: what :meth:`StoryIndex.add` matches stories on."""
+    return {s.ref for s in a.spans("entities") if s.ref}
 
 
 def _entity_mark(e: Entity) -> tuple[str, str, str | None, int, int]:
