@@ -289,6 +289,12 @@ def _is_comp(doc: _Doc, i: int) -> int:
     return 0
 
 
+def _head_keys(key: str) -> set[str]:
+    """Forms of a folded head word to look up in the ``cues.*_HEADS`` lists: as written, clitic-stripped, definite."""
+    bare = strip_clitics(key)
+    return {key, bare, "ال" + bare}
+
+
 def _head_info(doc: _Doc, start: int, end: int) -> tuple[str, bool]:
     """Speaker kind of the phrase ``[start, end)`` by its head word and entities, and whether it is plural."""
     ws = [t for t in doc.toks[doc.tok_at(start) :] if t.start < end and t.kind == "w"]
@@ -302,7 +308,7 @@ def _head_info(doc: _Doc, start: int, end: int) -> tuple[str, bool]:
         return "unspecified", plural
     head = ws[0].key
     bare = strip_clitics(head)
-    keys = {head, bare, "ال" + bare}
+    keys = _head_keys(head)
     if keys & cues.PLURAL_HEADS:
         plural = True
     if any(len(w.key) > 4 and w.key[0] == "و" and (w.key[1:] in cues.PLURAL_HEADS or w.key[1:3] == "ال") for w in ws[1:]):
@@ -1081,7 +1087,7 @@ _SPEAKER_TYPES = ("PER", "ORG", "LOC", "MISC")  # preference when a speaker phra
 def is_entourage(phrase: str) -> bool:
     """Whether a speaker phrase opens with a word for a person's camp (cues.ENTOURAGE_HEADS)."""
     first = next(iter(fold(phrase).split()), "")
-    return bool({first, strip_clitics(first), "ال" + strip_clitics(first)} & cues.ENTOURAGE_HEADS)
+    return bool(_head_keys(first) & cues.ENTOURAGE_HEADS)
 
 
 def link_speakers(article: Article) -> None:
