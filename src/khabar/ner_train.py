@@ -26,7 +26,7 @@ import itertools
 import logging
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -239,19 +239,23 @@ def load_clusters(path: str = str(DEFAULT_CLUSTERS)) -> dict[str, tuple[str, ...
     Raises:
         ModelMissingError: the file is absent; the hint names the rebuild.
     """
-    if not Path(path).is_file():
-        raise ModelMissingError(
-            "NER word-cluster table not found",
-            source=path,
-            hint="it ships in src/khabar/data; rebuild it with khabar.ner_train.build_clusters_saudinewsnet() (needs ../shared), then `make model`",
-        )
     table: dict[str, tuple[str, ...]] = {}
+    for line in _table_lines(path, "NER word-cluster table", "khabar.ner_train.build_clusters_saudinewsnet() "
+                             "(needs ../shared), then `make model`"):
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            table[parts[0]] = tuple(parts[1:])
+    return table
+
+
+def _table_lines(path: str, what: str, rebuild: str) -> Iterator[str]:
+    """Lines (newline cut) of a bundled gzip table; a missing file is a ModelMissingError naming ``rebuild``."""
+    if not Path(path).is_file():
+        raise ModelMissingError(f"{what} not found", source=path,
+                                hint=f"it ships in src/khabar/data; rebuild it with {rebuild}")
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) >= 2:
-                table[parts[0]] = tuple(parts[1:])
-    return table
+            yield line.rstrip("\n")
 
 
 class _TokenInfo(NamedTuple):
@@ -463,19 +467,12 @@ def load_gazetteer_index(path: str = str(DEFAULT_GAZETTEER)) -> dict[str, set[st
     Raises:
         ModelMissingError: the file is absent; the hint names the rebuild.
     """
-    if not Path(path).is_file():
-        raise ModelMissingError(
-            "NER gazetteer table not found",
-            source=path,
-            hint="it ships in src/khabar/data; rebuild it with `khabar train ner` (needs ../shared/data/anergazet)",
-        )
     gaz: dict[str, set[str]] = {}
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            word, _, kinds = line.rstrip("\n").partition("\t")
-            for kind in kinds.split(","):
-                if word and kind:
-                    gaz.setdefault(kind, set()).add(word)
+    for line in _table_lines(path, "NER gazetteer table", "`khabar train ner` (needs ../shared/data/anergazet)"):
+        word, _, kinds = line.partition("\t")
+        for kind in kinds.split(","):
+            if word and kind:
+                gaz.setdefault(kind, set()).add(word)
     return gaz
 
 
