@@ -23,7 +23,6 @@ from khabar.store import queries
 
 TOP_ENTITIES = 15  # entities listed in a story dossier
 LIST_ENTITIES = 4  # entities shown beside each story in the story list
-_AFFIRMING = ("assert", "confirm", "allege")  # stances a denial contradicts
 
 # Display names, Arabic first: the UI and exports show a text label next to every colour.
 STANCE_LABELS: dict[str, str] = {
@@ -261,7 +260,7 @@ def denials(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for ms in by_claim.values():
         deny = {key(m): m for m in reversed(ms) if m["stance"] == "deny"}
-        affirm = {key(m): m for m in reversed(ms) if m["stance"] in _AFFIRMING}
+        affirm = {key(m): m for m in reversed(ms) if m["stance"] in queries.AFFIRMING}
         for dk, d in deny.items():
             for ak, a in affirm.items():
                 if dk != ak:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from khabar.store import Store
 
 # Stances that put a claim forward; a claim with one of these and a "deny" is contested.
-_AFFIRMING = ("assert", "confirm", "allege")
+AFFIRMING = ("assert", "confirm", "allege")
 _CHUNK = 500  # SQLite host-parameter batches
 
 
@@ -158,17 +158,17 @@ def entity_statements(db: Store | sqlite3.Connection, entity_id: str) -> list[di
 
 def contested_story_ids(db: Store | sqlite3.Connection, story_ids: Iterable[str] | None = None) -> set[str]:
     """Stories with a claim that one member denies and another asserts, confirms or alleges."""
-    aff = ",".join("?" * len(_AFFIRMING))
+    aff = ",".join("?" * len(AFFIRMING))
     sql = (
         "SELECT DISTINCT c.story_id FROM claims c"
         " WHERE EXISTS (SELECT 1 FROM claim_members m WHERE m.claim_id = c.id AND m.stance = 'deny')"
         f" AND EXISTS (SELECT 1 FROM claim_members m WHERE m.claim_id = c.id AND m.stance IN ({aff}))"
     )
     if story_ids is None:
-        return {r[0] for r in _conn(db).execute(sql, _AFFIRMING)}
+        return {r[0] for r in _conn(db).execute(sql, AFFIRMING)}
     out: set[str] = set()
     for q, chunk in _in_chunks(story_ids):
-        out.update(r[0] for r in _conn(db).execute(sql + f" AND c.story_id IN ({q})", (*_AFFIRMING, *chunk)))
+        out.update(r[0] for r in _conn(db).execute(sql + f" AND c.story_id IN ({q})", (*AFFIRMING, *chunk)))
     return out
 
 

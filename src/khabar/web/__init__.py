@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from khabar.dossier import KIND_LABELS, STANCE_LABELS
+from khabar.store.queries import AFFIRMING
 from khabar.web.i18n import LABELS
 from khabar.web.timeline import timeline_svg, undated_count
 
@@ -91,9 +92,10 @@ def matrix_view(matrix: dict[str, Any], max_claims: int) -> dict[str, Any]:
 
     A big story has hundreds of claims and sources, most claims said by one source
     (a 222-article story: 297 claims x 196 sources, a 2.4 MB page). The page keeps
-    the claims most sources speak to, contested ones (assert and deny both) first
-    among equals, in their original order otherwise; ``hidden`` counts the rest,
-    which the claims section and ``?matrix=all`` still show. ``max_claims`` <= 0: all.
+    the claims most sources speak to, contested ones (denied and affirmed, as
+    :func:`khabar.store.queries.contested_story_ids` counts them) first among equals,
+    in their original order otherwise; ``hidden`` counts the rest, which the claims
+    section and ``?matrix=all`` still show. ``max_claims`` <= 0: all.
     """
     claims = matrix.get("claims", [])
     if max_claims <= 0 or len(claims) <= max_claims:
@@ -106,7 +108,7 @@ def matrix_view(matrix: dict[str, Any], max_claims: int) -> dict[str, Any]:
     order = {cl["id"]: i for i, cl in enumerate(claims)}
 
     def rank(cl: dict[str, Any]) -> tuple[int, bool, int]:
-        contested = bool(stances[cl["id"]] & {"deny"}) and bool(stances[cl["id"]] - {"deny", "mention"})
+        contested = "deny" in stances[cl["id"]] and not stances[cl["id"]].isdisjoint(AFFIRMING)
         return (-len(sources[cl["id"]]), not contested, order[cl["id"]])
 
     keep = {cl["id"] for cl in sorted(claims, key=rank)[:max_claims]}
