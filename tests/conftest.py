@@ -24,3 +24,19 @@ def shared_data() -> Path:
     if not DATA.is_dir():
         pytest.skip(f"../shared/data not found at {DATA}")
     return DATA
+
+
+@pytest.fixture(scope="module")
+def filled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file filled by ``test_dossier.fill_store``, one per test module, so a module may write to its own.
+
+    Not indexed for search: ``create_app`` indexes what is missing, which the web tests rely on.
+    """
+    from test_dossier import fill_store
+
+    from khabar.store import Store
+
+    db = tmp_path_factory.mktemp("filled") / "khabar.db"
+    with Store(db) as s:
+        fill_store(s)
+    return db

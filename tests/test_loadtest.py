@@ -7,22 +7,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from test_dossier import fill_store
 
 from khabar.bench import write
 from khabar.loadtest import (
     KINDS, Pool, Sample, load_test, make_target, percentile, plan, read_pool, render, summarise,
 )
 from khabar.settings import Settings
-from khabar.store import Store
-
-
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("load") / "khabar.db"
-    with Store(db) as s:
-        fill_store(s)
-    return db
 
 
 def test_loadtest_percentile_interpolates_between_ranks() -> None:
@@ -104,15 +94,15 @@ def test_loadtest_plan_is_seeded_and_follows_weights() -> None:
         make_target("nope", random.Random(0), pool)
 
 
-def test_loadtest_pool_reads_the_store(tiny_db: Path) -> None:
-    pool = read_pool(tiny_db, sample=10, seed=0)
+def test_loadtest_pool_reads_the_store(filled_db: Path) -> None:
+    pool = read_pool(filled_db, sample=10, seed=0)
     assert sorted(pool.story_ids) == ["S1", "S2"] and pool.big_story_ids[0] == "S1"  # S1 has 3 articles
     assert len(pool.article_ids) == 4 and set(pool.entity_ids) == {"E1", "E2", "E3"}
     assert all(len(d) == 10 for d in pool.days)
 
 
-def test_loadtest_real_server_answers_every_kind_without_errors(tiny_db: Path) -> None:
-    result = load_test(tiny_db, requests=45, duration=30.0, concurrency=3, warmup=5, seed=1, settings=Settings.load())
+def test_loadtest_real_server_answers_every_kind_without_errors(filled_db: Path) -> None:
+    result = load_test(filled_db, requests=45, duration=30.0, concurrency=3, warmup=5, seed=1, settings=Settings.load())
     stats = result["stats"]
     assert stats["all"]["requests"] == 45 and stats["all"]["errors"] == 0, result["failures"]
     assert {"list", "list_filter", "story", "api_story"} <= stats.keys()

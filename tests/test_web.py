@@ -18,11 +18,8 @@ from khabar.web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    db = tmp_path_factory.mktemp("web") / "khabar.db"
-    with Store(db) as s:
-        fill_store(s)  # not indexed for search: create_app indexes what is missing
-    return create_app(db)
+def app(filled_db: Path) -> FastAPI:
+    return create_app(filled_db)  # the store is not indexed for search: create_app indexes what is missing
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Hostile requests against the web app: malformed, oversized, injected; 4xx answers, never 500.
 
-The app runs over a hand-filled store (``test_dossier.fill_store``) with
+The app runs over a hand-filled store (``filled_db`` in conftest: ``test_dossier.fill_store``) with
 ``raise_server_exceptions=False``, so an unhandled error shows as the 500 a
 browser would get. SQL and FTS5 injection strings go through every search and
 filter parameter; afterwards the store must be unchanged.
@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from test_dossier import fill_store
 from typer.testing import CliRunner
 
 from khabar.settings import Settings
@@ -38,11 +37,8 @@ BAD_IDS = ["../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "' OR 1=1 --", "S1;DROP
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("websec") / "khabar.db"
-    with Store(path) as s:
-        fill_store(s)
-    return path
+def db(filled_db: Path) -> Path:
+    return filled_db
 
 
 @pytest.fixture(scope="module")
