@@ -226,3 +226,37 @@ def test_pipeline_store_without_any_checkpoint_is_rebuilt_from_its_articles(tmp_
         assert again.analysed == 0 and again.unchanged == 12
         assert store.state_upto("stories") == 12
         assert _snapshot(store) == want
+
+
+def test_pipeline_entities_of_a_failed_batch_are_handed_back(tmp_path, monkeypatch):
+    """The registry reports changed entities once; a batch whose transaction fails hands them back."""
+    from khabar.ingest import iter_documents
+    from khabar.pipeline import Analyzer, RunSummary, process_article
+
+    _write_stream(tmp_path / "in", 8)
+    settings = _stream_settings(10.0)
+    docs = list(iter_documents([tmp_path / "in"], settings=settings.section("ingest")))
+    arts = [process_article(d, settings) for d in docs]
+    with Store(tmp_path / "k.db") as store:
+        analyzer = Analyzer(store, settings, embed=False)
+        calls = {"n": 0}
+        real = store.replace_claims
+
+        def fail_once(story_id, claims):
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise KhabarError("disk full (test)")
+            real(story_id, claims)
+
+        monkeypatch.setattr(store, "replace_claims", fail_once)
+        with pytest.raises(KhabarError):
+            analyzer.add_batch(arts[:4], RunSummary(run_id=store.start_run(embed=False)))
+        assert store.conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0] == 0  # rolled back
+        refs = {s.ref for a in arts[:4] for s in a.spans("entities") if s.ref}
+        handed_back = {e.id for e in analyzer.registry.take_changed()}
+        assert refs and handed_back == refs  # the next batch would save them
+        monkeypatch.setattr(store, "replace_claims", real)
+        analyzer.registry.mark_unsaved(analyzer.registry.get(r) for r in handed_back)
+        with store.transaction():
+            store.save_entities(analyzer.registry.take_changed())
+        assert {r[0] for r in store.conn.execute("SELECT id FROM entities")} == refs

@@ -394,3 +394,33 @@ def test_resolve_joined_latin_key_equals_the_key_of_the_whole_name(name: str) ->
     # The index builds a whole name's Latin key from its tokens' keys; it must be latin_key's exactly.
     toks = tuple(name_tokens(name))
     assert _joined_latin_key(toks) == latin_key(" ".join(toks))
+
+
+def test_resolve_take_changed_reports_only_new_or_changed_entities() -> None:
+    reg = EntityRegistry.from_entities([Entity("PER-old", "سلمان العودة", "PER", variants={"سلمان العودة"})])
+    assert reg.take_changed() == []  # loading is not a change
+    art = _article("c1", "قال إيلون ماسك إن شركة تسلا بخير.", [("إيلون ماسك", "PER", 0), ("تسلا", "ORG", 0)])
+    reg.resolve_article(art)
+    first = reg.take_changed()
+    assert sorted(e.canonical for e in first) == ["إيلون ماسك", "تسلا"]
+    assert [e.id for e in first] == sorted(e.id for e in first)
+    assert reg.take_changed() == []  # the record is cleared by taking it
+    reg.resolve_article(_article("c2", "وأكد إيلون ماسك ذلك.", [("إيلون ماسك", "PER", 0)]))
+    assert reg.take_changed() == []  # a mention of a known spelling changes nothing stored
+    reg.resolve_article(_article("c3", "وقال ماسك أمس.", [("ماسك", "PER", 0)]))
+    grown = reg.take_changed()
+    assert [e.canonical for e in grown] == ["إيلون ماسك"] and "ماسك" in grown[0].variants
+    reg.mark_unsaved(grown)  # a rolled-back save: reported again
+    assert [e.id for e in reg.take_changed()] == [grown[0].id]
+
+
+def test_resolve_names_view_follows_canonical_forms() -> None:
+    reg = EntityRegistry()
+    names = reg.names()
+    art = _article("d1", "قال بوتن إن بوتن لن يسافر.", [("بوتن", "PER", 0), ("بوتن", "PER", 1)])
+    reg.resolve_article(art)
+    eid = next(iter(_refs(art)["بوتن"]))
+    assert names[eid] == "بوتن" and names.get("PER-missing") is None and len(names) == 1
+    reg.resolve_article(_article("d2", "قال فلاديمير بوتين وفلاديمير بوتين وفلاديمير بوتين ذلك.",
+                                 [("فلاديمير بوتين", "PER", 0), ("فلاديمير بوتين", "PER", 1), ("فلاديمير بوتين", "PER", 2)]))
+    assert names[eid] == reg.get(eid).canonical == "فلاديمير بوتين"  # a live view, not a copy

@@ -25,7 +25,10 @@ app = typer.Typer(help="khabar: who said what in Arabic news, and who denies it.
 eval_app = typer.Typer(help="Measure quality on research data (see BENCHMARKS.md).", no_args_is_help=True)
 train_app = typer.Typer(help="Train the bundled models.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+entities_app = typer.Typer(help="Browse entities; split and merge them (recorded: later analyses keep the change).",
+                           no_args_is_help=True)
 app.add_typer(train_app, name="train")
+app.add_typer(entities_app, name="entities")
 
 console = Console(stderr=True)
 out = Console()
@@ -95,6 +98,8 @@ def analyze(
                        help="Worker processes for the per-article stages; default all cores, 1 = in this process.")] = None,
     engine: Annotated[Engine, typer.Option("--engine", help="local: worker processes here; dask: a Dask cluster.")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://HOST:PORT (with --engine dask).")] = None,
+    aliases: Annotated[Path | None, typer.Option("--aliases", exists=True, dir_okay=False,
+                       help="Alias file (CSV canonical,aliases,wikidata or JSON) pinning names to entities.")] = None,
 ) -> None:
     """Analyse articles into the store: stories, entities, attributions, claims.
 
@@ -109,6 +114,11 @@ def analyze(
 
     try:
         settings = Settings.load(config)
+        if aliases is not None:
+            from khabar.aliases import load_aliases
+
+            load_aliases(aliases)  # fail before any work when the file is bad
+            settings.values["entities"]["aliases_path"] = str(aliases)
         missing = [p for p in paths if str(p) != "-" and not p.exists()]
         for p in missing:
             console.print(f"[yellow]skipped[/yellow] {p}: no such file or folder")
@@ -231,6 +241,94 @@ def serve(db: DbOption = Path("khabar.db"),
     _open_store(db).close()
     uvicorn.run(create_app(db, settings=settings), host=host or web["host"], port=port or int(web["port"]),
                 log_level="warning")
+
+
+# ---- entities ---------------------------------------------------------------
+@entities_app.command("list")
+def entities_list(db: DbOption = Path("khabar.db"),
+                  query: Annotated[str, typer.Option("--query", "-q", help="Only names containing this (folded).")] = "",
+                  limit: Annotated[int, typer.Option(min=1, help="How many entities to list.")] = 50,
+                  as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List entities, most mentioned first."""
+    from khabar.store.aliases import list_entities
+
+    rows = list_entities(_open_store(db), query, limit)
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title="entities")
+    for col in ("id", "type", "mentions", "variants", "wikidata"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("canonical", overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], r["type"], str(r["mentions"]), str(r["variants"]), r["wikidata"] or "", r["canonical"])
+    out.print(table)
+
+
+@entities_app.command("show")
+def entities_show(entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. E1a2b3c4d5e.")],
+                  db: DbOption = Path("khabar.db"),
+                  as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """One entity: variants with how they joined and how sure, roles, Wikidata id, counts."""
+    from khabar.store.aliases import entity_detail
+
+    try:
+        e = entity_detail(_open_store(db), entity_id)
+    except KhabarError as exc:
+        _fail(exc)
+    if as_json:
+        out.print_json(json.dumps(e, ensure_ascii=False))
+        return
+    out.print(f"{e['id']}  {e['type']}  {e['canonical']}" + (f"  wikidata {e['wikidata']}" if e["wikidata"] else ""),
+              markup=False, highlight=False)
+    out.print(f"{e['n_mentions']} mentions in {e['n_articles']} articles, {e['n_stories']} stories;"
+              f" {e['n_statements']} statements", markup=False)
+    if e["roles"]:
+        out.print("roles: " + "، ".join(e["roles"]), markup=False, highlight=False)
+    table = Table(title="variants")
+    for col in ("form", "how", "confidence", "mentions"):
+        table.add_column(col)
+    for v in e["variants"]:
+        conf = "" if v["confidence"] is None else f"{v['confidence']:.2f}"
+        table.add_row(v["form"], v["how"] or "unknown", conf, str(v["mentions"]))
+    out.print(table)
+    for r in e["rules"]:
+        out.print(f"rule {r['id']}: {r['kind']} {r['entity_id']} {r['other_id']} ({'، '.join(r['forms'])})",
+                  markup=False, highlight=False)
+
+
+@entities_app.command("split")
+def entities_split(entity_id: Annotated[str, typer.Argument(help="The entity to split.")],
+                   form: Annotated[str, typer.Argument(help="The variant whose mentions leave it for a new entity.")],
+                   db: DbOption = Path("khabar.db")) -> None:
+    """Move the mentions written FORM out of an entity into a new one; later analyses keep them apart."""
+    from khabar.store.aliases import split_entity
+
+    store = _open_store(db)
+    try:
+        with store.writer_lock():
+            done = split_entity(store, entity_id, form)
+    except KhabarError as exc:
+        _fail(exc)
+    out.print(f"{done['new_id']} {done['canonical']}: {done['mentions']} mentions and {done['statements']} statements"
+              f" moved from {entity_id}", markup=False, highlight=False)
+
+
+@entities_app.command("merge")
+def entities_merge(entity_id: Annotated[str, typer.Argument(help="The entity that stays.")],
+                   other_id: Annotated[str, typer.Argument(help="The entity folded into it (its id goes).")],
+                   db: DbOption = Path("khabar.db")) -> None:
+    """Fold OTHER into ID (variants, mentions, statements); later analyses send OTHER's names to ID."""
+    from khabar.store.aliases import merge_entities
+
+    store = _open_store(db)
+    try:
+        with store.writer_lock():
+            done = merge_entities(store, entity_id, other_id)
+    except KhabarError as exc:
+        _fail(exc)
+    out.print(f"merged {other_id} into {entity_id}: {done['mentions']} mentions, {done['statements']} statements,"
+              f" {len(done['forms'])} variants", markup=False, highlight=False)
 
 
 # ---- eval -------------------------------------------------------------------

@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 
 from khabar import attribution, entities, language, sentences
+from khabar.aliases import configure_registry
 from khabar.clean import clean
 from khabar.dedup import DuplicateIndex
 from khabar.embeddings import Embedder, NullEmbedder, make_embedder
@@ -35,6 +36,7 @@ from khabar.resolve import EntityRegistry
 from khabar.settings import Settings, check_range, section_with_defaults
 from khabar.stories import StoryIndex, lead_parts
 from khabar.store import Store
+from khabar.store.aliases import save_links
 from khabar.store.search import index_articles
 
 log = logging.getLogger(__name__)
@@ -145,6 +147,7 @@ class Analyzer:
         self.store = store
         self.settings = settings
         self.registry = EntityRegistry.from_entities(store.load_entities())
+        configure_registry(self.registry, store, settings.section("entities"))  # alias file and user rules
         dup_state = store.load_state("dedup")
         story_state = store.load_state("stories")
         st = settings.section("stories")
@@ -154,7 +157,6 @@ class Analyzer:
         emb = settings.section("embeddings")
         self.embedder = make_embedder(emb, cache=store.embeddings) if embed else NullEmbedder()
         self.members = _StoryMembers(store, int(settings.get("scale", "story_cache_articles")))
-        self._saved_entities = {e.id: _entity_mark(e) for e in self.registry.entities()}
         # Topical tokens of stored statements for claim regrouping: (article id, start, end) -> tokens.
         self._claim_tokens: dict[tuple[str, int, int], frozenset[str]] = {}
         self._claim_tokens_max = int(section_with_defaults("scale", settings.section("scale"))["claim_token_cache"])
@@ -210,6 +212,15 @@ class Analyzer:
         self.store.save_state("stories", self.stories.to_state())
         self._since = 0
 
+    @contextmanager
+    def _on_error_unsaved(self, changed: list[Entity]) -> Iterator[None]:
+        """Hand ``changed`` back to the registry when the batch fails: their save was rolled back."""
+        try:
+            yield
+        except BaseException:
+            self.registry.mark_unsaved(changed)
+            raise
+
     def add_batch(self, articles: list[Article], summary: RunSummary) -> None:
         """Corpus stages over a batch in arrival order, then one transaction."""
         from khabar.claims import group_claims  # late: claims depends on most stages
@@ -241,15 +252,16 @@ class Analyzer:
         retired = {old for old, _ in merges}
         touched = {a.story_id for a in articles} | {self.stories.current(new) for _, new in merges}
         touched -= retired
-        all_entities = self.registry.entities()
-        names = {e.id: e.canonical for e in all_entities}
-        changed = [e for e in all_entities if self._saved_entities.get(e.id) != _entity_mark(e)]
+        names = self.registry.names()  # a live view: no dict over every entity per batch
+        changed = self.registry.take_changed()  # O(entities touched), not O(registry)
         by_id = {a.id: a for a in articles}
         claim_settings = self.settings.section("claims")
-        with timer("claims+store"), self.store.transaction(), self.members.on_error_forget():
+        with timer("claims+store"), self._on_error_unsaved(changed), self.store.transaction(), \
+                self.members.on_error_forget():
             self.store.insert_articles(articles, run_id=summary.run_id)
             index_articles(self.store.conn, articles)
             self.store.save_entities(changed)  # not all of them: O(batch), not O(store), per batch
+            save_links(self.store, self.registry.variant_links(changed), self.registry.wikidata_of(changed))
             for aid, relation in relations.items():
                 self.store.set_duplicate(aid, by_id[aid].duplicate_of, relation)
             for old, new in merges:
@@ -272,7 +284,6 @@ class Analyzer:
             # articles since the last one reach a share of the store: O(1) amortised per article.
             if self._since >= max(self._min_since, self._share * self._stored):
                 self._save_state()
-        self._saved_entities.update((e.id, _entity_mark(e)) for e in changed)
         if len(self._claim_tokens) > self._claim_tokens_max:  # bounded memory: start again
             self._claim_tokens.clear()
         summary.analysed += len(articles)
@@ -282,11 +293,6 @@ class Analyzer:
 def _entity_ids(a: Article) -> set[str]:
     """Resolved entity ids of ``a``'s mentions: what :meth:`StoryIndex.add` matches stories on."""
     return {s.ref for s in a.spans("entities") if s.ref}
-
-
-def _entity_mark(e: Entity) -> tuple[str, str, str | None, int, int]:
-    """What :meth:`Store.save_entities` writes, cheaply: variants and roles only ever grow."""
-    return (e.canonical, e.type, e.latin, len(e.variants), len(e.roles))
 
 
 class _StoryMembers:

@@ -56,10 +56,11 @@ import hashlib
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from khabar.aliases import AliasTable, form_key, how_joined
 from khabar.arabic import fold, is_arabic, match_key, words
 from khabar.entities import roles_for
 from khabar.model import Article, Entity, Span
@@ -623,6 +624,15 @@ class EntityRegistry:
         self._mentions: dict[str, int] = {}  # id -> mentions resolved to it (a loaded variant counts once)
         self._born: dict[str, int] = {}  # id -> rank of creation (or of loading): smaller is older
         self._long: set[str] = set()  # ids with a variant of two or more tokens (variants only grow)
+        # id -> its entity_mark when first touched since take_changed() (None: created since): the
+        # entities to save after a batch, found without a walk over the whole registry.
+        self._changed: dict[str, EntityMark | None] = {}
+        # User pins (alias file, split and merge rules; see pin_aliases): form_key -> target entity.
+        self._pins: dict[str, _Pin] = {}
+        self._fixed: dict[str, str] = {}  # id -> canonical name the user chose (never recounted)
+        self._closed: set[str] = set()  # ids split off by the user: reached through their pins only
+        self.wikidata: dict[str, str] = {}  # id -> Wikidata id from the alias file
+        self._links: dict[str, dict[str, tuple[str, float]]] = {}  # id -> variant -> (how, confidence), this session
 
     @classmethod
     def from_entities(cls, entities: list[Entity], settings: dict[str, Any] | None = None) -> EntityRegistry:
@@ -652,6 +662,27 @@ class EntityRegistry:
 
     def entities(self) -> list[Entity]:
         return [self._entities[k] for k in sorted(self._entities)]
+
+    def take_changed(self) -> list[Entity]:
+        """Entities created, or whose :func:`entity_mark` changed, since the last call; in id order.
+
+        What :meth:`khabar.store.Store.save_entities` must write after a batch:
+        O(entities touched), not O(registry). The record is cleared; a caller
+        whose write fails hands the entities back with :meth:`mark_unsaved`.
+        """
+        out = [self._entities[i] for i in sorted(self._changed)
+               if self._changed[i] != entity_mark(self._entities[i])]
+        self._changed = {}
+        return out
+
+    def mark_unsaved(self, entities: Iterable[Entity]) -> None:
+        """Report ``entities`` as changed again at the next :meth:`take_changed` (their save was rolled back)."""
+        for e in entities:
+            self._changed[e.id] = None
+
+    def names(self) -> Mapping[str, str]:
+        """A live read-only view: entity id -> canonical form. O(1) to make, unlike a dict over the registry."""
+        return _CanonicalNames(self._entities)
 
     def get(self, entity_id_: str) -> Entity | None:
         return self._entities.get(entity_id_)
@@ -688,7 +719,7 @@ class EntityRegistry:
             for k in _form_keys(f, True, False, self._min_len):
                 ids.update(_ids(self._index.get(k)))
         latin = {k for f in forms for k in _latin_keys(f)}
-        return [self._entities[i] for i in sorted(ids) if not latin.isdisjoint(self._latin_of(i))]
+        return [self._entities[i] for i in sorted(ids) if not latin.isdisjoint(self._latin_of(i)) and i not in self._closed]
 
     def _match(self, cluster: _Cluster) -> Entity | None:
         """The entity ``cluster`` joins, or None for a new one (module docstring: full and bare names)."""
@@ -738,7 +769,7 @@ class EntityRegistry:
         """
         type_ = cluster.type
         spelt = set().union(*(_ids(self._by_spelling.get(k)) for k in cluster.spellings))
-        short = [self._entities[i] for i in spelt if i not in self._long]
+        short = [self._entities[i] for i in spelt if i not in self._long and i not in self._closed]
         own = [e for e in short if e.type == type_]
         if own:
             return min(own, key=lambda e: self._rank(e, type_, spelt))
@@ -760,8 +791,8 @@ class EntityRegistry:
         self._next_suffix[base] = n + 1  # ids are never removed, so no smaller suffix frees up
         return f"{base}-{n}"
 
-    def _add(self, cluster: _Cluster) -> str:
-        ent = self._match(cluster)
+    def _add(self, cluster: _Cluster, pin: _Pin | None = None) -> str:
+        ent = self._match(cluster) if pin is None else self._entities[pin.target]
         if ent is None:
             canonical = _canonical(cluster.forms)
             eid = self._new_id(cluster.type, canonical)
@@ -770,16 +801,21 @@ class EntityRegistry:
             self._counts[eid] = Counter()
             self._mentions[eid] = 0
             self._born[eid] = len(self._born)
+            self._changed[eid] = None
+        elif ent.id not in self._changed:
+            self._changed[ent.id] = entity_mark(ent)
         counts = self._counts[ent.id]
         counts.update(cluster.forms)
         self._mentions[ent.id] += sum(cluster.forms.values())
         new = [f for f in cluster.forms if f not in ent.variants]
+        self._record_links(ent, cluster, new, pin)
         ent.variants.update(new)
         if ent.id in self._stale:  # loaded: its canonical form was counted elsewhere, recount all
             self._stale.discard(ent.id)
             ent.canonical = _canonical(counts)
         else:  # only the counts of cluster.forms grew, so only they can overtake the canonical form
             ent.canonical = _canonical(Counter({f: counts[f] for f in (ent.canonical, *cluster.forms)}))
+        ent.canonical = self._fixed.get(ent.id, ent.canonical)
         ent.roles |= cluster.roles
         self._reindex(ent, new)
         latin_seen = self._latin_forms.get(ent.id)
@@ -794,11 +830,171 @@ class EntityRegistry:
         roles = roles_for(article)
         clusters = _cluster_mentions(article, mentions, roles, self.settings)
         refs: dict[tuple[int, int, str], str] = {}
-        for c in clusters:
-            eid = self._add(c)
+        for c, pin in self._pinned(article, clusters, roles):
+            eid = self._add(c, pin)
             for s in c.spans:
                 refs[(s.start, s.end, s.label)] = eid
         article.set_layer("entities", [Span(s.start, s.end, s.label, s.stage, refs.get((s.start, s.end, s.label))) for s in mentions])
+
+
+    # ---- user pins: alias file, split and merge rules (khabar.aliases) ----------------
+    def pin_aliases(self, table: AliasTable) -> None:
+        """Give every alias entry one entity, and every listed form a direct route to it.
+
+        An entry's entity is the one a previous run made for it (id
+        :func:`entity_id` of its type and canonical name, or that id with a
+        suffix, holding the same canonical name and type), else a new one.
+        Its canonical name is the file's, its variants include every listed
+        form, and it is indexed like any entity, so unlisted forms still join
+        it through the automatic rules (the file extends them). Listed forms
+        never go through matching (:meth:`_pinned`), so two entries are never
+        merged. Later calls override earlier ones for the same form.
+        """
+        for entry in table.entries:
+            ent = self._entry_entity(entry.canonical, entry.type)
+            self._changed[ent.id] = None  # saved with the first batch: the file's name or Wikidata id may be new
+            new = [f for f in entry.forms if f not in ent.variants]
+            links = self._links.setdefault(ent.id, {})
+            for f in new:
+                links[f] = ("user", 1.0)
+            ent.variants.update(new)
+            self._reindex(ent, new)
+            ent.canonical = self._fixed[ent.id] = entry.canonical
+            latin = sorted(f for f in ent.variants if _is_latin(f))
+            ent.latin = latin[0] if latin else _transliterate(entry.canonical)
+            if entry.wikidata:
+                self.wikidata[ent.id] = entry.wikidata
+            for f in entry.forms:
+                self._pins[form_key(f)] = _Pin(ent.id, extend=True)
+
+    def _entry_entity(self, canonical: str, type_: str) -> Entity:
+        """The entity an alias entry already has in the registry, else a new one (deterministic id)."""
+        base = entity_id(type_, canonical)
+        for eid in (base, *(f"{base}-{n}" for n in range(2, self._next_suffix.get(base, 2) + 8))):
+            ent = self._entities.get(eid)
+            if ent is not None and ent.canonical == canonical and ent.type == type_:
+                return ent
+        eid = self._new_id(type_, canonical)
+        ent = self._entities[eid] = Entity(id=eid, canonical=canonical, type=type_)
+        self._counts[eid] = Counter()
+        self._mentions[eid] = 0
+        self._born[eid] = len(self._born)
+        self._changed[eid] = None
+        return ent
+
+    def pin_forms(self, forms: Iterable[str], target: str, *, extend: bool) -> bool:
+        """Send mentions written one of ``forms`` to entity ``target`` (a user split or merge rule).
+
+        ``extend``: unlisted forms clustered with them in an article follow
+        them (a merge); else those go through matching as usual (a split: the
+        long name stays with the entity it was split from), and ``target`` is
+        closed: matching never offers it, so only these forms reach it and the
+        two entities stay apart. Returns False (and logs why) when ``target``
+        is unknown: the rule is then ignored.
+        """
+        if target not in self._entities:
+            log.warning("user rule names entity %s, which the store no longer holds; ignored", target)
+            return False
+        for f in forms:
+            self._pins[form_key(f)] = _Pin(target, extend=extend)
+        if not extend:
+            self._closed.add(target)  # a split-off entity: matching never offers it, so the two stay apart
+        return True
+
+    def _pinned(self, article: Article, clusters: list[_Cluster], roles: dict[int, str]) -> list[tuple[_Cluster, _Pin | None]]:
+        """Split clusters by pin: pinned mentions go to their entity, the rest are matched as usual.
+
+        A cluster with one extending pin goes whole to its entity (unlisted
+        short forms follow the listed long form); with several pins, or a
+        non-extending one, each pinned group is its own cluster and the
+        unpinned mentions form one more. O(mentions) when no pin is set.
+        """
+        if not self._pins:
+            return [(c, None) for c in clusters]
+        out: list[tuple[_Cluster, _Pin | None]] = []
+        for c in clusters:
+            groups: dict[_Pin | None, list[Span]] = {}
+            for s in c.spans:
+                groups.setdefault(self._pins.get(form_key(_surface(article.span_text(s)))), []).append(s)
+            pins = [p for p in groups if p is not None]
+            if not pins or len(groups) == 1 or (len(pins) == 1 and pins[0].extend):
+                out.append((c, pins[0] if pins else None))
+                continue
+            for pin, spans in groups.items():
+                out.append((self._subcluster(article, spans, roles), pin))
+        return out
+
+    def _subcluster(self, article: Article, spans: list[Span], roles: dict[int, str]) -> _Cluster:
+        """A cluster of ``spans`` built as :func:`_cluster_mentions` builds one."""
+        c = _Cluster()
+        for s in sorted(spans, key=lambda x: x.start):
+            form = _surface(article.span_text(s))
+            c.add(form, "LATIN:" + s.label if _is_latin(form) else s.label, s, self._min_len)
+            if s.start in roles:
+                c.roles.add(_surface(roles[s.start]))
+        return c
+
+    def _record_links(self, ent: Entity, cluster: _Cluster, new: list[str], pin: _Pin | None) -> None:
+        """Note how each of ``new`` (forms not yet variants of ``ent``) joins it, and how sure that is.
+
+        A form pinned to ``ent`` by the user is ``user`` 1.0; the form that
+        creates an entity is ``first`` 1.0; others are rated by
+        :func:`khabar.aliases.how_joined` against the entity's 32 variants
+        closest in length and the article's other forms of it (bounded cost).
+        """
+        if not new:
+            return
+        links = self._links.setdefault(ent.id, {})
+        created = not ent.variants
+        known = sorted(ent.variants, key=lambda v: (abs(len(v) - len(new[0])), v))[:32]
+        for f in new:
+            if pin is not None and self._pins.get(form_key(f)) == pin:
+                links[f] = ("user", 1.0)
+            elif created and f == ent.canonical:
+                links[f] = ("first", 1.0)
+            else:
+                links[f] = how_joined(f, known, cluster.forms)
+
+    def variant_links(self, entities: Iterable[Entity]) -> list[tuple[str, str, str, float]]:
+        """``(entity id, variant, how, confidence)`` recorded this session for ``entities``' variants."""
+        return [(e.id, v, *hl) for e in entities for v, hl in sorted(self._links.get(e.id, {}).items())
+                if v in e.variants]
+
+    def wikidata_of(self, entities: Iterable[Entity]) -> dict[str, str]:
+        """``{entity id: Wikidata id}`` the alias file gives for ``entities``."""
+        return {e.id: self.wikidata[e.id] for e in entities if e.id in self.wikidata}
+
+
+@dataclass(frozen=True, slots=True)
+class _Pin:
+    """Where the user sends a form: ``target`` entity id; ``extend``: its cluster's unlisted forms follow."""
+
+    target: str
+    extend: bool
+
+
+EntityMark = tuple[str, str, str | None, int, int]
+
+
+def entity_mark(e: Entity) -> EntityMark:
+    """What :meth:`Store.save_entities` writes, cheaply: variants and roles only ever grow, so their counts suffice."""
+    return (e.canonical, e.type, e.latin, len(e.variants), len(e.roles))
+
+
+class _CanonicalNames(Mapping[str, str]):
+    """Entity id -> canonical form over a registry's entities, read when asked (see :meth:`EntityRegistry.names`)."""
+
+    def __init__(self, entities: dict[str, Entity]) -> None:
+        self._entities = entities
+
+    def __getitem__(self, key: str) -> str:
+        return self._entities[key].canonical
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entities)
+
+    def __len__(self) -> int:
+        return len(self._entities)
 
 
 def _surface(text: str) -> str:

@@ -277,20 +277,43 @@ class Store:
                           (story_id, event, detail, run_id))
 
     def replace_claims(self, story_id: str, claims: list[Claim]) -> None:
-        """Claims are recomputed per story when it changes; replace them whole."""
-        self.conn.execute("DELETE FROM claims WHERE story_id = ?", (story_id,))
+        """Make ``claims`` the story's claims, rewriting only those whose text or members changed.
+
+        Claims are recomputed per story each time it grows, and most keep their
+        id, text and members (ids are stable): rewriting all of them cost
+        O(story) writes per batch. A claim is deleted and inserted again (its
+        members with it, in order) when it is new or differs; claims gone from
+        the story are deleted. The stored content equals a whole rewrite's;
+        only SQLite rowids across claims differ, and members are read in
+        ``rowid`` order within their claim only.
+        """
+        c = self.conn
+        old: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
+            r[0]: (r[1], []) for r in c.execute("SELECT id, text FROM claims WHERE story_id = ?", (story_id,))}
+        for r in c.execute(
+            'SELECT m.claim_id, m.article_id, m.attribution_idx, m.stance, m.source, m.source_entity, m.outlet,'
+            ' m.start, m."end", m.source_group FROM claims c JOIN claim_members m ON m.claim_id = c.id'
+            " WHERE c.story_id = ? ORDER BY m.claim_id, m.rowid", (story_id,)):
+            old[r[0]][1].append(tuple(r[1:]))
+        written: list[str] = []
         for cl in claims:
-            self.conn.execute("INSERT INTO claims(id, story_id, text) VALUES (?,?,?)", (cl.id, story_id, cl.text))
-            self.conn.executemany(
+            rows = [(m.article_id, m.attribution_index, m.stance, m.source, m.source_entity, m.outlet, m.start, m.end,
+                     m.source_group) for m in cl.members]
+            prev = old.pop(cl.id, None)
+            if prev is not None and prev[0] == cl.text and prev[1] == rows:
+                continue
+            if prev is not None:
+                c.execute("DELETE FROM claims WHERE id = ?", (cl.id,))
+            c.execute("INSERT INTO claims(id, story_id, text) VALUES (?,?,?)", (cl.id, story_id, cl.text))
+            c.executemany(
                 'INSERT INTO claim_members(claim_id, article_id, attribution_idx, stance, source, source_entity, outlet,'
-                ' start, "end", source_group) VALUES (?,?,?,?,?,?,?,?,?,?)',
-                [(cl.id, m.article_id, m.attribution_index, m.stance, m.source, m.source_entity, m.outlet, m.start, m.end,
-                  m.source_group) for m in cl.members],
-            )
-        self.conn.execute(
+                ' start, "end", source_group) VALUES (?,?,?,?,?,?,?,?,?,?)', [(cl.id, *r) for r in rows])
+            written.append(cl.id)
+        c.executemany("DELETE FROM claims WHERE id = ?", [(cid,) for cid in old])
+        c.executemany(
             "UPDATE claims SET first_published = COALESCE((SELECT MIN(NULLIF(a.published, '')) FROM claim_members m"
-            " JOIN articles a ON a.id = m.article_id WHERE m.claim_id = claims.id), '') WHERE story_id = ?",
-            (story_id,),
+            " JOIN articles a ON a.id = m.article_id WHERE m.claim_id = claims.id), '') WHERE id = ?",
+            [(cid,) for cid in written],
         )
 
     def load_claims(self, story_id: str) -> list[Claim]:

@@ -41,6 +41,10 @@ _AR: dict[str, str] = {
     "job_done": "اكتمل", "job_failed": "فشل", "inputs": "مدخلات", "processed": "عولج", "skipped": "تُخطّي",
     "analysed": "حُلّل", "duplicates": "مكررة", "unchanged": "موجودة من قبل", "stories_touched": "القصص المحدّثة",
     "error": "خطأ", "back": "العودة إلى القصص", "mb": "ميغابايت",
+    "how_joined": "كيف انضمت", "confidence": "الثقة", "wikidata": "ويكي بيانات", "how_user": "حدّدها المستخدم",
+    "how_first": "أول صيغة", "how_same_spelling": "الإملاء نفسه", "how_spelling": "تهجئة أخرى",
+    "how_short_form": "صيغة مختصرة", "how_latin": "بالحروف اللاتينية", "how_other": "من سياق المقال",
+    "how_unknown": "غير معروف",
 }
 
 _EN: dict[str, str] = {
@@ -71,6 +75,10 @@ _EN: dict[str, str] = {
     "job_failed": "failed", "inputs": "inputs", "processed": "processed", "skipped": "skipped", "analysed": "analysed",
     "duplicates": "duplicates", "unchanged": "already stored", "stories_touched": "Stories updated", "error": "Error",
     "back": "Back to the stories", "mb": "MB",
+    "how_joined": "How it joined", "confidence": "Confidence", "wikidata": "Wikidata", "how_user": "set by the user",
+    "how_first": "first form", "how_same_spelling": "same spelling", "how_spelling": "spelling variant",
+    "how_short_form": "short form", "how_latin": "Latin script", "how_other": "article context",
+    "how_unknown": "unknown",
 }
 
 STANCE_LABELS_EN: dict[str, str] = {
