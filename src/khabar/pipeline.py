@@ -38,6 +38,7 @@ from khabar.stories import StoryIndex, lead_parts
 from khabar.store import Store
 from khabar.store.aliases import save_links
 from khabar.store.search import index_articles
+from khabar.translations import RELATION as TRANSLATION, TranslationFinder
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ class Analyzer:
         emb = settings.section("embeddings")
         self.embedder = make_embedder(emb, cache=store.embeddings) if embed else NullEmbedder()
         self.members = _StoryMembers(store, int(settings.get("scale", "story_cache_articles")))
+        self.translations = TranslationFinder(settings.section("translations"))
         # Topical tokens of stored statements for claim regrouping: (article id, start, end) -> tokens.
         self._claim_tokens: dict[tuple[str, int, int], frozenset[str]] = {}
         self._claim_tokens_max = int(section_with_defaults("scale", settings.section("scale"))["claim_token_cache"])
@@ -221,6 +223,28 @@ class Analyzer:
             self.registry.mark_unsaved(changed)
             raise
 
+    def _mark_translations(self, members: list[Article], batch: dict[str, Article], summary: RunSummary) -> None:
+        """Mark translated republications between this batch's articles and the rest of their story.
+
+        MinHash cannot see a copy in another language; :mod:`khabar.translations`
+        compares entity ids and numbers in order. The copy is the later one,
+        which may be a stored member when the original arrives late.
+        """
+        for m in members:
+            if m.id not in batch or m.duplicate_of:
+                continue
+            match = self.translations.match(m, members)
+            if match is None:
+                continue
+            copy = next(x for x in members if x.id == match.article_id)
+            copy.duplicate_of = match.of
+            if copy.id in batch:
+                batch[copy.id].duplicate_of = match.of
+            self.store.set_duplicate(copy.id, match.of, TRANSLATION)
+            summary.duplicates += 1
+            log.info("%s renders %s in another language (ordered anchor share %.2f)", copy.id[:12], match.of[:12],
+                     match.share)
+
     def add_batch(self, articles: list[Article], summary: RunSummary) -> None:
         """Corpus stages over a batch in arrival order, then one transaction."""
         from khabar.claims import group_claims  # late: claims depends on most stages
@@ -271,6 +295,7 @@ class Analyzer:
                 self.store.save_story(Story(sid, self.stories.label(sid), self.stories.summary(sid)),
                                       run_id=summary.run_id)
                 members = self.members.load(sid)
+                self._mark_translations(members, by_id, summary)
                 before = [[at.claim_id for at in m.attributions] for m in members]
                 claims = group_claims(sid, members, entity_names=names, settings=claim_settings,
                                       token_cache=self._claim_tokens)
