@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from khabar.dedup import DuplicateIndex, names_agency
 
@@ -124,3 +125,50 @@ def test_dedup_shared_permutations_give_the_same_signatures() -> None:
     ref = MinHash(num_perm=idx.num_perm, seed=_SEED, **_MH_ARGS)
     ref.update_batch(sorted(shingles))
     assert (idx._minhash(shingles).hashvalues == ref.hashvalues).all()
+
+
+def test_dedup_band_tables_give_datasketch_lsh_candidates() -> None:
+    """Our compact band tables answer as MinHashLSH does, across merges of pending inserts."""
+    from datasketch import MinHash, MinHashLSH
+
+    from khabar.dedup import _BandIndex
+
+    rng = np.random.default_rng(3)
+    lsh = MinHashLSH(threshold=0.3, num_perm=128)
+    bands = _BandIndex(lsh.hashranges)
+    base = rng.integers(0, 2**32, size=(40, 128), dtype=np.uint64)
+    sigs = []
+    for i in range(400):  # > 4096 band entries: the pending dict is merged into the sorted arrays
+        fresh = rng.integers(0, 2**32, size=128, dtype=np.uint64)
+        sig = np.where(rng.random(128) < 0.6, fresh, base[i % 40])  # 40 families of similar signatures
+        sigs.append(sig)
+        lsh.insert(i, MinHash(num_perm=128, hashvalues=sig, scheme="affine32"), check_duplication=False)
+        bands.insert(i, sig.astype(np.uint32))
+    assert bands._keys.size > 0  # some were merged
+    shared = 0
+    for i in range(0, 400, 7):
+        want = set(lsh.query(MinHash(num_perm=128, hashvalues=sigs[i], scheme="affine32")))
+        assert bands.query(sigs[i].astype(np.uint32)) == want
+        shared += i in want and len(want) > 1
+    assert shared >= 40  # of 58 queries: most find their family, so the comparison is not vacuous
+
+
+def test_dedup_state_written_before_compact_tables_loads_and_matches() -> None:
+    idx = DuplicateIndex()
+    idx.add("a", WIRE, published="2024-03-01", source="x")
+    idx.add("b", WIRE.replace("اليوم", "أمس"), source="y")
+    state = idx.to_state()
+    assert state["signatures"].dtype == np.uint64 and len(state["exact"]) == 2
+    assert all(len(k) == 64 for k in state["exact"])  # hex sha256, as before
+    again = DuplicateIndex.from_state(json.loads(json.dumps({**state, "signatures": state["signatures"].tolist()})))
+    assert again.group("b") == ["a", "b"] and again.match_of("b") == idx.match_of("b")
+    m = again.add("c", WIRE, source="z")
+    assert m is not None and m.relation == "exact" and m.of == "a"
+    edited = WIRE.replace("ثلاثين في المئة خلال عامين", "الربع خلال ثلاث سنوات")
+    m = again.add("d", edited)
+    assert m is not None and m.relation == "near" and again.group("d") == ["a", "b", "c", "d"]
+
+
+def test_dedup_signatures_must_fit_32_bits() -> None:
+    with pytest.raises(ValueError, match="32 bits"):
+        DuplicateIndex._signature(np.array([1, 2**40], dtype=np.uint64))

@@ -10,6 +10,7 @@ import pytest
 from khabar.errors import SettingsError
 from khabar.model import Article
 from khabar.stories import StoryIndex, lead_parts, parse_days
+from khabar.store.state import decode_state, encode_state
 
 
 def art(aid: str, title: str, text: str, published: str = "") -> Article:
@@ -127,13 +128,13 @@ def test_stories_ids_stable_after_state_round_trip() -> None:
     first = StoryIndex()
     for a in _stream()[:2]:
         first.add(a, embedding=embs[a.id], entity_ids={"E:aqaba"} if "العقبة" in a.title else set())
-    state = first.to_state()
-    json.dumps({k: v for k, v in state.items() if k != "emb_sums"})
+    state = decode_state(encode_state(first.to_state()))  # as a checkpoint stores it
+    assert state["version"] == 3
     second = StoryIndex.from_state(state)
     for a in _stream()[2:]:
         second.add(a, embedding=embs[a.id], entity_ids={"E:aqaba"} if "العقبة" in a.title else set())
     assert [second.story_of(a.id) for a in _stream()] == [whole.story_of(a.id) for a in _stream()]
-    assert second.to_state()["stories"] == whole.to_state()["stories"]
+    assert second.to_state(compact=False)["stories"] == whole.to_state(compact=False)["stories"]
     # Re-adding a known article changes nothing and returns its story.
     again = second.add(PORT_2, embedding=None, entity_ids=set())
     assert again.story_id == whole.story_of("p2") and not again.is_new
@@ -226,7 +227,7 @@ def _two_sided_story_state() -> dict:
     idx = StoryIndex({"join_threshold": 0.1, "merge_threshold": 1.01})
     assert idx.add(PORT_1, embedding=None, entity_ids=set()).story_id == "S000001"
     assert idx.add(BREAD, embedding=None, entity_ids=set()).story_id == "S000001"
-    return idx.to_state()
+    return idx.to_state(compact=False)
 
 
 def test_stories_top_link_joins_article_close_to_one_member_that_the_mean_dilutes() -> None:
@@ -254,3 +255,101 @@ def test_stories_top_link_settings_checked_at_the_door() -> None:
     for bad in ({"link_mix": 1.5}, {"link_top_k": 0}, {"link_members": 0}):
         with pytest.raises(SettingsError, match=r"must be in \["):
             StoryIndex(bad)
+
+
+# -- compact structures (issue #9): same results as the dict-based index ----------------------------
+
+def test_stories_sparse_vector_matches_dict_arithmetic_bit_for_bit() -> None:
+    from khabar.stories import _SparseVec
+
+    rng = np.random.default_rng(7)
+    story: dict[int, float] = {}
+    vec = _SparseVec()
+    for _ in range(30):  # joins of article vectors with overlapping, unordered term ids
+        ids = rng.choice(400, size=int(rng.integers(1, 60)), replace=False).astype(np.int32)
+        w = rng.random(ids.size)
+        art_vec = _SparseVec(ids, w)
+        expected = sum(float(x) * story.get(int(t), 0.0) for t, x in zip(ids, w))
+        assert vec.dot(art_vec) == expected  # same order of float additions, not merely close
+        for t, x in zip(ids.tolist(), w.tolist()):
+            story[t] = story.get(t, 0.0) + x
+        vec.add(art_vec)
+    vocab = [f"t{i}" for i in range(400)]
+    assert list(vec.items(vocab).items()) == [(f"t{t}", x) for t, x in story.items()]  # insertion order kept
+
+
+def test_stories_postings_keep_sorted_rows_bare_or_in_arrays() -> None:
+    from khabar.stories import _Postings
+
+    p = _Postings()
+    for row in (7, 3, 9, 1):
+        p.insort("k", row)
+    p.insort("solo", 5)
+    p.append("loaded", 2)
+    p.append("loaded", 4)
+    assert list(p.recent("k", 10)) == [1, 3, 7, 9] and list(p.recent("k", 2)) == [7, 9]
+    assert list(p.recent("solo", 3)) == [5] and list(p.recent("loaded", 5)) == [2, 4]
+    assert list(p.recent("absent", 3)) == []
+
+
+def _v2_state_written_by_the_dict_index() -> dict:
+    """A version-2 state as the dict-based index wrote it (one merged story, one story without "vec")."""
+    port = {"حريق": 2, "ميناء": 1, "العقب": 1, "مستودع": 1}
+    port2 = {"حريق": 1, "مستودع": 1, "حبوب": 1}
+    summit = {"قمه": 2, "خليج": 1, "دوحه": 1}
+    return {
+        "version": 2, "n_docs": 3,
+        "df": {"حريق": 2, "ميناء": 1, "العقب": 1, "مستودع": 2, "حبوب": 1, "قمه": 1, "خليج": 1, "دوحه": 1},
+        "ent_df": {"E:aqaba": 2, "E:doha": 1},
+        "assigned": {"p1": "S000001", "p2": "S000002", "s1": "S000003"},
+        "events": [["S000002", "merged_into", "S000001"]],
+        "stories": [
+            {"id": "S000001", "alive": True, "terms": {"حريق": 3, "ميناء": 1, "العقب": 1, "مستودع": 2, "حبوب": 1},
+             "vec": {"حريق": 0.9, "ميناء": 0.5, "العقب": 0.4, "مستودع": 0.6, "حبوب": 0.3}, "n": 2,
+             "entities": {"E:aqaba": 2}, "n_emb": 0, "first": 738000.0, "last": 738000.5,
+             "members": [["p1", "حريق في ميناء العقبة", "اندلع حريق.", port],
+                         ["p2", "السيطرة على الحريق", "أعلن الدفاع المدني.", port2]]},
+            {"id": "S000002", "alive": False, "terms": {}, "vec": {}, "n": 0, "entities": {}, "n_emb": 0,
+             "first": None, "last": None, "members": []},
+            {"id": "S000003", "alive": True, "terms": summit, "entities": {"E:doha": 1}, "n_emb": 0,
+             "first": None, "last": None, "members": [["s1", "قمة خليجية في الدوحة", "تعقد القمة.", summit]]},
+        ],
+        "emb_sums": None,
+    }
+
+
+def test_stories_state_of_the_dict_index_still_loads_and_round_trips() -> None:
+    state = _v2_state_written_by_the_dict_index()
+    idx = StoryIndex.from_state(json.loads(json.dumps(state)))
+    assert idx.story_of("p2") == "S000001" and idx.current("S000002") == "S000001"
+    assert [s.id for s in idx.stories()] == ["S000001", "S000003"]
+    assert idx.stories()[0].article_ids == ["p1", "p2"]
+    assert idx.summary("S000003") == "تعقد القمة."
+    back = idx.to_state(compact=False)
+    for key in ("n_docs", "df", "ent_df", "assigned", "events"):
+        assert back[key] == state[key], key
+    assert [s["terms"] for s in back["stories"]] == [s["terms"] for s in state["stories"]]
+    assert [s["members"] for s in back["stories"]] == [s["members"] for s in state["stories"]]
+    assert back["stories"][0]["vec"] == state["stories"][0]["vec"]
+    assert back["stories"][2]["n"] == 1 and back["stories"][2]["vec"]  # the story without "vec": rebuilt
+    # The loaded postings retrieve the old stories: a new fire article joins S000001.
+    new = art("p3", "حريق مستودع ميناء العقبة", "حريق في مستودع الحبوب بميناء العقبة.")
+    assert idx.add(new, embedding=None, entity_ids={"E:aqaba"}).story_id == "S000001"
+
+
+def test_stories_compact_state_round_trips_to_the_same_index() -> None:
+    """Version 3 (columnar) and version 2 (dicts) load to the same index, with link vectors and merges."""
+    settings = {"join_threshold": 0.1, "merge_threshold": 0.1, "link_mix": 0.5}
+    idx = StoryIndex(settings)
+    for a in [*_stream(), BREAD]:
+        idx.add(a, embedding=None, entity_ids={"E:aqaba"} if "العقبة" in a.title else set())
+    v2 = idx.to_state(compact=False)
+    v3 = decode_state(encode_state(idx.to_state()))
+    assert v3["df"].dtype == np.int32 and isinstance(v3["stories"]["vec_w"], np.ndarray)
+    assert len(v3["members"]["vec_rows"]) == len(_stream()) + 1  # every member's join-time vector kept
+    from_v3, from_v2 = StoryIndex.from_state(v3, settings), StoryIndex.from_state(v2, settings)
+    assert from_v3.to_state(compact=False) == from_v2.to_state(compact=False) == v2
+    want = idx.add(WHEAT, embedding=None, entity_ids=set())
+    assert from_v3.add(WHEAT, embedding=None, entity_ids=set()) == want
+    assert from_v2.add(WHEAT, embedding=None, entity_ids=set()) == want
+    assert from_v3.to_state(compact=False) == idx.to_state(compact=False)

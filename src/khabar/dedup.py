@@ -20,9 +20,16 @@ Relations, from strongest:
   ``dup_syndicated_containment``): a republished wire story with its own lead,
   headline or trailer.
 
-Candidates come from a MinHash LSH (datasketch) at a low threshold, so
-containment of a short copy in a long page is still checked; every estimate
-comes from the signatures (128 permutations: standard error about 0.09).
+Candidates come from a MinHash LSH at a low threshold, so containment of a
+short copy in a long page is still checked; every estimate comes from the
+signatures (128 permutations: standard error about 0.09). Signatures are
+datasketch's; the band tables are our own compact ones (:class:`_BandIndex`),
+with datasketch's band split, so candidates are the same as ``MinHashLSH``'s.
+
+Memory (issue #9): the index lives in the main process for a whole run, so
+per-article data is columnar: signatures in one ``uint32`` matrix (datasketch's
+affine32 and legacy schemes give 32-bit values), band keys as 64-bit hashes in
+sorted numpy arrays, sizes and flags in ``array``s, ids interned.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ import functools
 import hashlib
 import inspect
 import re
+import sys
+from array import array
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -58,6 +67,84 @@ def _permutations(num_perm: int) -> Any:
     """The seeded permutation parameters, drawn once: MinHash() would redraw them for every
     signature (4 of the 10 s of reopening a 30k-article index), always to the same values."""
     return MinHash(num_perm=num_perm, seed=_SEED, **_MH_ARGS).permutations
+
+
+_U32_MAX = 0xFFFFFFFF
+
+
+class _BandIndex:
+    """LSH band tables: which earlier rows share a band of the signature with a query.
+
+    ``MinHashLSH`` keeps, per band, a dict from the band's bytes to a set of
+    keys (about 10 KiB per article at 37 bands, measured). Here a band is a 64-bit
+    ``hash((band, bytes))`` and all bands live in two sorted numpy arrays
+    (key, row): 12 bytes per article and band. Recent inserts wait in a small
+    dict and are merged in (a linear merge) when they reach ``1/8`` of the
+    sorted part: O(1) amortised copies per insert. Python's hash is salted per process, but the tables
+    are rebuilt from the signatures at load, never saved; a 64-bit collision
+    (about 2**-64 per pair) only adds a candidate, which is then scored.
+
+    Args:
+        hashranges: ``(start, end)`` of each band in a signature (datasketch's split).
+    """
+
+    def __init__(self, hashranges: list[tuple[int, int]]) -> None:
+        self.hashranges = [(int(a), int(b)) for a, b in hashranges]
+        self._keys = np.zeros(0, dtype=np.int64)
+        self._rows = np.zeros(0, dtype=np.int32)
+        self._pending: dict[int, int | list[int]] = {}
+        self._n_pending = 0
+
+    def _band_keys(self, sig: np.ndarray) -> list[int]:
+        return [hash((i, sig[a:b].tobytes())) for i, (a, b) in enumerate(self.hashranges)]
+
+    def insert(self, row: int, sig: np.ndarray) -> None:
+        """Add signature ``sig`` (uint32) as ``row``."""
+        pend = self._pending
+        for k in self._band_keys(sig):
+            old = pend.get(k)
+            if old is None:
+                pend[k] = row
+            elif isinstance(old, int):
+                pend[k] = [old, row]
+            else:
+                old.append(row)
+        self._n_pending += len(self.hashranges)
+        if self._n_pending >= max(4096, self._keys.size // 8):
+            self._flush()
+
+    def _flush(self) -> None:
+        ks: list[int] = []
+        rs: list[int] = []
+        for k, v in self._pending.items():
+            if isinstance(v, int):
+                ks.append(k)
+                rs.append(v)
+            else:
+                ks.extend([k] * len(v))
+                rs.extend(v)
+        pk = np.array(ks, dtype=np.int64)
+        order = np.argsort(pk, kind="stable")
+        pk, pr = pk[order], np.array(rs, dtype=np.int32)[order]
+        at = np.searchsorted(self._keys, pk, side="right")  # a linear merge, not a re-sort
+        self._keys, self._rows = np.insert(self._keys, at, pk), np.insert(self._rows, at, pr)
+        self._pending, self._n_pending = {}, 0
+
+    def query(self, sig: np.ndarray) -> set[int]:
+        """Rows sharing at least one band with ``sig``."""
+        q = self._band_keys(sig)
+        found: set[int] = set()
+        if self._keys.size:
+            qa = np.array(q, dtype=np.int64)
+            lo = np.searchsorted(self._keys, qa, side="left")
+            hi = np.searchsorted(self._keys, qa, side="right")
+            for i in np.flatnonzero(hi > lo):
+                found.update(self._rows[lo[i] : hi[i]].tolist())
+        for k in q:
+            v = self._pending.get(k)
+            if v is not None:
+                found.update((v,) if isinstance(v, int) else v)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,17 +187,19 @@ class DuplicateIndex:
         self.synd_c = check_range(
             "stories.dup_syndicated_containment", sec["dup_syndicated_containment"], 0.0, 1.0
         )
-        self._lsh = MinHashLSH(threshold=self.lsh_threshold, num_perm=self.num_perm)
+        # datasketch's band split for this threshold (an empty MinHashLSH is cheap); its tables are ours.
+        self._bands = _BandIndex(MinHashLSH(threshold=self.lsh_threshold, num_perm=self.num_perm).hashranges)
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
-        self._sigs: list[np.ndarray] = []  # uint64 hashvalues, or empty for short texts
-        self._sizes: list[int] = []
+        self._sigs = np.zeros((0, self.num_perm), dtype=np.uint32)  # row i: article i's signature
+        self._has_sig = bytearray()  # 0: too short for a signature (matched only when exact)
+        self._sizes = array("i")  # shingle counts
         self._published: list[str] = []
         self._sources: list[str] = []
-        self._agency: list[bool] = []
-        self._exact: dict[str, str] = {}
+        self._agency = bytearray()
+        self._exact: dict[bytes, str] = {}  # sha256 digest of the folded words -> first id
         self._matches: dict[str, DuplicateMatch] = {}
-        self._parent: dict[str, str] = {}  # union-find over duplicate groups
+        self._parent: dict[str, str] = {}  # union-find over duplicate groups (ids never linked: absent)
         self._members: dict[str, list[str]] = {}  # root -> its group's ids (roots of groups > 1 only)
 
     # -- shingling -----------------------------------------------------------
@@ -141,38 +230,56 @@ class DuplicateIndex:
         """
         if article_id in self._pos:
             return self._matches.get(article_id)
+        article_id = sys.intern(article_id)
         folded = fold(text)
         toks, shingles = self._shingles(folded)
-        digest = hashlib.sha256(" ".join(toks).encode()).hexdigest()
+        digest = hashlib.sha256(" ".join(toks).encode()).digest()
         match: DuplicateMatch | None = None
         if digest in self._exact:
             match = DuplicateMatch(self._exact[digest], 1.0, "exact", 1.0)
-        sig = np.zeros(0, dtype=np.uint64)
+        sig: np.ndarray | None = None
         if len(shingles) >= self.min_shingles:
-            mh = self._minhash(shingles)
-            sig = mh.hashvalues.astype(np.uint64)
+            sig = self._signature(self._minhash(shingles).hashvalues)
             if match is None:
-                match = self._best(mh, len(shingles))
-            self._lsh.insert(article_id, mh, check_duplication=False)
+                match = self._best(sig, len(shingles))
         self._exact.setdefault(digest, article_id)
-        self._pos[article_id] = len(self._ids)
-        self._ids.append(article_id)
-        self._sigs.append(sig)
-        self._sizes.append(len(shingles))
-        self._published.append(published)
-        self._sources.append(source)
-        self._agency.append(_AGENCY_RE.search(folded) is not None)
-        self._parent[article_id] = article_id
+        self._append(article_id, sig, len(shingles), published, source, _AGENCY_RE.search(folded) is not None)
         if match is not None:
             self._matches[article_id] = match
             self._union(match.of, article_id)
         return match
 
-    def _best(self, mh: MinHash, size: int) -> DuplicateMatch | None:
+    @staticmethod
+    def _signature(hashvalues: np.ndarray) -> np.ndarray:
+        """MinHash values as uint32 (the schemes we use give 32-bit values; checked, not assumed)."""
+        if hashvalues.size and int(hashvalues.max()) > _U32_MAX:
+            raise ValueError("MinHash values exceed 32 bits: use datasketch's affine32 or legacy scheme")
+        return hashvalues.astype(np.uint32)
+
+    def _append(self, aid: str, sig: np.ndarray | None, size: int, published: str, source: str,
+                agency: bool) -> None:
+        """Store one article's row (and its bands when it has a signature)."""
+        row = len(self._ids)
+        if row >= self._sigs.shape[0]:  # grow geometrically: O(1) amortised copies
+            grown = np.zeros((max(64, 2 * row), self.num_perm), dtype=np.uint32)
+            grown[:row] = self._sigs[:row]
+            self._sigs = grown
+        if sig is not None:
+            self._sigs[row] = sig
+            self._bands.insert(row, sig)
+        self._has_sig.append(sig is not None)
+        self._pos[aid] = row
+        self._ids.append(aid)
+        self._sizes.append(size)
+        self._published.append(sys.intern(published))
+        self._sources.append(sys.intern(source))
+        self._agency.append(agency)
+
+    def _best(self, sig: np.ndarray, size: int) -> DuplicateMatch | None:
         best: DuplicateMatch | None = None
-        for cand in self._lsh.query(mh):
-            i = self._pos[cand]
-            j = float(np.count_nonzero(self._sigs[i] == mh.hashvalues)) / self.num_perm
+        for i in self._bands.query(sig):
+            cand = self._ids[i]
+            j = float(np.count_nonzero(self._sigs[i] == sig)) / self.num_perm
             other = self._sizes[i]
             inter = j * (size + other) / (1.0 + j)
             cont = min(1.0, inter / max(1, min(size, other)))
@@ -192,9 +299,10 @@ class DuplicateIndex:
         return self._matches.get(article_id)
 
     def _find(self, a: str) -> str:
-        while self._parent[a] != a:
-            self._parent[a] = self._parent[self._parent[a]]
-            a = self._parent[a]
+        parent = self._parent
+        while parent.get(a, a) != a:
+            parent[a] = parent.get(parent[a], parent[a])
+            a = parent[a]
         return a
 
     def _union(self, a: str, b: str) -> None:
@@ -236,25 +344,20 @@ class DuplicateIndex:
     # -- state ---------------------------------------------------------------
 
     def to_state(self) -> dict[str, Any]:
-        """Plain data: lists, dicts and one uint64 array ``(n, num_perm)``."""
-        sigs = np.zeros((len(self._ids), self.num_perm), dtype=np.uint64)
-        has_sig = []
-        for i, s in enumerate(self._sigs):
-            has_sig.append(bool(s.size))
-            if s.size:
-                sigs[i] = s
+        """Plain data: lists, dicts and one uint64 array ``(n, num_perm)`` (version 1, unchanged)."""
+        n = len(self._ids)
         return {
             "version": 1,
             "num_perm": self.num_perm,
             "shingle_words": self.k,
             "ids": list(self._ids),
-            "signatures": sigs,
-            "has_signature": has_sig,
-            "sizes": list(self._sizes),
+            "signatures": self._sigs[:n].astype(np.uint64),
+            "has_signature": [bool(h) for h in self._has_sig],
+            "sizes": self._sizes.tolist(),
             "published": list(self._published),
             "sources": list(self._sources),
-            "agency": list(self._agency),
-            "exact": dict(self._exact),
+            "agency": [bool(a) for a in self._agency],
+            "exact": {d.hex(): a for d, a in self._exact.items()},
             "matches": {a: [m.of, m.jaccard, m.relation, m.containment] for a, m in self._matches.items()},
         }
 
@@ -265,23 +368,17 @@ class DuplicateIndex:
         sec["dup_num_perm"] = int(state["num_perm"])
         sec["dup_shingle_words"] = int(state["shingle_words"])
         idx = cls(sec)
-        sigs = np.asarray(state["signatures"], dtype=np.uint64)
+        sigs = np.asarray(state["signatures"])
+        n = len(state["ids"])
+        idx._sigs = np.zeros((max(64, n), idx.num_perm), dtype=np.uint32)
         for i, aid in enumerate(state["ids"]):
-            sig = sigs[i] if state["has_signature"][i] else np.zeros(0, dtype=np.uint64)
-            if sig.size:
-                mh = MinHash(num_perm=idx.num_perm, seed=_SEED, hashvalues=sig,
-                             permutations=_permutations(idx.num_perm), **_MH_ARGS)
-                idx._lsh.insert(aid, mh, check_duplication=False)
-            idx._pos[aid] = i
-            idx._ids.append(aid)
-            idx._sigs.append(sig)
-            idx._sizes.append(int(state["sizes"][i]))
-            idx._published.append(str(state["published"][i]))
-            idx._sources.append(str(state["sources"][i]))
-            idx._agency.append(bool(state["agency"][i]))
-            idx._parent[aid] = aid
-        idx._exact = dict(state["exact"])
+            sig = idx._signature(sigs[i]) if state["has_signature"][i] else None
+            idx._append(str(aid), sig, int(state["sizes"][i]), str(state["published"][i]),
+                        str(state["sources"][i]), bool(state["agency"][i]))
+        intern = sys.intern
+        idx._exact = {bytes.fromhex(d): intern(a) for d, a in state["exact"].items()}
         for aid, (of, j, rel, cont) in state["matches"].items():
-            idx._matches[aid] = DuplicateMatch(of, float(j), str(rel), float(cont))
+            aid, of = intern(aid), intern(of)
+            idx._matches[aid] = DuplicateMatch(of, float(j), intern(str(rel)), float(cont))
             idx._union(of, aid)
         return idx

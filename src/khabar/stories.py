@@ -29,6 +29,14 @@ merged; the older id survives and the merge is recorded (:meth:`StoryIndex.event
 Story ids are ``"S"`` + a zero-padded sequence in arrival order; they are
 never renumbered, so a saved state plus more articles gives the same ids for
 the old ones.
+
+Memory (issue #9): the index lives in the main process for a whole run, so
+terms are ids into one vocabulary (``int32``), document frequencies an
+``array``, members' term counts columnar arrays shared by all stories, story
+vectors sparse numpy arrays (:class:`_SparseVec`) and postings bare ints or
+``array('i')``. Float sums keep the order of the dict-based version (insertion
+order, Python ``sum``), so scores, joins and merges are bit-identical to it; the
+saved state keeps the version-2 layout.
 """
 
 from __future__ import annotations
@@ -36,7 +44,10 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import sys
+from array import array
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -88,26 +99,120 @@ class StoryAssignment:
     absorbed: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
-class _Member:
-    article_id: str
-    title: str
-    lead_sentence: str
-    terms: dict[str, int]
-    vec: dict[str, float] | None = None  # unit TF-IDF vector at join time (not saved; rebuilt on demand)
+class _SparseVec:
+    """A sparse float vector over term ids, in insertion order (the order a dict would iterate).
+
+    ``ids`` (int32) and ``w`` (float64) are in insertion order, so Python sums
+    over them match the dict-based index bit for bit; a sorted copy of the ids
+    and its permutation (built lazily) serve look-ups. 20 bytes a term instead
+    of ~100 for a ``dict[str, float]``.
+    """
+
+    __slots__ = ("ids", "w", "_sorted", "_perm")
+
+    def __init__(self, ids: np.ndarray | None = None, w: np.ndarray | None = None) -> None:
+        self.ids = np.zeros(0, dtype=np.int32) if ids is None else ids
+        self.w = np.zeros(0, dtype=np.float64) if w is None else w
+        self._sorted: np.ndarray | None = None
+        self._perm: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    def _index(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(hit mask, position in ids)`` of each query id (position meaningless where no hit)."""
+        if self._sorted is None:
+            self._perm = np.argsort(self.ids, kind="stable").astype(np.int32)
+            self._sorted = self.ids[self._perm]
+        p = np.minimum(np.searchsorted(self._sorted, q), self._sorted.size - 1)
+        return self._sorted[p] == q, self._perm[p]
+
+    def get_many(self, q: np.ndarray) -> np.ndarray:
+        """Weights of the ids ``q`` (0.0 where absent), in ``q``'s order."""
+        if not self.ids.size:
+            return np.zeros(q.size, dtype=np.float64)
+        hit, pos = self._index(q)
+        return np.where(hit, self.w[pos], 0.0)
+
+    def dot(self, other: _SparseVec) -> float:
+        """``sum(w * self.get(t, 0.0) for t, w in other.items())``, summed in ``other``'s order."""
+        if not other.ids.size:
+            return 0
+        return sum((other.w * self.get_many(other.ids)).tolist())
+
+    def add(self, other: _SparseVec) -> None:
+        """``self[t] = self.get(t, 0.0) + w`` for ``other``'s items; new ids go last, in ``other``'s order."""
+        if not other.ids.size:
+            return
+        if self.ids.size:
+            hit, pos = self._index(other.ids)
+            if hit.any():
+                self.w[pos[hit]] += other.w[hit]
+            new = ~hit
+            self.ids = np.concatenate([self.ids, other.ids[new]])
+            self.w = np.concatenate([self.w, other.w[new]])
+        else:
+            self.ids, self.w = other.ids.copy(), other.w.copy()
+        self._sorted = self._perm = None
+
+    def items(self, vocab: Sequence[str]) -> dict[str, float]:
+        """As the dict the state stores: term -> weight, insertion order."""
+        return dict(zip([vocab[t] for t in self.ids.tolist()], self.w.tolist(), strict=True))
+
+
+class _Postings:
+    """Key (term id or entity id) -> ascending story rows holding it.
+
+    Most keys are in one story: that row is stored as a bare int; more rows
+    go in an ``array('i')`` (4 bytes a row, not a list's 36).
+    """
+
+    __slots__ = ("_d",)
+
+    def __init__(self) -> None:
+        self._d: dict[Any, int | array] = {}
+
+    def insort(self, key: Any, row: int) -> None:
+        """``bisect.insort`` of ``row`` into ``key``'s rows."""
+        cur = self._d.get(key)
+        if cur is None:
+            self._d[key] = row
+            return
+        if isinstance(cur, int):
+            cur = self._d[key] = array("i", (cur,))
+        bisect.insort(cur, row)
+
+    def append(self, key: Any, row: int) -> None:
+        """Add ``row``, known to be after every row of ``key`` (loading)."""
+        cur = self._d.get(key)
+        if cur is None:
+            self._d[key] = row
+        elif isinstance(cur, int):
+            self._d[key] = array("i", (cur, row))
+        else:
+            cur.append(row)
+
+    def recent(self, key: Any, n: int) -> Sequence[int]:
+        """The last ``n`` rows of ``key`` (ascending)."""
+        cur = self._d.get(key)
+        if cur is None:
+            return ()
+        if isinstance(cur, int):
+            return (cur,)
+        return cur[-n:]
 
 
 @dataclass(slots=True)
 class _Story:
     id: str
-    terms: Counter[str] = field(default_factory=Counter)
-    vec: dict[str, float] = field(default_factory=dict)  # sum of members' unit TF-IDF vectors
+    tids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # sorted term ids of members
+    vec: _SparseVec = field(default_factory=_SparseVec)  # sum of members' unit TF-IDF vectors
     n: int = 0  # members counted in ``vec``
     entities: Counter[str] = field(default_factory=Counter)
     n_emb: int = 0
     first: float | None = None
     last: float | None = None
-    members: list[_Member] = field(default_factory=list)
+    members: array = field(default_factory=lambda: array("i"))  # member rows (see StoryIndex._m_*)
     alive: bool = True
 
 
@@ -192,18 +297,38 @@ class StoryIndex:
         self._assigned: dict[str, str] = {}  # article id -> the story id it was first given
         self._alias: dict[str, str] = {}  # merged story id -> the story it was merged into
         self._events: list[tuple[str, str, str]] = []
-        self._df: Counter[str] = Counter()
+        self._vocab: dict[str, int] = {}  # term -> id, ids in first-seen order
+        self._terms: list[str] = []  # id -> term
+        self._df = array("i")  # id -> articles holding the term
         self._ent_df: Counter[str] = Counter()
         self._n_docs = 0
-        self._postings: dict[str, list[int]] = {}
-        self._ent_postings: dict[str, list[int]] = {}
+        self._postings = _Postings()  # term id -> story rows
+        self._ent_postings = _Postings()  # entity id -> story rows
+        # Members, columnar (row m: one article in a story): id, title, first lead sentence, and its
+        # term counts as ids/counts in _m_tids/_m_cnts[_m_off[m]:_m_off[m + 1]] (Counter order).
+        self._m_aid: list[str] = []
+        self._m_title: list[str] = []
+        self._m_lead: list[str] = []
+        self._m_off = array("q", (0,))
+        self._m_tids = array("i")
+        self._m_cnts = array("i")
+        self._m_vec: dict[int, _SparseVec] = {}  # unit vector at join time, kept only when link_mix reads it
         self._emb_sum: np.ndarray | None = None  # (capacity, dim) float32 sums of member embeddings
         self._centroids: np.ndarray | None = None  # same rows, L2-normalised (zero: no embedding)
 
     # -- helpers -------------------------------------------------------------
 
-    def _idf(self, term: str, df: Counter[str]) -> float:
-        return math.log((self._n_docs + 1) / (df.get(term, 0) + 0.5))
+    def _idf(self, df: int) -> float:
+        """IDF of a term or entity held by ``df`` of the articles seen so far."""
+        return math.log((self._n_docs + 1) / (df + 0.5))
+
+    def _term_id(self, term: str) -> int:
+        tid = self._vocab.get(term)
+        if tid is None:
+            tid = self._vocab[term] = len(self._terms)
+            self._terms.append(term)
+            self._df.append(0)
+        return tid
 
     def _article_terms(self, article: Article) -> tuple[Counter[str], str]:
         lead, first = lead_parts(article, sentences=self.lead_sentences, max_chars=self.lead_chars)
@@ -212,11 +337,39 @@ class StoryIndex:
             counts[t] += self.title_weight - 1
         return counts, first
 
-    def _unit_vector(self, terms: Counter[str] | dict[str, int]) -> dict[str, float]:
-        """Sublinear TF times IDF (counted over the articles seen so far), L2-normalised."""
-        vec = {t: (1.0 + math.log(c)) * self._idf(t, self._df) for t, c in terms.items() if c > 0}
-        norm = math.sqrt(sum(w * w for w in vec.values()))
-        return {t: w / norm for t, w in vec.items()} if norm > 0 else {}
+    def _unit(self, tids: Iterable[int], cnts: Iterable[int]) -> _SparseVec:
+        """Sublinear TF times IDF (counted over the articles seen so far), L2-normalised, in term order."""
+        n1, df, log = self._n_docs + 1, self._df, math.log
+        ids: list[int] = []
+        ws: list[float] = []
+        for t, c in zip(tids, cnts, strict=True):
+            if c > 0:
+                ids.append(t)
+                ws.append((1.0 + log(c)) * log(n1 / (df[t] + 0.5)))
+        norm = math.sqrt(sum(w * w for w in ws))
+        if not norm > 0:
+            return _SparseVec()
+        return _SparseVec(np.array(ids, dtype=np.int32), np.array([w / norm for w in ws], dtype=np.float64))
+
+    def _vec_from(self, d: dict[str, float]) -> _SparseVec:
+        """A saved ``{term: weight}`` vector (insertion order kept)."""
+        return _SparseVec(np.array([self._term_id(t) for t in d], dtype=np.int32),
+                          np.array([float(w) for w in d.values()], dtype=np.float64))
+
+    def _add_member(self, aid: str, title: str, lead: str, tids: list[int], cnts: list[int]) -> int:
+        m = len(self._m_aid)
+        self._m_aid.append(sys.intern(aid))
+        self._m_title.append(title)
+        self._m_lead.append(lead)
+        self._m_tids.extend(tids)
+        self._m_cnts.extend(cnts)
+        self._m_off.append(len(self._m_tids))
+        return m
+
+    def _m_terms(self, m: int) -> tuple[list[int], list[int]]:
+        """Member ``m``'s term ids and counts, in its Counter's order."""
+        a, b = self._m_off[m], self._m_off[m + 1]
+        return self._m_tids[a:b].tolist(), self._m_cnts[a:b].tolist()
 
     def _ensure_rows(self, dim: int) -> None:
         n = len(self._stories)
@@ -251,7 +404,7 @@ class StoryIndex:
 
     # -- retrieval -----------------------------------------------------------
 
-    def _candidates(self, vec: dict[str, float], entity_ids: set[str], emb: np.ndarray | None) -> list[int]:
+    def _candidates(self, vec: _SparseVec, entity_ids: set[str], emb: np.ndarray | None) -> list[int]:
         """Stories sharing the article's heaviest terms or its entities, plus embedding neighbours.
 
         Query terms are the ``max_query_terms`` heaviest of the article's TF-IDF
@@ -261,17 +414,17 @@ class StoryIndex:
         """
         votes: dict[int, float] = {}
         df_limit = max(10.0, self.max_df_share * self._n_docs)
+        df, terms = self._df, self._terms
         salient = sorted(
-            (t for t in vec if 1 < self._df.get(t, 0) <= df_limit),
-            key=lambda t: (-vec[t], t),
+            ((t, w) for t, w in zip(vec.ids.tolist(), vec.w.tolist(), strict=True) if 1 < df[t] <= df_limit),
+            key=lambda tw: (-tw[1], terms[tw[0]]),
         )[: self.max_query_terms]
-        for t in salient:
-            w = vec[t]
-            for s in self._postings.get(t, ())[-self.max_postings :]:
+        for t, w in salient:
+            for s in self._postings.recent(t, self.max_postings):
                 votes[s] = votes.get(s, 0.0) + w
         for e in sorted(entity_ids):
-            w = self._idf(e, self._ent_df)
-            for s in self._ent_postings.get(e, ())[-self.max_postings :]:
+            w = self._idf(self._ent_df.get(e, 0))
+            for s in self._ent_postings.recent(e, self.max_postings):
                 votes[s] = votes.get(s, 0.0) + w
         live: dict[int, float] = {}
         for s, v in votes.items():
@@ -288,12 +441,11 @@ class StoryIndex:
         return sorted(chosen)
 
     def _score(
-        self, s: int, vec: dict[str, float], entity_ids: set[str], emb: np.ndarray | None, day: float | None
+        self, s: int, vec: _SparseVec, entity_ids: set[str], emb: np.ndarray | None, day: float | None
     ) -> float:
         """Mean cosine of the article with the story's members, plus entity and embedding bonuses."""
         story = self._stories[s]
-        sv = story.vec
-        score = sum(w * sv.get(t, 0.0) for t, w in vec.items()) / max(1, story.n)
+        score = story.vec.dot(vec) / max(1, story.n)
         if self.link_mix and story.members:
             score = (1.0 - self.link_mix) * score + self.link_mix * self._top_link(story, vec)
         if entity_ids and story.entities and self.w_ent:
@@ -304,12 +456,13 @@ class StoryIndex:
             score += self.w_emb * min(1.0, max(0.0, (cos - self.emb_floor) / (1.0 - self.emb_floor)))
         return min(1.0, score) * self._decay(day, story)
 
-    def _member_vec(self, m: _Member) -> dict[str, float]:
-        if m.vec is None:
-            m.vec = self._unit_vector(m.terms)
-        return m.vec
+    def _member_vec(self, m: int) -> _SparseVec:
+        mv = self._m_vec.get(m)
+        if mv is None:
+            mv = self._m_vec[m] = self._unit(*self._m_terms(m))
+        return mv
 
-    def _top_link(self, story: _Story, vec: dict[str, float]) -> float:
+    def _top_link(self, story: _Story, vec: _SparseVec) -> float:
         """Mean of the ``link_top_k`` highest cosines of the article with the story's
         ``link_members`` most recent members (k = 1: single link). Lets a diverse story
         take an article close to some of its members that its mean would dilute."""
@@ -317,7 +470,7 @@ class StoryIndex:
         for m in story.members[-self.link_members :]:
             mv = self._member_vec(m)
             a, b = (vec, mv) if len(vec) <= len(mv) else (mv, vec)
-            cos.append(sum(w * b.get(t, 0.0) for t, w in a.items()))
+            cos.append(b.dot(a))
         top = sorted(cos, reverse=True)[: self.link_top_k]
         return sum(top) / len(top)
 
@@ -326,7 +479,7 @@ class StoryIndex:
         sa, sb = self._stories[a], self._stories[b]
         if len(sa.vec) > len(sb.vec):
             sa, sb = sb, sa
-        dot = sum(w * sb.vec.get(t, 0.0) for t, w in sa.vec.items())
+        dot = sb.vec.dot(sa.vec)
         return dot / max(1, sa.n * sb.n)
 
     # -- public API ----------------------------------------------------------
@@ -357,9 +510,12 @@ class StoryIndex:
             emb = e / norm if norm > 0 else None
         terms, first = self._article_terms(article)
         self._n_docs += 1
-        self._df.update(terms.keys())
-        self._ent_df.update(sorted(entity_ids))  # sorted: state bytes reproducible across processes
-        vec = self._unit_vector(terms)
+        tids = [self._term_id(t) for t in terms]  # new terms get ids in first-seen order, as df's keys
+        cnts = list(terms.values())
+        for t in tids:
+            self._df[t] += 1
+        self._ent_df.update(sorted(sys.intern(e) for e in entity_ids))  # sorted: reproducible state bytes
+        vec = self._unit(tids, cnts)
         day = parse_days(article.published)
         cands = self._candidates(vec, entity_ids, emb)
         scores = {s: self._score(s, vec, entity_ids, emb, day) for s in cands}
@@ -373,9 +529,9 @@ class StoryIndex:
             story = _Story(id=f"S{best + 1:06d}")
             self._stories.append(story)
             self._by_id[story.id] = best
-        self._join(best, article, terms, vec, first, entity_ids, emb, day)
+        self._join(best, article, tids, cnts, vec, first, entity_ids, emb, day)
         joined = self._stories[best].id
-        self._assigned[article.id] = joined
+        self._assigned[sys.intern(article.id)] = joined
         # Only stories the article itself comes close to are merge candidates (bounded work).
         near = [s for s in cands if s != best and scores[s] >= self.threshold]
         survivor, absorbed = self._merge_around(best, near, day)
@@ -426,18 +582,23 @@ class StoryIndex:
             s = keep
         return self._live(s), absorbed
 
+    def _add_tids(self, s: int, tids: np.ndarray) -> None:
+        """Post story row ``s`` under the sorted unique ``tids`` it does not hold yet."""
+        story = self._stories[s]
+        new = np.setdiff1d(tids, story.tids, assume_unique=True) if story.tids.size else tids
+        for t in new.tolist():
+            self._postings.insort(t, s)
+        if new.size:
+            story.tids = np.union1d(story.tids, new).astype(np.int32)
+
     def _merge(self, keep: int, drop: int) -> None:
         k, d = self._stories[keep], self._stories[drop]
-        for t in d.terms:
-            if t not in k.terms:
-                bisect.insort(self._postings.setdefault(t, []), keep)
+        self._add_tids(keep, d.tids)
         for e in d.entities:
             if e not in k.entities:
-                bisect.insort(self._ent_postings.setdefault(e, []), keep)
-        k.terms.update(d.terms)
+                self._ent_postings.insort(e, keep)
         k.entities.update(d.entities)
-        for t, w in d.vec.items():
-            k.vec[t] = k.vec.get(t, 0.0) + w
+        k.vec.add(d.vec)
         k.n += d.n
         self._prune(k)
         k.members.extend(d.members)
@@ -451,42 +612,45 @@ class StoryIndex:
             self._centroids[keep] = self._emb_sum[keep] / max(1e-12, float(np.linalg.norm(self._emb_sum[keep])))
             self._emb_sum[drop] = 0.0
             self._centroids[drop] = 0.0
-        d.alive, d.terms, d.vec, d.entities, d.members = False, Counter(), {}, Counter(), []
+        d.alive, d.tids, d.vec, d.entities, d.members = (
+            False, np.zeros(0, dtype=np.int32), _SparseVec(), Counter(), array("i"))
         self._alias[d.id] = k.id
         self._events.append((d.id, "merged_into", k.id))
 
     def _prune(self, story: _Story) -> None:
         """Keep the ``max_story_terms`` heaviest terms of a story's vector (bounds memory and merge cost)."""
         if len(story.vec) > 2 * self.max_story_terms:
-            top = sorted(story.vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_story_terms]
-            story.vec = dict(top)
+            terms = self._terms
+            top = sorted(zip(story.vec.ids.tolist(), story.vec.w.tolist(), strict=True),
+                         key=lambda kv: (-kv[1], terms[kv[0]]))[: self.max_story_terms]
+            story.vec = _SparseVec(np.array([t for t, _ in top], dtype=np.int32),
+                                   np.array([w for _, w in top], dtype=np.float64))
 
     def _join(
         self,
         s: int,
         article: Article,
-        terms: Counter[str],
-        vec: dict[str, float],
+        tids: list[int],
+        cnts: list[int],
+        vec: _SparseVec,
         first: str,
         entity_ids: set[str],
         emb: np.ndarray | None,
         day: float | None,
     ) -> None:
         story = self._stories[s]
-        for t in terms:
-            if t not in story.terms:
-                bisect.insort(self._postings.setdefault(t, []), s)
+        self._add_tids(s, np.unique(np.array(tids, dtype=np.int32)))
         for e in entity_ids:
             if e not in story.entities:
-                bisect.insort(self._ent_postings.setdefault(e, []), s)
-        story.terms.update(terms)
-        story.entities.update(entity_ids)
-        for t, w in vec.items():
-            story.vec[t] = story.vec.get(t, 0.0) + w
+                self._ent_postings.insort(sys.intern(e), s)
+        story.entities.update(sys.intern(e) for e in entity_ids)
+        story.vec.add(vec)
         story.n += 1
         self._prune(story)
-        story.members.append(_Member(article.id, article.title.strip(), first, dict(terms),
-                                     vec if self.link_mix else None))  # kept only if read: memory
+        m = self._add_member(article.id, article.title.strip(), first, tids, cnts)
+        if self.link_mix:  # kept only if read: memory
+            self._m_vec[m] = vec
+        story.members.append(m)
         if day is not None:
             story.first = day if story.first is None else min(story.first, day)
             story.last = day if story.last is None else max(story.last, day)
@@ -513,12 +677,12 @@ class StoryIndex:
         """
         return list(self._events)
 
-    def _central(self, story_id: str) -> _Member:
+    def _central(self, story_id: str) -> int:
+        """Member row closest to the story's term centroid (the first on ties)."""
         story = self._stories[self._by_id[self._resolve(story_id)]]
         best, best_cos = story.members[0], -1.0
         for m in story.members:
-            vec = self._unit_vector(m.terms)
-            cos = sum(w * story.vec.get(t, 0.0) for t, w in vec.items())
+            cos = story.vec.dot(self._unit(*self._m_terms(m)))
             if cos > best_cos + 1e-12:
                 best, best_cos = m, cos
         return best
@@ -526,16 +690,16 @@ class StoryIndex:
     def label(self, story_id: str) -> str:
         """Title of the member closest to the story's term centroid. Raises KeyError."""
         m = self._central(story_id)
-        return m.title or m.lead_sentence
+        return self._m_title[m] or self._m_lead[m]
 
     def summary(self, story_id: str) -> str:
         """First lead sentence of the most central member. Raises KeyError."""
-        return self._central(story_id).lead_sentence
+        return self._m_lead[self._central(story_id)]
 
     def stories(self) -> list[Story]:
         """Every live story, in id order, as :class:`khabar.model.Story`."""
         return [
-            Story(s.id, self.label(s.id), self.summary(s.id), [m.article_id for m in s.members])
+            Story(s.id, self.label(s.id), self.summary(s.id), [self._m_aid[m] for m in s.members])
             for s in self._stories
             if s.alive
         ]
@@ -546,78 +710,121 @@ class StoryIndex:
 
     # -- state ---------------------------------------------------------------
 
-    def to_state(self) -> dict[str, Any]:
-        """Plain JSON-able data plus ``emb_sums``: float32 ``(n_stories, dim)`` or None."""
+    def _member_terms(self, m: int) -> dict[str, int]:
+        tids, cnts = self._m_terms(m)
+        vocab = self._terms
+        return dict(zip([vocab[t] for t in tids], cnts, strict=True))
+
+    def to_state(self, *, compact: bool = True) -> dict[str, Any]:
+        """The index as plain data: JSON-able values and numpy arrays (``khabar.store.state``).
+
+        Version 3 (``compact``, the default) is columnar: the vocabulary once,
+        term ids, counts and weights as int32/float64 arrays with offsets, so a
+        checkpoint neither builds a dict per member nor a JSON text of every
+        term (at 30,000 articles version 2 was ~160 MiB of JSON). Version 2
+        (``compact=False``) is the dict layout of earlier releases; both load.
+        """
+        return self._state_v3() if compact else self._state_v2()
+
+    def _state_v3(self) -> dict[str, Any]:
         n = len(self._stories)
+        rows = np.array([m for s in self._stories for m in s.members], dtype=np.int64)
+        off = np.array(self._m_off, dtype=np.int64)
+        starts, lens = off[rows], off[rows + 1] - off[rows]
+        ends = np.cumsum(lens)
+        # Positions of each member's terms in the columns, members in story order.
+        pos = np.arange(int(ends[-1]) if ends.size else 0, dtype=np.int64) - np.repeat(ends - lens - starts, lens)
+        vrows = [i for i, m in enumerate(rows.tolist()) if self.link_mix and m in self._m_vec]
+        vecs = [self._m_vec[int(rows[i])] for i in vrows]
+        svecs = [s.vec for s in self._stories]
         return {
-            "version": 2,
+            "version": 3,
             "n_docs": self._n_docs,
-            "df": dict(self._df),
+            "vocab": list(self._terms),
+            "df": np.array(self._df, dtype=np.int32),
             "ent_df": dict(self._ent_df),
             "assigned": dict(self._assigned),
             "events": [list(e) for e in self._events],
-            "stories": [
-                {
-                    "id": s.id,
-                    "alive": s.alive,
-                    "terms": dict(s.terms),
-                    "vec": dict(s.vec),
-                    "n": s.n,
-                    "entities": dict(s.entities),
-                    "n_emb": s.n_emb,
-                    "first": s.first,
-                    "last": s.last,
-                    # a member's vector is saved only when link scoring uses it: it holds the IDF of
-                    # its join time, which a rebuild at load could not reproduce (replay must be exact)
-                    "members": [[m.article_id, m.title, m.lead_sentence, m.terms]
-                                + ([m.vec] if self.link_mix and m.vec is not None else []) for m in s.members],
-                }
-                for s in self._stories
-            ],
+            "stories": {
+                "id": [s.id for s in self._stories],
+                "alive": [s.alive for s in self._stories],
+                "n": [s.n for s in self._stories],
+                "entities": [dict(s.entities) for s in self._stories],
+                "n_emb": [s.n_emb for s in self._stories],
+                "first": [s.first for s in self._stories],
+                "last": [s.last for s in self._stories],
+                "member_off": np.cumsum([0] + [len(s.members) for s in self._stories]).astype(np.int64),
+                "vec_off": np.cumsum([0] + [len(v) for v in svecs]).astype(np.int64),
+                "vec_ids": np.concatenate([v.ids for v in svecs] or [np.zeros(0, np.int32)]).astype(np.int32),
+                "vec_w": np.concatenate([v.w for v in svecs] or [np.zeros(0)]).astype(np.float64),
+            },
+            "members": {  # in story order
+                "article_id": [self._m_aid[m] for m in rows.tolist()],
+                "title": [self._m_title[m] for m in rows.tolist()],
+                "lead": [self._m_lead[m] for m in rows.tolist()],
+                "term_off": np.concatenate([[0], ends]).astype(np.int64),
+                "term_ids": np.array(self._m_tids, dtype=np.int32)[pos],
+                "term_counts": np.array(self._m_cnts, dtype=np.int32)[pos],
+                # unit vectors at join time, saved only when link scoring reads them (replay must be exact)
+                "vec_rows": np.array(vrows, dtype=np.int64),
+                "vec_off": np.cumsum([0] + [len(v) for v in vecs]).astype(np.int64),
+                "vec_ids": np.concatenate([v.ids for v in vecs] or [np.zeros(0, np.int32)]).astype(np.int32),
+                "vec_w": np.concatenate([v.w for v in vecs] or [np.zeros(0)]).astype(np.float64),
+            },
+            "emb_sums": None if self._emb_sum is None else self._emb_sum[:n].copy(),
+        }
+
+    def _state_v2(self) -> dict[str, Any]:
+        n = len(self._stories)
+        vocab = self._terms
+        stories = []
+        for s in self._stories:
+            members = [self._member_terms(m) for m in s.members]
+            terms: dict[str, int] = {}
+            for mt in members:
+                for t, c in mt.items():
+                    terms[t] = terms.get(t, 0) + c
+            stories.append({
+                "id": s.id,
+                "alive": s.alive,
+                "terms": terms,
+                "vec": s.vec.items(vocab),
+                "n": s.n,
+                "entities": dict(s.entities),
+                "n_emb": s.n_emb,
+                "first": s.first,
+                "last": s.last,
+                # a member's vector is saved only when link scoring uses it: it holds the IDF of
+                # its join time, which a rebuild at load could not reproduce (replay must be exact)
+                "members": [[self._m_aid[m], self._m_title[m], self._m_lead[m], mt]
+                            + ([self._m_vec[m].items(vocab)] if self.link_mix and m in self._m_vec else [])
+                            for m, mt in zip(s.members, members, strict=True)],
+            })
+        return {
+            "version": 2,
+            "n_docs": self._n_docs,
+            "df": {vocab[t]: c for t, c in enumerate(self._df) if c},
+            "ent_df": dict(self._ent_df),
+            "assigned": dict(self._assigned),
+            "events": [list(e) for e in self._events],
+            "stories": stories,
             "emb_sums": None if self._emb_sum is None else self._emb_sum[:n].copy(),
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any], settings: dict[str, Any] | None = None) -> StoryIndex:
-        """Rebuild from :meth:`to_state` output; postings and centroids are recomputed.
+        """Rebuild from :meth:`to_state` output (version 3, or 2 and 1 of earlier releases).
 
-        A version-1 state (before merges) gets each story's vector rebuilt from
-        its members' term counts.
+        Postings and centroids are recomputed. A version-1 state (before
+        merges) gets each story's vector rebuilt from its members' term counts.
+        Strings are interned: JSON decoding makes one copy of an id per occurrence.
         """
         idx = cls(settings)
         idx._n_docs = int(state["n_docs"])
-        idx._df = Counter({k: int(v) for k, v in state["df"].items()})
-        idx._ent_df = Counter({k: int(v) for k, v in state["ent_df"].items()})
-        idx._assigned = dict(state["assigned"])
-        idx._events = [(str(a), str(b), str(c)) for a, b, c in state.get("events", [])]
-        idx._alias = {a: c for a, _, c in idx._events}
-        for i, d in enumerate(state["stories"]):
-            members = [_Member(a, t, f, {k: int(v) for k, v in tm.items()},
-                               {k: float(v) for k, v in rest[0].items()} if rest else None)
-                       for a, t, f, tm, *rest in d["members"]]
-            story = _Story(
-                id=d["id"],
-                terms=Counter({k: int(v) for k, v in d["terms"].items()}),
-                entities=Counter({k: int(v) for k, v in d["entities"].items()}),
-                n_emb=int(d["n_emb"]),
-                first=d["first"],
-                last=d["last"],
-                members=members,
-                alive=bool(d.get("alive", True)),
-            )
-            if "vec" in d:
-                story.vec, story.n = {k: float(v) for k, v in d["vec"].items()}, int(d["n"])
-            else:
-                for m in members:
-                    for t, w in idx._unit_vector(m.terms).items():
-                        story.vec[t] = story.vec.get(t, 0.0) + w
-                story.n = len(members)
-            idx._stories.append(story)
-            idx._by_id[story.id] = i
-            for t in story.terms:
-                idx._postings.setdefault(t, []).append(i)
-            for e in story.entities:
-                idx._ent_postings.setdefault(e, []).append(i)
+        if int(state.get("version", 1)) >= 3:
+            idx._load_v3(state)
+        else:
+            idx._load_v2(state)
         sums = state.get("emb_sums")
         if sums is not None and len(idx._stories):
             sums = np.asarray(sums, dtype=np.float32)
@@ -626,3 +833,88 @@ class StoryIndex:
             norms = np.linalg.norm(sums, axis=1, keepdims=True)
             idx._centroids[: sums.shape[0]] = np.where(norms > 0, sums / np.maximum(norms, 1e-12), 0.0)
         return idx
+
+    def _load_common(self, state: dict[str, Any]) -> None:
+        intern = sys.intern
+        self._ent_df = Counter({intern(k): int(v) for k, v in state["ent_df"].items()})
+        self._assigned = {intern(a): intern(sid) for a, sid in state["assigned"].items()}
+        self._events = [(intern(str(a)), str(b), intern(str(c))) for a, b, c in state.get("events", [])]
+        self._alias = {a: c for a, _, c in self._events}
+
+    def _load_v3(self, state: dict[str, Any]) -> None:
+        intern = sys.intern
+        self._terms = list(state["vocab"])
+        self._vocab = {t: i for i, t in enumerate(self._terms)}
+        self._df = array("i", np.asarray(state["df"], dtype=np.int32).tolist())
+        self._load_common(state)
+        mem, st = state["members"], state["stories"]
+        self._m_aid = [intern(a) for a in mem["article_id"]]
+        self._m_title, self._m_lead = list(mem["title"]), list(mem["lead"])
+        term_off = np.asarray(mem["term_off"], dtype=np.int64)
+        term_ids = np.asarray(mem["term_ids"], dtype=np.int32)
+        self._m_off = array("q", term_off.tolist())
+        self._m_tids = array("i", term_ids.tolist())
+        self._m_cnts = array("i", np.asarray(mem["term_counts"], dtype=np.int32).tolist())
+        voff, vids, vw = (np.asarray(mem[k]) for k in ("vec_off", "vec_ids", "vec_w"))
+        for j, m in enumerate(np.asarray(mem["vec_rows"], dtype=np.int64).tolist()):
+            a, b = int(voff[j]), int(voff[j + 1])
+            self._m_vec[m] = _SparseVec(vids[a:b].astype(np.int32), vw[a:b].astype(np.float64))
+        moff = np.asarray(st["member_off"], dtype=np.int64).tolist()
+        soff = np.asarray(st["vec_off"], dtype=np.int64).tolist()
+        sids, sw = np.asarray(st["vec_ids"], dtype=np.int32), np.asarray(st["vec_w"], dtype=np.float64)
+        for i, sid in enumerate(st["id"]):
+            story = _Story(
+                id=intern(sid),
+                vec=_SparseVec(sids[soff[i] : soff[i + 1]].copy(), sw[soff[i] : soff[i + 1]].copy()),
+                n=int(st["n"][i]),
+                entities=Counter({intern(k): int(v) for k, v in st["entities"][i].items()}),
+                n_emb=int(st["n_emb"][i]),
+                first=st["first"][i],
+                last=st["last"][i],
+                members=array("i", range(moff[i], moff[i + 1])),
+                alive=bool(st["alive"][i]),
+            )
+            lo, hi = int(term_off[moff[i]]), int(term_off[moff[i + 1]])
+            story.tids = np.unique(term_ids[lo:hi])
+            self._stories.append(story)
+            self._by_id[story.id] = i
+            for t in story.tids.tolist():
+                self._postings.append(t, i)
+            for e in story.entities:
+                self._ent_postings.append(e, i)
+
+    def _load_v2(self, state: dict[str, Any]) -> None:
+        """Version 2 (and 1): the dict layout, one dict of term counts per member."""
+        intern = sys.intern
+        idx = self
+        for k, v in state["df"].items():
+            idx._df[idx._term_id(k)] = int(v)
+        idx._load_common(state)
+        for i, d in enumerate(state["stories"]):
+            story = _Story(
+                id=intern(d["id"]),
+                entities=Counter({intern(k): int(v) for k, v in d["entities"].items()}),
+                n_emb=int(d["n_emb"]),
+                first=d["first"],
+                last=d["last"],
+                alive=bool(d.get("alive", True)),
+            )
+            for a, t, f, tm, *rest in d["members"]:
+                m = idx._add_member(a, t, f, [idx._term_id(k) for k in tm], [int(v) for v in tm.values()])
+                if rest:
+                    idx._m_vec[m] = idx._vec_from(rest[0])
+                story.members.append(m)
+            if "vec" in d:
+                story.vec, story.n = idx._vec_from(d["vec"]), int(d["n"])
+            else:
+                for m in story.members:
+                    story.vec.add(idx._unit(*idx._m_terms(m)))
+                story.n = len(story.members)
+            tids = [idx._term_id(t) for t in d["terms"]]
+            story.tids = np.unique(np.array(tids, dtype=np.int32))
+            idx._stories.append(story)
+            idx._by_id[story.id] = i
+            for t in tids:
+                idx._postings.append(t, i)
+            for e in story.entities:
+                idx._ent_postings.append(e, i)
