@@ -260,15 +260,15 @@ def test_stories_top_link_settings_checked_at_the_door() -> None:
 # -- compact structures (issue #9): same results as the dict-based index ----------------------------
 
 def test_stories_sparse_vector_matches_dict_arithmetic_bit_for_bit() -> None:
-    from khabar.stories import _SparseVec
+    from khabar.compact import SparseVec
 
     rng = np.random.default_rng(7)
     story: dict[int, float] = {}
-    vec = _SparseVec()
+    vec = SparseVec()
     for _ in range(30):  # joins of article vectors with overlapping, unordered term ids
         ids = rng.choice(400, size=int(rng.integers(1, 60)), replace=False).astype(np.int32)
         w = rng.random(ids.size)
-        art_vec = _SparseVec(ids, w)
+        art_vec = SparseVec(ids, w)
         expected = sum(float(x) * story.get(int(t), 0.0) for t, x in zip(ids, w))
         assert vec.dot(art_vec) == expected  # same order of float additions, not merely close
         for t, x in zip(ids.tolist(), w.tolist()):
@@ -279,9 +279,9 @@ def test_stories_sparse_vector_matches_dict_arithmetic_bit_for_bit() -> None:
 
 
 def test_stories_postings_keep_sorted_rows_bare_or_in_arrays() -> None:
-    from khabar.stories import _Postings
+    from khabar.compact import Postings
 
-    p = _Postings()
+    p = Postings()
     for row in (7, 3, 9, 1):
         p.insort("k", row)
     p.insort("solo", 5)

@@ -61,7 +61,7 @@ def test_web_story_matrix_cells_have_stances(client: TestClient) -> None:
     assert cells[("الاتفاق صامد", "الجيش")] == []
     assert cells[("الاتفاق صامد", "سامي الخطيب")] == ["assert", "confirm"]
     # Colour plus a text label: the Arabic word is inside the coloured link.
-    assert f'class="stance st-deny" data-stance="deny"' in r.text
+    assert 'class="stance st-deny" data-stance="deny"' in r.text
     assert re.search(rf'data-stance="deny"[^>]*>{STANCE_LABELS["deny"]}</a>', r.text)
 
 

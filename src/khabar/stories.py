@@ -33,7 +33,7 @@ the old ones.
 Memory (issue #9): the index lives in the main process for a whole run, so
 terms are ids into one vocabulary (``int32``), document frequencies an
 ``array``, members' term counts columnar arrays shared by all stories, story
-vectors sparse numpy arrays (:class:`_SparseVec`) and postings bare ints or
+vectors sparse numpy arrays (:class:`SparseVec`) and postings bare ints or
 ``array('i')``. Float sums keep the order of the dict-based version (insertion
 order, Python ``sum``), so scores, joins and merges are bit-identical to it; the
 saved state keeps the version-2 layout.
@@ -41,13 +41,12 @@ saved state keeps the version-2 layout.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -55,6 +54,7 @@ from typing import Any
 import numpy as np
 
 from khabar.arabic import fold, match_key, normalize
+from khabar.compact import Postings, SparseVec
 from khabar.model import Article, Story
 from khabar.settings import check_range, section_with_defaults
 
@@ -99,114 +99,11 @@ class StoryAssignment:
     absorbed: tuple[str, ...] = ()
 
 
-class _SparseVec:
-    """A sparse float vector over term ids, in insertion order (the order a dict would iterate).
-
-    ``ids`` (int32) and ``w`` (float64) are in insertion order, so Python sums
-    over them match the dict-based index bit for bit; a sorted copy of the ids
-    and its permutation (built lazily) serve look-ups. 20 bytes a term instead
-    of ~100 for a ``dict[str, float]``.
-    """
-
-    __slots__ = ("ids", "w", "_sorted", "_perm")
-
-    def __init__(self, ids: np.ndarray | None = None, w: np.ndarray | None = None) -> None:
-        self.ids = np.zeros(0, dtype=np.int32) if ids is None else ids
-        self.w = np.zeros(0, dtype=np.float64) if w is None else w
-        self._sorted: np.ndarray | None = None
-        self._perm: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return int(self.ids.size)
-
-    def _index(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(hit mask, position in ids)`` of each query id (position meaningless where no hit)."""
-        if self._sorted is None:
-            self._perm = np.argsort(self.ids, kind="stable").astype(np.int32)
-            self._sorted = self.ids[self._perm]
-        p = np.minimum(np.searchsorted(self._sorted, q), self._sorted.size - 1)
-        return self._sorted[p] == q, self._perm[p]
-
-    def get_many(self, q: np.ndarray) -> np.ndarray:
-        """Weights of the ids ``q`` (0.0 where absent), in ``q``'s order."""
-        if not self.ids.size:
-            return np.zeros(q.size, dtype=np.float64)
-        hit, pos = self._index(q)
-        return np.where(hit, self.w[pos], 0.0)
-
-    def dot(self, other: _SparseVec) -> float:
-        """``sum(w * self.get(t, 0.0) for t, w in other.items())``, summed in ``other``'s order."""
-        if not other.ids.size:
-            return 0
-        return sum((other.w * self.get_many(other.ids)).tolist())
-
-    def add(self, other: _SparseVec) -> None:
-        """``self[t] = self.get(t, 0.0) + w`` for ``other``'s items; new ids go last, in ``other``'s order."""
-        if not other.ids.size:
-            return
-        if self.ids.size:
-            hit, pos = self._index(other.ids)
-            if hit.any():
-                self.w[pos[hit]] += other.w[hit]
-            new = ~hit
-            self.ids = np.concatenate([self.ids, other.ids[new]])
-            self.w = np.concatenate([self.w, other.w[new]])
-        else:
-            self.ids, self.w = other.ids.copy(), other.w.copy()
-        self._sorted = self._perm = None
-
-    def items(self, vocab: Sequence[str]) -> dict[str, float]:
-        """As the dict the state stores: term -> weight, insertion order."""
-        return dict(zip([vocab[t] for t in self.ids.tolist()], self.w.tolist(), strict=True))
-
-
-class _Postings:
-    """Key (term id or entity id) -> ascending story rows holding it.
-
-    Most keys are in one story: that row is stored as a bare int; more rows
-    go in an ``array('i')`` (4 bytes a row, not a list's 36).
-    """
-
-    __slots__ = ("_d",)
-
-    def __init__(self) -> None:
-        self._d: dict[Any, int | array] = {}
-
-    def insort(self, key: Any, row: int) -> None:
-        """``bisect.insort`` of ``row`` into ``key``'s rows."""
-        cur = self._d.get(key)
-        if cur is None:
-            self._d[key] = row
-            return
-        if isinstance(cur, int):
-            cur = self._d[key] = array("i", (cur,))
-        bisect.insort(cur, row)
-
-    def append(self, key: Any, row: int) -> None:
-        """Add ``row``, known to be after every row of ``key`` (loading)."""
-        cur = self._d.get(key)
-        if cur is None:
-            self._d[key] = row
-        elif isinstance(cur, int):
-            self._d[key] = array("i", (cur, row))
-        else:
-            cur.append(row)
-
-    def recent(self, key: Any, n: int) -> Sequence[int]:
-        """The last ``n`` rows of ``key`` (ascending)."""
-        cur = self._d.get(key)
-        if cur is None:
-            return ()
-        if isinstance(cur, int):
-            return (cur,)
-        return cur[-n:]
-
-
 @dataclass(slots=True)
 class _Story:
     id: str
     tids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # sorted term ids of members
-    vec: _SparseVec = field(default_factory=_SparseVec)  # sum of members' unit TF-IDF vectors
+    vec: SparseVec = field(default_factory=SparseVec)  # sum of members' unit TF-IDF vectors
     n: int = 0  # members counted in ``vec``
     entities: Counter[str] = field(default_factory=Counter)
     n_emb: int = 0
@@ -302,8 +199,8 @@ class StoryIndex:
         self._df = array("i")  # id -> articles holding the term
         self._ent_df: Counter[str] = Counter()
         self._n_docs = 0
-        self._postings = _Postings()  # term id -> story rows
-        self._ent_postings = _Postings()  # entity id -> story rows
+        self._postings = Postings()  # term id -> story rows
+        self._ent_postings = Postings()  # entity id -> story rows
         # Members, columnar (row m: one article in a story): id, title, first lead sentence, and its
         # term counts as ids/counts in _m_tids/_m_cnts[_m_off[m]:_m_off[m + 1]] (Counter order).
         self._m_aid: list[str] = []
@@ -312,7 +209,7 @@ class StoryIndex:
         self._m_off = array("q", (0,))
         self._m_tids = array("i")
         self._m_cnts = array("i")
-        self._m_vec: dict[int, _SparseVec] = {}  # unit vector at join time, kept only when link_mix reads it
+        self._m_vec: dict[int, SparseVec] = {}  # unit vector at join time, kept only when link_mix reads it
         self._emb_sum: np.ndarray | None = None  # (capacity, dim) float32 sums of member embeddings
         self._centroids: np.ndarray | None = None  # same rows, L2-normalised (zero: no embedding)
 
@@ -337,7 +234,7 @@ class StoryIndex:
             counts[t] += self.title_weight - 1
         return counts, first
 
-    def _unit(self, tids: Iterable[int], cnts: Iterable[int]) -> _SparseVec:
+    def _unit(self, tids: Iterable[int], cnts: Iterable[int]) -> SparseVec:
         """Sublinear TF times IDF (counted over the articles seen so far), L2-normalised, in term order."""
         n1, df, log = self._n_docs + 1, self._df, math.log
         ids: list[int] = []
@@ -348,12 +245,12 @@ class StoryIndex:
                 ws.append((1.0 + log(c)) * log(n1 / (df[t] + 0.5)))
         norm = math.sqrt(sum(w * w for w in ws))
         if not norm > 0:
-            return _SparseVec()
-        return _SparseVec(np.array(ids, dtype=np.int32), np.array([w / norm for w in ws], dtype=np.float64))
+            return SparseVec()
+        return SparseVec(np.array(ids, dtype=np.int32), np.array([w / norm for w in ws], dtype=np.float64))
 
-    def _vec_from(self, d: dict[str, float]) -> _SparseVec:
+    def _vec_from(self, d: dict[str, float]) -> SparseVec:
         """A saved ``{term: weight}`` vector (insertion order kept)."""
-        return _SparseVec(np.array([self._term_id(t) for t in d], dtype=np.int32),
+        return SparseVec(np.array([self._term_id(t) for t in d], dtype=np.int32),
                           np.array([float(w) for w in d.values()], dtype=np.float64))
 
     def _add_member(self, aid: str, title: str, lead: str, tids: list[int], cnts: list[int]) -> int:
@@ -404,7 +301,7 @@ class StoryIndex:
 
     # -- retrieval -----------------------------------------------------------
 
-    def _candidates(self, vec: _SparseVec, entity_ids: set[str], emb: np.ndarray | None) -> list[int]:
+    def _candidates(self, vec: SparseVec, entity_ids: set[str], emb: np.ndarray | None) -> list[int]:
         """Stories sharing the article's heaviest terms or its entities, plus embedding neighbours.
 
         Query terms are the ``max_query_terms`` heaviest of the article's TF-IDF
@@ -441,7 +338,7 @@ class StoryIndex:
         return sorted(chosen)
 
     def _score(
-        self, s: int, vec: _SparseVec, entity_ids: set[str], emb: np.ndarray | None, day: float | None
+        self, s: int, vec: SparseVec, entity_ids: set[str], emb: np.ndarray | None, day: float | None
     ) -> float:
         """Mean cosine of the article with the story's members, plus entity and embedding bonuses."""
         story = self._stories[s]
@@ -456,13 +353,13 @@ class StoryIndex:
             score += self.w_emb * min(1.0, max(0.0, (cos - self.emb_floor) / (1.0 - self.emb_floor)))
         return min(1.0, score) * self._decay(day, story)
 
-    def _member_vec(self, m: int) -> _SparseVec:
+    def _member_vec(self, m: int) -> SparseVec:
         mv = self._m_vec.get(m)
         if mv is None:
             mv = self._m_vec[m] = self._unit(*self._m_terms(m))
         return mv
 
-    def _top_link(self, story: _Story, vec: _SparseVec) -> float:
+    def _top_link(self, story: _Story, vec: SparseVec) -> float:
         """Mean of the ``link_top_k`` highest cosines of the article with the story's
         ``link_members`` most recent members (k = 1: single link). Lets a diverse story
         take an article close to some of its members that its mean would dilute."""
@@ -613,7 +510,7 @@ class StoryIndex:
             self._emb_sum[drop] = 0.0
             self._centroids[drop] = 0.0
         d.alive, d.tids, d.vec, d.entities, d.members = (
-            False, np.zeros(0, dtype=np.int32), _SparseVec(), Counter(), array("i"))
+            False, np.zeros(0, dtype=np.int32), SparseVec(), Counter(), array("i"))
         self._alias[d.id] = k.id
         self._events.append((d.id, "merged_into", k.id))
 
@@ -623,7 +520,7 @@ class StoryIndex:
             terms = self._terms
             top = sorted(zip(story.vec.ids.tolist(), story.vec.w.tolist(), strict=True),
                          key=lambda kv: (-kv[1], terms[kv[0]]))[: self.max_story_terms]
-            story.vec = _SparseVec(np.array([t for t, _ in top], dtype=np.int32),
+            story.vec = SparseVec(np.array([t for t, _ in top], dtype=np.int32),
                                    np.array([w for _, w in top], dtype=np.float64))
 
     def _join(
@@ -632,7 +529,7 @@ class StoryIndex:
         article: Article,
         tids: list[int],
         cnts: list[int],
-        vec: _SparseVec,
+        vec: SparseVec,
         first: str,
         entity_ids: set[str],
         emb: np.ndarray | None,
@@ -858,14 +755,14 @@ class StoryIndex:
         voff, vids, vw = (np.asarray(mem[k]) for k in ("vec_off", "vec_ids", "vec_w"))
         for j, m in enumerate(np.asarray(mem["vec_rows"], dtype=np.int64).tolist()):
             a, b = int(voff[j]), int(voff[j + 1])
-            self._m_vec[m] = _SparseVec(vids[a:b].astype(np.int32), vw[a:b].astype(np.float64))
+            self._m_vec[m] = SparseVec(vids[a:b].astype(np.int32), vw[a:b].astype(np.float64))
         moff = np.asarray(st["member_off"], dtype=np.int64).tolist()
         soff = np.asarray(st["vec_off"], dtype=np.int64).tolist()
         sids, sw = np.asarray(st["vec_ids"], dtype=np.int32), np.asarray(st["vec_w"], dtype=np.float64)
         for i, sid in enumerate(st["id"]):
             story = _Story(
                 id=intern(sid),
-                vec=_SparseVec(sids[soff[i] : soff[i + 1]].copy(), sw[soff[i] : soff[i + 1]].copy()),
+                vec=SparseVec(sids[soff[i] : soff[i + 1]].copy(), sw[soff[i] : soff[i + 1]].copy()),
                 n=int(st["n"][i]),
                 entities=Counter({intern(k): int(v) for k, v in st["entities"][i].items()}),
                 n_emb=int(st["n_emb"][i]),
