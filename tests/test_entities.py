@@ -182,3 +182,43 @@ def test_entities_repeated_new_surname_found_twice(settings: dict) -> None:
         assert all(art.span_text(s).strip() == art.span_text(s) for s in art.spans("entities"))
     bare = text.rindex("تورفالدسن")
     assert any(s.start == bare and s.label == "PER" for s in with_doc.spans("entities"))
+
+
+def _stacked_model(tmp_path: Path) -> Path:
+    from khabar.ner_train import train_ner
+
+    # Written for this test: fixed frames, different names and towns.
+    people = ["سامر", "باسل", "نادر", "رامي", "هاني", "وائل"]
+    towns = ["حلب", "حمص", "درعا", "إدلب", "حماة", "طرطوس"]
+    lines = []
+    for k in range(18):
+        lines += ["قال O", "السيد O", f"{people[k % 6]} B-PERS", "في O", f"{towns[(k * 5) % 6]} B-LOC", ". O", ""]
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = tmp_path / "m.crfsuite"
+    train_ner(data, model, gazetteer_dir="", doc_size=3, max_iterations=30, stack_folds=3)
+    return model
+
+
+def test_entities_stacked_tags_with_both_passes_and_checks_the_pair(tmp_path: Path) -> None:
+    from khabar.entities import load_pass2
+
+    model = _stacked_model(tmp_path)
+    cfg = {"model_path": str(model), "gazetteer": False, "stacked": True}
+    art = _article("قال السيد رامي في حمص .")
+    find_mentions(art, settings=cfg)
+    assert _found(art) == {("رامي", "PER"), ("حمص", "LOC")}
+    tagger2, groups = load_pass2(str(model))
+    assert tagger2 is not load_tagger(str(model)) and set(groups) <= {"tag", "window", "doc", "ent", "conf"} and "tag" in groups
+    # A pass-1 model that the pass-2 manifest does not name is refused, not silently paired.
+    other = tmp_path / "other" / "m.crfsuite"
+    other.parent.mkdir()
+    other.write_bytes(model.read_bytes() + b"\0")
+    for name in ("m_pass2.crfsuite", "m_pass2.json"):
+        (other.parent / name).write_bytes((tmp_path / name).read_bytes())
+    with pytest.raises(ModelMissingError, match="not trained on this pass-1"):
+        find_mentions(_article("قال السيد رامي ."), settings={**cfg, "model_path": str(other)})
+    (other.parent / "m_pass2.json").unlink()
+    load_pass2.cache_clear()
+    with pytest.raises(ModelMissingError, match="pass-2"):
+        find_mentions(_article("قال السيد رامي ."), settings={**cfg, "model_path": str(other)})

@@ -180,3 +180,94 @@ def test_ner_cluster_corpus_reads_baly_articles_once_and_requires_them(tmp_path:
         zf.writestr("d.json", json.dumps([{"content": "قال السيد باسل"}]))
     with pytest.raises(ModelMissingError, match="Baly"):
         build_clusters_saudinewsnet(days, tmp_path / "c.tsv.gz", baly_dir=tmp_path / "none")
+
+
+# ---- two-pass (stacked) tagging ---------------------------------------------
+def test_ner_stacked_features_carry_pass1_labels_across_the_document() -> None:
+    from khabar.ner_train import STACK_FEATURES, STACK_GROUPS, stacked_features
+
+    # Written for this test: pass 1 found كمال نوربرت in the first sentence and missed it in the second.
+    doc = [["قال", "كمال", "نوربرت", "إن", "الوضع"], ["وأكد", "كمال", "نوربرت", "أمس"]]
+    pass1 = [(["O", "B-PERS", "I-PERS", "O", "O"], [0.99, 0.95, 0.6, 0.99, 0.8]), (["O", "O", "O", "O"], [0.9, 0.55, 0.4, 0.99])]
+    base = document_features(doc, clusters={})
+    out = stacked_features(base, doc, pass1, clusters={}, groups=STACK_GROUPS)
+    assert "conf" not in STACK_FEATURES and not any(f.startswith("p1m=") for f in stacked_features(base, doc, pass1, clusters={})[0][1])
+    assert base == document_features(doc, clusters={})  # the pass-1 features are not changed in place
+    missed, found = set(out[1][1]), set(out[0][1])
+    assert {"p1=O", "p1-1=O", "p1+1=O", "dmaj=PERS", "dany=PERS", "dent=B-PERS"} <= missed
+    assert "dent=I-PERS" in out[1][2] and "dent=I-PERS" not in out[1][3]
+    # The found occurrence sees only the other one, which pass 1 left O: never its own label.
+    assert {"p1=B-PERS", "p1+1=I-PERS", "dmaj=O", "p1m=B-PERS|3"} <= found
+    assert not any(f.startswith(("dany=", "dent=")) for f in found)
+    assert "p1m=I-PERS|0" not in out[0][2] and "p1m=I-PERS|1" in out[0][2]  # 0.6: above 0.5, below 0.7
+    only_tag = stacked_features(base, doc, pass1, clusters={}, groups=("tag",))
+    assert [len(a) - len(b) for a, b in zip(only_tag[1], base[1], strict=True)] == [1, 1, 1, 1]
+
+
+def test_ner_crossfit_tags_each_sentence_with_a_model_that_never_saw_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import khabar.ner_train as nt
+
+    sents = [[(f"كلمة{k}", "O")] for k in range(11)]
+    seen: list[tuple[set[str], set[str]]] = []
+
+    def fake_job(job: nt.Pass1Job) -> list[list[nt.Pass1]]:
+        trained = {s[0][0] for s in job.train}
+        tagged = {s[0][0] for b in job.tag for s in b}
+        seen.append((trained, tagged))
+        return [[([f"B-{len(job.train)}"], [1.0]) for _ in b] for b in job.tag]
+
+    monkeypatch.setattr(nt, "run_pass1_job", fake_job)
+    out = nt.crossfit_pass1(sents, folds=3, clusters_path="")
+    assert len(out) == 11 and len(seen) == 3
+    for trained, tagged in seen:
+        assert not trained & tagged and trained | tagged == {s[0][0] for s in sents}
+    assert [t[0][0] for t in out] == ["B-7"] * 4 + ["B-8"] * 3 + ["B-7"] * 4  # blocks 4 / 3 / 4, contiguous
+    with pytest.raises(ValueError, match="at least 3"):
+        nt.crossfit_pass1(sents[:2], folds=3, clusters_path="")
+
+
+def test_ner_nested_cv_pass1_never_sees_the_tagged_block_or_held_out_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    import khabar.eval.ner as ev
+
+    blocks = [[[(f"ب{b}س{k}", "O")] for k in range(2)] for b in range(4)]
+    calls: list[tuple[set[int], list[int]]] = []
+
+    def fake_job(job):  # noqa: ANN001, ANN202
+        trained = {int(s[0][0][1]) for s in job.train}
+        tagged = [int(b[0][0][0][1]) for b in job.tag]
+        calls.append((trained, tagged))
+        return [[([str(sorted(trained))], [1.0]) for _ in b] for b in job.tag]
+
+    monkeypatch.setattr(ev, "run_pass1_job", fake_job)
+    got = ev._nested_pass1(blocks, [1], {}, None, "", 0, 1, None, "x", False, 0)
+    assert sorted(got) == [(0, 1), (1, 0), (1, 1), (1, 2), (1, 3), (2, 1), (3, 1)]
+    assert got[1, 1][0][0] == ["[0, 2, 3]"] and got[0, 1][0][0] == got[1, 0][0][0] == ["[2, 3]"]
+    assert len(calls) == 4  # one model per pair {j, 1}, shared by (j, 1) and (1, j), plus the outer one
+    for trained, tagged in calls:
+        assert not trained & set(tagged)
+
+
+def test_ner_evaluate_stacked_reports_both_passes(tmp_path: Path) -> None:
+    data = tmp_path / "train.txt"
+    _write_corpus(data, 24)
+    res = evaluate_ner(data, folds=4, workers=1, only=[2], clusters_path="", gazetteer_dir="", doc_size=3,
+                       max_iterations=30, stack=("tag", "doc", "ent"), cache_dir=tmp_path)
+    assert res["f1"] > 0.9 and res["pass1"]["support"] == res["support"] == 12
+    assert len(list(tmp_path.glob("ner_pass1_*.pkl"))) == 1
+
+
+def test_ner_train_stacked_writes_pass2_and_manifest(tmp_path: Path) -> None:
+    import json
+
+    from khabar.ner_train import file_digest, pass2_paths
+
+    data = tmp_path / "train.txt"
+    _write_corpus(data, 12)
+    model = tmp_path / "m.crfsuite"
+    info = train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=3)
+    model2, manifest = pass2_paths(model)
+    assert info["pass2"] == str(model2) and model2.is_file()
+    meta = json.loads(manifest.read_text(encoding="utf-8"))
+    assert meta["pass1_sha256"] == file_digest(model) and meta["folds"] == 3
+    train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=0)
+    assert not model2.exists() and not manifest.exists()  # a stale pass 2 is not left beside a new pass 1

@@ -1,7 +1,8 @@
 """Named-entity mentions and the role phrases attached to person mentions.
 
 :func:`find_mentions` tags each sentence with the bundled CRF
-(``data/ner.crfsuite``, trained by :mod:`khabar.ner_train`, with word clusters
+(``data/ner.crfsuite``, then with ``stacked`` the pass-2 model
+``data/ner_pass2.crfsuite`` reading its labels; trained by :mod:`khabar.ner_train`, with word clusters
 from ``data/ner_clusters.tsv.gz`` and ANERGazet membership from
 ``data/ner_gazetteer.tsv.gz``) and adds two layers:
 
@@ -31,10 +32,16 @@ from khabar.ner_train import (
     DEFAULT_CLUSTERS,
     DEFAULT_GAZETTEER,
     DEFAULT_MODEL,
+    STACK_FEATURES,
+    STACK_VERSION,
     bio_spans,
     document_features,
+    file_digest,
     load_clusters,
     load_gazetteer_index,
+    pass1_tags,
+    pass2_paths,
+    stacked_features,
     tokenize,
 )
 
@@ -91,6 +98,31 @@ def load_tagger(path: str) -> pycrfsuite.Tagger:
     tagger = pycrfsuite.Tagger()
     tagger.open(path)
     return tagger
+
+
+@functools.lru_cache(maxsize=4)
+def load_pass2(path: str) -> tuple[pycrfsuite.Tagger, tuple[str, ...]]:
+    """The pass-2 tagger trained on the labels of the pass-1 model at ``path``, and its feature groups; once per process.
+
+    Its manifest (:func:`khabar.ner_train.pass2_paths`) must name the current
+    :data:`~khabar.ner_train.STACK_VERSION` and the SHA-256 of the pass-1 file:
+    a pass-2 model reads pass 1's labels, so it is only valid with that model.
+
+    Raises:
+        ModelMissingError: the pass-2 model or manifest is absent, or does not
+            match the pass-1 model; the hint names the retraining.
+    """
+    import json
+
+    model2, manifest = pass2_paths(Path(path))
+    hint = "retrain both passes with `make model` (or `khabar train ner`), or set stacked = false in [entities]"
+    if not model2.is_file() or not manifest.is_file():
+        raise ModelMissingError("NER pass-2 model or its manifest not found", source=str(model2), hint=hint)
+    info = json.loads(manifest.read_text(encoding="utf-8"))
+    if info.get("version") != STACK_VERSION or info.get("pass1_sha256") != file_digest(Path(path)):
+        raise ModelMissingError(f"NER pass-2 model was not trained on this pass-1 model (version {info.get('version')}, "
+                                f"expected {STACK_VERSION})", source=str(manifest), hint=hint)
+    return load_tagger(str(model2)), tuple(info.get("groups", STACK_FEATURES))
 
 
 def model_path(settings: dict[str, Any]) -> Path:
@@ -167,13 +199,18 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
         article: the article; ``text`` must be set. Uses its ``"sentences"`` layer
             when present, else tags the whole text as one sequence.
         settings: the ``[entities]`` section (``model_path``, ``clusters_path``,
-            ``gazetteer``, ``gazetteer_path``, ``doc_features``, ``max_role_tokens``,
-            ``latin_rule``). The whole article is featurised at once: a word's
-            other occurrences in it inform each one (:func:`khabar.ner_train.document_features`).
+            ``gazetteer``, ``gazetteer_path``, ``doc_features``, ``stacked``,
+            ``max_role_tokens``, ``latin_rule``). The whole article is featurised
+            at once: a word's other occurrences in it inform each one
+            (:func:`khabar.ner_train.document_features`). With ``stacked`` the
+            article is tagged twice: the pass-2 model (:func:`load_pass2`) also
+            reads pass 1's labels of each token, its neighbours and the other
+            occurrences of its words and entity strings in the article
+            (:func:`khabar.ner_train.stacked_features`).
 
     Raises:
-        ModelMissingError: the CRF model file, the word-cluster table or the
-            gazetteer table is absent.
+        ModelMissingError: the CRF model file, the word-cluster table, the
+            gazetteer table or (with ``stacked``) the matching pass-2 model is absent.
     """
     tagger = load_tagger(str(model_path(settings)))
     clusters = load_clusters(str(clusters_path(settings)))
@@ -188,6 +225,11 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
     sent_toks = [toks for toks in (tokenize(text, a, b) for a, b in sents) if toks]
     words = [[text[a:b] for a, b in toks] for toks in sent_toks]
     feats = document_features(words, gazetteer, clusters, doc=bool(settings.get("doc_features", True)))
+    if settings.get("stacked", False):
+        tagger2, groups = load_pass2(str(model_path(settings)))
+        first = [pass1_tags(tagger, xs, marginals="conf" in groups) for xs in feats]
+        feats = stacked_features(feats, words, first, gazetteer, clusters, groups)
+        tagger = tagger2
     for toks, xs in zip(sent_toks, feats, strict=True):
         s_start, s_end = toks[0][0], toks[-1][1]
         tags = tagger.tag(xs)

@@ -17,7 +17,12 @@ from pathlib import Path
 
 from khabar.errors import ModelMissingError
 from khabar.ner_train import (
+    STACK_FEATURES,
     DEFAULT_ANERGAZET,
+    Pass1,
+    Pass1Job,
+    fold_bounds,
+    run_pass1_job,
     DEFAULT_CLUSTERS,
     DEFAULT_DOC_SIZE,
     DEFAULT_TRAIN,
@@ -35,11 +40,30 @@ from khabar.ner_train import (
 log = logging.getLogger(__name__)
 
 
-def _run_fold(args: tuple[list[Sentence], list[Sentence], dict, str | None, str, int]) -> tuple[Counter, Counter, Counter]:
-    """Train on one split, tag the held-out part; counts of (tp, predicted, gold) per type."""
+def _count(gold_tags: Sequence[str], pred_tags: Sequence[str], tp: Counter, pred_n: Counter, gold_n: Counter) -> None:
+    gold = bio_spans(gold_tags)
+    pred = bio_spans(pred_tags)
+    for s in pred & gold:
+        tp[s[2]] += 1
+    for s in pred:
+        pred_n[s[2]] += 1
+    for s in gold:
+        gold_n[s[2]] += 1
+
+
+def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter]:
+    """Train on one split, tag the held-out part; counts of (tp, predicted, gold) per type.
+
+    ``args``: train, test, params, gazetteer folder, cluster table, doc_size,
+    and for a pass-2 model the pass-1 output of train and of test and the
+    feature groups.
+    """
     import pycrfsuite
 
-    train, test, params, gaz_dir, clusters_path, doc_size = args
+    from khabar.ner_train import stacked_features
+
+    train, test, params, gaz_dir, clusters_path, doc_size = args[:6]
+    p1_train, p1_test, groups = args[6:] if len(args) > 6 else (None, None, STACK_FEATURES)
     gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
     clusters = load_clusters(clusters_path) if clusters_path else {}
     tp: Counter = Counter()
@@ -47,20 +71,18 @@ def _run_fold(args: tuple[list[Sentence], list[Sentence], dict, str | None, str,
     gold_n: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "fold.crfsuite"
-        fit(train, model, params, gazetteer, clusters, doc_size)
+        fit(train, model, params, gazetteer, clusters, doc_size, p1_train, groups)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
+        done = 0
         for docs in group_documents(test, doc_size or 1):
-            feats = document_features([[t for t, _ in sent] for sent in docs], gazetteer, clusters, doc=doc_size > 0)
+            words = [[t for t, _ in sent] for sent in docs]
+            feats = document_features(words, gazetteer, clusters, doc=doc_size > 0)
+            if p1_test is not None:
+                feats = stacked_features(feats, words, p1_test[done : done + len(docs)], gazetteer, clusters, groups)
+            done += len(docs)
             for sent, xs in zip(docs, feats, strict=True):
-                gold = bio_spans([g for _, g in sent])
-                pred = bio_spans(tagger.tag(xs))
-                for s in pred & gold:
-                    tp[s[2]] += 1
-                for s in pred:
-                    pred_n[s[2]] += 1
-                for s in gold:
-                    gold_n[s[2]] += 1
+                _count([g for _, g in sent], tagger.tag(xs), tp, pred_n, gold_n)
         tagger.close()
     return tp, pred_n, gold_n
 
@@ -80,6 +102,9 @@ def evaluate_ner(
     seed: int = 0,
     workers: int = 2,
     only: Sequence[int] | None = None,
+    stack: Sequence[str] | None = None,
+    pass2_params: dict | None = None,
+    cache_dir: Path | None = None,
     **params: object,
 ) -> dict:
     """K-fold cross-validated entity-level micro scores of the CRF recipe on ``path``.
@@ -103,10 +128,20 @@ def evaluate_ner(
             ``clusters_path`` names a word-cluster table ("" for none; default
             the bundled one); ``doc_size`` sentences form one document for
             document features (0: none; default :data:`DEFAULT_DOC_SIZE`).
+        stack: score the two-pass tagger with these pass-2 feature groups (see
+            :data:`khabar.ner_train.STACK_FEATURES`); None: pass 1 alone. Pass 1's
+            labels on each training block of pass 2 come from a model trained
+            without that block *and* without the held-out fold (nested
+            cross-fitting over the other ``folds - 1`` contiguous blocks).
+        pass2_params: crfsuite options of pass 2 only, over ``params``.
+        cache_dir: keep pass-1 outputs there (a pickle per recipe), so pass-2
+            variants need not retrain pass 1.
 
     Returns:
         ``{"precision", "recall", "f1", "per_type": {type: {...}}, "per_fold": [{...}],
-        "folds", "split", "sentences"}``; per-fold entries carry ``fold``.
+        "folds", "split", "sentences"}``; per-fold entries carry ``fold``. With
+        ``stack``, also ``"pass1"``: the same micro scores of pass 1 on the
+        same folds.
     """
     if folds < 2:
         raise ValueError(f"folds must be >= 2, got {folds}")
@@ -123,18 +158,25 @@ def evaluate_ner(
     if shuffle:
         random.Random(seed).shuffle(sents)
     n = len(sents)
-    bounds = [round(k * n / folds) for k in range(folds + 1)]
+    bounds = fold_bounds(n, folds)
+    gaz = str(gaz_dir) if gaz_dir else None
     jobs = [
-        (
-            sents[: bounds[k]] + sents[bounds[k + 1] :],
-            sents[bounds[k] : bounds[k + 1]],
-            dict(params),
-            str(gaz_dir) if gaz_dir else None,
-            clusters_path,
-            doc_size,
-        )
+        (sents[: bounds[k]] + sents[bounds[k + 1] :], sents[bounds[k] : bounds[k + 1]], dict(params), gaz, clusters_path, doc_size)
         for k in picked
     ]
+    base = None
+    if stack is not None:
+        blocks = [sents[bounds[k] : bounds[k + 1]] for k in range(folds)]
+        p1 = _nested_pass1(blocks, picked, dict(params), gaz, clusters_path, doc_size, workers, cache_dir, str(path), shuffle, seed)
+        base = Counter(), Counter(), Counter()
+        for k in picked:
+            for sent, (tags, _) in zip(blocks[k], p1[k, k], strict=True):
+                _count([g for _, g in sent], tags, *base)
+        jobs = [
+            (*job[:2], {**params, **(pass2_params or {})}, *job[3:],
+             [x for j in range(folds) if j != k for x in p1[j, k]], p1[k, k], tuple(stack))
+            for k, job in zip(picked, jobs, strict=True)
+        ]
     tp: Counter = Counter()
     pred_n: Counter = Counter()
     gold_n: Counter = Counter()
@@ -151,7 +193,46 @@ def evaluate_ner(
     out["folds"] = folds
     out["split"] = "shuffled" if shuffle else "contiguous"
     out["sentences"] = n
+    if base is not None:
+        out["pass1"] = _prf(sum(base[0].values()), sum(base[1].values()), sum(base[2].values()))
     return out
+
+
+def _nested_pass1(blocks: list[list[Sentence]], picked: list[int], params: dict, gaz_dir: str | None, clusters_path: str,
+                  doc_size: int, workers: int, cache_dir: Path | None, path: str, shuffle: bool, seed: int) -> dict[tuple[int, int], list[Pass1]]:
+    """Pass-1 outputs for stacked CV: ``(j, k)`` -> block ``j`` tagged by a model trained without blocks ``j`` and ``k``.
+
+    ``(k, k)`` is the held-out fold ``k`` tagged by the model trained on all
+    other blocks (what pass 2 sees at test time). One model trained without
+    ``{j, k}`` serves both ``(j, k)`` and ``(k, j)``: 10 + 5 pass-1 trainings
+    for 5 folds instead of 5 x 5.
+    """
+    import hashlib
+    import pickle
+
+    gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
+    key = hashlib.sha256(repr((path, len(blocks), shuffle, seed, sorted(params.items()), gaz_dir, clusters_path, doc_size,
+                                [len(b) for b in blocks])).encode()).hexdigest()[:16]
+    cache = Path(cache_dir) / f"ner_pass1_{key}.pkl" if cache_dir else None
+    got: dict[tuple[int, int], list[Pass1]] = {}
+    if cache is not None and cache.is_file():
+        got = pickle.loads(cache.read_bytes())
+    want = {frozenset((j, k)) for k in picked for j in range(len(blocks))}
+    todo = sorted((sorted(w) for w in want if not all((x, min(w) + max(w) - x) in got for x in w)), key=lambda w: (len(w), w))
+    jobs = [Pass1Job([s for b, blk in enumerate(blocks) if b not in w for s in blk], [blocks[x] for x in w], params, gazetteer,
+                     clusters_path, doc_size) for w in todo]
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(run_pass1_job, jobs))
+    else:
+        results = [run_pass1_job(j) for j in jobs]
+    for w, res in zip(todo, results, strict=True):
+        for x, tagged in zip(w, res, strict=True):
+            got[x, w[-1] + w[0] - x] = tagged
+    if cache is not None and todo:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps(got))
+    return got
 
 
 def bench_ner(limit: int = 1000, data: Path | None = None, *, settings: dict | None = None) -> dict:
