@@ -88,6 +88,17 @@ _NATIVE = frozenset(
 # Letters that render one foreign sound, mapped to one representative.
 _SOUND_CLASSES = str.maketrans({"غ": "ج", "ك": "ج", "ق": "ج", "ط": "ت", "ص": "س", "ض": "د", "ظ": "ز", "ذ": "ز", "ث": "س"})
 _LONG_VOWELS = frozenset("اوي")
+
+
+def _sound(tok: str) -> str:
+    """``tok`` with :data:`_SOUND_CLASSES` applied, and a final ز read as س.
+
+    A foreign name's final s is written either way (برايس / برايز for Bryce,
+    ويليامز / ويليامس); inside a word the two letters stay apart, since Arabic
+    names differ by them there (نزار / نصار).
+    """
+    t = tok.translate(_SOUND_CLASSES)
+    return t[:-1] + "س" if len(t) > 3 and t.endswith("ز") else t
 _NAME_LINKS = frozenset(fold(w) for w in ("بن", "ابن", "أبو", "آل", "ولد"))
 # First halves of compound given names, written joined or apart (عبدالملك / عبد الملك).
 _COMPOUND_HEADS = frozenset(fold(w) for w in ("عبد", "أبو"))
@@ -277,7 +288,7 @@ def token_same(x: str, y: str, settings: dict[str, Any] | None = None) -> bool:
         return len(kx) >= 2 and kx == ky
     if min(len(x), len(y)) < min_len or x in _NATIVE or y in _NATIVE:
         return False
-    cx, cy = x.translate(_SOUND_CLASSES), y.translate(_SOUND_CLASSES)
+    cx, cy = _sound(x), _sound(y)
     if cx == cy:
         return True
     sx, sy = _skeleton(cx), _skeleton(cy)
@@ -302,7 +313,7 @@ def _token_close(x: str, y: str, settings: dict[str, Any] | None) -> bool:
     min_len, _ = _cfg(settings)
     if _is_latin(x) or _is_latin(y) or x in _NATIVE or y in _NATIVE:
         return False
-    sx, sy = _skeleton(x.translate(_SOUND_CLASSES)), _skeleton(y.translate(_SOUND_CLASSES))
+    sx, sy = _skeleton(_sound(x)), _skeleton(_sound(y))
     return min(len(sx), len(sy)) >= min_len and _edit1(sx, sy)
 
 
@@ -331,7 +342,7 @@ def _short_close(x: str, y: str) -> bool:
     """Same consonant skeleton (vowel letters differ), for tokens held in place by their neighbours."""
     if _is_latin(x) or _is_latin(y) or x in _NATIVE or y in _NATIVE:
         return False
-    return _skeleton(x.translate(_SOUND_CLASSES)) == _skeleton(y.translate(_SOUND_CLASSES))
+    return _skeleton(_sound(x)) == _skeleton(_sound(y))
 
 
 def alias_same(a: str, b: str, type: str = "PER", *, settings: dict[str, Any] | None = None) -> bool:  # noqa: A002
@@ -506,7 +517,7 @@ def _edit_keys(s: str, min_len: int) -> tuple[str, ...]:
 def _token_classes(tok: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(index classes, query classes) of one folded name token; see the comment above."""
     latin = _is_latin(tok)
-    base = "N" + tok if tok in _NATIVE else "S" + _skeleton(tok.translate(_SOUND_CLASSES))
+    base = "N" + tok if tok in _NATIVE else "S" + _skeleton(_sound(tok))
     lk = latin_key(tok)
     if latin:
         return (base, "KL" + lk), (base, "KL" + lk, "KA" + lk)
@@ -517,7 +528,7 @@ def _close_keys(tok: str, min_len: int) -> tuple[str, ...]:
     """:func:`_edit_keys` of the skeleton, for a token that may be only close (else none)."""
     if _is_latin(tok) or tok in _NATIVE:
         return ()  # _token_close and _short_close never accept these
-    return _edit_keys(_skeleton(tok.translate(_SOUND_CLASSES)), min_len)
+    return _edit_keys(_skeleton(_sound(tok)), min_len)
 
 
 def _sequence_keys(toks: tuple[str, ...], query: bool, person: bool, min_len: int) -> set[str]:
