@@ -101,6 +101,24 @@ def test_entities_latin_names(settings: dict) -> None:
     assert "Elon Musk" not in {art2.span_text(s) for s in art2.spans("entities")}
 
 
+def test_entities_latin_rule_joins_particles_and_skips_sentence_capitals() -> None:
+    from khabar.entities import _latin_mentions
+
+    text = ("The port of Wadi al-Sahel was closed on Tuesday, officials said. Port sources blamed "
+            "the storm.\nAccording to Leila de Souza of the Ministry of Ports, Northline Shipping will "
+            "pay. Northline said nothing. At Wadi al-Sahel, The Harbour Times counted ships.")
+    found = {text[s.start:s.end]: s.label for s in _latin_mentions(text, 0, len(text), [])}
+    assert "Wadi al-Sahel" in found  # al- joins the name
+    assert "Ministry of Ports" in found and "Leila de Souza" in found  # of / de join too
+    assert found["Leila de Souza"] == "PER"
+    assert "Tuesday" not in found and "The" not in found and "According" not in found
+    assert "Port" not in found  # starts a sentence, never capitalised inside one
+    assert "Northline" in found  # starts a sentence, but "Northline Shipping" shows it is a name
+    assert "Harbour Times" in found and "At Wadi al-Sahel" not in found  # leading function words peeled
+    taken = [(text.index("Northline Shipping"), text.index("Northline Shipping") + 18)]
+    assert "Northline Shipping" not in {text[s.start:s.end] for s in _latin_mentions(text, 0, len(text), taken)}
+
+
 def test_entities_missing_model_raises(tmp_path: Path) -> None:
     missing = tmp_path / "nope.crfsuite"
     with pytest.raises(ModelMissingError) as err:

@@ -77,7 +77,22 @@ _ROLE_STOP = frozenset(
 )
 _QUOTES = frozenset('"\'“”«»‘’„')
 _ROLE_BREAK = frozenset(".,،:;؛!?؟()[]{}\n")
-_LATIN_SEQ_RE = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:[ -][A-Z][A-Za-z0-9]*)*\b")
+# A capitalised Latin word, then more, joined by spaces or hyphens and by the lowercase particles
+# of names (Ras al-Ghaim, Karim al-Abadi, Charles de Gaulle) or one "of" / "for" (Ministry of Transport;
+# not "of the", which more often ends a name: "Leila de Souza of the Ministry").
+_LATIN_WORD = r"[A-Z][A-Za-z0-9'’]*"
+_LATIN_PARTICLES = r"(?:(?:al|el|bin|ibn|bint|de|da|di|du|des|van|von|der|den|la|le)[ -])*|(?:of|for) "
+_LATIN_SEQ_RE = re.compile(rf"\b{_LATIN_WORD}(?:[ -](?:{_LATIN_PARTICLES}){_LATIN_WORD})*\b")
+# Capitalised only because they start a sentence or are calendar words: never a mention on their own,
+# and peeled off the front of a longer one ("The Coastal Herald" keeps its name, "At Ras" loses "At").
+_LATIN_NOT_NAMES = frozenset("""
+a an the at in on by for from to of and but or as after before when while if since until though although
+there here this that these those it its he she they we i you his her their our my your what which who
+according meanwhile however also yet so then now today yesterday tomorrow last next
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december le la les un une des et en au aux du dans pour par sur avec selon
+""".split())
+_SENTENCE_END = frozenset(".!?\n:؟")
 _HAMZA_ALEF = "أإآ"
 _LATIN_RE = re.compile(r"[A-Za-z]")
 
@@ -176,20 +191,54 @@ def _proclitic_len(tok: str, seen: Counter[str]) -> int:
 
 
 def _latin_mentions(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[Span]:
-    """Capitalised Latin sequences (Elon Musk, SpaceX) that the CRF did not tag.
+    """Capitalised Latin sequences (Elon Musk, SpaceX, Ras al-Ghaim) that the CRF did not tag.
 
-    Two to three capitalised words are guessed PER, anything else ORG;
-    resolution lets a Latin mention join an Arabic entity of another type.
+    Leading function and calendar words are peeled off (:data:`_LATIN_NOT_NAMES`);
+    a single word that begins a sentence counts only if it is also written
+    capitalised inside a sentence somewhere in the text, since English and
+    French capitalise every sentence's first word. Two to three capitalised
+    words are guessed PER, anything else ORG; resolution lets a Latin mention
+    join an Arabic entity of another type.
     """
     out = []
     for m in _LATIN_SEQ_RE.finditer(text, start, end):
         s, e = m.span()
-        if e - s < 2 or any(s < te and ts < e for ts, te in taken):
+        parts = m.group().replace("-", " ").split()
+        while parts and (parts[0].lower() in _LATIN_NOT_NAMES or parts[0][0].islower()):
+            parts.pop(0)
+            s = _next_word(text, s)
+        if not parts or e - s < 2 or any(s < te and ts < e for ts, te in taken):
             continue
-        parts = m.group().split()
-        label = "PER" if 2 <= len(parts) <= 3 and all(p[1:].islower() for p in parts) else "ORG"
+        if len(parts) == 1 and _starts_sentence(text, s) and not _capitalised_inside(text, parts[0]):
+            continue
+        names = [p for p in parts if p[0].isupper()]
+        label = "PER" if 2 <= len(names) <= 3 and all(p[1:].islower() for p in names) else "ORG"
         out.append(Span(s, e, label, STAGE))
     return out
+
+
+def _next_word(text: str, i: int) -> int:
+    """Offset of the first letter after the word at ``i`` and the separators after it."""
+    while i < len(text) and text[i].isalnum():
+        i += 1
+    while i < len(text) and not text[i].isalnum():
+        i += 1
+    return i
+
+
+def _starts_sentence(text: str, i: int) -> bool:
+    """Whether only spaces, quotes or brackets separate ``i`` from a sentence end or the text's start."""
+    j = i - 1
+    while j >= 0 and (text[j].isspace() or text[j] in "\"'“”«»([-–—"):
+        if text[j] == "\n":
+            return True
+        j -= 1
+    return j < 0 or text[j] in _SENTENCE_END
+
+
+def _capitalised_inside(text: str, word: str) -> bool:
+    """Whether ``word`` occurs capitalised after another word of the same sentence (not at a sentence start)."""
+    return any(not _starts_sentence(text, m.start()) for m in re.finditer(rf"\b{re.escape(word)}\b", text))
 
 
 def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
