@@ -838,6 +838,7 @@ class EntityRegistry:
         mentions = article.spans("entities")
         if not mentions:
             return
+        mentions = self._unglue(article, mentions)
         roles = roles_for(article)
         clusters = _cluster_mentions(article, mentions, roles, self.settings)
         refs: dict[tuple[int, int, str], str] = {}
@@ -847,6 +848,44 @@ class EntityRegistry:
                 refs[(s.start, s.end, s.label)] = eid
         article.set_layer("entities", [Span(s.start, s.end, s.label, s.stage, refs.get((s.start, s.end, s.label))) for s in mentions])
 
+
+    def _unglue(self, article: Article, mentions: list[Span]) -> list[Span]:
+        """Split mentions that run an organisation or a title into a known person's full name.
+
+        The tagger often reads "... باسم الاتحاد وائل السعدي" as one ORG span,
+        which would make the federation the speaker. When the last two or more
+        name tokens of a mention are, as written, a person this article names
+        on their own or a variant of a PER entity already known, or a given
+        name (no ال) and a surname the article uses alone as a person ("وقال
+        السعدي"), they become a PER mention; the rest stays a mention of its label (dropped when that
+        label was PER: then it is a title fragment, "الرياضة عمر الكبيسي").
+        """
+        text = article.text
+        people = {_name_tokens(text[m.start:m.end]) for m in mentions if m.label == "PER"}
+        surnames = {p[0] for p in people if len(p) == 1}
+        people = {p for p in people if len(p) >= 2}
+        out: list[Span] = []
+        for m in mentions:
+            ws = words(text[m.start:m.end])
+            split = None
+            if len(ws) >= 3:
+                for k in range(1, len(ws) - 1):
+                    tail = _name_tokens(text[m.start + ws[k][0]:m.end])
+                    given = fold(text[m.start + ws[k][0]:m.start + ws[k][1]])
+                    if len(tail) >= 2 and (tail in people or any(
+                            self._entities[i].type == "PER" for i in _ids(self._by_spelling.get(tail)))
+                            or (len(tail) == 2 and tail[-1] in surnames and not given.startswith("ال"))):
+                        split = k
+                        break
+            if split is None:
+                out.append(m)
+                continue
+            if m.label != "PER":
+                out.append(Span(m.start, m.start + ws[split - 1][1], m.label, m.stage))
+            out.append(Span(m.start + ws[split][0], m.end, "PER", m.stage))
+        if len(out) != len(mentions) or any(a != b for a, b in zip(out, mentions, strict=False)):
+            article.set_layer("entities", out)
+        return out
 
     # ---- user pins: alias file, split and merge rules (khabar.aliases) ----------------
     def pin_aliases(self, table: AliasTable) -> None:
