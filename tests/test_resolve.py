@@ -101,6 +101,15 @@ def test_resolve_splits_an_organisation_span_that_runs_into_a_person() -> None:
     later = _article("g3", "وأعلن وزير الشباب والرياضة عمر الكبيسي افتتاح الملعب.", [("والرياضة عمر الكبيسي", "PER", 0)])
     reg.resolve_article(later)
     assert [later.span_text(s) for s in later.spans("entities")] == ["عمر الكبيسي"]  # the title fragment is dropped
+    # After "باسم" a given name and a surname end the organisation: the spokeswoman's name, seen nowhere else.
+    text = "وقالت المتحدثة باسم الاتحاد ريم العطار إن المجلس سيجتمع."
+    art = _article("g4", text, [("الاتحاد ريم العطار", "ORG", 0)])
+    EntityRegistry().resolve_article(art)
+    assert {(art.span_text(s), s.label) for s in art.spans("entities")} == {("الاتحاد", "ORG"), ("ريم العطار", "PER")}
+    text = "زار وفد من الاتحاد ريم العطار أمس."  # no "باسم", no other evidence: left as tagged
+    art = _article("g5", text, [("الاتحاد ريم العطار", "ORG", 0)])
+    EntityRegistry().resolve_article(art)
+    assert [art.span_text(s) for s in art.spans("entities")] == ["الاتحاد ريم العطار"]
 
 
 def test_resolve_keeps_a_name_that_only_ends_in_a_known_surname() -> None:

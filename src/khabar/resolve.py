@@ -607,6 +607,15 @@ def _ids(value: str | set[str] | None) -> set[str] | tuple[str, ...]:
     return (value,) if isinstance(value, str) else value
 
 
+_SPOKESMAN_LINK = fold("باسم")
+
+
+def _after_spokesman(text: str, start: int) -> bool:
+    """Whether the word before ``start`` is "باسم" (on behalf of): "المتحدثة باسم الاتحاد ريم العطار"."""
+    before = text[max(0, start - 12):start].split()
+    return bool(before) and fold(before[-1]) == _SPOKESMAN_LINK
+
+
 class EntityRegistry:
     """Entities seen so far, matched against each new article's mentions.
 
@@ -857,7 +866,8 @@ class EntityRegistry:
         name tokens of a mention are, as written, a person this article names
         on their own or a variant of a PER entity already known, or a given
         name (no ال) and a surname the article uses alone as a person ("وقال
-        السعدي"), they become a PER mention; the rest stays a mention of its label (dropped when that
+        السعدي") or right after "باسم" (a spokesman's organisation is
+        followed by the spokesman's name), they become a PER mention; the rest stays a mention of its label (dropped when that
         label was PER: then it is a title fragment, "الرياضة عمر الكبيسي").
         """
         text = article.text
@@ -874,7 +884,8 @@ class EntityRegistry:
                     given = fold(text[m.start + ws[k][0]:m.start + ws[k][1]])
                     if len(tail) >= 2 and (tail in people or any(
                             self._entities[i].type == "PER" for i in _ids(self._by_spelling.get(tail)))
-                            or (len(tail) == 2 and tail[-1] in surnames and not given.startswith("ال"))):
+                            or (len(tail) == 2 and not given.startswith("ال")
+                                and (tail[-1] in surnames or _after_spokesman(text, m.start)))):
                         split = k
                         break
             if split is None:
