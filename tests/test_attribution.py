@@ -122,6 +122,14 @@ def test_attribution_subject_before_verb() -> None:
     assert inner.content.end <= outer.content.end  # the outer report contains the inner one
 
 
+def test_attribution_subject_before_qad_and_the_verb() -> None:
+    # "وكان X قد نفى": the subject stands before قد, and what follows the verb is its object, not its speaker.
+    a = run("وكان المجلس البلدي قد نفى أي تقصير في صيانة الجسر، مؤكدا أن الفحص الأخير جرى في موعده.")
+    at = one(a, "نفى")
+    assert a.span_text(at.speaker) == "المجلس البلدي"
+    assert at.stance == "deny" and a.span_text(at.content).startswith("أي تقصير")
+
+
 def test_attribution_according_to_before_and_after() -> None:
     a = run("وبحسب وكالة الأنباء الرسمية، ارتفع عدد المصابين إلى عشرة.\nارتفع عدد المفقودين إلى ثلاثة، وفقا لوزارة الصحة.")
     first, second = a.attributions

@@ -533,6 +533,9 @@ _SPEAKER_HEADS = (cues.MEDIA_HEADS | cues.DOCUMENT_HEADS | cues.ORGANIZATION_HEA
                   | cues.ANONYMOUS_HEADS)  # words a speaker phrase opens with: "وزارة", "وكالة", "وزير" are not "و" + word
 
 
+_QAD = fold("قد")
+
+
 def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
     """Subject before the verb at token ``i`` in its clause ("مسؤولون ... أكدوا"), if short enough."""
     k = i - 1
@@ -612,7 +615,11 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             needs = cues.PRONOUN_SUBJECTS[prev.key]
         else:
             svo = None
-            if prev is not None and not _conj and prev.kind != "p" and prev.key not in cues.CLAUSE_PARTICLES:
+            if prev is not None and prev.key == _QAD and i >= 2 and doc.toks[i - 2].start >= s_start \
+                    and doc.toks[i - 2].kind == "w" and doc.toks[i - 2].key not in cues.CLAUSE_PARTICLES \
+                    and not _verb_of(doc.toks[i - 2]):
+                svo = _svo_subject(doc, i - 1, s_start)  # "وكان الاتحاد قد نفى": the subject stands before قد
+            elif prev is not None and not _conj and prev.kind != "p" and prev.key not in cues.CLAUSE_PARTICLES:
                 if prev.kind == "w" and prev.key in cues.RELATIVES:
                     sp, j2 = _speaker_after(doc, i + 1, verb, s_end)
                     if sp is not None:
