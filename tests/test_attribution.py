@@ -130,6 +130,13 @@ def test_attribution_subject_before_qad_and_the_verb() -> None:
     assert at.stance == "deny" and a.span_text(at.content).startswith("أي تقصير")
 
 
+def test_attribution_denied_object_opened_by_a_quantifier_is_not_the_speaker() -> None:
+    a = run("وقد نفى المجلس البلدي أي تقصير في صيانة الجسر.")
+    at = one(a, "نفى")
+    assert a.span_text(at.speaker) == "المجلس البلدي"
+    assert a.span_text(at.content) == "أي تقصير في صيانة الجسر"
+
+
 def test_attribution_according_to_before_and_after() -> None:
     a = run("وبحسب وكالة الأنباء الرسمية، ارتفع عدد المصابين إلى عشرة.\nارتفع عدد المفقودين إلى ثلاثة، وفقا لوزارة الصحة.")
     first, second = a.attributions

@@ -488,7 +488,7 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
                 break
             if k > j and (_is_audience(t.key) or _is_manner(t.key)):
                 break  # "مسؤول لرويترز", "كيري مازحا": audience or manner, not the speaker
-            if k > j and verb.np_object and t.key in cues.CONTENT_HEADS:
+            if k > j and verb.np_object and (t.key in cues.CONTENT_HEADS or t.key in cues.OBJECT_OPENERS):
                 break
             if k > j and t.key in cues.RELAY_SAYING and verb.relay:
                 break

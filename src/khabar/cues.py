@@ -220,6 +220,9 @@ KANA = frozenset(fold(w) for w in "كان كانت كانوا وكان وكان�
 RELATIVES = frozenset(fold(w) for w in "الذي التي الذين والذي والتي والذين".split())
 # Particles that may precede a clause-initial verb without being its subject.
 CLAUSE_PARTICLES = frozenset(fold(w) for w in "ثم كما وكما فيما بينما حين حيث عندما قد وقد لقد إذ اذ".split())
+# Quantifiers that open the object of a denial, never part of its subject: "نفى الاتحاد أي مخالفة",
+# "نفت الشركة جميع الاتهامات", "رفض الوزير كل المزاعم".
+OBJECT_OPENERS = frozenset(fold(w) for w in "أي أية كل كافة جميع".split())
 # Words between a verb and its subject that belong to neither (أعلن فيه ماسك).
 SKIP_AFTER_VERB = frozenset(fold(w) for w in "فيه فيها له لها أيضا أيضاً كذلك".split())
 # "قوله إن": the relayed speaker's words, with the speaker's agreement.
