@@ -137,6 +137,14 @@ def test_attribution_denied_object_opened_by_a_quantifier_is_not_the_speaker() -
     assert a.span_text(at.content) == "أي تقصير في صيانة الجسر"
 
 
+def test_attribution_coordinated_nouns_inside_a_name_keep_the_speaker_singular() -> None:
+    # "الشحن والتفريغ" is inside the union's name: the participle after the clause is still the chairman's.
+    a = run("ونقلت الإذاعة عن مسؤول حكومي قوله إن الخطة جاهزة.\n\nفي المقابل، قال رئيس نقابة عمال البناء والتشييد "
+            "سامر الحلبي إن الخطة “غير كافية”، مطالبا الحكومة بجدول زمني واضح.")
+    at = one(a, "مطالبا")
+    assert a.span_text(at.speaker).endswith("سامر الحلبي")
+
+
 def test_attribution_according_to_before_and_after() -> None:
     a = run("وبحسب وكالة الأنباء الرسمية، ارتفع عدد المصابين إلى عشرة.\nارتفع عدد المفقودين إلى ثلاثة، وفقا لوزارة الصحة.")
     first, second = a.attributions

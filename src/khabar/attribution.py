@@ -295,6 +295,18 @@ def _head_keys(key: str) -> set[str]:
     return {key, bare, "ال" + bare}
 
 
+def _coordinated_speaker(doc: _Doc, w: _Tok) -> bool:
+    """Whether "و" + word joins a second speaker ("ومصدران", "والوزير", "وماسك"), not a noun inside the first one's name.
+
+    "رئيس نقابة عمال الشحن والتفريغ منصور الدباغ" is one man: "والتفريغ"
+    coordinates two nouns of his union's name, so the phrase stays singular.
+    """
+    rest = w.key[1:]
+    if rest in cues.PLURAL_HEADS or _head_keys(rest) & _SPEAKER_HEADS:
+        return True
+    return any(e.label in ("PER", "ORG") for e in doc.entities_in(w.start + 1, w.end))
+
+
 def _head_info(doc: _Doc, start: int, end: int) -> tuple[str, bool]:
     """Speaker kind of the phrase ``[start, end)`` by its head word and entities, and whether it is plural."""
     ws = [t for t in doc.toks[doc.tok_at(start) :] if t.start < end and t.kind == "w"]
@@ -311,7 +323,7 @@ def _head_info(doc: _Doc, start: int, end: int) -> tuple[str, bool]:
     keys = _head_keys(head)
     if keys & cues.PLURAL_HEADS:
         plural = True
-    if any(len(w.key) > 4 and w.key[0] == "و" and (w.key[1:] in cues.PLURAL_HEADS or w.key[1:3] == "ال") for w in ws[1:]):
+    if any(len(w.key) > 4 and w.key[0] == "و" and _coordinated_speaker(doc, w) for w in ws[1:]):
         plural = True  # "علي الحسيني ومصدران بالشرطة": coordinated subjects agree in the plural
     ents = doc.entities_in(start, end)
     has_per = any(e.label == "PER" for e in ents)
