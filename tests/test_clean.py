@@ -51,6 +51,21 @@ def test_clean_removes_scraping_noise_keeps_article(cs):
     assert got["المصادر:"] == "empty_source_label"
 
 
+def test_clean_removes_captions_credited_to_a_photographer(cs):
+    captions = [
+        "متظاهرون أمام مبنى البلدية صباح السبت. تصوير: هاني الشريف",
+        "صورة أرشيفية لسد المدينة (بعدسة: رنا خليل)",
+        "Fishermen at the old harbour on Friday. Photo: Dana Moss",
+    ]
+    raw = "\n\n".join([TITLE, captions[0], LEAD, captions[1], QUOTE, captions[2], SHORT])
+    assert kept_lines(raw, cs, TITLE) == [LEAD, QUOTE, SHORT]
+    got = rules(raw, cs, TITLE)
+    assert all(got[c] == "photo_credit" for c in captions)
+    # A sentence that merely mentions photography is kept: the credit must end the line.
+    line = "وقال المصور إن تصوير: المشاهد استغرق ثلاثة أيام كاملة في الصحراء الغربية قبل أن ينتهي العمل."
+    assert kept_lines(f"{LEAD}\n{line}", cs, "") == [LEAD, line]
+
+
 def test_clean_keeps_sentence_like_first_line_equal_to_title(cs):
     raw = f"{LEAD}\n{QUOTE}"
     assert kept_lines(raw, cs, title=LEAD) == [LEAD, QUOTE]

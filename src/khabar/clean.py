@@ -50,7 +50,8 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         "photo_credit",
         re.compile(
             r"/\s*(?:أ\s*ف\s*ب|ا\s*ف\s*ب|أ\s*ب|رويترز|إ\s*ب\s*أ|الأناضول|غيتي|جيتي|AFP|Reuters|AP|EPA|Getty(?:\s+Images)?)"
-            r"\s*\)?$|^(?:الصورة|صورة|Photo)\s*[:：(]",
+            r"\s*\)?$|^(?:الصورة|صورة|Photo)\s*[:：(]"
+            r"|(?:^|[.،,\s(])(?:تصوير|بعدسة|عدسة|Photo(?:graph)?(?:\s+by)?|Credit)\s*[:：]\s*[^.!?؟:،,]{2,40}\)?$",
             re.I,
         ),
         "caption_max_words",
