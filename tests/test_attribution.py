@@ -145,6 +145,16 @@ def test_attribution_coordinated_nouns_inside_a_name_keep_the_speaker_singular()
     assert a.span_text(at.speaker).endswith("سامر الحلبي")
 
 
+def test_attribution_pronoun_subject_takes_the_person_named_earlier_in_its_sentence() -> None:
+    # Not the previous sentence's speaker (a male source too): the man this sentence names before "لكنه".
+    a = run("ونقلت الإذاعة عن مسؤول حكومي قوله إن الخطة جاهزة. "
+            "ولم ينف الوزير سامي الخطيب وجود الخطة، لكنه قال إن التنفيذ لم يبدأ بعد.",
+            entities=[("سامي الخطيب", "PER", "E1")], sentences=True)
+    at = one(a, "قال")
+    assert a.span_text(at.speaker) == "سامي الخطيب"
+    assert at.speaker_kind == "person"
+
+
 def test_attribution_according_to_before_and_after() -> None:
     a = run("وبحسب وكالة الأنباء الرسمية، ارتفع عدد المصابين إلى عشرة.\nارتفع عدد المفقودين إلى ثلاثة، وفقا لوزارة الصحة.")
     first, second = a.attributions

@@ -119,6 +119,24 @@ def test_entities_latin_rule_joins_particles_and_skips_sentence_capitals() -> No
     assert "Northline Shipping" not in {text[s.start:s.end] for s in _latin_mentions(text, 0, len(text), taken)}
 
 
+@needs_model
+def test_entities_negated_verb_opening_a_tagged_span_is_cut(settings: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tagger that reads "ولم ينف العبادي" as one name: the negator and its verb are cut from the span."""
+    import khabar.entities as ent
+
+    class GluedTagger:
+        def tag(self, xs: list) -> list[str]:
+            return ["B-PERS", "I-PERS", "I-PERS"] + ["O"] * (len(xs) - 3)
+
+    monkeypatch.setattr(ent, "load_tagger", lambda path: GluedTagger())
+    art = _article("ولم ينف العبادي وجود المسودة أمس.")
+    find_mentions(art, settings={**settings, "stacked": False})
+    assert [(art.span_text(s), s.label) for s in art.spans("entities")] == [("العبادي", "PER")]
+    art = _article("قال العبادي إن المسودة قديمة.")  # no negator: the tagged span stays as it is
+    find_mentions(art, settings={**settings, "stacked": False})
+    assert [art.span_text(s) for s in art.spans("entities")] == ["قال العبادي إن"]
+
+
 def test_entities_missing_model_raises(tmp_path: Path) -> None:
     missing = tmp_path / "nope.crfsuite"
     with pytest.raises(ModelMissingError) as err:

@@ -91,6 +91,7 @@ class _Draft:
     needs_antecedent: bool = False
     nested_kind: str = "unspecified"
     participle: bool = False  # "مشيرا": its speaker is the subject of the clause it hangs on
+    pronoun: bool = False  # "لكنه قال": a pronoun subject, most often a person named earlier in the sentence
 
 
 _fold_word = functools.lru_cache(maxsize=1 << 17)(fold)  # fold of one word, cached: news repeats its words
@@ -618,6 +619,7 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             continue  # "يذكر أن": the reporter's own background
         speaker: tuple[int, int] | None = None
         needs: cues.Features | None = None
+        pronoun = False
         j = i + 1
         if _is_participle(tok):
             needs = feats  # "، مشيرا إلى أن": the speaker of the clause it hangs on
@@ -625,6 +627,7 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             pass  # passive: agentless
         elif prev is not None and prev.kind == "w" and prev.key in cues.PRONOUN_SUBJECTS:
             needs = cues.PRONOUN_SUBJECTS[prev.key]
+            pronoun = True
         else:
             svo = None
             if prev is not None and prev.key == _QAD and i >= 2 and doc.toks[i - 2].start >= s_start \
@@ -677,6 +680,7 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             d.needs_antecedent = True
             d.features = needs
             d.participle = _is_participle(tok)
+            d.pronoun = pronoun
             cand = nominal.get(doc.sent_starts.index(s_start) if s_start in doc.sent_starts else -1)
             if cand is not None:
                 d.speaker, d.needs_antecedent = cand[0], False
@@ -998,7 +1002,11 @@ def _resolve(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
                 if _compatible(d.features, prev.features):
                     found = prev
                     break
-            if d.participle and (found is None or found.cue[0] < s_start):
+            named = [e for e in doc.entities_in(s_start, d.cue[0]) if e.label == "PER" and e.end <= d.cue[0]]
+            if d.pronoun and named and (found is None or found.cue[0] < s_start):
+                d.speaker, d.speaker_kind = (named[-1].start, named[-1].end), "person"
+                found = None  # "ولم ينف العبادي وجود المسودة، لكنه قال": the man this sentence names
+            elif d.participle and (found is None or found.cue[0] < s_start):
                 sp = _clause_subject(doc, s_start, d.cue[0])
                 if sp is not None:
                     d.speaker = sp
