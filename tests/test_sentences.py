@@ -91,3 +91,11 @@ def test_sentence_languages_label_long_foreign_run_and_use_existing_sentences():
     assert [s.label for s in art.spans("sent_lang")] == ["ar"]
     (run,) = art.spans("foreign")
     assert run.label == "en" and art.span_text(run) == "the situation remains very dangerous for everyone"
+
+
+def test_language_short_texts_stop_word_vote_settles_only_its_own_languages():
+    from khabar.language import detect_language
+
+    assert detect_language("the situation remains very dangerous for everyone") == "en"
+    assert detect_language("De minister zei maandag dat de haven snel weer opengaat.") == "nl"  # "de" is no Spanish vote here
+    assert detect_language("Le ministre a déclaré lundi que le port rouvrira.") == "fr"
