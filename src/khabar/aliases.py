@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from khabar.arabic import fold, is_arabic, match_key, words
+from khabar.arabic import is_arabic, match_key
 from khabar.errors import KhabarError
 
 log = logging.getLogger(__name__)
@@ -116,12 +116,9 @@ def load_aliases(path: str | Path) -> AliasTable:
         raise AliasFileError(f"cannot read alias file: {exc}", source=str(p),
                              hint="give a UTF-8 CSV or JSON file") from exc
     table = AliasTable()
-    if p.suffix.lower() == ".json":
-        for where, raw in _json_rows(text, p):
-            table.add(_entry(raw, where), source=where)
-    else:
-        for where, raw in _csv_rows(text, p):
-            table.add(_entry(raw, where), source=where)
+    rows = _json_rows(text, p) if p.suffix.lower() == ".json" else _csv_rows(text, p)
+    for where, raw in rows:
+        table.add(_entry(raw, where), source=where)
     log.info("loaded %d alias entries from %s", len(table), p)
     return table
 
@@ -185,10 +182,6 @@ def _entry(raw: Mapping[str, Any], where: str) -> AliasEntry:
 
 
 # ---- confidence of a variant ------------------------------------------------
-def _tokens(form: str) -> tuple[str, ...]:
-    f = fold(form)
-    return tuple(t[2:] if t.startswith("ال") and len(t) >= 5 else t for t in (f[a:b] for a, b in words(f)))
-
 
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance (insertions, deletions, substitutions of one character)."""
@@ -205,7 +198,9 @@ def edit_distance(a: str, b: str) -> int:
 
 def _pair(form: str, other: str, same_article: bool, cfg: Mapping[str, Any]) -> tuple[str, float]:
     """How ``form`` relates to one known variant ``other``, and how sure that is."""
-    ta, tb = _tokens(form), _tokens(other)
+    from khabar.resolve import name_tokens  # late: resolve imports this module
+
+    ta, tb = name_tokens(form), name_tokens(other)  # one spelling exactly when the registry sees one
     if ta == tb:
         return "same_spelling", 1.0
     cross = is_arabic(form, 0.01) != is_arabic(other, 0.01)

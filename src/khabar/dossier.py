@@ -282,7 +282,6 @@ def entity_json(store: Store, entity_id: str) -> dict[str, Any]:
     e["stories"] = queries.entity_stories(store, entity_id)
     e["statements"] = queries.entity_statements(store, entity_id)
     e["variant_links"] = alias_queries.variant_details(store, entity_id)  # how each variant joined, and how sure
-    e["wikidata"] = alias_queries.wikidata(store, entity_id)
     pairs = denials(queries.entity_claim_members(store, entity_id))
     e["denies"] = [p for p in pairs if p["denier"]["source_entity"] == entity_id]
     e["denied_by"] = [p for p in pairs if p["denied"]["source_entity"] == entity_id]

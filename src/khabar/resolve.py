@@ -448,7 +448,7 @@ class _Cluster:
         return self._type
 
     def _compute_type(self) -> str:
-        canon = _canonical(self.forms) if self.forms else ""
+        canon = canonical_form(self.forms) if self.forms else ""
         of_canon = Counter(self.form_types.get(canon, {}))
         if of_canon and not _is_latin(canon):
             return min(of_canon, key=lambda t: (-of_canon[t], t))
@@ -814,7 +814,7 @@ class EntityRegistry:
     def _add(self, cluster: _Cluster, pin: _Pin | None = None) -> str:
         ent = self._match(cluster) if pin is None else self._entities[pin.target]
         if ent is None:
-            canonical = _canonical(cluster.forms)
+            canonical = canonical_form(cluster.forms)
             eid = self._new_id(cluster.type, canonical)
             ent = Entity(id=eid, canonical=canonical, type=cluster.type)
             self._entities[eid] = ent
@@ -832,9 +832,9 @@ class EntityRegistry:
         ent.variants.update(new)
         if ent.id in self._stale:  # loaded: its canonical form was counted elsewhere, recount all
             self._stale.discard(ent.id)
-            ent.canonical = _canonical(counts)
+            ent.canonical = canonical_form(counts)
         else:  # only the counts of cluster.forms grew, so only they can overtake the canonical form
-            ent.canonical = _canonical(Counter({f: counts[f] for f in (ent.canonical, *cluster.forms)}))
+            ent.canonical = canonical_form(Counter({f: counts[f] for f in (ent.canonical, *cluster.forms)}))
         ent.canonical = self._fixed.get(ent.id, ent.canonical)
         ent.roles |= cluster.roles
         self._reindex(ent, new)
@@ -867,14 +867,16 @@ class EntityRegistry:
         on their own or a variant of a PER entity already known, or a given
         name (no ال) and a surname the article uses alone as a person ("وقال
         السعدي") or right after "باسم" (a spokesman's organisation is
-        followed by the spokesman's name), they become a PER mention; the rest stays a mention of its label (dropped when that
-        label was PER: then it is a title fragment, "الرياضة عمر الكبيسي").
+        followed by the spokesman's name), they become a PER mention; the rest
+        stays a mention of its label (dropped when that label was PER: then it
+        is a title fragment, "الرياضة عمر الكبيسي").
         """
         text = article.text
         people = {_name_tokens(text[m.start:m.end]) for m in mentions if m.label == "PER"}
         surnames = {p[0] for p in people if len(p) == 1}
         people = {p for p in people if len(p) >= 2}
         out: list[Span] = []
+        changed = False
         for m in mentions:
             ws = words(text[m.start:m.end])
             split = None
@@ -894,7 +896,8 @@ class EntityRegistry:
             if m.label != "PER":
                 out.append(Span(m.start, m.start + ws[split - 1][1], m.label, m.stage))
             out.append(Span(m.start + ws[split][0], m.end, "PER", m.stage))
-        if len(out) != len(mentions) or any(a != b for a, b in zip(out, mentions, strict=False)):
+            changed = True
+        if changed:
             article.set_layer("entities", out)
         return out
 
@@ -976,7 +979,7 @@ class EntityRegistry:
         for c in clusters:
             groups: dict[_Pin | None, list[Span]] = {}
             for s in c.spans:
-                groups.setdefault(self._pins.get(form_key(_surface(article.span_text(s)))), []).append(s)
+                groups.setdefault(self._pins.get(form_key(surface(article.span_text(s)))), []).append(s)
             pins = [p for p in groups if p is not None]
             if not pins or len(groups) == 1 or (len(pins) == 1 and pins[0].extend):
                 out.append((c, pins[0] if pins else None))
@@ -989,10 +992,10 @@ class EntityRegistry:
         """A cluster of ``spans`` built as :func:`_cluster_mentions` builds one."""
         c = _Cluster()
         for s in sorted(spans, key=lambda x: x.start):
-            form = _surface(article.span_text(s))
+            form = surface(article.span_text(s))
             c.add(form, "LATIN:" + s.label if _is_latin(form) else s.label, s, self._min_len)
             if s.start in roles:
-                c.roles.add(_surface(roles[s.start]))
+                c.roles.add(surface(roles[s.start]))
         return c
 
     def _record_links(self, ent: Entity, cluster: _Cluster, new: list[str], pin: _Pin | None) -> None:
@@ -1058,12 +1061,16 @@ class _CanonicalNames(Mapping[str, str]):
         return len(self._entities)
 
 
-def _surface(text: str) -> str:
+def surface(text: str) -> str:
+    """A mention's text as the registry keeps it: spaces collapsed, surrounding quotes dropped."""
     return " ".join(text.split()).strip("\"'“”«»‘’ ")
 
 
-def _canonical(counts: Counter[str]) -> str:
-    """Prefer Arabic script, then full (multi-word) forms, then frequency, then length."""
+def canonical_form(counts: Counter[str]) -> str:
+    """The canonical name among the forms counted in ``counts``.
+
+    Prefer Arabic script, then full (multi-word) forms, then frequency, then length.
+    """
     return min(counts, key=lambda f: (_is_latin(f), not _is_full(f), -counts[f], -len(_name_tokens(f)), f))
 
 
@@ -1073,7 +1080,7 @@ def _cluster_mentions(article: Article, mentions: list[Span], roles: dict[int, s
     min_len = _cfg(settings)[0]
     clusters: list[_Cluster] = []
     for s in order:
-        form = _surface(article.span_text(s))
+        form = surface(article.span_text(s))
         if not _name_tokens(form):
             continue
         label = "LATIN:" + s.label if _is_latin(form) else s.label
@@ -1091,7 +1098,7 @@ def _cluster_mentions(article: Article, mentions: list[Span], roles: dict[int, s
             clusters.append(c)
         c.add(form, label, s, min_len)
         if s.start in roles:
-            c.roles.add(_surface(roles[s.start]))
+            c.roles.add(surface(roles[s.start]))
     return clusters
 
 

@@ -108,8 +108,10 @@ def variant_details(store: Store, entity_id: str) -> list[dict[str, Any]]:
 
 
 def _mentions_of(counts: Counter[str], form: str) -> int:
-    """Mentions written ``form`` (the resolver trims spaces and quotes from the mention text)."""
-    return sum(n for text, n in counts.items() if " ".join(text.split()).strip("\"'“”«»‘’ ") == form)
+    """Mentions written ``form`` (as the resolver reads a mention's text: :func:`khabar.resolve.surface`)."""
+    from khabar.resolve import surface
+
+    return sum(n for text, n in counts.items() if surface(text) == form)
 
 
 def _free_id(store: Store, base: str) -> str:
@@ -124,8 +126,10 @@ def _free_id(store: Store, base: str) -> str:
 
 
 def _pick_canonical(forms: Iterable[str], counts: Mapping[str, int]) -> str:
-    """Arabic script first, then multi-word names, then the most mentioned (as the resolver prefers)."""
-    return min(forms, key=lambda f: (not is_arabic(f, 0.01), len(f.split()) < 2, -counts.get(f, 0), f))
+    """The resolver's choice (:func:`khabar.resolve.canonical_form`) among ``forms``, by their mention ``counts``."""
+    from khabar.resolve import canonical_form
+
+    return canonical_form(Counter({f: counts.get(f, 0) for f in forms}))
 
 
 def split_entity(store: Store, entity_id: str, form: str) -> dict[str, Any]:
@@ -137,7 +141,7 @@ def split_entity(store: Store, entity_id: str, form: str) -> dict[str, Any]:
         UnknownEntityError: unknown id, or no variant of it is written ``form``, or every one is.
     """
     from khabar.resolve import entity_id as make_id
-    from khabar.resolve import transliterate
+    from khabar.resolve import surface, transliterate
 
     ent = _entity_row(store, entity_id)
     c = store.conn
@@ -154,7 +158,7 @@ def split_entity(store: Store, entity_id: str, form: str) -> dict[str, Any]:
                                  source=store.path, hint="split off another form, or merge instead")
     mentions = c.execute('SELECT rowid, article_id, start, "end", text FROM mentions WHERE entity_id = ?',
                          (entity_id,)).fetchall()
-    counts = Counter(" ".join(m["text"].split()) for m in mentions)
+    counts = Counter(surface(m["text"]) for m in mentions)
     canonical = _pick_canonical(moved, counts)
     new_id = _free_id(store, make_id(ent["type"], canonical))
     moving = [m for m in mentions if form_key(m["text"]) == key]
@@ -229,9 +233,3 @@ def merge_entities(store: Store, entity_id: str, other_id: str) -> dict[str, Any
 def _record(store: Store, kind: str, entity_id: str, other_id: str, forms: list[str]) -> None:
     store.conn.execute("INSERT INTO entity_rules(kind, entity_id, other_id, forms, created_at)"
                        " VALUES (?,?,?,?, datetime('now'))", (kind, entity_id, other_id, json.dumps(forms, ensure_ascii=False)))
-
-
-def wikidata(store: Store, entity_id: str) -> str | None:
-    """The Wikidata id the user's alias file gave ``entity_id``, if any."""
-    r = store.conn.execute("SELECT wikidata FROM entities WHERE id = ?", (entity_id,)).fetchone()
-    return r[0] if r else None

@@ -93,9 +93,12 @@ def entity_names(db: Store | sqlite3.Connection, ids: Iterable[str]) -> dict[str
 
 
 def entity(db: Store | sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
-    """One entity with sorted ``variants`` and ``roles``, or None when unknown."""
+    """One entity with sorted ``variants`` and ``roles``, or None when unknown.
+
+    ``wikidata`` is the id the user's alias file gave it, else None.
+    """
     c = _conn(db)
-    r = c.execute("SELECT id, canonical, type, latin FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    r = c.execute("SELECT id, canonical, type, latin, wikidata FROM entities WHERE id = ?", (entity_id,)).fetchone()
     if r is None:
         return None
     e = dict(r)
