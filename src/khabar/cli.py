@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -297,6 +298,19 @@ def entities_show(entity_id: Annotated[str, typer.Argument(help="Entity id, e.g.
                   markup=False, highlight=False)
 
 
+def _rewrite_entities(db: Path, rule: Callable[..., dict], *args: str) -> dict:
+    """Apply a user rule (:func:`khabar.store.aliases.split_entity` / ``merge_entities``) under the writer lock.
+
+    Exits 2 with the reason when the store or the ids refuse it.
+    """
+    store = _open_store(db)
+    try:
+        with store.writer_lock():
+            return rule(store, *args)
+    except KhabarError as exc:
+        _fail(exc)
+
+
 @entities_app.command("split")
 def entities_split(entity_id: Annotated[str, typer.Argument(help="The entity to split.")],
                    form: Annotated[str, typer.Argument(help="The variant whose mentions leave it for a new entity.")],
@@ -304,12 +318,7 @@ def entities_split(entity_id: Annotated[str, typer.Argument(help="The entity to 
     """Move the mentions written FORM out of an entity into a new one; later analyses keep them apart."""
     from khabar.store.aliases import split_entity
 
-    store = _open_store(db)
-    try:
-        with store.writer_lock():
-            done = split_entity(store, entity_id, form)
-    except KhabarError as exc:
-        _fail(exc)
+    done = _rewrite_entities(db, split_entity, entity_id, form)
     out.print(f"{done['new_id']} {done['canonical']}: {done['mentions']} mentions and {done['statements']} statements"
               f" moved from {entity_id}", markup=False, highlight=False)
 
@@ -321,12 +330,7 @@ def entities_merge(entity_id: Annotated[str, typer.Argument(help="The entity tha
     """Fold OTHER into ID (variants, mentions, statements); later analyses send OTHER's names to ID."""
     from khabar.store.aliases import merge_entities
 
-    store = _open_store(db)
-    try:
-        with store.writer_lock():
-            done = merge_entities(store, entity_id, other_id)
-    except KhabarError as exc:
-        _fail(exc)
+    done = _rewrite_entities(db, merge_entities, entity_id, other_id)
     out.print(f"merged {other_id} into {entity_id}: {done['mentions']} mentions, {done['statements']} statements,"
               f" {len(done['forms'])} variants", markup=False, highlight=False)
 

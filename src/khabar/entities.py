@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from khabar.arabic import fold, is_arabic, strip_clitics
+from khabar.cues import NEGATORS
 from khabar.errors import ModelMissingError
 from khabar.model import Article, Span
 from khabar.ner_train import (
@@ -92,8 +93,6 @@ according meanwhile however also yet so then now today yesterday tomorrow last n
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
 september october november december le la les un une des et en au aux du dans pour par sur avec selon
 """.split())
-# Negation particles: one with its verb sometimes opens a tagged span ("ولم ينف العبادي").
-_NEGATORS = frozenset(fold(w) for w in "لم ولم لن ولن لا ولا".split())
 _SENTENCE_END = frozenset(".!?\n:؟")
 _HAMZA_ALEF = "أإآ"
 _LATIN_RE = re.compile(r"[A-Za-z]")
@@ -289,8 +288,8 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
             label = TAG_TYPES.get(kind)
             if label is None:
                 continue
-            while j - i > 2 and fold(text[toks[i][0] : toks[i][1]]) in _NEGATORS:
-                i += 2  # "ولم ينف العبادي": a negated verb opens the span, never a name
+            while j - i > 2 and fold(text[toks[i][0] : toks[i][1]]) in NEGATORS:
+                i += 2  # "ولم ينف العبادي": a negator and its verb open the span, never a name
             a, b = toks[i][0], toks[j - 1][1]
             if _LATIN_RE.search(text, a, b):
                 continue  # the CRF saw almost no Latin script: the Latin rule below handles it

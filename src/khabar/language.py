@@ -49,17 +49,22 @@ def _detector():
 _SHORT_CHARS = 120  # below this, trigram-only detection may confuse the stop-word languages
 
 
+def _stopword_scores(text: str) -> dict[str, int]:
+    """Occurrences of each :data:`_STOPWORDS` language's stop words in ``text``."""
+    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    return {lang: sum(w in sw for w in words) for lang, sw in _STOPWORDS.items()}
+
+
 def _stopword_vote(text: str) -> str:
     """The language whose stop words occur at least twice in ``text``, twice as often as any other's; else ""."""
-    words = [w.lower() for w in _LATIN_WORD.findall(text)]
-    scores = sorted(((sum(w in sw for w in words), lang) for lang, sw in _STOPWORDS.items()), reverse=True)
-    (best, lang), (second, _) = scores[0], scores[1]
+    scores = _stopword_scores(text)
+    lang = max(scores, key=scores.__getitem__)
+    best, second = sorted(scores.values(), reverse=True)[:2]
     return lang if best >= 2 and best >= 2 * second else ""
 
 
 def _heuristic(text: str) -> str:
-    words = [w.lower() for w in _LATIN_WORD.findall(text)]
-    scores = {lang: sum(w in sw for w in words) for lang, sw in _STOPWORDS.items()}
+    scores = _stopword_scores(text)
     best = max(scores, key=scores.__getitem__)
     return best if scores[best] else "en"
 
