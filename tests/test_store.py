@@ -166,3 +166,32 @@ def test_state_saved_before_checkpoints_covers_every_article():
     assert s.state_upto("dedup") == 2
     assert s.articles_after(s.state_upto("dedup")) == []
     assert s.articles_after(1) == [("a2", 2, False)]  # a run with no embed record replays lexically
+
+
+def test_story_counts_follow_articles_and_claims_whatever_moves_them():
+    """The list reads n_articles / n_outlets / n_claims from the story row (migration 0008's triggers)."""
+    s = Store(":memory:")
+
+    def counts(sid):
+        r = s.story(sid)
+        return r["n_articles"], r["n_outlets"], r["n_claims"]
+
+    with s.transaction():
+        a1, a2, a3 = make_article("a1", "S1"), make_article("a2", "S1"), make_article("a3", "S2")
+        a2.source = "صحيفة أخرى"
+        s.insert_articles([a1, a2], run_id=None)
+        s.save_story(Story("S1", "one"), run_id=None)  # written after its articles: takes their counts
+        s.save_story(Story("S2", "two"), run_id=None)
+        s.insert_articles([a3], run_id=None)  # written before: the trigger counts it
+        s.replace_claims("S1", [Claim("C1", "S1", "x", [ClaimMember("a1", 0, "deny", "x", None, "o", 0, 3)]),
+                                Claim("C2", "S1", "y", [ClaimMember("a2", 0, "assert", "y", None, "o", 0, 3)])])
+    assert counts("S1") == (2, 2, 2) and counts("S2") == (1, 1, 0)
+    with s.transaction():
+        s.replace_claims("S1", [Claim("C1", "S1", "x", [ClaimMember("a1", 0, "deny", "x", None, "o", 0, 3)])])
+        a2.story_id = "S2"
+        s.update_article_links(a2)
+    assert counts("S1") == (1, 1, 1) and counts("S2") == (2, 2, 0)
+    with s.transaction():
+        s.merge_story("S1", "S2", run_id=None)
+    assert counts("S1") == (0, 0, 0) and counts("S2") == (3, 2, 0)
+    assert [r["id"] for r in s.stories()] == ["S2"]

@@ -381,3 +381,17 @@ def test_web_story_matrix_param_checked(client: TestClient) -> None:
     sid = client.get("/api/stories").json()["stories"][0]["id"]
     assert client.get(f"/story/{sid}", params={"matrix": "all"}).status_code == 200
     assert client.get(f"/story/{sid}", params={"matrix": "<x>"}).status_code == 422
+
+
+def test_web_story_page_lists_only_the_matrix_claims_until_all_asked(filled_db: Path) -> None:
+    from khabar.settings import Settings
+
+    settings = Settings.load()
+    settings.values["web"]["matrix_claims"] = 1
+    c = TestClient(create_app(filled_db, settings=settings))
+    top = c.get("/story/S1").text
+    # C1 has more sources than C2: only C1 in the matrix and in the evidence section, and a link to all
+    assert top.count('<section class="claim">') == 1 and "المعبر سيفتح يوم الأحد" in top
+    assert "الاتفاق صامد" not in top and 'href="?matrix=all"' in top
+    every = c.get("/story/S1", params={"matrix": "all"}).text
+    assert every.count('<section class="claim">') == 2 and "الاتفاق صامد" in every

@@ -250,15 +250,20 @@ class Store:
     # ---- stories and claims ------------------------------------------------
     def save_story(self, story: Story, *, run_id: int | None) -> None:
         span = self.conn.execute(
-            "SELECT MIN(NULLIF(published, '')), MAX(NULLIF(published, '')) FROM articles WHERE story_id = ?", (story.id,)
+            "SELECT MIN(NULLIF(published, '')), MAX(NULLIF(published, '')), COUNT(*), COUNT(DISTINCT NULLIF(source, ''))"
+            " FROM articles WHERE story_id = ?", (story.id,)
         ).fetchone()
         exists = self.conn.execute("SELECT 1 FROM stories WHERE id = ?", (story.id,)).fetchone()
+        # The counts are kept by triggers (migration 0008) once the row exists; a row written
+        # after its articles takes them here.
         self.conn.execute(
-            "INSERT INTO stories(id, label, summary, first_published, last_published, updated_run) VALUES (?,?,?,?,?,?)"
+            "INSERT INTO stories(id, label, summary, first_published, last_published, updated_run, n_articles, n_outlets,"
+            " n_claims) VALUES (?,?,?,?,?,?,?,?, (SELECT COUNT(*) FROM claims WHERE story_id = ?))"
             " ON CONFLICT(id) DO UPDATE SET label = excluded.label, summary = excluded.summary,"
             " first_published = excluded.first_published, last_published = excluded.last_published,"
-            " updated_run = excluded.updated_run",
-            (story.id, story.label, story.summary, span[0] or "", span[1] or "", run_id),
+            " updated_run = excluded.updated_run, n_articles = excluded.n_articles, n_outlets = excluded.n_outlets,"
+            " n_claims = excluded.n_claims",
+            (story.id, story.label, story.summary, span[0] or "", span[1] or "", run_id, span[2], span[3], story.id),
         )
         if not exists:
             self.add_story_event(story.id, "created", "", run_id)
@@ -329,10 +334,8 @@ class Store:
 
     def stories(self, *, limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
         rows = self.conn.execute(
-            "SELECT s.*, COUNT(a.id) AS n_articles, COUNT(DISTINCT NULLIF(a.source, '')) AS n_outlets,"
-            " (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id) AS n_claims"
-            " FROM stories s JOIN articles a ON a.story_id = s.id GROUP BY s.id"
-            " ORDER BY n_articles DESC, s.last_published DESC, s.id LIMIT ? OFFSET ?",
+            "SELECT s.* FROM stories s WHERE s.n_articles > 0"
+            " ORDER BY s.n_articles DESC, s.last_published DESC, s.id LIMIT ? OFFSET ?",
             (limit, offset),
         )
         return [dict(r) for r in rows]

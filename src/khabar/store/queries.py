@@ -8,6 +8,7 @@ returns plain dicts; offsets are character offsets into ``articles.text``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -178,8 +179,8 @@ def contested_story_ids(db: Store | sqlite3.Connection, story_ids: Iterable[str]
 # ---- story list -----------------------------------------------------------------
 STORY_SORTS: tuple[str, ...] = ("size", "recent")
 _ORDER = {
-    "size": "n_articles DESC, s.last_published DESC, s.id",
-    "recent": "s.last_published DESC, n_articles DESC, s.id",
+    "size": "s.n_articles DESC, s.last_published DESC, s.id",
+    "recent": "s.last_published DESC, s.n_articles DESC, s.id",
 }
 
 
@@ -216,35 +217,22 @@ def story_rows(db: Store | sqlite3.Connection, *, since: str | None = None, unti
     if outlet:  # one index range (articles_source_story), not a probe per story
         where.append("s.id IN (SELECT x.story_id FROM articles x WHERE x.source = ?)")
         args.append(outlet)
-    if entity_id:  # the entity's mentions once (mentions_entity, articles_id_story), not per story
-        where.append("s.id IN (SELECT x.story_id FROM mentions m JOIN articles x ON x.id = m.article_id"
-                     " WHERE m.entity_id = ?)")
-        args.append(entity_id)
+    if entity_id:  # the entity's mentions once (mentions_entity, articles_id_story), for page and total
+        ids = [r[0] for r in _conn(db).execute(
+            "SELECT DISTINCT x.story_id FROM mentions m JOIN articles x ON x.id = m.article_id"
+            " WHERE m.entity_id = ? AND x.story_id IS NOT NULL", (entity_id,))]
+        where.append("s.id IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(ids))
     cond = (" AND " + " AND ".join(where)) if where else ""
-    # Aggregate articles by story from the covering index articles(story_id, source) (0006):
-    # article rows are never read. Labels and claim counts are looked up for the page only,
-    # and the total comes from the same pass (a window), not a second aggregation.
-    sql = (
-        "WITH agg AS (SELECT story_id, COUNT(*) AS n_articles, COUNT(DISTINCT NULLIF(source, '')) AS n_outlets"
-        " FROM articles WHERE story_id IS NOT NULL GROUP BY story_id),"
-        " page AS (SELECT s.id, s.first_published, s.last_published, agg.n_articles, agg.n_outlets,"
-        " COUNT(*) OVER () AS total FROM agg JOIN stories s ON s.id = agg.story_id WHERE 1"
-        f"{cond} ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?)"
-        " SELECT page.id, s.label, s.summary, page.first_published, page.last_published, page.n_articles,"
-        " page.n_outlets, (SELECT COUNT(*) FROM claims c WHERE c.story_id = page.id) AS n_claims, page.total"
-        f" FROM page JOIN stories s ON s.id = page.id ORDER BY {_ORDER[sort].replace('s.', 'page.')}"
-    )
+    # The counts live on the story row (triggers of migration 0008): the page is read in the
+    # order of an index (stories_by_size / stories_by_recent) and stops at its LIMIT; the
+    # total is a count over the same index. No aggregation of articles per request.
     c = _conn(db)
-    rows = [dict(r) for r in c.execute(sql, (*args, limit, offset))]
-    if rows:
-        total = rows[0]["total"]
-    elif offset:  # a page past the end: count without a page
-        total = story_rows(db, since=since, until=until, outlet=outlet, entity_id=entity_id, sort=sort,
-                           limit=1, offset=0)[1]
-    else:
-        total = 0
-    for r in rows:
-        del r["total"]
+    rows = [dict(r) for r in c.execute(
+        "SELECT s.id, s.label, s.summary, s.first_published, s.last_published, s.n_articles, s.n_outlets,"
+        f" s.n_claims FROM stories s WHERE s.n_articles > 0{cond} ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
+        (*args, limit, offset))]
+    total = c.execute(f"SELECT COUNT(*) FROM stories s WHERE s.n_articles > 0{cond}", args).fetchone()[0]
     return rows, total
 
 

@@ -45,7 +45,12 @@ def story(request: Request, story_id: str, store: StoreDep, lang: LangDep,
     st = dossier.story_json(store, story_id)
     removed = queries.removed_counts(store, [a["id"] for a in st["articles"]])
     limit = 0 if matrix == "all" else int(request.app.state.web["matrix_claims"])
-    st = {**st, "matrix": matrix_view(st["matrix"], limit)}
+    view = matrix_view(st["matrix"], limit)
+    # The evidence section lists the claims the matrix shows: a big story's other
+    # hundreds of one-source claims made a 760 KB page (issue #9); ?matrix=all has them.
+    shown = {c["id"] for c in view["claims"]}
+    claims = [c for c in st["claims"] if c["id"] in shown] if view["hidden"] else st["claims"]
+    st = {**st, "matrix": view, "claims": claims}
     return render(request, lang, "story.html", story=st, removed=removed)
 
 
