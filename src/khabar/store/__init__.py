@@ -322,15 +322,15 @@ class Store:
         )
 
     def load_claims(self, story_id: str) -> list[Claim]:
-        claims = [Claim(r["id"], story_id, r["text"]) for r in
-                  self.conn.execute("SELECT * FROM claims WHERE story_id = ? ORDER BY first_published, id", (story_id,))]
-        for cl in claims:
-            cl.members = [
-                ClaimMember(m["article_id"], m["attribution_idx"], m["stance"], m["source"], m["source_entity"],
-                            m["outlet"], m["start"], m["end"], m["source_group"])
-                for m in self.conn.execute("SELECT * FROM claim_members WHERE claim_id = ? ORDER BY rowid", (cl.id,))
-            ]
-        return claims
+        claims = {r[0]: Claim(r[0], story_id, r[1]) for r in self.conn.execute(
+            "SELECT id, text FROM claims WHERE story_id = ? ORDER BY first_published, id", (story_id,))}
+        # One query for all members (a big story has hundreds of claims), in rowid order per claim.
+        for r in self.conn.execute(
+                'SELECT m.claim_id, m.article_id, m.attribution_idx, m.stance, m.source, m.source_entity, m.outlet,'
+                ' m.start, m."end", m.source_group FROM claims c JOIN claim_members m ON m.claim_id = c.id'
+                " WHERE c.story_id = ? ORDER BY m.claim_id, m.rowid", (story_id,)):
+            claims[r[0]].members.append(ClaimMember(*r[1:]))
+        return list(claims.values())
 
     def stories(self, *, limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
         rows = self.conn.execute(
