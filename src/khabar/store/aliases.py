@@ -100,18 +100,27 @@ def entity_detail(store: Store, entity_id: str) -> dict[str, Any]:
 def variant_details(store: Store, entity_id: str) -> list[dict[str, Any]]:
     """``[{form, how, confidence, mentions}]`` of an entity's variants, surest first, then most mentioned."""
     c = store.conn
-    counts = Counter(r[0] for r in c.execute("SELECT text FROM mentions WHERE entity_id = ?", (entity_id,)))
+    counts = Counter({r[0]: r[1] for r in c.execute(
+        "SELECT text, COUNT(*) FROM mentions WHERE entity_id = ? GROUP BY text", (entity_id,))})
     rows = c.execute("SELECT v.variant, l.how, l.confidence FROM entity_variants v LEFT JOIN variant_links l"
                      " ON l.entity_id = v.entity_id AND l.variant = v.variant WHERE v.entity_id = ?", (entity_id,))
-    out = [{"form": r[0], "how": r[1], "confidence": r[2], "mentions": _mentions_of(counts, r[0])} for r in rows]
+    by_form = _mentions_by_form(counts)
+    out = [{"form": r[0], "how": r[1], "confidence": r[2], "mentions": by_form[r[0]]} for r in rows]
     return sorted(out, key=lambda v: (-(v["confidence"] if v["confidence"] is not None else -1), -v["mentions"], v["form"]))
 
 
-def _mentions_of(counts: Counter[str], form: str) -> int:
-    """Mentions written ``form`` (as the resolver reads a mention's text: :func:`khabar.resolve.surface`)."""
+def _mentions_by_form(counts: Counter[str]) -> Counter[str]:
+    """Mentions per form, a mention's text read as the resolver reads it (:func:`khabar.resolve.surface`).
+
+    One pass over the distinct texts: a frequent entity has thousands of mentions and
+    dozens of variants, and matching each variant against every text cost ~12 ms a page.
+    """
     from khabar.resolve import surface
 
-    return sum(n for text, n in counts.items() if surface(text) == form)
+    out: Counter[str] = Counter()
+    for text, n in counts.items():
+        out[surface(text)] += n
+    return out
 
 
 def _free_id(store: Store, base: str) -> str:

@@ -128,8 +128,9 @@ def story_top_entities(db: Store | sqlite3.Connection, story_id: str, limit: int
 def entity_stories(db: Store | sqlite3.Connection, entity_id: str) -> list[dict[str, Any]]:
     """Stories mentioning an entity: ``{id, label, mentions}``, most mentions first."""
     rows = _conn(db).execute(
-        "SELECT s.id, s.label, COUNT(*) AS mentions FROM mentions m JOIN articles a ON a.id = m.article_id"
-        " JOIN stories s ON s.id = a.story_id WHERE m.entity_id = ? GROUP BY s.id ORDER BY mentions DESC, s.id",
+        "WITH n AS (SELECT a.story_id, COUNT(*) AS mentions FROM mentions m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.entity_id = ? AND a.story_id IS NOT NULL GROUP BY a.story_id)"
+        " SELECT s.id, s.label, n.mentions FROM n JOIN stories s ON s.id = n.story_id ORDER BY n.mentions DESC, s.id",
         (entity_id,),
     )
     return [dict(r) for r in rows]
