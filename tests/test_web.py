@@ -336,6 +336,25 @@ def test_web_story_list_cache_is_dropped_after_a_write(tmp_path: Path) -> None:
     assert "/story/S3" in client.get("/").text
 
 
+
+def test_web_dossier_and_entity_pages_cached_until_a_write(tmp_path: Path) -> None:
+    db = tmp_path / "khabar.db"
+    with Store(db) as s:
+        fill_store(s)
+    app = create_app(db)
+    client = TestClient(app)
+    first = client.get("/api/story/S1").json()
+    hits = app.state.cache.hits
+    assert client.get("/api/story/S1").json() == first and "المعبر سيفتح يوم الأحد" in client.get("/story/S1").text
+    client.get("/api/entity/E1")
+    client.get("/entity/E1")
+    assert app.state.cache.hits >= hits + 3  # the second dossier, its HTML twin and the entity page's twin
+    with Store(db) as s, s.transaction():  # another connection rewrites a claim's wording
+        s.conn.execute("UPDATE claims SET text = 'المعبر سيبقى مغلقا' WHERE id = 'C1'")
+    assert "المعبر سيبقى مغلقا" in {c["text"] for c in client.get("/api/story/S1").json()["claims"]}
+    assert "المعبر سيبقى مغلقا" in client.get("/story/S1").text
+    assert client.get("/api/story/nope").status_code == 404
+
 def test_web_story_list_top_entities_batched_like_single(tmp_path: Path) -> None:
     from khabar.store import queries
 

@@ -46,11 +46,25 @@ def filter_options(request: Request, store: Store) -> dict[str, Any]:
         "outlets": queries.outlets(store, FILTER_OPTIONS), "entities": queries.frequent_entities(store, FILTER_OPTIONS)})
 
 
+def story_dossier(request: Request, store: Store, story_id: str) -> dict[str, Any]:
+    """:func:`khabar.dossier.story_json`, memoised until the store changes (read-only result).
+
+    A desk reads the same few big stories over and over, and a big dossier costs
+    ~20 ms of CPU to assemble (hundreds of claims with their evidence sentences).
+    """
+    return request.app.state.cache.get(("story", story_id), lambda: dossier.story_json(store, story_id))
+
+
+def entity_page(request: Request, store: Store, entity_id: str) -> dict[str, Any]:
+    """:func:`khabar.dossier.entity_json`, memoised until the store changes (read-only result)."""
+    return request.app.state.cache.get(("entity", entity_id), lambda: dossier.entity_json(store, entity_id))
+
+
 @router.get("/story/{story_id}", summary="Story dossier")
-def api_story(story_id: str, store: StoreDep) -> dict[str, Any]:
+def api_story(request: Request, story_id: str, store: StoreDep) -> dict[str, Any]:
     """Articles, outlets, top entities, claims with evidence sentences, the claims x sources matrix
     and who denies whom (the ``story`` object of the export schema)."""
-    return dossier.story_json(store, story_id)
+    return story_dossier(request, store, story_id)
 
 
 @router.get("/article/{article_id}", summary="Analysed article")
@@ -60,9 +74,9 @@ def api_article(article_id: str, store: StoreDep) -> dict[str, Any]:
 
 
 @router.get("/entity/{entity_id}", summary="Entity page")
-def api_entity(entity_id: str, store: StoreDep) -> dict[str, Any]:
+def api_entity(request: Request, entity_id: str, store: StoreDep) -> dict[str, Any]:
     """Variants, roles, stories, statements with stance, ``denies`` and ``denied_by``."""
-    return dossier.entity_json(store, entity_id)
+    return entity_page(request, store, entity_id)
 
 
 @router.get("/search", summary="Full-text search over articles and statements")

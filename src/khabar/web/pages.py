@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from khabar import dossier
 from khabar.store import queries
 from khabar.web import i18n, matrix_view
-from khabar.web.api import filter_options, story_list
+from khabar.web.api import entity_page, filter_options, story_dossier, story_list
 from khabar.web.deps import FiltersDep, LangDep, Limit, Offset, StoreDep, parse_hl, save_uploads
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +42,7 @@ def index(request: Request, store: StoreDep, lang: LangDep, filters: FiltersDep,
 @router.get("/story/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: str, store: StoreDep, lang: LangDep,
           matrix: Annotated[str, Query(pattern="^(top|all)$", description="top: the claims most sources speak to; all")] = "top") -> HTMLResponse:
-    st = dossier.story_json(store, story_id)
+    st = story_dossier(request, store, story_id)
     removed = queries.removed_counts(store, [a["id"] for a in st["articles"]])
     limit = 0 if matrix == "all" else int(request.app.state.web["matrix_claims"])
     view = matrix_view(st["matrix"], limit)
@@ -68,7 +68,7 @@ def article(request: Request, article_id: str, store: StoreDep, lang: LangDep,
 
 @router.get("/entity/{entity_id}", response_class=HTMLResponse)
 def entity(request: Request, entity_id: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
-    return render(request, lang, "entity.html", entity=dossier.entity_json(store, entity_id))
+    return render(request, lang, "entity.html", entity=entity_page(request, store, entity_id))
 
 
 @router.get("/search", response_class=HTMLResponse)
