@@ -259,3 +259,53 @@ def test_pipeline_entities_of_a_failed_batch_are_handed_back(tmp_path, monkeypat
         with store.transaction():
             store.save_entities(analyzer.registry.take_changed())
         assert {r[0] for r in store.conn.execute("SELECT id FROM entities")} == refs
+
+
+def _regroup_settings(small: int, growth: float) -> Settings:
+    s = _stream_settings(10.0)
+    s.values["scale"]["claims_regroup_small"] = small
+    s.values["scale"]["claims_regroup_growth"] = growth
+    return s
+
+
+def _claims_of(store: Store) -> dict[str, object]:
+    snap = _snapshot(store)
+    links = sorted(tuple(r) for r in store.conn.execute("SELECT article_id, idx, claim_id FROM attributions"))
+    return {"claims": snap["claims"], "members": snap["members"], "links": links}
+
+
+def test_pipeline_lagging_claims_end_the_run_as_regrouping_every_batch_does(tmp_path):
+    """Large stories' claims are regrouped when grown and at the run's end: the stored result is the same."""
+    _write_stream(tmp_path / "in", 24)
+    with Store(tmp_path / "eager.db") as store:
+        analyze([tmp_path / "in"], store, _regroup_settings(10**6, 0.0), embed=False)
+        want = _claims_of(store)
+    assert want["claims"] and any(cid for _, _, cid in want["links"])
+    with Store(tmp_path / "lazy.db") as store:
+        analyze([tmp_path / "in"], store, _regroup_settings(1, 100.0), embed=False)
+        assert _claims_of(store) == want
+        assert store.claims_stale() == {}
+
+
+def test_pipeline_claims_left_lagging_by_a_dead_run_are_regrouped_by_the_next(tmp_path):
+    from khabar.ingest import iter_documents
+    from khabar.pipeline import Analyzer, RunSummary, process_article
+
+    _write_stream(tmp_path / "in", 24)
+    with Store(tmp_path / "eager.db") as store:
+        analyze([tmp_path / "in"], store, _regroup_settings(10**6, 0.0), embed=False)
+        want = _claims_of(store)
+    lazy = _regroup_settings(1, 100.0)
+    docs = list(iter_documents([tmp_path / "in"], settings=lazy.section("ingest")))
+    arts = [process_article(d, lazy) for d in docs]
+    with Store(tmp_path / "lazy.db") as store:
+        analyzer = Analyzer(store, lazy, embed=False)
+        summary = RunSummary(run_id=store.start_run(embed=False))
+        for i in range(0, len(arts), 4):
+            analyzer.add_batch(arts[i : i + 4], summary)
+        lagging = store.claims_stale()
+        assert lagging and _claims_of(store) != want  # the run dies here, before its checkpoint
+    with Store(tmp_path / "lazy.db") as store:
+        summary = analyze([tmp_path / "in"], store, lazy, embed=False)  # nothing new to analyse
+        assert summary.analysed == 0 and store.claims_stale() == {}
+        assert _claims_of(store) == want

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from khabar import attribution, entities, language, sentences
 from khabar.aliases import configure_registry
@@ -167,6 +168,13 @@ class Analyzer:
         self._min_since = int(store_sec["batch_size"])
         self._stored = store.article_count()
         self._since = self._replay(store.state_upto("dedup"), store.state_upto("stories"))
+        # Claims of large stories are regrouped when the story has grown by a share, and at the
+        # end of the run (checkpoint): regrouping a whole story at every batch made the time per
+        # 1,000 articles grow with the store. Stories whose claims lag: id -> size when grouped.
+        scale = section_with_defaults("scale", settings.section("scale"))
+        self._regroup_small = int(check_range("scale.claims_regroup_small", scale["claims_regroup_small"], 0, 10**9))
+        self._regroup_growth = float(check_range("scale.claims_regroup_growth", scale["claims_regroup_growth"], 0.0, 100.0))
+        self._stale = store.claims_stale()
 
     def _replay(self, dedup_upto: int | None, stories_upto: int | None) -> int:
         """Bring the checkpointed corpus state up to the store: add what it does not cover, in arrival order.
@@ -204,10 +212,55 @@ class Analyzer:
         return lead_parts(a, sentences=self.lead_sentences, max_chars=self.lead_chars)[0]
 
     def checkpoint(self) -> None:
-        """Save the duplicate and story state now (end of a run), if articles were added since the last one."""
+        """End of a run: regroup the claims of every story whose claims lag, and save the duplicate
+        and story state if articles were added since the last checkpoint."""
+        if self._stale:
+            from khabar.claims import group_claims  # late: claims depends on most stages
+
+            names = self.registry.names()
+            claim_settings = self.settings.section("claims")
+            with self.store.transaction(), self.members.on_error_forget(), self._on_error_reload_stale():
+                for sid in sorted(self._stale):
+                    self._regroup(sid, self.members.load(sid), names, claim_settings, group_claims)
         if self._since:
             with self.store.transaction():
                 self._save_state()
+
+    def _claims_due(self, story_id: str, n_members: int, n_new: int) -> bool:
+        """Whether a story's claims are regrouped in this batch (else at the run's end or when it has grown).
+
+        A story of at most ``claims_regroup_small`` articles always is (cheap); a larger one
+        when it holds ``1 + claims_regroup_growth`` times the articles it held when its claims
+        were last grouped (amortised O(1) regroupings per article). A story not listed as
+        lagging was grouped over the articles it had before this batch.
+        """
+        if n_members <= self._regroup_small:
+            return True
+        grouped = self._stale.get(story_id, n_members - n_new)
+        return n_members >= grouped * (1.0 + self._regroup_growth)
+
+    def _regroup(self, sid: str, members: list[Article], names: Any, claim_settings: dict[str, Any],
+                 group_claims: Callable[..., list[Any]]) -> None:
+        """Regroup ``sid``'s claims over ``members`` and store what changed; the story no longer lags."""
+        if members:
+            before = [[at.claim_id for at in m.attributions] for m in members]
+            claims = group_claims(sid, members, entity_names=names, settings=claim_settings,
+                                  token_cache=self._claim_tokens)
+            for m, ids in zip(members, before, strict=True):
+                if [at.claim_id for at in m.attributions] != ids:  # only what regrouping changed
+                    self.store.update_article_links(m)
+            self.store.replace_claims(sid, claims)
+        if self._stale.pop(sid, None) is not None:
+            self.store.mark_claims_fresh(sid)
+
+    @contextmanager
+    def _on_error_reload_stale(self) -> Iterator[None]:
+        """Read the lagging stories again from the store when a transaction fails: its writes were rolled back."""
+        try:
+            yield
+        except BaseException:
+            self._stale = self.store.claims_stale()
+            raise
 
     def _save_state(self) -> None:
         self.store.save_state("dedup", self.dedup.to_state())
@@ -281,7 +334,7 @@ class Analyzer:
         by_id = {a.id: a for a in articles}
         claim_settings = self.settings.section("claims")
         with timer("claims+store"), self._on_error_unsaved(changed), self.store.transaction(), \
-                self.members.on_error_forget():
+                self.members.on_error_forget(), self._on_error_reload_stale():
             self.store.insert_articles(articles, run_id=summary.run_id)
             index_articles(self.store.conn, articles)
             self.store.save_entities(changed)  # not all of them: O(batch), not O(store), per batch
@@ -291,18 +344,20 @@ class Analyzer:
             for old, new in merges:
                 self.store.merge_story(old, self.stories.current(new), run_id=summary.run_id)
                 self.members.forget(old)
+                if self._stale.pop(old, None) is not None:
+                    self.store.mark_claims_fresh(old)
+            survivors = {self.stories.current(new) for _, new in merges}  # merge_story dropped their claims' half
             for sid in sorted(touched):
                 self.store.save_story(Story(sid, self.stories.label(sid), self.stories.summary(sid)),
                                       run_id=summary.run_id)
                 members = self.members.load(sid)
                 self._mark_translations(members, by_id, summary)
-                before = [[at.claim_id for at in m.attributions] for m in members]
-                claims = group_claims(sid, members, entity_names=names, settings=claim_settings,
-                                      token_cache=self._claim_tokens)
-                for m, ids in zip(members, before, strict=True):
-                    if [at.claim_id for at in m.attributions] != ids:  # only what regrouping changed
-                        self.store.update_article_links(m)
-                self.store.replace_claims(sid, claims)
+                n_new = sum(1 for m in members if m.id in by_id)
+                if sid in survivors or self._claims_due(sid, len(members), n_new):
+                    self._regroup(sid, members, names, claim_settings, group_claims)
+                elif sid not in self._stale:
+                    self._stale[sid] = len(members) - n_new
+                    self.store.mark_claims_stale(sid, self._stale[sid])
             self._stored += len(articles)
             self._since += len(articles)
             # Geometric checkpoints: encoding the state is O(store), so it is done only when the

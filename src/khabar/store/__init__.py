@@ -321,6 +321,17 @@ class Store:
             [(cid,) for cid in written],
         )
 
+    def mark_claims_stale(self, story_id: str, n_grouped: int) -> None:
+        """Record that ``story_id``'s claims were last grouped over ``n_grouped`` articles (an older count is kept)."""
+        self.conn.execute("INSERT OR IGNORE INTO claims_stale(story_id, n_grouped) VALUES (?, ?)", (story_id, n_grouped))
+
+    def claims_stale(self) -> dict[str, int]:
+        """Stories whose claims lag their articles: ``{story id: article count at the last regrouping}``."""
+        return dict(self.conn.execute("SELECT story_id, n_grouped FROM claims_stale"))
+
+    def mark_claims_fresh(self, story_id: str) -> None:
+        self.conn.execute("DELETE FROM claims_stale WHERE story_id = ?", (story_id,))
+
     def load_claims(self, story_id: str) -> list[Claim]:
         claims = {r[0]: Claim(r[0], story_id, r[1]) for r in self.conn.execute(
             "SELECT id, text FROM claims WHERE story_id = ? ORDER BY first_published, id", (story_id,))}
