@@ -57,6 +57,9 @@ _DOUBLE_QUOTES = "“”„\"″‟"
 _SINGLE_QUOTES = "‘’"
 _SENT_END_RE = re.compile(r"[.!?؟]+(?=\s)|\n+")
 _MA = fold("ما")
+_ALI = fold("على")  # also the name علي: fold maps ى to ي, see _is_stop
+_WA_ALI = "و" + _ALI
+_ALA_RE = re.compile(r"(?<!\w)و?على(?!\w)")  # the preposition written with alef maqsura
 _BIH = frozenset(fold(w) for w in "به عنه عنها بها".split())
 
 
@@ -110,6 +113,8 @@ class _Doc:
         self.sent_bounds = [(s.start, s.end) for s in sents]
         self.sent_starts = [s.start for s in sents]
         self.entities = sorted(article.spans("entities"), key=lambda s: s.start)
+        # whether this text writes the preposition على with ى: then a written "علي" is the name Ali
+        self.writes_ala = _ALA_RE.search(article.text) is not None
 
     @staticmethod
     def _tokenize(text: str) -> list[_Tok]:
@@ -283,11 +288,28 @@ def _is_comp(doc: _Doc, i: int) -> int:
     """Number of tokens of a complementiser starting at ``i`` (إن، أن، بأن، إلى أن، من أن), else 0."""
     if i >= len(doc.toks) or doc.toks[i].kind != "w":
         return 0
+    if doc.toks[i].text.startswith("آ"):
+        return 0  # "آن" (a name, "وانغ آن شون") folds like the complementiser أن
     if doc.toks[i].key in cues.COMPLEMENTIZERS:
         return 1
     if doc.toks[i].key in cues.COMPLEMENTIZER_PREPS and i + 1 < len(doc.toks) and doc.toks[i + 1].key in cues.COMPLEMENTIZERS:
         return 2
     return 0
+
+
+def _is_name_ali(doc: _Doc, t: _Tok) -> bool:
+    """Whether the word is the name "علي" rather than the preposition "على".
+
+    :func:`khabar.arabic.fold` maps ى to ي, so both fold to one key. A text
+    that writes the preposition with ى somewhere keeps the spelling apart:
+    there a written final ي ("المرشد علي خامنئي") is the name.
+    """
+    return t.key in (_ALI, _WA_ALI) and t.text.endswith("ي") and doc.writes_ala
+
+
+def _is_stop(doc: _Doc, t: _Tok) -> bool:
+    """A word that ends a speaker phrase (cues.SPEAKER_STOPS), not the name "علي"."""
+    return t.kind == "w" and t.key in cues.SPEAKER_STOPS and not _is_name_ali(doc, t)
 
 
 def _head_keys(key: str) -> set[str]:
@@ -449,7 +471,7 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             continue
         if first_non_time is None:
             first_non_time = j
-        if t.kind == "w" and t.key in cues.SPEAKER_STOPS:
+        if _is_stop(doc, t):
             # a prepositional adverbial: runs to a comma, colon, quotation or complementiser
             k = j + 1
             while k < n and doc.toks[k].start < sent_end and k - j <= cfg["adverbial_max_words"]:
@@ -481,24 +503,38 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
             return None, j
         return (q.start, q.end), q.close_tok + 1
     first = doc.toks[j]
-    if _is_comp(doc, j) or first.kind == "p" or first.key in cues.SPEAKER_STOPS or first.key in cues.TIME_WORDS or _verb_of(first):
+    if _is_comp(doc, j) or first.kind == "p" or _is_stop(doc, first) or first.key in cues.TIME_WORDS or _verb_of(first):
         return None, j
     k = j
     words_seen = 0
+    commas = 0
+    cut: int | None = None  # where the speaker ends when the words after it still precede the frame
     while k < n and doc.toks[k].start < sent_end and words_seen < doc.cfg["speaker_max_words"]:
         t = doc.toks[k]
         if t.kind == "p" and t.text not in "،,":
             break
         if t.kind == "p":
             nxt = doc.toks[k + 1] if k + 1 < n else None
-            if nxt is None or nxt.kind != "w" or nxt.key in cues.SPEAKER_STOPS or nxt.key in cues.TIME_WORDS or _is_comp(doc, k + 1) or nxt.key in cues.RELATIVES:
+            if nxt is None or nxt.kind != "w" or _is_stop(doc, nxt) or nxt.key in cues.TIME_WORDS or _is_comp(doc, k + 1) or nxt.key in cues.RELATIVES:
                 break
+            if cut is None and (nxt.key in cues.CLAUSE_PRONOUNS or not _comma_continues(doc, j, k, commas)):
+                cut = k  # "ندى أمين، وهي من طهران"، "كوناشيكوف، المتحدث باسم الوزارة": not the speaker
+            commas += 1
         if t.kind == "q":
             if doc.speech_opens_at(k):
                 break
+            if cut is None and _closes_quoted_name(doc, j, k):
+                cut = k  # "الملازم أول " محمود المحمود " لأورينت نت": the quoted name ends the speaker
         if t.kind == "w":
-            if k > j and (t.key in cues.SPEAKER_STOPS or t.key in cues.TIME_WORDS or _is_comp(doc, k) or _verb_of(t)):
+            if k > j and cut is None and t.key in cues.SPEAKER_PREPS and not _is_comp(doc, k):
+                end = _prep_modifier_end(doc, j, k, verb, sent_end, words_seen)
+                if end is not None:
+                    k = end  # "مسؤولون في قطاع الصحة": the phrase belongs to the speaker
+                    break
+            if k > j and (_is_stop(doc, t) or t.key in cues.TIME_WORDS or _is_comp(doc, k) or _verb_of(t)):
                 break
+            if k > j and t.key in cues.CLAUSE_PRONOUNS and cut is None:
+                cut = k  # "كيري وهو يتكئ": a circumstantial clause
             if k > j and (_is_audience(t.key) or _is_manner(t.key)):
                 break  # "مسؤول لرويترز", "كيري مازحا": audience or manner, not the speaker
             if k > j and verb.np_object and (t.key in cues.CONTENT_HEADS or t.key in cues.OBJECT_OPENERS):
@@ -507,8 +543,83 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
                 break
             words_seen += 1
         k += 1
-    span = _trim(doc, j, k)
+    span = _trim(doc, j, k if cut is None else cut)
     return span, k
+
+
+def _comma_continues(doc: _Doc, j: int, k: int, commas: int) -> bool:
+    """Whether the speaker phrase ``[j, k)`` goes on past the comma at ``k``.
+
+    A title after a bare name is an apposition the speaker leaves out
+    ("إيغور كوناشيكوف، المتحدث باسم الوزارة"); after "title، name،" the
+    phrase is complete ("أعلن رئيس الحزب، فلان، شرطا"). Either goes on only
+    when a coordinated second speaker follows ("فلان، رئيس البلدية، ومصدران").
+    """
+    nxt = doc.toks[k + 1]
+    title_next = bool(_head_keys(nxt.key) & (cues.PERSON_HEADS | cues.MEDIA_HEADS))
+    first = doc.toks[j]
+    bare_name = not first.key.startswith("ال") and not any(
+        _head_keys(t.key) & (_SPEAKER_HEADS | cues.PLACE_HEADS) for t in doc.toks[j:k] if t.kind == "w")
+    if not (commas >= 1 or (bare_name and title_next)):
+        return True
+    if commas >= 1:
+        return len(nxt.key) > 3 and nxt.key[0] == "و" and _coordinated_speaker(doc, nxt)
+    m = k + 1  # the apposition stays only when a coordinated speaker follows it
+    while m < len(doc.toks) and doc.toks[m].kind == "w" and m - k <= doc.cfg["speaker_max_words"]:
+        m += 1
+    if m + 1 < len(doc.toks) and doc.toks[m].kind == "p" and doc.toks[m].text in "،,":
+        after = doc.toks[m + 1]
+        return after.kind == "w" and len(after.key) > 3 and after.key[0] == "و" and _coordinated_speaker(doc, after)
+    return False
+
+
+def _closes_quoted_name(doc: _Doc, j: int, k: int) -> bool:
+    """Whether token ``k`` closes a quoted name opened inside the phrase from ``j`` and nothing
+    of the name follows ("المغرد " أحمد العنزي " أن"); a nisba adjective after it continues."""
+    t = doc.toks[k]
+    if t.quote < 0 or doc.quotes[t.quote].close_tok != k or doc.quotes[t.quote].open_tok < j:
+        return False
+    nxt = doc.toks[k + 1] if k + 1 < len(doc.toks) else None
+    return not (nxt is not None and nxt.kind == "w" and nxt.key.startswith("ال") and nxt.key.endswith(_NISBA_ENDS))
+
+
+def _prep_modifier_end(doc: _Doc, j: int, k: int, verb: cues.Verb, sent_end: int, words_seen: int) -> int | None:
+    """End token of a prepositional phrase at ``k`` that belongs to the speaker phrase from ``j``.
+
+    "قال مسؤولون في قطاع الصحة إن"، "المبعوث الأممي إلى اليمن، إن": after an
+    unnamed person, source or correspondent (its head word), a في / إلى / من
+    phrase whose noun is not a speech event or time ("في بيان"، "في مؤتمر")
+    and that runs straight into the frame (comma, complementiser, colon,
+    audience "لـ", time word) is part of who spoke. Returns None otherwise.
+    """
+    heads = cues.PERSON_HEADS | cues.ANONYMOUS_HEADS | cues.MEDIA_HEADS
+    if not _head_keys(doc.toks[j].key) & heads or cues.PREP_OBJECT.get(verb.lemma) == doc.toks[k].key:
+        return None
+    n = len(doc.toks)
+    m = k + 1
+    if m >= n or doc.toks[m].kind != "w":
+        return None
+    key = doc.toks[m].key
+    if key in cues.EVENT_NOUNS or key in cues.NOMINAL_CUES or key in cues.DOCUMENT_HEADS or key in cues.TIME_WORDS \
+            or _is_stop(doc, doc.toks[m]) or _verb_of(doc.toks[m]):
+        return None
+    seen = words_seen
+    while m < n and doc.toks[m].start < sent_end and seen < doc.cfg["speaker_max_words"]:
+        t = doc.toks[m]
+        if t.kind == "p":
+            return m if t.text in "،,:" else None
+        if t.kind == "q":
+            return m if doc.speech_opens_at(m) else None
+        if _is_comp(doc, m) or t.key in cues.TIME_WORDS or t.key in (_LI, "ل") or _is_audience(t.key):
+            return m
+        if _is_stop(doc, t) or _verb_of(t) or t.key in cues.CLAUSE_PRONOUNS:
+            return None
+        seen += 1
+        m += 1
+    return None
+
+
+_LI = fold("لـ")
 
 
 def _is_audience(key: str) -> bool:
@@ -537,9 +648,20 @@ def _np_split(doc: _Doc, j: int, k: int) -> int:
     if q is not None and q.close_tok >= 0:
         return q.close_tok + 1
     first = doc.toks[j]
-    if first.key in _SPEAKER_HEADS and not first.key.startswith("ال") and j + 1 < k:
-        return j + 2
-    return j + 1
+    m = j + 2 if first.key in _SPEAKER_HEADS and not first.key.startswith("ال") and j + 1 < k else j + 1
+    titled = bool(_head_keys(first.key) & cues.PERSON_HEADS)
+    while m < k and doc.toks[m].kind == "w":
+        key = doc.toks[m].key
+        if key.startswith("ال") and key.endswith(_NISBA_ENDS):
+            m += 1  # an adjective: "الجيش السوري", "المرشد الأعلى الإيراني"
+        elif titled and not key.startswith(("ال", "و")) and key not in _SPEAKER_HEADS:
+            m += 1  # the name after a title: "المرشد ... علي خامنئي"
+        else:
+            break
+    return m
+
+
+_NISBA_ENDS = ("ي", "يه", "يين", "يون")  # folded endings of nisba adjectives (ة folds to ه)
 
 
 _SPEAKER_HEADS = (cues.MEDIA_HEADS | cues.DOCUMENT_HEADS | cues.ORGANIZATION_HEADS | cues.PERSON_HEADS
@@ -573,14 +695,34 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
     if lead.key in cues.KANA and len(ws) > 1:
         ws, lead = ws[1:], ws[1]  # "وكان المعبر أعلن": the subject follows كان
         first = doc.tok_at(lead.start)
-    if lead.key in cues.SPEAKER_STOPS or lead.key in cues.CLAUSE_PARTICLES or lead.key in cues.TIME_WORDS:
+    end = i
+    for m, t in enumerate(ws[1:], 1):
+        if t.key in cues.RELATIVES or t.key in cues.TIME_WORDS:
+            # "وكان التحالف الذي تقوده واشنطن قال"، "وكان مصدر يوم السبت قد أعلن": not the subject
+            ws, end = ws[:m], doc.tok_at(t.start)
+            break
+    if _is_stop(doc, lead) or lead.key in cues.CLAUSE_PARTICLES or lead.key in cues.TIME_WORDS:
         return None
     if (lead.key[:1] in "وف" and len(lead.key) > 3 and doc.toks[first] is lead
             and lead.key not in _SPEAKER_HEADS and not doc.entities_in(lead.start, lead.end)):
         return None  # "ويوم الجمعة قال": an adverbial, the verb is clause-initial ("وزارة الصحة تنفي" is not)
     if any(_verb_of(t) for t in ws):
         return None
-    return _trim(doc, first, i)
+    return _trim(doc, first, end)
+
+
+def _topic_subject(doc: _Doc, i: int, s_start: int) -> tuple[int, int] | None:
+    """ "أما المواطن فلان فأوضح أن": the noun phrase between أما and the ف-verb at ``i`` is its subject."""
+    if not doc.toks[i].key.startswith("ف"):
+        return None
+    k = i - 1
+    while k >= 0 and doc.toks[k].start >= s_start and doc.toks[k].kind == "w" and i - k <= doc.cfg["svo_max_words"] + 1:
+        if doc.toks[k].key in cues.TOPIC_PARTICLES:
+            return _trim(doc, k + 1, i) if k + 1 < i else None
+        if _verb_of(doc.toks[k]):
+            return None
+        k -= 1
+    return None
 
 
 def _relative_antecedent(doc: _Doc, rel: int, sent_start: int) -> tuple[int, int] | None:
@@ -592,7 +734,7 @@ def _relative_antecedent(doc: _Doc, rel: int, sent_start: int) -> tuple[int, int
     n_words = 0
     while k >= 0 and doc.toks[k].start >= sent_start:
         t = doc.toks[k]
-        if t.kind == "p" or (t.kind == "w" and (t.key in cues.SPEAKER_STOPS or _verb_of(t))):
+        if t.kind == "p" or (t.kind == "w" and (_is_stop(doc, t) or _verb_of(t))):
             break
         if t.kind == "w":
             n_words += 1
@@ -613,7 +755,8 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
         prev = doc.toks[i - 1] if i > 0 and doc.toks[i - 1].start >= s_start else None
         if prev is not None and prev.kind == "w" and prev.key in cues.NEGATORS:
             continue  # "لم يعلن": no speech reported
-        if prev is not None and prev.kind == "w" and prev.key in cues.NOUN_MAKERS and not _is_participle(tok):
+        if prev is not None and prev.kind == "w" and prev.key in cues.NOUN_MAKERS and not _is_participle(tok) \
+                and not _is_name_ali(doc, prev):
             continue  # "على أمل أن": a noun after a preposition, not a verb
         if tok.key in cues.IMPERSONAL and (_is_comp(doc, i + 1) or (i + 1 < len(doc.toks) and doc.toks[i + 1].key in cues.COMPLEMENTIZER_PREPS)):
             continue  # "يذكر أن": the reporter's own background
@@ -628,6 +771,9 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
         elif prev is not None and prev.kind == "w" and prev.key in cues.PRONOUN_SUBJECTS:
             needs = cues.PRONOUN_SUBJECTS[prev.key]
             pronoun = True
+        elif _conj and (topic := _topic_subject(doc, i, s_start)) is not None \
+                and _speaker_after(doc, i + 1, verb, s_end)[0] is None:
+            speaker = topic  # "أما العودة فأوضح المعبر أنها": a subject after the verb wins
         else:
             svo = None
             if prev is not None and prev.key == _QAD and i >= 2 and doc.toks[i - 2].start >= s_start \
@@ -961,7 +1107,7 @@ def _clause_subject(doc: _Doc, s_start: int, before: int) -> tuple[int, int] | N
     if i >= n or doc.toks[i].kind != "w" or doc.toks[i].start >= before:
         return None
     head = doc.toks[i].key
-    if head.startswith(("ال", "وال")) or head in cues.SPEAKER_STOPS or head in cues.CLAUSE_PARTICLES or _is_comp(doc, i):
+    if head.startswith(("ال", "وال")) or _is_stop(doc, doc.toks[i]) or head in cues.CLAUSE_PARTICLES or _is_comp(doc, i):
         return None
     sp, _k = _speaker_after(doc, i + 1, cues.VERBS[0], before)
     if sp is None or sp[1] > before:

@@ -181,6 +181,24 @@ SPEAKER_STOPS = frozenset(
         "لإذاعة لراديو لـ ل نقلا الذي التي الذين اللذان"
     ).split()
 )
+# Prepositions whose phrase may belong to an unnamed speaker ("مسؤولون في وزارة الصحة"،
+# "المبعوث الأممي إلى اليمن") rather than be an adverbial ("في بيان").
+SPEAKER_PREPS = frozenset(fold(w) for w in "في إلى من".split())
+# Nouns of a speech event or occasion: a phrase "في مؤتمر", "في إشارة" after a speaker is an
+# adverbial of the verb, not part of the speaker (with NOMINAL_CUES, DOCUMENT_HEADS, TIME_WORDS).
+EVENT_NOUNS = frozenset(
+    fold(w)
+    for w in (
+        "مؤتمر المؤتمر لقاء اللقاء اجتماع الاجتماع ندوة الندوة إشارة عملية خطاب الخطاب جلسة الجلسة "
+        "حوار الحوار اتصال الاتصال مكالمة المكالمة تدوينة تصريحات التصريحات مداخلة حفل الحفل زيارة "
+        "ختام افتتاح بداية نهاية سياق السياق معرض رد ردا إطار ظل وقت الوقت حين المقابل هذا هذه ذلك "
+        "تلك أول آخر برنامج البرنامج مقابلة المقابلة حديث الحديث كلمة الكلمة تصريح التصريح منشور"
+    ).split()
+)
+# Pronouns that open a circumstantial clause after a speaker ("كيري وهو يتكئ"، "ندى، وهي من طهران").
+CLAUSE_PRONOUNS = frozenset(fold(w) for w in "وهو وهي وهم وهما".split())
+# "أما X فأوضح": the topic particle whose noun phrase is the subject of the ف-verb after it.
+TOPIC_PARTICLES = frozenset(fold(w) for w in "أما وأما".split())
 # Words that only make up a time adverbial ("اليوم الجمعة").
 TIME_WORDS = frozenset(
     fold(w)
