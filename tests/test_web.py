@@ -414,3 +414,22 @@ def test_web_story_page_lists_only_the_matrix_claims_until_all_asked(filled_db: 
     assert "الاتفاق صامد" not in top and 'href="?matrix=all"' in top
     every = c.get("/story/S1", params={"matrix": "all"}).text
     assert every.count('<section class="claim">') == 2 and "الاتفاق صامد" in every
+
+
+def test_web_start_up_warms_the_search_index_and_filter_menus(tmp_path: Path) -> None:
+    import threading
+
+    from khabar.store import search
+
+    db = tmp_path / "warm.db"
+    with Store(db) as s:
+        fill_store(s)
+    search._INDEXES.clear()
+    app = create_app(db)
+    for t in threading.enumerate():
+        if t.name == "khabar-warm":
+            t.join(30)
+    assert any(key[0] == str(db) for key in search._INDEXES)  # built before any search
+    hits = app.state.cache.hits
+    TestClient(app).get("/")
+    assert app.state.cache.hits == hits + 1  # the first page found its filter menus ready (the page itself: misses)

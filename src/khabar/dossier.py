@@ -11,7 +11,7 @@ input instead.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import khabar
@@ -189,14 +189,13 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
     }
 
 
-def _list_row(r: dict[str, Any], contested: set[str], top: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def _list_row(r: dict[str, Any], contested: bool, top: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "id": r["id"], "label": r["label"], "summary": r["summary"],
         "first_published": r["first_published"], "last_published": r["last_published"],
         "n_articles": r["n_articles"], "n_outlets": r["n_outlets"], "n_claims": r["n_claims"],
-        "contested": r["id"] in contested,
-        "top_entities": [{k: e[k] for k in ("entity_id", "canonical", "type", "mentions")}
-                         for e in top.get(r["id"], [])],
+        "contested": contested,
+        "top_entities": [{k: e[k] for k in ("entity_id", "canonical", "type", "mentions")} for e in top],
     }
 
 
@@ -210,11 +209,15 @@ def stories_json(store: Store, limit: int = 50, offset: int = 0) -> list[dict[st
 
 
 def story_list_json(store: Store, *, since: str | None = None, until: str | None = None, outlet: str | None = None,
-                    entity: str | None = None, sort: str = "size", limit: int = 50, offset: int = 0) -> dict[str, Any]:
+                    entity: str | None = None, sort: str = "size", limit: int = 50, offset: int = 0,
+                    memo: MutableMapping[str, tuple[bool, list[dict[str, Any]]]] | None = None) -> dict[str, Any]:
     """One page of the filtered story list: ``{total, limit, offset, sort, filters, stories}``.
 
     Filters are those of :func:`khabar.store.queries.story_rows` (``entity`` is an entity id);
-    ``total`` counts every story matching them, for pagination.
+    ``total`` counts every story matching them, for pagination. ``memo`` keeps each story's
+    ``(contested, top entities)`` between calls while the store does not change (the web's
+    read cache): the big stories head most filtered pages, and counting their mentions was
+    most of a page's cost.
 
     Raises:
         KhabarError: ``limit < 1``, ``offset < 0`` or an unknown ``sort``.
@@ -225,13 +228,17 @@ def story_list_json(store: Store, *, since: str | None = None, until: str | None
         raise KhabarError(f"sort must be one of {', '.join(queries.STORY_SORTS)}, got {sort!r}")
     rows, total = queries.story_rows(store, since=since, until=until, outlet=outlet, entity_id=entity,
                                      sort=sort, limit=limit, offset=offset)
-    ids = [r["id"] for r in rows]
-    contested = queries.contested_story_ids(store, ids)
-    top = queries.stories_top_entities(store, ids, LIST_ENTITIES)  # one query for the page, not one per row
+    memo = {} if memo is None else memo
+    todo = [r["id"] for r in rows if r["id"] not in memo]
+    if todo:
+        contested = queries.contested_story_ids(store, todo)
+        top = queries.stories_top_entities(store, todo, LIST_ENTITIES)  # one query for the page, not one per row
+        for sid in todo:
+            memo[sid] = (sid in contested, top.get(sid, []))
     return {
         "total": total, "limit": limit, "offset": offset, "sort": sort,
         "filters": {"since": since, "until": until, "outlet": outlet, "entity": entity},
-        "stories": [_list_row(r, contested, top) for r in rows],
+        "stories": [_list_row(r, *memo[r["id"]]) for r in rows],
     }
 
 

@@ -193,6 +193,11 @@ def _variant_index(conn: sqlite3.Connection) -> _VariantIndex:
     return index
 
 
+def warm_variant_index(conn: sqlite3.Connection) -> None:
+    """Build (and cache) the variant index of the store behind ``conn`` now, before the first search."""
+    _variant_index(conn)
+
+
 def parse_query(conn: sqlite3.Connection, query: str) -> list[QueryGroup]:
     """Fold ``query`` into word groups, expanding names of known entities to all their variants.
 

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from khabar import dossier
 from khabar.store import Store, queries
+from khabar.web.cache import ReadCache
 from khabar.web.deps import FiltersDep, Limit, Offset, StoreDep, StoryFilters, save_uploads
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -36,13 +37,19 @@ def api_filters(request: Request, store: StoreDep) -> dict[str, Any]:
 def story_list(request: Request, store: Store, filters: StoryFilters, limit: int, offset: int) -> dict[str, Any]:
     """:func:`khabar.dossier.story_list_json`, memoised until the store changes (read-only result)."""
     key = ("stories", *filters.as_kwargs().items(), limit, offset)
+    memo = request.app.state.cache.get(("story-rows",), dict)  # per-story decorations, for this version of the store
     return request.app.state.cache.get(key, lambda: dossier.story_list_json(
-        store, **filters.as_kwargs(), limit=limit, offset=offset))
+        store, **filters.as_kwargs(), limit=limit, offset=offset, memo=memo))
 
 
 def filter_options(request: Request, store: Store) -> dict[str, Any]:
     """Outlets and frequent entities for the story-list filters, memoised until the store changes."""
-    return request.app.state.cache.get(("filters", FILTER_OPTIONS), lambda: {
+    return cached_filter_options(request.app.state.cache, store)
+
+
+def cached_filter_options(cache: ReadCache, store: Store) -> dict[str, Any]:
+    """:func:`filter_options` from ``cache`` (a pass over every mention: ~0.5 s at 30k articles)."""
+    return cache.get(("filters", FILTER_OPTIONS), lambda: {
         "outlets": queries.outlets(store, FILTER_OPTIONS), "entities": queries.frequent_entities(store, FILTER_OPTIONS)})
 
 
