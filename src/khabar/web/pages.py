@@ -42,16 +42,22 @@ def index(request: Request, store: StoreDep, lang: LangDep, filters: FiltersDep,
 @router.get("/story/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: str, store: StoreDep, lang: LangDep,
           matrix: Annotated[str, Query(pattern="^(top|all)$", description="top: the claims most sources speak to; all")] = "top") -> HTMLResponse:
-    st = story_dossier(request, store, story_id)
-    removed = queries.removed_counts(store, [a["id"] for a in st["articles"]])
-    limit = 0 if matrix == "all" else int(request.app.state.web["matrix_claims"])
-    view = matrix_view(st["matrix"], limit)
-    # The evidence section lists the claims the matrix shows: a big story's other
-    # hundreds of one-source claims made a 760 KB page (issue #9); ?matrix=all has them.
-    shown = {c["id"] for c in view["claims"]}
-    claims = [c for c in st["claims"] if c["id"] in shown] if view["hidden"] else st["claims"]
-    st = {**st, "matrix": view, "claims": claims}
-    return render(request, lang, "story.html", story=st, removed=removed)
+    def page() -> bytes:
+        st = story_dossier(request, store, story_id)
+        removed = queries.removed_counts(store, [a["id"] for a in st["articles"]])
+        limit = 0 if matrix == "all" else int(request.app.state.web["matrix_claims"])
+        view = matrix_view(st["matrix"], limit)
+        # The evidence section lists the claims the matrix shows: a big story's other
+        # hundreds of one-source claims made a 760 KB page (issue #9); ?matrix=all has them.
+        shown = {c["id"] for c in view["claims"]}
+        claims = [c for c in st["claims"] if c["id"] in shown] if view["hidden"] else st["claims"]
+        return bytes(render(request, lang, "story.html", story={**st, "matrix": view, "claims": claims},
+                            removed=removed).body)
+
+    # The rendered page, until the store changes: a big dossier's matrix and evidence take
+    # ~20 ms to render. Keyed on the query too, since the language switch link repeats it.
+    key = ("story-page", story_id, matrix, lang, request.url.query)
+    return HTMLResponse(request.app.state.cache.get(key, page))
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
