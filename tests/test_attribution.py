@@ -728,3 +728,132 @@ def test_attribution_topic_particle_amma_gives_the_subject() -> None:
     assert a.span_text(one(a, "فأوضح").speaker) == "المواطن خالد يوسف"
     assert a.span_text(one(a, "وأضاف").speaker) == "المواطن خالد يوسف"
     assert a.span_text(one(a, "فأكد").speaker) == "المهندس"
+
+
+# ---------------------------------------------------------------- second round: recall, boundaries, speakers
+
+
+def test_attribution_trailing_kama_cue_reports_the_clause_before_it() -> None:
+    a = run("استؤنفت الرحلات إلى المدينة صباح اليوم بعد توقف طويل، كما أعلن مدير الميناء. "
+            "ومن المنتظر أن تصل شحنة القمح غدا، كما أضاف المدير، لكن بدون تحديد الكمية.")
+    first, second = one(a, "أعلن"), one(a, "أضاف")
+    assert (first.kind, a.span_text(first.speaker)) == ("according_to", "مدير الميناء")
+    assert a.span_text(first.content) == "استؤنفت الرحلات إلى المدينة صباح اليوم بعد توقف طويل"
+    # the leading و of the sentence is left out; the clause after "لكن" is the reporter's
+    assert (a.span_text(second.speaker), a.span_text(second.content)) == ("المدير", "من المنتظر أن تصل شحنة القمح غدا")
+
+
+def test_attribution_kama_without_a_comma_is_not_a_trailing_cue() -> None:
+    a = run("وقال المحافظ إن السد اكتمل كما أعلن المهندسون أمس.")
+    assert [a.span_text(at.cue) for at in a.attributions] == ["وقال"]
+
+
+def test_attribution_participle_with_split_alef() -> None:
+    a = run("وقال الوزير إن المفاوضات مستمرة , مؤكد ا أن الاتفاق سيوقع قريبا .")
+    at = one(a, "مؤكد")
+    assert (a.span_text(at.speaker), a.span_text(at.content)) == ("الوزير", "الاتفاق سيوقع قريبا")
+
+
+def test_attribution_prefixed_object_of_afada() -> None:
+    a = run("أفادت وكالة الأنباء المحلية الأحد بسقوط أمطار غزيرة على القرى الجبلية .")
+    at = one(a, "أفادت")
+    assert (a.span_text(at.speaker), a.span_text(at.content)) == ("وكالة الأنباء المحلية", "بسقوط أمطار غزيرة على القرى الجبلية")
+
+
+def test_attribution_accused_and_charge_are_the_content() -> None:
+    a = run("اتهمت النقابة العمالية إدارة المصنع بتأخير الرواتب منذ شهرين .")
+    at = one(a, "اتهمت")
+    assert (a.span_text(at.speaker), a.span_text(at.content)) == ("النقابة العمالية", "إدارة المصنع بتأخير الرواتب منذ شهرين")
+
+
+def test_attribution_accusation_without_an_accused_is_skipped() -> None:
+    a = run("وقال المحامي إن الشرطة اتهمت موكله بالسرقة. اتهمت سلمى بالإهمال .")
+    assert [a.span_text(at.cue) for at in a.attributions] == ["وقال"]
+
+
+@pytest.mark.parametrize(
+    "text,speaker,content",
+    [
+        ("وأبلغ المتحدث باسم البلدية وكالة الأنباء المحلية بأن الطريق سيفتح غدا .", "المتحدث باسم البلدية", "الطريق سيفتح غدا"),
+        ("وأبلغ مسؤول أمني الصحفيين أن الحدود أغلقت .", "مسؤول أمني", "الحدود أغلقت"),
+        ("وأخبر الطبيب قناة محلية أن المريض تعافى .", "الطبيب", "المريض تعافى"),
+    ],
+)
+def test_attribution_addressee_after_ablagha_is_not_the_speaker(text: str, speaker: str, content: str) -> None:
+    a = run(text)
+    assert len(a.attributions) == 1
+    assert (a.span_text(a.attributions[0].speaker), a.span_text(a.attributions[0].content)) == (speaker, content)
+
+
+def test_attribution_ablagha_of_an_event_with_a_quoted_phrase_is_not_speech() -> None:
+    a = run('وقال الناطق إن الجيش أبلغ الجيران بالمناورة " في الوقت المناسب تماما قبل بدئها " .')
+    assert [a.span_text(at.cue) for at in a.attributions] == ["وقال"]
+
+
+@pytest.mark.parametrize(
+    "text,speaker",
+    [
+        # a dateline or caption before a dash or bracket is not the verb's subject
+        ("عمان - قال مسؤولان في الوزارة إن المدارس ستفتح .", "مسؤولان في الوزارة"),
+        ("المزارعون في الحقول ( أرشيف ) قال وزير الزراعة إن المحصول وفير .", "وزير الزراعة"),
+        # adverbials before the verb: a demonstrative, a preposition with و
+        ("وبموازاة ذلك أعلن الفريق أن المباراة أجلت .", "الفريق"),
+        ("وفي وقت سابق قال وزير الطاقة , سامي ناصر , إن المصفاة توقفت .", "وزير الطاقة , سامي ناصر"),
+    ],
+)
+def test_attribution_svo_subject_stops_at_dateline_and_adverbials(text: str, speaker: str) -> None:
+    a = run(text)
+    assert a.attributions, "no attribution found"
+    assert a.span_text(a.attributions[0].speaker) == speaker
+
+
+def test_attribution_content_head_after_preposition_is_not_a_subject() -> None:
+    a = run("وصوت النواب بالرفض في إجراء أعلن معارضون أنه انتقام من اللجنة .")
+    assert a.span_text(one(a, "أعلن").speaker) == "معارضون"
+
+
+def test_attribution_relative_clause_verb_before_a_comma_reports_nothing() -> None:
+    a = run('وأضاف المسؤول الذي طلب عدم نشر اسمه , أنها ليست موقوفة , وقال : " لم ينته التحقيق بعد " .')
+    assert [a.span_text(at.cue) for at in a.attributions] == ["وأضاف", "وقال"]
+    assert {a.span_text(at.speaker) for at in a.attributions} == {"المسؤول"}
+
+
+def test_attribution_present_of_tabaa_is_not_a_cue() -> None:
+    a = run("وذكر المرصد الذي يتابع مجريات الحرب , أن القصف طال البلدة . وتابع أن بين الضحايا أطفالا .")
+    assert [a.span_text(at.cue) for at in a.attributions] == ["وذكر", "وتابع"]
+    assert a.span_text(one(a, "وتابع").speaker) == "المرصد"
+
+
+def test_attribution_contrast_clause_ends_the_content() -> None:
+    a = run("ورفض الوزير هذا الاتهام , بينما تقول المعارضة إنها تملك الأدلة .")
+    at = one(a, "ورفض")
+    assert (a.span_text(at.speaker), a.span_text(at.content)) == ("الوزير", "هذا الاتهام")
+    assert a.span_text(one(a, "تقول").speaker) == "المعارضة"
+
+
+def test_attribution_long_adverbial_before_the_complementiser() -> None:
+    a = run("وقال المحافظان خلال الاجتماع الشهري للمجلس الاقتصادي الذي عقد في العاصمة إن الطرق أصلحت .")
+    at = one(a, "وقال")
+    assert (a.span_text(at.speaker), a.span_text(at.content)) == ("المحافظان", "الطرق أصلحت")
+
+
+def test_attribution_document_noun_after_the_subject_opens_the_object() -> None:
+    a = run("ورفض الرئيس سليم قرار البرلمان ووصفه بأنه متسرع .")
+    at = one(a, "ورفض")
+    assert a.span_text(at.speaker) == "الرئيس سليم"
+    assert a.span_text(at.content).startswith("قرار البرلمان")
+
+
+@pytest.mark.parametrize(
+    "text,speaker,content",
+    [
+        ("ووفقا لتقرير أرسل إلى مجلس الأمن قبل أسبوع , توصلت اللجنة إلى نتائجها .", "تقرير أرسل إلى مجلس الأمن",
+         "توصلت اللجنة إلى نتائجها"),
+        ("وتوفيت الفنانة أمس، بحسب ابنها سامر في بيان نشر على الموقع.", "ابنها سامر", "وتوفيت الفنانة أمس"),
+    ],
+)
+def test_attribution_according_to_source_stops_at_time_and_statement(text: str, speaker: str, content: str) -> None:
+    a = run(text)
+    assert len(a.attributions) == 1
+    at = a.attributions[0]
+    assert (at.kind, a.span_text(at.speaker), a.span_text(at.content)) == ("according_to", speaker, content)

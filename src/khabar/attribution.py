@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 STAGE = "attribution"
 DEFAULTS: dict[str, int] = {
     "speaker_max_words": 10,
-    "adverbial_max_words": 8,
+    "adverbial_max_words": 10,
     "relay_max_words": 14,
     "svo_max_words": 8,
     "name_quote_max_words": 3,
@@ -125,7 +125,7 @@ class _Doc:
             elif ch in _DOUBLE_QUOTES or ch in _SINGLE_QUOTES or ch in "«»":
                 toks.append(_Tok(i, i + 1, "q", ch))
         toks.sort(key=lambda t: t.start)
-        return toks
+        return _join_split_alef(text, toks)
 
     def _pair_quotes(self) -> list[_Quote]:
         """Pair quote marks within paragraphs; an unclosed quote ends at the paragraph end."""
@@ -235,6 +235,24 @@ class _Doc:
 
     def entities_in(self, start: int, end: int) -> list[Span]:
         return [e for e in self.entities if e.start < end and start < e.end]
+
+
+_ALEF = fold("ا")
+
+
+def _join_split_alef(text: str, toks: list[_Tok]) -> list[_Tok]:
+    """Read "مؤكد ا أن" as the participle "مؤكدا": some scraped texts split the
+    accusative alef off with a space. Only participles are joined, so no other
+    word changes; the cue keeps the word's own span (the alef token is dropped)."""
+    out: list[_Tok] = []
+    for t in toks:
+        prev = out[-1] if out else None
+        if (t.kind == "w" and t.key == _ALEF and prev is not None and prev.kind == "w"
+                and text[prev.end : t.start] == " " and prev.key + _ALEF in cues.PARTICIPLE_FORMS):
+            prev.key += _ALEF
+            continue
+        out.append(t)
+    return out
 
 
 def _family(ch: str) -> str:
@@ -423,6 +441,8 @@ def _clause_end(doc: _Doc, i: int, sent_end: int) -> int:
         q = doc.quote_opening(k)
         if q is not None and q.close_tok >= 0 and doc.toks[q.close_tok].end > end:
             end = doc.toks[q.close_tok].end
+        if t.kind == "p" and t.text in "،," and k > i and _contrast_follows(doc, k + 1):
+            return min(end, t.start)  # "رفض X هذا الادعاء، بينما تقول الشرطة": another party's clause
         v = _verb_of(t)
         if v is not None and k > i:
             prev = doc.toks[k - 1]
@@ -431,6 +451,17 @@ def _clause_end(doc: _Doc, i: int, sent_end: int) -> int:
                 return min(end, cut)
         k += 1
     return end
+
+
+def _contrast_follows(doc: _Doc, k: int) -> bool:
+    """Whether token ``k`` opens a contrasting clause about another party ("بينما"، "في حين"; not "فيما",
+    which as often goes on with the same speaker)."""
+    if k >= len(doc.toks) or doc.toks[k].kind != "w":
+        return False
+    key = doc.toks[k].key
+    if key in _CONTRAST:
+        return True
+    return k + 1 < len(doc.toks) and (key, doc.toks[k + 1].key) in cues.CLAUSE_LINKERS
 
 
 def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tuple[int, int]] | None:
@@ -466,6 +497,12 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             # "أعلن المعبر عن فتح أبوابه", "مشيرا إلى احتمال": the content is the preposition's object
             span = _content_span(doc, t.end, _clause_end(doc, j + 1, sent_end))
             return ("indirect", span) if span else None
+        prefix = cues.PREFIX_OBJECT.get(verb.lemma)
+        if prefix and t.kind == "w" and first_non_time is None and t.key.startswith(prefix) and len(t.key) > 3 \
+                and t.key != _BISM:
+            # "أفادت الوكالة بعثور الجيش": the بـ phrase is the content, preposition included
+            span = _content_span(doc, t.start, _clause_end(doc, j + 1, sent_end))
+            return ("indirect", span) if span else None
         if t.kind == "p" and t.text in "،,":
             j += 1
             continue
@@ -484,7 +521,8 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
                 j = k
                 continue
         break
-    if verb.np_object and first_non_time is not None and first_non_time < n:
+    if verb.np_object and first_non_time is not None and first_non_time < n \
+            and doc.toks[first_non_time].key not in _CLAUSE_OPENERS and not _contrast_follows(doc, first_non_time):
         span = _content_span(doc, doc.toks[first_non_time].start, _clause_end(doc, first_non_time, sent_end))
         return ("indirect", span) if span else None
     return None
@@ -515,8 +553,9 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
             break
         if t.kind == "p":
             nxt = doc.toks[k + 1] if k + 1 < n else None
-            if nxt is None or nxt.kind != "w" or _is_stop(doc, nxt) or nxt.key in cues.TIME_WORDS or _is_comp(doc, k + 1) or nxt.key in cues.RELATIVES:
-                break
+            if nxt is None or nxt.kind != "w" or _is_stop(doc, nxt) or nxt.key in cues.TIME_WORDS or _is_comp(doc, k + 1) \
+                    or nxt.key in cues.RELATIVES or nxt.key in _CLAUSE_OPENERS:
+                break  # "كما أضاف الوزير، لكن بدون توضيح": a new clause after the comma
             if cut is None and (nxt.key in cues.CLAUSE_PRONOUNS or not _comma_continues(doc, j, k, commas)):
                 cut = k  # "ندى أمين، وهي من طهران"، "كوناشيكوف، المتحدث باسم الوزارة": not the speaker
             commas += 1
@@ -537,8 +576,12 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
                 cut = k  # "كيري وهو يتكئ": a circumstantial clause
             if k > j and (_is_audience(t.key) or _is_manner(t.key)):
                 break  # "مسؤول لرويترز", "كيري مازحا": audience or manner, not the speaker
+            if k > j and verb.lemma in cues.ADDRESSEE_VERBS and (_head_keys(t.key) & cues.MEDIA_HEADS or t.key in cues.ADDRESSEE_NOUNS):
+                break  # "أبلغت المتحدثة إذاعة شمس": the outlet told, not part of the speaker
             if k > j and verb.np_object and (t.key in cues.CONTENT_HEADS or t.key in cues.OBJECT_OPENERS):
                 break
+            if k > j and verb.np_object and t.key in cues.DOCUMENT_HEADS and doc.toks[k - 1].key not in _SPEAKER_HEADS:
+                break  # "رفض روحاني قرار ترمب": a document noun after the subject opens the object
             if k > j and t.key in cues.RELAY_SAYING and verb.relay:
                 break
             words_seen += 1
@@ -620,6 +663,14 @@ def _prep_modifier_end(doc: _Doc, j: int, k: int, verb: cues.Verb, sent_end: int
 
 
 _LI = fold("لـ")
+_BISM = fold("باسم")  # "المتحدث باسم": part of a title, never a بـ object
+_CLAUSE_OPENERS = cues.CLAUSE_PARTICLES | frozenset(fold(w) for w in "لكن ولكن بيد غير".split())
+_CONTRAST = frozenset(fold(w) for w in "بينما وبينما".split())
+_KAMA = frozenset(fold(w) for w in "كما وكما".split())
+# function words a sentence-initial و joins; the content of "و<clause>، كما قال X" starts after it
+_WA_JOINED = frozenset(fold(w) for w in "ما من لا لم لن قد كان كانت هو هي هناك".split())
+_DEMONSTRATIVE_ENDS = frozenset(fold(w) for w in "ذلك ذاك هذا هذه تلك".split())
+_GAP_BREAKS = "-–—()[]"  # a dash or bracket between words: a dateline or caption, never inside a subject
 
 
 def _is_audience(key: str) -> bool:
@@ -678,6 +729,8 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
         t = doc.toks[k]
         if (t.kind == "p" and t.text in _CLAUSE_PUNCT) or (t.kind == "w" and (_is_comp(doc, k) or _verb_of(t))):
             break
+        if any(ch in _GAP_BREAKS for ch in doc.text[t.end : doc.toks[k + 1].start]):
+            break  # "واشنطن - قال"، "( رويترز - أرشيف ) دعا": a dateline or caption ends before the verb's clause
         k -= 1
     first = k + 1
     # "نفى ... تقريرا لصحيفة X يفيد بأن": a report noun opens the subject of the verb after it
@@ -686,6 +739,8 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
         if doc.toks[m].kind == "w" and doc.toks[m].key in heads:
             if doc.toks[m - 1].kind == "w" and doc.toks[m - 1].key in _SPEAKER_HEADS:
                 break  # "وكالة الأنباء تنفي": the noun is the second half of the speaker's name
+            if _is_stop(doc, doc.toks[m - 1]):
+                return None  # "في إجراء أعلن معارضون": a prepositional phrase, the verb opens its clause
             first = m
             break
     ws = [t for t in doc.toks[first:i] if t.kind == "w"]
@@ -703,6 +758,10 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
             break
     if _is_stop(doc, lead) or lead.key in cues.CLAUSE_PARTICLES or lead.key in cues.TIME_WORDS:
         return None
+    if lead.key[:1] == "و" and lead.key[1:] in cues.SPEAKER_STOPS:
+        return None  # "وفي وقت سابق قال": a fronted adverbial
+    if ws[-1].key in _DEMONSTRATIVE_ENDS:
+        return None  # "بموازاة ذلك أعلن"، "وإلى جانب ذلك قال": an adverbial ending in a demonstrative
     if (lead.key[:1] in "وف" and len(lead.key) > 3 and doc.toks[first] is lead
             and lead.key not in _SPEAKER_HEADS and not doc.entities_in(lead.start, lead.end)):
         return None  # "ويوم الجمعة قال": an adverbial, the verb is clause-initial ("وزارة الصحة تنفي" is not)
@@ -783,6 +842,8 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             elif prev is not None and not _conj and prev.kind != "p" and prev.key not in cues.CLAUSE_PARTICLES:
                 if prev.kind == "w" and prev.key in cues.RELATIVES:
                     sp, j2 = _speaker_after(doc, i + 1, verb, s_end)
+                    if sp is not None and j2 < len(doc.toks) and doc.toks[j2].kind == "p" and doc.toks[j2].text in "،,":
+                        continue  # "المسؤول الذي طلب عدم نشر اسمه، أنها": a relative clause's object, then the main clause
                     if sp is not None:
                         speaker, j = sp, j2
                     else:
@@ -807,7 +868,13 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
         elif j < len(doc.toks) and doc.toks[j].key == fold("نقلا") and j + 1 < len(doc.toks) and doc.toks[j + 1].key == fold("عن"):
             nested = speaker
             speaker, j, feats = _relay_source(doc, j + 2, s_end)
-        frame = _frame(doc, j, verb, s_end)
+        if speaker is not None and verb.lemma in cues.ADDRESSEE_VERBS:
+            j = _skip_addressee(doc, j, s_end)
+        charge = _charge_frame(doc, speaker, s_end) if verb.lemma in cues.CHARGE_VERBS and speaker else None
+        if charge is not None:
+            speaker, frame = _trim(doc, doc.tok_at(speaker[0]), charge[2]), charge[:2]
+        else:
+            frame = _frame(doc, j, verb, s_end)
         if frame is None and speaker is not None and not nested and verb.np_object:
             # "نفى الكرملين التقرير": no frame; re-split the collected phrase
             a = doc.tok_at(speaker[0])
@@ -815,6 +882,8 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             if b < j:
                 speaker = _trim(doc, a, b)
                 frame = _frame(doc, b, verb, s_end)
+        if frame is None and speaker is not None and prev is not None and prev.key in _KAMA:
+            frame = _as_said_frame(doc, i - 1, s_start)  # "أعيد فتح المطار، كما أعلن وزير النقل"
         if frame is None or speaker == frame[1]:
             log.debug("no frame for cue %r at %d", tok.text, tok.start)
             continue
@@ -838,6 +907,65 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             d.nested_kind = _head_info(doc, *nested)[0]
         drafts.append(d)
     return drafts
+
+
+def _skip_addressee(doc: _Doc, j: int, sent_end: int) -> int:
+    """After "أبلغ X" / "أخبر X", the token where the content's frame starts past the addressee
+    ("إذاعة شمس المحلية بأن"، "الصحفيين أن"); ``j`` itself when no frame follows within
+    ``speaker_max_words`` words."""
+    k, n_words = j, 0
+    while k < len(doc.toks) and doc.toks[k].start < sent_end and n_words <= doc.cfg["speaker_max_words"]:
+        t = doc.toks[k]
+        if _is_comp(doc, k) or (t.kind == "p" and t.text == ":") or doc.speech_opens_at(k):
+            return k
+        if t.kind == "p" or _verb_of(t) or (k > j and t.key.startswith("ب") and t.key != _BISM):
+            break  # "أبلغ روسيا بضربته": told of an event, no speech follows
+        n_words += t.kind == "w"
+        k += 1
+    return j
+
+
+def _as_said_frame(doc: _Doc, kama: int, s_start: int) -> tuple[str, tuple[int, int]] | None:
+    """ "<clause>، كما قال X": the clause before the comma that precedes "كما" at token ``kama``
+    is what X said (an according-to report with a verb cue).
+
+    The clause runs from the sentence start, or from a colon inside the sentence; a leading
+    conjunction glued to a function word ("وما زال"، "ومن المرتقب") is left out, as annotated.
+    Returns None when no comma stands before "كما" (then "كما" means "also").
+    """
+    if kama < 1 or doc.toks[kama - 1].kind != "p" or doc.toks[kama - 1].text not in "،,":
+        return None
+    start = s_start
+    for t in doc.toks[doc.tok_at(s_start) : kama - 1]:
+        if t.kind == "p" and t.text == ":":
+            start = t.end
+    span = _content_span(doc, start, doc.toks[kama - 1].start)
+    if span is None:
+        return None
+    first = doc.toks[doc.tok_at(span[0])]
+    if first.start == span[0] and first.kind == "w" and first.key[:1] == "و" and first.key[1:] in _WA_JOINED:
+        span = (span[0] + 1, span[1])
+    return "according_to", span
+
+
+def _charge_frame(doc: _Doc, speaker: tuple[int, int], sent_end: int) -> tuple[str, tuple[int, int], int] | None:
+    """ "اتهمت وزارة الدفاع الروسية الولايات المتحدة بدعم ...": split the phrase collected after an
+    accusing verb at its accused (see :func:`_np_split`) before the بـ word of the charge.
+
+    Returns ("indirect", content from the accused to the clause end, token where the subject
+    ends), or None when the phrase holds no charge or no accused between subject and charge.
+    """
+    a, b = doc.tok_at(speaker[0]), doc.tok_at(speaker[1])
+    charge = next((k for k in range(a + 1, b + 1) if k < len(doc.toks) and doc.toks[k].kind == "w"
+                   and doc.toks[k].key.startswith("ب") and doc.toks[k].key != _BISM
+                   and not _is_comp(doc, k)), None)
+    if charge is None:
+        return None
+    split = _np_split(doc, a, charge)
+    if split >= charge or doc.toks[split].kind != "w":
+        return None
+    span = _content_span(doc, doc.toks[split].start, _clause_end(doc, split, sent_end))
+    return ("indirect", span, split) if span else None
 
 
 def _relay_source(doc: _Doc, j: int, sent_end: int) -> tuple[tuple[int, int] | None, int, cues.Features]:
@@ -898,11 +1026,32 @@ def _np_until_comma(doc: _Doc, j: int, sent_end: int, max_words: int) -> tuple[t
             break
         if doc.speech_opens_at(k):
             break
+        if k > j and t.kind == "w" and (t.key in _TIME_PREPS or (
+                t.key == _FI and k + 1 < len(doc.toks) and doc.toks[k + 1].key in _EVENT_OR_DOC)):
+            break  # "بحسب تقرير أرسل إلى المجلس قبل أسبوع"، "... في بيان نشر": when or where, not who
         n_words += t.kind == "w"
         k += 1
     return _trim(doc, j, k), k
 
 
+def _past_adverbial(doc: _Doc, k: int, sent_end: int) -> int:
+    """ "وفقا لتقرير أرسل قبل أسبوع، توصلت ...": the comma after an adverbial that ended the source
+    at token ``k``, so the content starts after it; ``k`` when no comma follows within
+    ``according_max_words`` words or a frame word comes first."""
+    m = k
+    while m < len(doc.toks) and doc.toks[m].start < sent_end and m - k <= doc.cfg["according_max_words"]:
+        t = doc.toks[m]
+        if t.kind == "p":
+            return m if t.text in "،," else k
+        if t.kind == "q" or _is_comp(doc, m) or _verb_of(t):
+            return k
+        m += 1
+    return k
+
+
+_FI = fold("في")
+_TIME_PREPS = frozenset(fold(w) for w in "قبل بعد خلال منذ عقب أثناء".split())
+_EVENT_OR_DOC = cues.EVENT_NOUNS | cues.NOMINAL_CUES | cues.DOCUMENT_HEADS
 _ALA, _HADD = fold("على"), fold("حد")  # "على حد قوله"
 
 
@@ -941,6 +1090,7 @@ def _according_drafts(doc: _Doc) -> list[_Draft]:
         before = _content_span(doc, s_start, tok.start)
         head_clause = before is None or all(t.kind != "w" for t in doc.toks[doc.tok_at(s_start) : i])
         if head_clause:
+            k = _past_adverbial(doc, k, s_end)
             while k < len(doc.toks) and doc.toks[k].kind == "p" and doc.toks[k].text in "،,:":
                 k += 1
             q = doc.quote_opening(k)

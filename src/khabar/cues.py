@@ -47,17 +47,21 @@ def _verb(
     passive: tuple[str, ...] = (),
     np_object: bool = False,
     relay: bool = False,
+    present_forms: bool = True,
 ) -> Verb:
-    """Expand a regular paradigm; ``fem``/``plural`` override defective stems (نفى -> نفت، نفوا)."""
+    """Expand a regular paradigm; ``fem``/``plural`` override defective stems (نفى -> نفت، نفوا).
+
+    ``present_forms=False`` keeps only the past: "وتابع" reports speech, while
+    "ويتابع مجريات الحرب" (follows, monitors) almost never does.
+    """
     stem = present[1:]  # يقول -> قول
     forms: dict[str, Features] = {
         past: ("m", "s"),
         fem or past + "ت": ("f", "s"),
         plural or past + "وا": ("x", "p"),
-        present: ("m", "s"),
-        "ت" + stem: ("f", "s"),
-        "ي" + stem + "ون": ("x", "p"),
     }
+    if present_forms:
+        forms.update({present: ("m", "s"), "ت" + stem: ("f", "s"), "ي" + stem + "ون": ("x", "p")})
     folded = {fold(k): v for k, v in forms.items()}
     for p in passive:
         # without diacritics أُعلن reads as أعلن: keep only passives that stay distinct
@@ -82,7 +86,7 @@ VERBS: tuple[Verb, ...] = (
     _verb("صرح", "يصرح"),
     _verb("كشف", "يكشف", np_object=True),
     _verb("أضاف", "يضيف"),
-    _verb("تابع", "يتابع"),
+    _verb("تابع", "يتابع", present_forms=False),
     _verb("استطرد", "يستطرد"),
     _verb("ختم", "يختم"),
     _verb("أردف", "يردف"),
@@ -99,9 +103,10 @@ VERBS: tuple[Verb, ...] = (
     _verb("دحض", "يدحض", "deny", np_object=True),
     _verb("تساءل", "يتساءل", "question"),
     _verb("شكك", "يشكك", "question"),
-    _verb("اتهم", "يتهم"),  # the speaker accuses: an assertion, not the reporter's doubt
+    _verb("اتهم", "يتهم"),  # the speaker accuses: an assertion, not the reporter's doubt (CHARGE_VERBS)
     _verb("رجح", "يرجح"),
     _verb("أبلغ", "يبلغ"),
+    _verb("أخبر", "يخبر"),
     _verb("دعا", "يدعو", "other", fem="دعت", plural="دعوا", np_object=True),
     _verb("طالب", "يطالب", "other", np_object=True),
     _verb("نقل", "ينقل", relay=True),
@@ -125,6 +130,17 @@ VERB_FORMS: dict[str, tuple[Verb, Features]] = {f: (v, feats) for v in VERBS for
 PREP_OBJECT: dict[str, str] = {
     "أشار": fold("إلى"), "لفت": fold("إلى"), "أعلن": fold("عن"), "كشف": fold("عن"), "نوه": fold("إلى"), "دعا": fold("إلى"),
 }
+# Verbs whose content may open with the prefixed preposition بـ right after the speaker phrase, kept
+# in the content as annotated: "أفادت الوكالة الأحد بعثور الجيش على ...".
+PREFIX_OBJECT: dict[str, str] = {"أفاد": "ب"}
+# Verbs whose speaker is followed by the person or outlet told, before the content:
+# "أبلغت المتحدثة إذاعة شمس بأن"، "أخبر الوزير الصحفيين أن" (the addressee is not the speaker).
+ADDRESSEE_VERBS = frozenset(("أبلغ", "أخبر"))
+# Plural nouns of an audience told, after the speaker of an ADDRESSEE_VERBS verb ("أبلغ مسؤول الصحفيين أن").
+ADDRESSEE_NOUNS = frozenset(fold(w) for w in "الصحفيين الصحافيين المراسلين الحضور".split())
+# Verbs of accusing: "اتهمت الوزارة واشنطن بدعم التنظيم": the object (the accused) and the بـ phrase of
+# the charge are the content; the charge word ends the subject.
+CHARGE_VERBS = frozenset(("اتهم",))
 # Words right before a verb form that make it a noun: "على أمل أن" (in the hope that), "في وصف".
 NOUN_MAKERS = frozenset(fold(w) for w in "على وعلى في وفي من ومن مع ومع عن وعن بعد وبعد قبل حسب".split())
 
@@ -137,6 +153,7 @@ _PARTICIPLES: dict[str, str] = {
     "رجح": "مرجحا", "تساءل": "متسائلا", "اتهم": "متهما", "دعا": "داعيا", "طالب": "مطالبا", "ذكر": "ذاكرا",
     "أمل": "مؤملا", "تمنى": "متمنيا", "وصف": "واصفا", "اقترح": "مقترحا", "نوه": "منوها", "توقع": "متوقعا",
     "ناشد": "مناشدا", "أفاد": "مفيدا",
+    "اعترف": "معترفا",
 }
 
 
@@ -239,8 +256,8 @@ RELATIVES = frozenset(fold(w) for w in "الذي التي الذين والذي 
 # Particles that may precede a clause-initial verb without being its subject.
 CLAUSE_PARTICLES = frozenset(fold(w) for w in "ثم كما وكما فيما بينما حين حيث عندما قد وقد لقد إذ اذ".split())
 # Quantifiers that open the object of a denial, never part of its subject: "نفى الاتحاد أي مخالفة",
-# "نفت الشركة جميع الاتهامات", "رفض الوزير كل المزاعم".
-OBJECT_OPENERS = frozenset(fold(w) for w in "أي أية كل كافة جميع".split())
+# "نفت الشركة جميع الاتهامات", "رفض الوزير كل المزاعم"; so do demonstratives ("رفض الوزير هذا الاتهام").
+OBJECT_OPENERS = frozenset(fold(w) for w in "أي أية كل كافة جميع هذا هذه هذان هاتان هؤلاء تلك ذلك".split())
 # Words between a verb and its subject that belong to neither (أعلن فيه ماسك).
 SKIP_AFTER_VERB = frozenset(fold(w) for w in "فيه فيها له لها أيضا أيضاً كذلك".split())
 # "قوله إن": the relayed speaker's words, with the speaker's agreement.
