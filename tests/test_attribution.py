@@ -857,3 +857,19 @@ def test_attribution_according_to_source_stops_at_time_and_statement(text: str, 
     assert len(a.attributions) == 1
     at = a.attributions[0]
     assert (at.kind, a.span_text(at.speaker), a.span_text(at.content)) == ("according_to", speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text,speaker",
+    [
+        # a time adverbial before the report noun is not a preposition opening a clause
+        ("نفت الشركة يوم الأحد تقريرا لمجلة السوق يفيد بأن المصنع سيغلق.", "تقريرا لمجلة السوق"),
+        # an accusative report noun after the denier is the object, not the second half of its name
+        ("نفت الوزارة تقريرا لصحيفة الرأي يفيد بأن المعبر سيغلق الأسبوع المقبل.", "تقريرا لصحيفة الرأي"),
+        ("نفت الوزارة خبرا نشرته إذاعة المدينة يفيد بأن المعبر سيغلق.", "خبرا نشرته إذاعة المدينة"),
+    ],
+)
+def test_attribution_report_denied_is_the_speaker_of_its_own_verb(text: str, speaker: str) -> None:
+    a = run(text)
+    assert a.span_text(one(a, "يفيد").speaker) == speaker
+    assert a.span_text(one(a, "نفت").speaker) in ("الشركة", "الوزارة")

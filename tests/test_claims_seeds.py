@@ -52,6 +52,8 @@ def test_regular_contact_asserted_by_wsj_denied_by_peskov(dossier: dict) -> None
     cells = cells_of(dossier, "اتصال منتظم")
     assert "assert" in stances(cells, WSJ)
     assert "deny" in stances(cells, PESKOV)
+    # the report the Kremlin denies ("تقريرا لصحيفة وول ستريت جورنال يفيد بأن") speaks, not the Kremlin
+    assert "assert" not in stances(cells, fold("الكرملين"))
     # the denial that words it differently ("لم تكن هناك اتصالات") is linked to the same claim
     assert any("لم تكن هناك اتصالات" in fold(m["text"]) for c in dossier["claims"] for m in c["members"]
                if c["id"] == cells[0]["claim_id"])

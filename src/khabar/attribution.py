@@ -737,9 +737,11 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
     heads = cues.DOCUMENT_HEADS | cues.CONTENT_HEADS
     for m in range(i - 1, first, -1):
         if doc.toks[m].kind == "w" and doc.toks[m].key in heads:
-            if doc.toks[m - 1].kind == "w" and doc.toks[m - 1].key in _SPEAKER_HEADS:
+            key, before = doc.toks[m].key, doc.toks[m - 1]
+            object_form = key.endswith("ا") and not key.startswith("ال")  # "تقريرا", "خبرا": an accusative object
+            if before.kind == "w" and before.key in _SPEAKER_HEADS and not object_form:
                 break  # "وكالة الأنباء تنفي": the noun is the second half of the speaker's name
-            if _is_stop(doc, doc.toks[m - 1]):
+            if _is_stop(doc, before) and before.key not in cues.TIME_WORDS:
                 return None  # "في إجراء أعلن معارضون": a prepositional phrase, the verb opens its clause
             first = m
             break

@@ -236,7 +236,7 @@ CONTENT_HEADS = frozenset(
     fold(w)
     for w in (
         "مزاعم المزاعم تقارير التقارير تقريرا الأنباء أنباء الاتهامات اتهامات ادعاءات "
-        "الادعاءات صحة وجود ما إجراء"
+        "الادعاءات صحة وجود ما إجراء خبرا أخبارا"
     ).split()
 )
 # Words right before a verb that make its subject a pronoun (gender, number).
