@@ -463,5 +463,80 @@ def train_stance_cmd(claims: Annotated[Path, typer.Option(exists=True, file_okay
     _report("train stance", train_stance(claims, output), False)
 
 
+# ---- check a claim ----------------------------------------------------------
+index_app = typer.Typer(help="Build search indexes over the store (claim vectors).", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+def _check_embedder(store: Any, settings: Any, no_embeddings: bool) -> Any:
+    """The embedder for ``check`` / ``index``: None with --no-embeddings or ``[embeddings] enabled = false``."""
+    from khabar.embeddings import make_embedder
+
+    if no_embeddings:
+        return None
+    emb = make_embedder(settings.section("embeddings"), cache=store.embeddings)
+    return emb if emb.enabled else None
+
+
+@app.command()
+def check(text: Annotated[str, typer.Argument(help="The claim to check (Arabic text; cut to ~1,000 characters).")],
+          db: DbOption = Path("khabar.db"),
+          limit: Annotated[int, typer.Option(min=1, max=200, help="How many stored claims to show.")] = 10,
+          no_embeddings: Annotated[bool, typer.Option("--no-embeddings", help="Lexical retrieval only (no model).")] = False,
+          as_json: Annotated[bool, typer.Option("--json", help="Print the JSON result instead of a table.")] = False,
+          config: ConfigOption = None) -> None:
+    """Find stored claims that support or refute TEXT, with who asserts and who denies each."""
+    from khabar.retrieve import check_claim
+    from khabar.settings import Settings
+
+    if not text.strip():
+        _fail(KhabarError("the claim to check is empty", hint='pass its text: khabar check "..." --db FILE'))
+    store = _open_store(db)
+    try:
+        settings = Settings.load(config)
+        result = check_claim(store, text, embedder=_check_embedder(store, settings, no_embeddings), limit=limit,
+                             settings=settings.section("retrieve"))
+    except KhabarError as exc:
+        _fail(exc)
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False))
+        return
+    for note in result["notes"]:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    table = Table(title=f"claims closest to the text ({' + '.join(result['methods'])})")
+    for col in ("#", "claim", "story", "score", "relation", "assert", "deny", "voice"):
+        table.add_column(col, no_wrap=col != "claim", overflow="fold")
+    table.add_column("first sources", overflow="fold")
+    for i, r in enumerate(result["results"], 1):
+        s = r["summary"]
+        first = [m for ms in r["members"].values() for m in ms][:3]
+        table.add_row(str(i), r["text"], r["story_id"], f"{r['score']:.2f}", r["relation"], str(s["asserting"]),
+                      str(s["denying"]), s["voice"], "، ".join(f"{m['source']} ({m['outlet']})" for m in first))
+    out.print(table)
+
+
+@index_app.command("claims")
+def index_claims_cmd(db: DbOption = Path("khabar.db"), config: ConfigOption = None) -> None:
+    """Embed every claim without a vector for its current text (cached by content hash: re-runs are free)."""
+    from khabar.retrieve import index_claims
+    from khabar.settings import Settings
+
+    store = _open_store(db)
+    try:
+        settings = Settings.load(config)
+        emb = _check_embedder(store, settings, False)
+        if emb is None:
+            _fail(KhabarError("embeddings are disabled", hint="set [embeddings] enabled = true to index claims"))
+        with Progress(TextColumn("[bold]embedding claims"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("index", total=None)
+            done = index_claims(store, emb, settings=settings.section("retrieve"),
+                                on_progress=lambda n: progress.advance(task, n))
+    except KhabarError as exc:
+        _fail(exc)
+    console.print(f"[green]done[/green] {done['embedded']} claims embedded, {done['current']} already current,"
+                  f" {done['claims']} in the store -> {db}")
+
+
 if __name__ == "__main__":
     app()

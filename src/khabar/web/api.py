@@ -110,3 +110,35 @@ def api_job(job_id: str, request: Request) -> dict[str, Any]:
     if job is None:
         raise dossier.UnknownIdError(f"no analysis job {job_id!r} (jobs are forgotten when the server restarts)")
     return job.to_json()
+
+
+@router.get("/check", summary="Check a claim: stored claims that support or refute a pasted text")
+def api_check(request: Request, store: StoreDep,
+              q: Annotated[str, Query(min_length=1, max_length=5000, description="the claim to check (cut to"
+                                      " [retrieve] max_query_chars, ~1,000 characters)")],
+              limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
+    """Stored claims closest in meaning to ``q`` (:func:`khabar.retrieve.check_claim`).
+
+    ``{query, truncated, methods, notes, vectors, results}``; each result has the claim, its
+    story, ``score`` / ``cosine`` / ``overlap``, ``relation`` (supports, refutes or related:
+    how the stored claim bears on ``q``), a ``summary`` of distinct sources asserting and
+    denying and whether a named entity speaks, and ``members`` grouped by stance, most
+    accountable voice first, each with ``evidence {article_id, start, end}`` into the
+    article's cleaned text. Retrieval by meaning needs claim vectors (``khabar index
+    claims``) and ``[embeddings] enabled``; otherwise it is lexical. A blank ``q`` is a 400.
+    """
+    from khabar.embeddings import make_embedder
+    from khabar.retrieve import CheckError, check_claim
+    from khabar.web.deps import BadRequestError
+
+    if not q.strip():
+        raise BadRequestError("q must contain the text of a claim")
+    settings = request.app.state.settings
+    embedder = getattr(request.app.state, "check_embedder", None)  # one model per app, made on first use
+    if embedder is None:
+        embedder = make_embedder(settings.section("embeddings"))
+        request.app.state.check_embedder = embedder
+    try:
+        return check_claim(store, q, embedder=embedder, limit=limit, settings=settings.section("retrieve"))
+    except CheckError as exc:
+        raise BadRequestError(exc.reason) from exc
