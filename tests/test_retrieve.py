@@ -19,7 +19,6 @@ from khabar.pipeline import analyze
 from khabar.retrieve import (
     CheckError,
     check_claim,
-    claim_vectors,
     cut_query,
     index_claims,
     overlap,
@@ -27,6 +26,7 @@ from khabar.retrieve import (
 )
 from khabar.settings import Settings
 from khabar.store import Store
+from khabar.store.claim_vectors import claim_vectors
 
 # Self-written articles: one story (fever cases in a made-up town, asserted by a named
 # spokesman and denied by a named governor) and two unrelated ones.

@@ -57,6 +57,7 @@ from khabar.errors import KhabarError, ModelMissingError
 from khabar.settings import check_range, section_with_defaults
 from khabar.stance import pair_relation
 from khabar.store import Store
+from khabar.store import claim_vectors as cv
 
 log = logging.getLogger(__name__)
 
@@ -117,86 +118,6 @@ def overlap(a: Iterable[str], b: Iterable[str]) -> float:
     return 2 * len(sa & sb) / (len(sa) + len(sb)) if sa or sb else 0.0
 
 
-# ---- SQL: claim vectors and reads ----------------------------------------------
-# Kept here for now (the task allowed only this module); belongs in khabar/store/.
-_VECTORS: dict[tuple[Any, ...], tuple[list[str], np.ndarray]] = {}
-
-
-def _db_path(conn: sqlite3.Connection) -> str:
-    return next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
-
-
-def claim_vectors(conn: sqlite3.Connection, dim: int) -> tuple[list[str], np.ndarray]:
-    """Every stored claim vector: ``(claim ids, float32 matrix (n, dim))``, cached per store state.
-
-    The cache key is (database file, row count, largest rowid): adding,
-    replacing (new rowid) or deleting (count) a vector changes it. In-memory
-    stores are read each time. At most 2 stores are cached per process.
-    """
-    path = _db_path(conn)
-    n, top = conn.execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM claim_vectors").fetchone()
-    key = (path, n, top, dim)
-    if path and key in _VECTORS:
-        return _VECTORS[key]
-    ids: list[str] = []
-    blobs: list[bytes] = []
-    for cid, blob in conn.execute("SELECT claim_id, vector FROM claim_vectors"):
-        if len(blob) == 4 * dim:
-            ids.append(cid)
-            blobs.append(blob)
-    mat = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), dim) if ids else np.zeros((0, dim), np.float32)
-    if path:
-        for stale in [k for k in _VECTORS if k[0] == path]:
-            del _VECTORS[stale]
-        if len(_VECTORS) >= 2:
-            _VECTORS.pop(next(iter(_VECTORS)))
-        _VECTORS[key] = (ids, mat)
-    return ids, mat
-
-
-def _save_vectors(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> None:
-    conn.executemany("INSERT OR REPLACE INTO claim_vectors(claim_id, text_hash, vector) VALUES (?,?,?)", rows)
-
-
-def _lexical_claims(conn: sqlite3.Connection, terms: list[str], n: int) -> list[str]:
-    """Claim ids of the best ``n`` statements (bm25) matching any of ``terms``, best first, distinct."""
-    if not terms or n <= 0:
-        return []
-    match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-    rows = conn.execute(
-        "SELECT t.claim_id FROM statements_fts JOIN search_statements k ON k.id = statements_fts.rowid"
-        " JOIN attributions t ON t.article_id = k.article_id AND t.idx = k.attribution_idx"
-        " WHERE statements_fts MATCH ? ORDER BY bm25(statements_fts, 2.0, 1.0, 0.5) LIMIT ?", (match, n))
-    return list(dict.fromkeys(r[0] for r in rows if r[0]))
-
-
-def _claim_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        q = ",".join("?" * len(chunk))
-        for r in conn.execute(
-                f"SELECT c.id, c.story_id, c.text, c.first_published, v.text_hash, v.vector FROM claims c"
-                f" LEFT JOIN claim_vectors v ON v.claim_id = c.id WHERE c.id IN ({q})", chunk):
-            out[r[0]] = {"id": r[0], "story_id": r[1], "text": r[2], "first_published": r[3], "hash": r[4], "vector": r[5]}
-    return out
-
-
-def _members(conn: sqlite3.Connection, claim_id: str) -> list[dict[str, Any]]:
-    """Members of one claim with their article's date and title and the evidence text (SQLite substr is 1-based)."""
-    rows = conn.execute(
-        'SELECT m.article_id, m.attribution_idx, m.stance, m.source, m.source_entity, m.source_group, m.outlet,'
-        ' m.start, m."end", a.published, a.title, substr(a.text, m.start + 1, m."end" - m.start) AS content'
-        " FROM claim_members m JOIN articles a ON a.id = m.article_id WHERE m.claim_id = ? ORDER BY m.rowid",
-        (claim_id,))
-    return [dict(r) for r in rows]
-
-
-def _claims_to_index(conn: sqlite3.Connection) -> Iterable[tuple[str, str, str | None]]:
-    return conn.execute("SELECT c.id, c.text, v.text_hash FROM claims c LEFT JOIN claim_vectors v ON v.claim_id = c.id"
-                        " ORDER BY c.rowid")
-
-
 # ---- embedding ------------------------------------------------------------------
 def _query_vector(embedder: Any, text: str) -> np.ndarray:
     """The pasted text embedded as an e5 *query* ("query: " prefix), L2-normalised, shape ``(dim,)``.
@@ -219,7 +140,7 @@ def _embed_claims(conn: sqlite3.Connection, embedder: Any, rows: list[tuple[str,
     if not rows:
         return {}
     vecs = embedder.embed([t for _, t in rows])
-    _save_vectors(conn, [(cid, embedder.key(t), v.astype(np.float32).tobytes()) for (cid, t), v in zip(rows, vecs, strict=True)])
+    cv.save_vectors(conn, [(cid, embedder.key(t), v.astype(np.float32).tobytes()) for (cid, t), v in zip(rows, vecs, strict=True)])
     return {cid: v for (cid, _), v in zip(rows, vecs, strict=True)}
 
 
@@ -252,7 +173,7 @@ def index_claims(store: Store, embedder: Any, *, settings: dict[str, Any] | None
     batch = max(1, int(sec["index_batch"]))
     todo: list[tuple[str, str]] = []
     total = current = 0
-    for cid, text, old in _claims_to_index(store.conn):
+    for cid, text, old in cv.claims_to_index(store.conn):
         total += 1
         if old is not None and old == embedder.key(text):
             current += 1
@@ -394,7 +315,7 @@ def check_claim(store: Store, text: str, *, embedder: Any | None = None, limit: 
     notes: list[str] = []
     methods = ["lexical"]
     found: dict[str, list[str]] = {}
-    for cid in _lexical_claims(conn, terms, int(sec["lexical_candidates"])):
+    for cid in cv.lexical_claims(conn, terms, int(sec["lexical_candidates"])):
         found.setdefault(cid, []).append("lexical")
 
     qvec: np.ndarray | None = None
@@ -407,7 +328,7 @@ def check_claim(store: Store, text: str, *, embedder: Any | None = None, limit: 
             notes.append(f"embeddings unavailable: {exc.reason}")
     if qvec is not None:
         methods.append("vector")
-        ids, mat = claim_vectors(conn, qvec.shape[0])
+        ids, mat = cv.claim_vectors(conn, qvec.shape[0])
         n_vectors = len(ids)
         if n_vectors:
             sims = mat @ qvec
@@ -418,7 +339,7 @@ def check_claim(store: Store, text: str, *, embedder: Any | None = None, limit: 
         else:
             notes.append("no claim vectors stored yet: run `khabar index claims` for retrieval by meaning")
 
-    rows = _claim_rows(conn, list(found))
+    rows = cv.claim_rows(conn, list(found))
     cos: dict[str, float] = {}
     if qvec is not None:
         missing: list[tuple[str, str]] = []
@@ -445,7 +366,7 @@ def check_claim(store: Store, text: str, *, embedder: Any | None = None, limit: 
     results = []
     for score, cid, ov, c in scored[:limit]:
         r = rows[cid]
-        members = _members(conn, cid)
+        members = cv.claim_members(conn, cid)
         relation, votes, per_member = _relation(query, r["text"], members, sec)
         order = sorted(range(len(members)), key=lambda i: (
             VOICE_ORDER.index(_voice(members[i])), members[i]["published"] or "9999", members[i]["article_id"]))
