@@ -29,12 +29,14 @@ from khabar.arabic import fold, is_arabic, strip_clitics
 from khabar.cues import NEGATORS
 from khabar.errors import ModelMissingError
 from khabar.model import Article, Span
+from khabar.ner_autogaz import load_autogaz
 from khabar.ner_train import (
     DEFAULT_CLUSTERS,
     DEFAULT_GAZETTEER,
     DEFAULT_MODEL,
     STACK_FEATURES,
     STACK_VERSION,
+    add_autogaz,
     bio_spans,
     document_features,
     file_digest,
@@ -141,6 +143,15 @@ def load_pass2(path: str) -> tuple[pycrfsuite.Tagger, tuple[str, ...]]:
     return load_tagger(str(model2)), tuple(info.get("groups", STACK_FEATURES))
 
 
+@functools.lru_cache(maxsize=4)
+def pass2_uses_autogaz(path: str) -> bool:
+    """Whether the pass-2 model beside the pass-1 model at ``path`` was trained with the auto-gazetteer (its manifest); once per process."""
+    import json
+
+    manifest = pass2_paths(Path(path))[1]
+    return manifest.is_file() and bool(json.loads(manifest.read_text(encoding="utf-8")).get("autogaz", False))
+
+
 def model_path(settings: dict[str, Any]) -> Path:
     """The model named by ``settings["model_path"]``, or the bundled one when empty."""
     value = str(settings.get("model_path", "") or "")
@@ -163,6 +174,17 @@ def gazetteer_path(settings: dict[str, Any]) -> Path:
     """
     value = str(settings.get("gazetteer_path", "") or "")
     return Path(value) if value else DEFAULT_GAZETTEER
+
+
+def autogaz_path(settings: dict[str, Any]) -> Path:
+    """The auto-gazetteer table named by ``settings["autogaz_path"]``, or the one beside the model when empty.
+
+    :func:`khabar.ner_train.train_ner` writes it as ``<model stem>_autogaz.tsv.gz``
+    (``ner_autogaz.tsv.gz``); like the other tables it must be the one the model was trained with.
+    """
+    value = str(settings.get("autogaz_path", "") or "")
+    model = model_path(settings)
+    return Path(value) if value else model.with_name(model.stem + "_autogaz.tsv.gz")
 
 
 def _proclitic_len(tok: str, seen: Counter[str]) -> int:
@@ -249,7 +271,9 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
         article: the article; ``text`` must be set. Uses its ``"sentences"`` layer
             when present, else tags the whole text as one sequence.
         settings: the ``[entities]`` section (``model_path``, ``clusters_path``,
-            ``gazetteer``, ``gazetteer_path``, ``doc_features``, ``stacked``,
+            ``gazetteer``, ``gazetteer_path``, ``doc_features``, ``autogaz``
+            (single-pass; with ``stacked`` the pass-2 manifest decides, see
+            :func:`pass2_uses_autogaz`), ``autogaz_path`` (:func:`autogaz_path`), ``stacked``,
             ``max_role_tokens``, ``latin_rule``). The whole article is featurised
             at once: a word's other occurrences in it inform each one
             (:func:`khabar.ner_train.document_features`). With ``stacked`` the
@@ -260,7 +284,8 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
 
     Raises:
         ModelMissingError: the CRF model file, the word-cluster table, the
-            gazetteer table or (with ``stacked``) the matching pass-2 model is absent.
+            gazetteer table, (with ``autogaz``) the auto-gazetteer table or
+            (with ``stacked``) the matching pass-2 model is absent.
     """
     tagger = load_tagger(str(model_path(settings)))
     clusters = load_clusters(str(clusters_path(settings)))
@@ -275,11 +300,16 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
     sent_toks = [toks for toks in (tokenize(text, a, b) for a, b in sents) if toks]
     words = [[text[a:b] for a, b in toks] for toks in sent_toks]
     feats = document_features(words, gazetteer, clusters, doc=bool(settings.get("doc_features", True)))
-    if settings.get("stacked", False):
+    stacked = bool(settings.get("stacked", False))
+    # The table goes to the model trained with it: pass 2 when its manifest says so, else a single model with `autogaz`.
+    agaz_on = pass2_uses_autogaz(str(model_path(settings))) if stacked else bool(settings.get("autogaz", False))
+    agaz = load_autogaz(str(autogaz_path(settings))) if agaz_on else None
+    if stacked:
         tagger2, groups = load_pass2(str(model_path(settings)))
         first = [pass1_tags(tagger, xs, marginals="conf" in groups) for xs in feats]
         feats = stacked_features(feats, words, first, gazetteer, clusters, groups)
         tagger = tagger2
+    add_autogaz(feats, words, agaz)  # the model trained with the table: pass 2 when stacked, else the only one
     for toks, xs in zip(sent_toks, feats, strict=True):
         s_start, s_end = toks[0][0], toks[-1][1]
         tags = tagger.tag(xs)

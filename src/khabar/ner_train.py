@@ -14,8 +14,10 @@ the same contexts. A gazetteer (ANERGazet lists, one name a line) fires
 ``gaz=`` features; :func:`train_ner` writes it as a folded word table beside
 the model (``data/ner_gazetteer.tsv.gz``), read back at tagging time. Document
 features (:func:`document_features`) let each occurrence of a word see the
-neighbours of its other occurrences in the article. Nothing under
-``../shared`` is needed at run time.
+neighbours of its other occurrences in the article. An optional
+auto-gazetteer (:mod:`khabar.ner_autogaz`, ``train_ner(autogaz=True)``) adds
+the entity type a pass-1 model gives each word across SaudiNewsNet. Nothing
+under ``../shared`` is needed at run time.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any, NamedTuple
 
 from khabar.arabic import WORD_RE, fold, strip_clitics
 from khabar.errors import ModelMissingError
+from khabar.ner_autogaz import AgazEntry, autogaz_features, load_autogaz
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,13 @@ DEFAULT_PARAMS: dict[str, float | int | bool] = {
 # Train the two-pass (stacked) tagger by default (see :func:`fit_stacked`):
 # the shipped model is one (5-fold CV F1 0.764 against 0.756, model card).
 DEFAULT_STACKED = True
+
+# Auto-gazetteer features (khabar.ner_autogaz) read by pass 2 (or by the single
+# model without stacking): 5-fold CV F1 0.770 against 0.764 two-pass (model card).
+# Off by default only because it tags all of SaudiNewsNet (5 min of CPU), which
+# small training runs in tests (tests/test_entities.py) must not pay; `make model`
+# should pass autogaz=True (or flip this once those tests pass autogaz=False).
+DEFAULT_AUTOGAZ = False
 
 # ANERcorp marks no article boundaries: runs of this many consecutive sentences
 # stand in for documents in training and cross-validation (chosen by CV).
@@ -480,6 +490,10 @@ def load_gazetteer_index(path: str = str(DEFAULT_GAZETTEER)) -> dict[str, set[st
     return gaz
 
 
+# One auto-gazetteer table for every sentence, or one per sentence (cross-fitted), or none.
+AgazTables = dict[str, AgazEntry] | Sequence[dict[str, AgazEntry] | None] | None
+
+
 def fit(
     sents: Iterable[Sentence],
     out_path: Path,
@@ -489,6 +503,7 @@ def fit(
     doc_size: int = DEFAULT_DOC_SIZE,
     pass1: Sequence[Pass1] | None = None,
     groups: Sequence[str] | None = None,
+    autogaz: AgazTables = None,
 ) -> int:
     """Train a CRF on ``sents`` and write it to ``out_path``; returns the number of sentences.
 
@@ -496,18 +511,23 @@ def fit(
     :func:`document_features` (0: no document features). With ``pass1`` (one
     entry per sentence of ``sents``: pass-1 tags from a model that never saw
     that sentence, see :func:`crossfit_pass1`) the model is a pass-2 one, with
-    :func:`stacked_features` of the ``groups`` named.
+    :func:`stacked_features` of the ``groups`` named. ``autogaz`` adds
+    :func:`khabar.ner_autogaz.autogaz_features`: one table for all sentences,
+    or one per sentence (cross-fitted tables, from models that did not see it).
     """
     import pycrfsuite
 
     sents = list(sents)
     if pass1 is not None and len(pass1) != len(sents):
         raise ValueError(f"pass1 must give one entry per sentence: {len(pass1)} for {len(sents)}")
+    if isinstance(autogaz, list | tuple) and len(autogaz) != len(sents):
+        raise ValueError(f"autogaz must give one table per sentence: {len(autogaz)} for {len(sents)}")
     trainer = pycrfsuite.Trainer(verbose=False)
     count = 0
     for docs in group_documents(sents, doc_size or 1):
         words = [[t for t, _ in sent] for sent in docs]
         feats = document_features(words, gazetteer, clusters, doc=doc_size > 0)
+        add_autogaz(feats, words, autogaz, count)
         if pass1 is not None:
             feats = stacked_features(feats, words, pass1[count : count + len(docs)], gazetteer, clusters,
                                      STACK_FEATURES if groups is None else groups)
@@ -519,6 +539,17 @@ def fit(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(out_path))
     return count
+
+
+def add_autogaz(feats: list[list[list[str]]], words: Sequence[Sequence[str]], autogaz: AgazTables, first: int = 0) -> None:
+    """:func:`khabar.ner_autogaz.autogaz_features` in place: one table, or ``autogaz[first + i]`` for sentence ``i``."""
+    if not autogaz:
+        return
+    if isinstance(autogaz, dict):
+        autogaz_features(feats, words, autogaz)
+        return
+    for i, (row, toks) in enumerate(zip(feats, words, strict=True)):
+        autogaz_features([row], [toks], autogaz[first + i])
 
 
 def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, **params: object) -> dict:
@@ -536,11 +567,18 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
             ``stack_folds`` cross-fitting folds for the pass-2 model (0: pass 1
             only, and a stale pass-2 file beside ``out_path`` is removed;
             default :data:`STACK_FOLDS` when :data:`DEFAULT_STACKED`);
-            ``workers`` processes for the cross-fitting.
+            ``workers`` processes for the cross-fitting; ``autogaz`` (default
+            :data:`DEFAULT_AUTOGAZ`) adds auto-gazetteer features
+            (:mod:`khabar.ner_autogaz`): a plain pass-1 model trained on all
+            the data tags every SaudiNewsNet article under ``autogaz_corpus``
+            (default ``../shared/data/saudinewsnet/dataset``, about 10 M tokens,
+            5 min of CPU) and the table it yields is written beside the model
+            as ``<model stem>_autogaz.tsv.gz``; with stacking pass 2 reads it,
+            without, the (single) model does.
 
     Returns:
-        ``{"sentences", "tokens", "seconds", "out", "bytes", "gazetteer_words"}``, and
-        with stacking those of :func:`fit_stacked`.
+        ``{"sentences", "tokens", "seconds", "out", "bytes", "gazetteer_words", "autogaz_words"}``,
+        and with stacking those of :func:`fit_stacked`.
 
     Raises:
         ModelMissingError: ``gazetteer_dir`` holds no ``*Gazetteer.txt``.
@@ -558,16 +596,33 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
     doc_size = int(params.pop("doc_size", DEFAULT_DOC_SIZE))  # type: ignore[call-overload]
     stack_folds = int(params.pop("stack_folds", STACK_FOLDS if DEFAULT_STACKED else 0))  # type: ignore[call-overload]
     workers = int(params.pop("workers", 1))  # type: ignore[call-overload]
+    use_agaz = bool(params.pop("autogaz", DEFAULT_AUTOGAZ))
+    corpus = str(params.pop("autogaz_corpus", DEFAULT_SAUDINEWSNET))
     sents = read_conll(Path(train_path))
     t0 = time.perf_counter()
+    agaz_path = Path(out_path).with_name(Path(out_path).stem + "_autogaz.tsv.gz")
+    agaz_path.unlink(missing_ok=True)  # a table beside a model trained without one would be read in vain
     stacked: dict = {}
     if stack_folds:
-        stacked = fit_stacked(sents, Path(out_path), dict(params), gazetteer, str(cpath or ""), doc_size, folds=stack_folds, workers=workers)
+        stacked = fit_stacked(sents, Path(out_path), dict(params), gazetteer, str(cpath or ""), doc_size, folds=stack_folds, workers=workers,
+                              autogaz_corpus=corpus if use_agaz else None)
         n = len(sents)
     else:
-        n = fit(sents, Path(out_path), dict(params), gazetteer, clusters, doc_size)
+        table = None
+        if use_agaz:
+            from khabar.ner_autogaz import (
+                AgazJob,
+                agaz_table,
+                run_agaz_job,
+                write_autogaz,
+            )
+
+            table = agaz_table(run_agaz_job(AgazJob(sents, dict(params), gazetteer, str(cpath or ""), doc_size, corpus, 1)))
+            write_autogaz(table, agaz_path)
+        n = fit(sents, Path(out_path), dict(params), gazetteer, clusters, doc_size, autogaz=table)
         for stale in pass2_paths(Path(out_path)):
             stale.unlink(missing_ok=True)  # a pass-2 model trained on another pass 1 must not be used with this one
+    agaz_words = len(load_autogaz(str(agaz_path))) if agaz_path.is_file() else 0
     secs = time.perf_counter() - t0
     log.info("trained NER on %d sentences in %.1f s -> %s", n, secs, out_path)
     return {
@@ -578,6 +633,7 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
         "out": str(out_path),
         "bytes": Path(out_path).stat().st_size,
         "gazetteer_words": gaz_words,
+        "autogaz_words": agaz_words,
     }
 
 
@@ -845,11 +901,16 @@ def _entity_string_features(out: list[list[list[str]]], stems: list[list[str]], 
 
 
 def tag_pass1(tagger: Any, sents: Sequence[Sequence[str]], gazetteer: dict[str, set[str]] | None,
-              clusters: dict[str, tuple[str, ...]], doc_size: int = DEFAULT_DOC_SIZE, *, marginals: bool = True) -> list[Pass1]:
-    """:func:`pass1_tags` of each sentence (token strings), documents of ``doc_size`` consecutive sentences as in :func:`fit`."""
+              clusters: dict[str, tuple[str, ...]], doc_size: int = DEFAULT_DOC_SIZE, *, marginals: bool = True,
+              autogaz: dict[str, AgazEntry] | None = None) -> list[Pass1]:
+    """:func:`pass1_tags` of each sentence (token strings), documents of ``doc_size`` consecutive sentences as in :func:`fit`.
+
+    ``autogaz``: the auto-gazetteer table the pass-1 model reads, if any.
+    """
     out: list[Pass1] = []
     for docs in group_documents(list(sents), doc_size or 1):
         feats = document_features(docs, gazetteer, clusters, doc=doc_size > 0)
+        add_autogaz(feats, docs, autogaz)
         out.extend(pass1_tags(tagger, xs, marginals=marginals) for xs in feats)
     return out
 
@@ -863,6 +924,7 @@ class Pass1Job(NamedTuple):
     gazetteer: dict[str, set[str]] | None
     clusters_path: str  # "" for no cluster table
     doc_size: int
+    autogaz: tuple[AgazTables, dict[str, AgazEntry] | None] | None = None  # tables of train's sentences, of the tagged blocks
 
 
 def run_pass1_job(job: Pass1Job) -> list[list[Pass1]]:
@@ -874,11 +936,13 @@ def run_pass1_job(job: Pass1Job) -> list[list[Pass1]]:
     clusters = load_clusters(job.clusters_path) if job.clusters_path else {}
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "pass1.crfsuite"
-        fit(job.train, model, job.params, job.gazetteer, clusters, job.doc_size)
+        agaz_train, agaz_tag = job.autogaz or (None, None)
+        fit(job.train, model, job.params, job.gazetteer, clusters, job.doc_size, autogaz=agaz_train)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
         try:
-            return [tag_pass1(tagger, [[t for t, _ in s] for s in block], job.gazetteer, clusters, job.doc_size) for block in job.tag]
+            return [tag_pass1(tagger, [[t for t, _ in s] for s in block], job.gazetteer, clusters, job.doc_size, autogaz=agaz_tag)
+                    for block in job.tag]
         finally:
             tagger.close()
 
@@ -937,30 +1001,48 @@ def file_digest(path: Path) -> str:
 
 def fit_stacked(sents: Sequence[Sentence], out_path: Path, params: dict | None = None, gazetteer: dict[str, set[str]] | None = None,
                 clusters_path: str = str(DEFAULT_CLUSTERS), doc_size: int = DEFAULT_DOC_SIZE, *, folds: int = STACK_FOLDS,
-                groups: Sequence[str] = STACK_FEATURES, workers: int = 1) -> dict:
+                groups: Sequence[str] = STACK_FEATURES, workers: int = 1, autogaz_corpus: str | None = None) -> dict:
     """Train pass 1 on all of ``sents`` (``out_path``), cross-fit its labels, train pass 2 beside it.
 
     Writes the pass-2 model and a JSON manifest (:func:`pass2_paths`) naming
     :data:`STACK_VERSION`, the feature groups, ``doc_size`` and the SHA-256 of
     the pass-1 file, which :func:`khabar.entities.find_mentions` checks before
-    using the pair.
+    using the pair. With ``autogaz_corpus`` (SaudiNewsNet day zips) pass 1
+    tags that corpus, the auto-gazetteer table it yields is written beside the
+    model (``<model stem>_autogaz.tsv.gz``) and pass 2 reads it (pass 1 does
+    not: the recipe measured in the model card); the manifest says so.
 
     Returns:
-        ``{"pass2", "manifest", "pass1_seconds", "crossfit_seconds", "pass2_seconds"}``.
+        ``{"pass2", "manifest", "pass1_seconds", "crossfit_seconds", "pass2_seconds"}``, and ``"autogaz_seconds"``.
     """
     import json
 
+    from khabar.ner_autogaz import (
+        agaz_table,
+        saudinewsnet_sample,
+        tag_counts,
+        write_autogaz,
+    )
+
     clusters = load_clusters(clusters_path) if clusters_path else {}
+    sents = list(sents)
     t0 = time.perf_counter()
     fit(sents, Path(out_path), params, gazetteer, clusters, doc_size)
     t1 = time.perf_counter()
+    table = None
+    if autogaz_corpus:
+        docs = saudinewsnet_sample(str(autogaz_corpus), 1)
+        table = agaz_table(tag_counts(Path(out_path), docs, gazetteer, clusters, doc_size > 0))
+        write_autogaz(table, Path(out_path).with_name(Path(out_path).stem + "_autogaz.tsv.gz"))
+        saudinewsnet_sample.cache_clear()
+    ta = time.perf_counter()
     p1 = crossfit_pass1(sents, folds, params, gazetteer, clusters_path, doc_size, workers=workers)
     t2 = time.perf_counter()
     model2, manifest = pass2_paths(Path(out_path))
-    fit(sents, model2, params, gazetteer, clusters, doc_size, p1, groups)
+    fit(sents, model2, params, gazetteer, clusters, doc_size, p1, groups, table)
     t3 = time.perf_counter()
-    info = {"version": STACK_VERSION, "groups": list(groups), "folds": folds, "doc_size": doc_size,
+    info = {"version": STACK_VERSION, "groups": list(groups), "folds": folds, "doc_size": doc_size, "autogaz": table is not None,
             "pass1": Path(out_path).name, "pass1_sha256": file_digest(Path(out_path))}
     manifest.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
-    return {"pass2": str(model2), "manifest": str(manifest), "pass1_seconds": round(t1 - t0, 1),
-            "crossfit_seconds": round(t2 - t1, 1), "pass2_seconds": round(t3 - t2, 1)}
+    return {"pass2": str(model2), "manifest": str(manifest), "pass1_seconds": round(t1 - t0, 1), "autogaz_seconds": round(ta - t1, 1),
+            "crossfit_seconds": round(t2 - ta, 1), "pass2_seconds": round(t3 - t2, 1)}

@@ -11,30 +11,31 @@ import logging
 import random
 import tempfile
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from khabar.errors import ModelMissingError
 from khabar.ner_train import (
-    STACK_FEATURES,
     DEFAULT_ANERGAZET,
-    Pass1,
-    Pass1Job,
-    fold_bounds,
-    run_pass1_job,
     DEFAULT_CLUSTERS,
     DEFAULT_DOC_SIZE,
     DEFAULT_TRAIN,
+    STACK_FEATURES,
+    Pass1,
+    Pass1Job,
     Sentence,
+    add_autogaz,
     bio_spans,
     document_features,
     fit,
+    fold_bounds,
     group_documents,
     load_clusters,
     load_gazetteer,
     load_gazetteer_index,
     read_conll,
+    run_pass1_job,
 )
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter]:
     from khabar.ner_train import stacked_features
 
     train, test, params, gaz_dir, clusters_path, doc_size = args[:6]
-    p1_train, p1_test, groups = args[6:] if len(args) > 6 else (None, None, STACK_FEATURES)
+    p1_train, p1_test, groups = args[6:9] if len(args) > 6 and args[6] is not None else (None, None, STACK_FEATURES)
+    agaz_train, agaz_test = args[9] if len(args) > 9 and args[9] is not None else (None, None)
     gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
     clusters = load_clusters(clusters_path) if clusters_path else {}
     tp: Counter = Counter()
@@ -71,13 +73,14 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter]:
     gold_n: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "fold.crfsuite"
-        fit(train, model, params, gazetteer, clusters, doc_size, p1_train, groups)
+        fit(train, model, params, gazetteer, clusters, doc_size, p1_train, groups, agaz_train)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
         done = 0
         for docs in group_documents(test, doc_size or 1):
             words = [[t for t, _ in sent] for sent in docs]
             feats = document_features(words, gazetteer, clusters, doc=doc_size > 0)
+            add_autogaz(feats, words, agaz_test)
             if p1_test is not None:
                 feats = stacked_features(feats, words, p1_test[done : done + len(docs)], gazetteer, clusters, groups)
             done += len(docs)
@@ -105,6 +108,7 @@ def evaluate_ner(
     stack: Sequence[str] | None = None,
     pass2_params: dict | None = None,
     cache_dir: Path | None = None,
+    autogaz: dict | None = None,
     **params: object,
 ) -> dict:
     """K-fold cross-validated entity-level micro scores of the CRF recipe on ``path``.
@@ -135,7 +139,17 @@ def evaluate_ner(
             cross-fitting over the other ``folds - 1`` contiguous blocks).
         pass2_params: crfsuite options of pass 2 only, over ``params``.
         cache_dir: keep pass-1 outputs there (a pickle per recipe), so pass-2
-            variants need not retrain pass 1.
+            variants need not retrain pass 1; also the auto-gazetteer counts.
+        autogaz: add auto-gazetteer features (:mod:`khabar.ner_autogaz`), cross-fitted:
+            the SaudiNewsNet sample is tagged by a pass-1 model trained without
+            the held-out fold (its table serves the held-out fold), and with
+            ``"nested": True`` (default) each training block ``j`` gets the
+            table of a model trained without ``j`` and the held-out fold. Keys:
+            ``min_count``, ``min_share`` (:func:`~khabar.ner_autogaz.agaz_table`),
+            ``every`` (sample step), ``corpus`` (SaudiNewsNet folder or a
+            :func:`~khabar.ner_autogaz.targeted_sample` pickle), ``nested``, and
+            with ``stack`` ``pass1`` (default True; False: pass 1 is the plain
+            recipe and only pass 2 reads the tables). None: no such features.
 
     Returns:
         ``{"precision", "recall", "f1", "per_type": {type: {...}}, "per_fold": [{...}],
@@ -164,19 +178,28 @@ def evaluate_ner(
         (sents[: bounds[k]] + sents[bounds[k + 1] :], sents[bounds[k] : bounds[k + 1]], dict(params), gaz, clusters_path, doc_size)
         for k in picked
     ]
+    agaz = None
+    if autogaz is not None:
+        blocks = [sents[bounds[k] : bounds[k + 1]] for k in range(folds)]
+        agaz, agaz_tables = _crossfit_autogaz(blocks, picked, dict(params), gaz, clusters_path, doc_size, workers, cache_dir, str(path),
+                                              shuffle, seed, autogaz)
     base = None
     if stack is not None:
         blocks = [sents[bounds[k] : bounds[k + 1]] for k in range(folds)]
-        p1 = _nested_pass1(blocks, picked, dict(params), gaz, clusters_path, doc_size, workers, cache_dir, str(path), shuffle, seed)
+        in_pass1 = agaz is not None and bool((autogaz or {}).get("pass1", True))
+        p1 = _nested_pass1(blocks, picked, dict(params), gaz, clusters_path, doc_size, workers, cache_dir, str(path), shuffle, seed,
+                           (agaz_tables, dict(autogaz or {})) if in_pass1 else None)
         base = Counter(), Counter(), Counter()
         for k in picked:
             for sent, (tags, _) in zip(blocks[k], p1[k, k], strict=True):
                 _count([g for _, g in sent], tags, *base)
         jobs = [
-            (*job[:2], {**params, **(pass2_params or {})}, *job[3:],
+            (*job[:2], {**params, **(pass2_params or {})}, *job[3:6],
              [x for j in range(folds) if j != k for x in p1[j, k]], p1[k, k], tuple(stack))
             for k, job in zip(picked, jobs, strict=True)
         ]
+    if agaz is not None:
+        jobs = [(*job[:6], *(job[6:9] if len(job) > 6 else (None, None, None)), agaz[k]) for k, job in zip(picked, jobs, strict=True)]
     tp: Counter = Counter()
     pred_n: Counter = Counter()
     gold_n: Counter = Counter()
@@ -198,21 +221,90 @@ def evaluate_ner(
     return out
 
 
+def _crossfit_autogaz(blocks: list[list[Sentence]], picked: list[int], params: dict, gaz_dir: str | None, clusters_path: str,
+                      doc_size: int, workers: int, cache_dir: Path | None, path: str, shuffle: bool, seed: int,
+                      opts: dict) -> tuple[dict[int, tuple[list, dict]], dict[frozenset, dict]]:
+    """Cross-fitted auto-gazetteer tables: fold ``k`` -> (one table per training sentence, the held-out fold's table).
+
+    The held-out fold's table comes from a model trained on all other blocks;
+    a training block ``j``'s from one trained without ``j`` and ``k`` when
+    ``opts["nested"]`` (default), else the held-out fold's table too. Also
+    returns every table by the set of blocks its tagging model left out.
+    """
+    import hashlib
+    import pickle
+
+    from khabar.ner_autogaz import (
+        AGAZ_MIN_COUNT,
+        AGAZ_MIN_SHARE,
+        AGAZ_SAMPLE_EVERY,
+        AgazJob,
+        agaz_table,
+        run_agaz_job,
+    )
+    from khabar.ner_train import DEFAULT_SAUDINEWSNET
+
+    nested = bool(opts.get("nested", True))
+    every = int(opts.get("every", AGAZ_SAMPLE_EVERY))
+    corpus = str(opts.get("corpus", DEFAULT_SAUDINEWSNET))
+    gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
+    want = sorted({frozenset((k,)) for k in picked} | ({frozenset((j, k)) for k in picked for j in range(len(blocks)) if j != k} if nested else set()),
+                  key=lambda w: (len(w), sorted(w)))
+    base = repr((path, len(blocks), shuffle, seed, sorted(params.items()), gaz_dir, clusters_path, doc_size, [len(b) for b in blocks], corpus, every))
+
+    def cache_file(w: frozenset) -> Path | None:
+        key = hashlib.sha256((base + repr(sorted(w))).encode()).hexdigest()[:16]
+        return Path(cache_dir) / f"ner_agaz_{key}.pkl" if cache_dir else None
+
+    counts = {}
+    for w in want:
+        f = cache_file(w)
+        if f is not None and f.is_file():
+            counts[w] = pickle.loads(f.read_bytes())
+    todo = [w for w in want if w not in counts]
+    jobs = [AgazJob([s for b, blk in enumerate(blocks) if b not in w for s in blk], params, gazetteer, clusters_path, doc_size, corpus, every)
+            for w in todo]
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(run_agaz_job, jobs))
+    else:
+        results = [run_agaz_job(j) for j in jobs]
+    for w, res in zip(todo, results, strict=True):
+        counts[w] = res
+        f = cache_file(w)
+        if f is not None:
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_bytes(pickle.dumps(res))
+    k_min, share = int(opts.get("min_count", AGAZ_MIN_COUNT)), float(opts.get("min_share", AGAZ_MIN_SHARE))
+    tables = {w: agaz_table(c, k_min, share) for w, c in counts.items()}
+    out = {}
+    for k in picked:
+        test = tables[frozenset((k,))]
+        train = [tables[frozenset((j, k))] if nested else test for j in range(len(blocks)) if j != k for _ in blocks[j]]
+        out[k] = (train, test)
+    return out, tables
+
+
 def _nested_pass1(blocks: list[list[Sentence]], picked: list[int], params: dict, gaz_dir: str | None, clusters_path: str,
-                  doc_size: int, workers: int, cache_dir: Path | None, path: str, shuffle: bool, seed: int) -> dict[tuple[int, int], list[Pass1]]:
+                  doc_size: int, workers: int, cache_dir: Path | None, path: str, shuffle: bool, seed: int,
+                  agaz: tuple[dict[frozenset, dict], dict] | None = None) -> dict[tuple[int, int], list[Pass1]]:
     """Pass-1 outputs for stacked CV: ``(j, k)`` -> block ``j`` tagged by a model trained without blocks ``j`` and ``k``.
 
     ``(k, k)`` is the held-out fold ``k`` tagged by the model trained on all
     other blocks (what pass 2 sees at test time). One model trained without
     ``{j, k}`` serves both ``(j, k)`` and ``(k, j)``: 10 + 5 pass-1 trainings
-    for 5 folds instead of 5 x 5.
+    for 5 folds instead of 5 x 5. With ``agaz`` (tables by the blocks their
+    tagging model left out, and the options of :func:`evaluate_ner`'s
+    ``autogaz``) pass 1 reads auto-gazetteer features: the model without
+    ``{j, k}`` reads the table built without ``{j, k}`` in training and
+    tagging; the one without ``k`` as in single-pass CV (``nested``).
     """
     import hashlib
     import pickle
 
     gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
     key = hashlib.sha256(repr((path, len(blocks), shuffle, seed, sorted(params.items()), gaz_dir, clusters_path, doc_size,
-                                [len(b) for b in blocks])).encode()).hexdigest()[:16]
+                                [len(b) for b in blocks], *([] if agaz is None else [sorted(agaz[1].items())]))).encode()).hexdigest()[:16]
     cache = Path(cache_dir) / f"ner_pass1_{key}.pkl" if cache_dir else None
     got: dict[tuple[int, int], list[Pass1]] = {}
     if cache is not None and cache.is_file():
@@ -220,7 +312,7 @@ def _nested_pass1(blocks: list[list[Sentence]], picked: list[int], params: dict,
     want = {frozenset((j, k)) for k in picked for j in range(len(blocks))}
     todo = sorted((sorted(w) for w in want if not all((x, min(w) + max(w) - x) in got for x in w)), key=lambda w: (len(w), w))
     jobs = [Pass1Job([s for b, blk in enumerate(blocks) if b not in w for s in blk], [blocks[x] for x in w], params, gazetteer,
-                     clusters_path, doc_size) for w in todo]
+                     clusters_path, doc_size, _pass1_tables(blocks, w, agaz)) for w in todo]
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(run_pass1_job, jobs))
@@ -233,6 +325,18 @@ def _nested_pass1(blocks: list[list[Sentence]], picked: list[int], params: dict,
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(pickle.dumps(got))
     return got
+
+
+def _pass1_tables(blocks: list[list[Sentence]], left_out: list[int], agaz: tuple[dict[frozenset, dict], dict] | None) -> tuple | None:
+    """Auto-gazetteer tables of a nested pass-1 job leaving out ``left_out``: (per training sentence, for the tagged blocks)."""
+    if agaz is None:
+        return None
+    tables, opts = agaz
+    own = tables[frozenset(left_out)]
+    if len(left_out) > 1 or not opts.get("nested", True):
+        return own, own
+    k = left_out[0]
+    return [tables[frozenset((j, k))] for j, blk in enumerate(blocks) if j != k for _ in blk], own
 
 
 def bench_ner(limit: int = 1000, data: Path | None = None, *, settings: dict | None = None) -> dict:
