@@ -232,7 +232,7 @@ def _stacked_model(tmp_path: Path) -> Path:
     data = tmp_path / "train.txt"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     model = tmp_path / "m.crfsuite"
-    train_ner(data, model, gazetteer_dir="", doc_size=3, max_iterations=30, stack_folds=3)
+    train_ner(data, model, gazetteer_dir="", doc_size=3, max_iterations=30, stack_folds=3, autogaz=False)
     return model
 
 
@@ -258,3 +258,24 @@ def test_entities_stacked_tags_with_both_passes_and_checks_the_pair(tmp_path: Pa
     load_pass2.cache_clear()
     with pytest.raises(ModelMissingError, match="pass-2"):
         find_mentions(_article("قال السيد رامي ."), settings={**cfg, "model_path": str(other)})
+
+
+def test_eval_ner_folds_0_scores_the_bundled_model_as_configured(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from khabar.cli import app
+    from khabar.eval.ner import evaluate_model
+    from khabar.settings import Settings
+
+    gold = tmp_path / "gold.txt"
+    gold.write_text(
+        "قال O\nالرئيس O\nالأمريكي O\nدونالد B-PERS\nترامب I-PERS\nإن O\nالاتفاق O\nقريب O\n\n"
+        "وصل O\nالوفد O\nإلى O\nالقاهرة B-LOC\nأمس O\n\n", encoding="utf-8")
+    sec = dict(Settings.load().section("entities"))
+    for stacked in (False, True):
+        out = evaluate_model(gold, {**sec, "stacked": stacked})
+        assert out["sentences"] == 2 and out["per_type"]["PERS"]["support"] == 1 and out["per_type"]["LOC"]["support"] == 1
+        assert ("pass 2" in out["model"]) == stacked and 0.0 <= out["f1"] <= 1.0
+    res = CliRunner().invoke(app, ["eval", "ner", str(gold), "--folds", "0", "--json"])
+    assert res.exit_code == 0, res.output
+    assert CliRunner().invoke(app, ["eval", "ner", str(gold), "--folds", "1"]).exit_code == 2

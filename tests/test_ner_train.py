@@ -111,12 +111,12 @@ def test_ner_train_writes_gazetteer_beside_model(tmp_path: Path) -> None:
     (gaz_dir / "PersGazetteer.txt").write_text("سامر\nباسل عادل\n", encoding="utf-8")
     (gaz_dir / "LocGazetteer.txt").write_text("حلب\n", encoding="utf-8")
     model = tmp_path / "m.crfsuite"
-    info = train_ner(data, model, gazetteer_dir=str(gaz_dir), clusters_path="", doc_size=3, max_iterations=20)
+    info = train_ner(data, model, gazetteer_dir=str(gaz_dir), clusters_path="", doc_size=3, max_iterations=20, autogaz=False)
     assert model.is_file() and info["sentences"] == 12 and info["gazetteer_words"] == 4
     table = load_gazetteer_index(str(tmp_path / "m_gazetteer.tsv.gz"))
     assert table == {"Pers": {"سامر", "باسل", "عادل"}, "Loc": {"حلب"}}
     with pytest.raises(ModelMissingError, match="ANERGazet"):
-        train_ner(data, model, gazetteer_dir=str(tmp_path / "empty"), clusters_path="")
+        train_ner(data, model, gazetteer_dir=str(tmp_path / "empty"), clusters_path="", autogaz=False)
 
 
 def _cluster_feats(feats: list[str]) -> set[str]:
@@ -264,10 +264,10 @@ def test_ner_train_stacked_writes_pass2_and_manifest(tmp_path: Path) -> None:
     data = tmp_path / "train.txt"
     _write_corpus(data, 12)
     model = tmp_path / "m.crfsuite"
-    info = train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=3)
+    info = train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=3, autogaz=False)
     model2, manifest = pass2_paths(model)
     assert info["pass2"] == str(model2) and model2.is_file()
     meta = json.loads(manifest.read_text(encoding="utf-8"))
     assert meta["pass1_sha256"] == file_digest(model) and meta["folds"] == 3
-    train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=0)
+    train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=0, autogaz=False)
     assert not model2.exists() and not manifest.exists()  # a stale pass 2 is not left beside a new pass 1

@@ -300,7 +300,7 @@ def test_web_openapi_documents_every_api_route(client: TestClient) -> None:
     paths = spec["paths"]
     want = {"/api/stories": "get", "/api/filters": "get", "/api/story/{story_id}": "get",
             "/api/article/{article_id}": "get", "/api/entity/{entity_id}": "get", "/api/search": "get",
-            "/api/analyse": "post", "/api/jobs/{job_id}": "get"}
+            "/api/analyse": "post", "/api/jobs/{job_id}": "get", "/api/check": "get"}
     assert set(paths) == set(want)  # pages are not in the API schema
     for path, method in want.items():
         op = paths[path][method]

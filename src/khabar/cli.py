@@ -385,10 +385,13 @@ def eval_stories(claims_dir: Annotated[Path, typer.Argument(exists=True, file_ok
 def eval_ner(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
              folds: Annotated[int, typer.Option(min=0, help="k-fold cross-validation; 0 = use the bundled model.")] = 5,
              as_json: JsonFlag = False) -> None:
-    """Entity-level P/R/F1 (CoNLL exact span and type) on `token TAG` files."""
-    from khabar.eval.ner import evaluate_ner
+    """Entity-level P/R/F1 (CoNLL exact span and type) on `token TAG` files: k-fold CV of the
+    training recipe, or with --folds 0 the bundled model as analysis runs it ([entities])."""
+    from khabar.eval.ner import evaluate_model, evaluate_ner
 
-    _report("ner", evaluate_ner(path, folds=folds), as_json)
+    if folds == 1:
+        raise typer.BadParameter("use 0 (the bundled model) or at least 2 folds", param_hint="--folds")
+    _report("ner", evaluate_model(path) if folds == 0 else evaluate_ner(path, folds=folds), as_json)
 
 
 @eval_app.command("aliases")

@@ -264,6 +264,31 @@ def _capitalised_inside(text: str, word: str) -> bool:
     return any(not _starts_sentence(text, m.start()) for m in re.finditer(rf"\b{re.escape(word)}\b", text))
 
 
+def tag_document(words: list[list[str]], *, settings: dict[str, Any]) -> list[list[str]]:
+    """BIO tags (ANERcorp labels) of one document's sentences, as the configured model tags them.
+
+    The one place the bundled models are applied: :func:`find_mentions` and
+    ``khabar eval ner --folds 0`` both go through it, so an evaluation scores
+    what analysis runs (document features, the auto-gazetteer table and, with
+    ``stacked``, the second pass; see :func:`find_mentions` for the settings).
+    """
+    tagger = load_tagger(str(model_path(settings)))
+    clusters = load_clusters(str(clusters_path(settings)))
+    gazetteer = load_gazetteer_index(str(gazetteer_path(settings))) if settings.get("gazetteer", True) else None
+    feats = document_features(words, gazetteer, clusters, doc=bool(settings.get("doc_features", True)))
+    stacked = bool(settings.get("stacked", False))
+    # The table goes to the model trained with it: pass 2 when its manifest says so, else a single model with `autogaz`.
+    agaz_on = pass2_uses_autogaz(str(model_path(settings))) if stacked else bool(settings.get("autogaz", False))
+    agaz = load_autogaz(str(autogaz_path(settings))) if agaz_on else None
+    if stacked:
+        tagger2, groups = load_pass2(str(model_path(settings)))
+        first = [pass1_tags(tagger, xs, marginals="conf" in groups) for xs in feats]
+        feats = stacked_features(feats, words, first, gazetteer, clusters, groups)
+        tagger = tagger2
+    add_autogaz(feats, words, agaz)  # the model trained with the table: pass 2 when stacked, else the only one
+    return [tagger.tag(xs) for xs in feats]
+
+
 def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
     """Add the ``"entities"`` and ``"roles"`` layers to ``article``.
 
@@ -287,9 +312,6 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
             gazetteer table, (with ``autogaz``) the auto-gazetteer table or
             (with ``stacked``) the matching pass-2 model is absent.
     """
-    tagger = load_tagger(str(model_path(settings)))
-    clusters = load_clusters(str(clusters_path(settings)))
-    gazetteer = load_gazetteer_index(str(gazetteer_path(settings))) if settings.get("gazetteer", True) else None
     text = article.text
     sents = [(s.start, s.end) for s in article.spans("sentences")] or [(0, len(text))]
     all_tokens = tokenize(text)
@@ -299,20 +321,8 @@ def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:
     max_role = int(settings.get("max_role_tokens", 6))
     sent_toks = [toks for toks in (tokenize(text, a, b) for a, b in sents) if toks]
     words = [[text[a:b] for a, b in toks] for toks in sent_toks]
-    feats = document_features(words, gazetteer, clusters, doc=bool(settings.get("doc_features", True)))
-    stacked = bool(settings.get("stacked", False))
-    # The table goes to the model trained with it: pass 2 when its manifest says so, else a single model with `autogaz`.
-    agaz_on = pass2_uses_autogaz(str(model_path(settings))) if stacked else bool(settings.get("autogaz", False))
-    agaz = load_autogaz(str(autogaz_path(settings))) if agaz_on else None
-    if stacked:
-        tagger2, groups = load_pass2(str(model_path(settings)))
-        first = [pass1_tags(tagger, xs, marginals="conf" in groups) for xs in feats]
-        feats = stacked_features(feats, words, first, gazetteer, clusters, groups)
-        tagger = tagger2
-    add_autogaz(feats, words, agaz)  # the model trained with the table: pass 2 when stacked, else the only one
-    for toks, xs in zip(sent_toks, feats, strict=True):
+    for toks, tags in zip(sent_toks, tag_document(words, settings=settings), strict=True):
         s_start, s_end = toks[0][0], toks[-1][1]
-        tags = tagger.tag(xs)
         found: list[tuple[int, int, int, str]] = []  # first token, end token, char start, label
         for i, j, kind in sorted(bio_spans(tags)):
             label = TAG_TYPES.get(kind)

@@ -62,10 +62,9 @@ DEFAULT_STACKED = True
 
 # Auto-gazetteer features (khabar.ner_autogaz) read by pass 2 (or by the single
 # model without stacking): 5-fold CV F1 0.770 against 0.764 two-pass (model card).
-# Off by default only because it tags all of SaudiNewsNet (5 min of CPU), which
-# small training runs in tests (tests/test_entities.py) must not pay; `make model`
-# should pass autogaz=True (or flip this once those tests pass autogaz=False).
-DEFAULT_AUTOGAZ = False
+# Training with it tags all of SaudiNewsNet (about 7 min of CPU): small training
+# runs (tests) pass autogaz=False.
+DEFAULT_AUTOGAZ = True
 
 # ANERcorp marks no article boundaries: runs of this many consecutive sentences
 # stand in for documents in training and cross-validation (chosen by CV).

@@ -97,6 +97,37 @@ def _prf(tp: int, pred: int, gold: int) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": gold}
 
 
+def evaluate_model(path: Path, settings: dict | None = None, *, doc_size: int = DEFAULT_DOC_SIZE) -> dict:
+    """Entity-level micro and per-type scores of the bundled model, as analysis runs it, on ``path``.
+
+    No training: every sentence is tagged by :func:`khabar.entities.tag_document`
+    with ``settings`` (the ``[entities]`` section; None: the defaults, so two-pass
+    and auto-gazetteer as shipped). A ``token TAG`` file marks no article
+    boundaries, so runs of ``doc_size`` consecutive sentences stand in for the
+    documents whose other occurrences inform each word (as in cross-validation).
+
+    Returns:
+        ``{"precision", "recall", "f1", "per_type", "sentences", "model"}``.
+    """
+    from khabar.entities import model_path, tag_document
+    from khabar.settings import Settings
+
+    sec = dict(Settings.load().section("entities")) if settings is None else dict(settings)
+    sents = read_conll(Path(path))
+    tp: Counter = Counter()
+    pred_n: Counter = Counter()
+    gold_n: Counter = Counter()
+    for docs in group_documents(sents, max(1, doc_size)):
+        tags = tag_document([[t for t, _ in sent] for sent in docs], settings=sec)
+        for sent, pred in zip(docs, tags, strict=True):
+            _count([g for _, g in sent], pred, tp, pred_n, gold_n)
+    out = _prf(sum(tp.values()), sum(pred_n.values()), sum(gold_n.values()))
+    out["per_type"] = {t: _prf(tp[t], pred_n[t], gold_n[t]) for t in sorted(gold_n)}
+    out["sentences"] = len(sents)
+    out["model"] = str(model_path(sec)) + (" + pass 2" if sec.get("stacked") else "")
+    return out
+
+
 def evaluate_ner(
     path: Path = DEFAULT_TRAIN,
     folds: int = 5,
