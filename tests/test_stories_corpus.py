@@ -63,15 +63,6 @@ def test_stories_corpus_english_port_article_joins_arabic_story(corpus) -> None:
 
 
 
-def test_stories_corpus_week_long_drought_story_stays_one(corpus) -> None:
-    """examples/README.md: five reports over eight days on the وادي الحمراء reservoir are one story."""
-    settings, articles = corpus
-    idx = _cluster(articles, settings)
-    drought = [a for a in articles if "وادي الحمراء" in a.title]
-    assert len(drought) == 5
-    assert len({idx.story_of(a.id) for a in drought}) == 1
-    assert len(idx) == 3  # port (with the English report), drought, football
-
 def test_stories_corpus_seeds_form_one_story_alone_and_in_the_corpus(corpus) -> None:
     if not SEEDS.is_dir():
         pytest.skip(f"../shared/seeds not found at {SEEDS}: this test needs the shared folder beside the repo")
