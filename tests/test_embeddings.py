@@ -105,3 +105,20 @@ def test_embeddings_model_threads_and_passive_wait(monkeypatch: pytest.MonkeyPat
     Embedder({"threads": 0}).embed(["اجتماع وزراء الخارجية العرب"])
     assert made[-1]["num_threads"] is None  # 0: OpenMP's own default
     assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
+
+
+def test_embed_query_uses_the_query_prefix_when_the_model_has_one() -> None:
+    from khabar.embeddings import Embedder
+
+    class WithQuery(FakeModel):
+        def query(self, texts: list[str]) -> np.ndarray:
+            return self.passage(["q:" + t for t in texts])
+
+    text = "نفت الوزارة إغلاق المعبر " * 40
+    e = Embedder({"max_chars": 50}, model=WithQuery())
+    v = e.embed_query(text)
+    assert v.shape == (384,) and abs(float(np.linalg.norm(v)) - 1.0) < 1e-5
+    assert e._model.calls == [["q:" + text[:50]]]  # cut to max_chars, sent with the query prefix
+    plain = Embedder({"max_chars": 50}, model=FakeModel())
+    assert not np.allclose(plain.embed_query(text), v)  # a model without query: embedded as a passage
+    assert np.allclose(plain.embed_query(text), plain.embed([text[:50]])[0])

