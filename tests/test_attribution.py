@@ -873,3 +873,42 @@ def test_attribution_report_denied_is_the_speaker_of_its_own_verb(text: str, spe
     a = run(text)
     assert a.span_text(one(a, "يفيد").speaker) == speaker
     assert a.span_text(one(a, "نفت").speaker) in ("الشركة", "الوزارة")
+
+
+@pytest.mark.parametrize(
+    "text,speaker,content,stance,kind",
+    [
+        ("الكهرباء: لا صحة لما يتداول عن قطع التيار عن المنطقة الشرقية", "الكهرباء",
+         "لا صحة لما يتداول عن قطع التيار عن المنطقة الشرقية", "deny", "organization"),
+        ("#عاجل | الدفاع المدني: إخلاء ثلاثة مبان قرب السوق القديم", "الدفاع المدني",
+         "إخلاء ثلاثة مبان قرب السوق القديم", "assert", "organization"),
+        ("المتحدث باسم البلدية: «الطريق سيفتح الأسبوع المقبل»", "المتحدث باسم البلدية",
+         "الطريق سيفتح الأسبوع المقبل", "assert", "person"),
+    ],
+)
+def test_attribution_headline_colon_frame(text: str, speaker: str, content: str, stance: str, kind: str) -> None:
+    a = run(text)
+    at = one(a, ":")
+    assert a.span_text(at.speaker) == speaker
+    assert a.span_text(at.content) == content
+    assert at.stance == stance
+    assert at.speaker_kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عاجل: انهيار جزئي لجسر المدينة بعد السيول",  # a label, not a speaker
+        "الطقس: أمطار رعدية على المرتفعات الغربية",  # a topic, not a speaker
+        "المصدر: وكالة الأنباء الرسمية",  # a credit line
+        "بالفيديو: لحظة وصول الفريق إلى المطار",
+    ],
+)
+def test_attribution_headline_colon_needs_a_speaker(text: str) -> None:
+    assert not run(text).attributions
+
+
+def test_attribution_colon_after_a_dateline_is_left_to_the_verb() -> None:
+    a = run("الرياض: قال وزير النقل إن القطار سيعمل في الصيف.")
+    assert [a.span_text(at.cue) for at in a.attributions] == ["قال"]
+    assert a.span_text(a.attributions[0].speaker) == "وزير النقل"

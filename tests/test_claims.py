@@ -271,3 +271,51 @@ def test_claims_do_not_chain_two_propositions_through_one_bridging_statement():
     uf = _UnionFind(3)
     _link_groups(uf, [(0.9, 0, 1), (0.8, 1, 2), (0.7, 0, 2)], min_share=0.6)
     assert uf.find(0) == uf.find(1) == uf.find(2)
+
+
+def _posts(*texts: str) -> list[Article]:
+    arts = []
+    for k, text in enumerate(texts):
+        a = Article(id=f"p{k}", path=f"p{k}.txt", raw=text, text=text, source=f"حساب{k}")
+        find_attributions(a, settings={})
+        arts.append(a)
+    return arts
+
+
+def test_claims_loosely_worded_denial_joins_the_claim_it_answers() -> None:
+    # the denial shares only two words with the rumour ("تحظر" / "لم نصدر أي قرار بحظر" do not meet)
+    arts = _posts(
+        "البلدية تحظر بيع الألعاب النارية في أسواق الحي القديم",
+        "أسعار الخبز ترتفع في أسواق المدينة الجديدة",
+        "البلدية: لم نصدر أي قرار بحظر الألعاب النارية والمنشور المتداول مزور",
+    )
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    by_article = {m.article_id: c.id for c in claims for m in c.members}
+    assert by_article["p2"] == by_article["p0"]
+    assert by_article["p1"] != by_article["p0"]  # the denial joins one claim, it does not chain two
+    denial = next(m for c in claims for m in c.members if m.article_id == "p2")
+    assert denial.stance == "deny" and denial.source == "البلدية"
+    # below the denial threshold the denial stays a claim of its own
+    alone = group_claims("S", arts, entity_names={}, settings={"deny_link_threshold": 0.9})
+    assert {m.article_id for c in alone for m in c.members if "p2" in {x.article_id for x in c.members}} == {"p2"}
+
+
+def test_claims_own_voice_statement_skips_a_leading_label() -> None:
+    arts = _posts("عاجل: إغلاق الطريق الساحلي بسبب الانهيارات")
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    assert [c.text for c in claims] == ["إغلاق الطريق الساحلي بسبب الانهيارات"]
+
+
+def test_claims_negation_without_denial_words_denies_the_claim() -> None:
+    arts = _posts(
+        "تأجيل افتتاح المعرض الدولي للكتاب إلى الشهر المقبل",
+        "مدير المعرض: الافتتاح في موعده ولا تأجيل للمعرض الدولي",
+        "مدير المعرض: الافتتاح في موعده والمعرض الدولي يستقبل الزوار",
+    )
+    for a in arts[1:]:
+        assert all(at.stance == "assert" for at in a.attributions)  # no denial word: the cue and content assert
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    stance = {m.article_id: (c.id, m.stance) for c in claims for m in c.members}
+    assert stance["p1"] == (stance["p0"][0], "deny")  # "ولا تأجيل" answers "تأجيل"
+    assert stance["p0"][1] == "assert"
+    assert stance["p2"][1] == "assert"  # no negated shared word: not a denial, wherever it is grouped

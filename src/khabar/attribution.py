@@ -18,8 +18,9 @@ text:
    verbs like نفى. Relay verbs (نقل عن ... قوله) make the subject the nested
    source and the "عن" phrase the speaker.
 3. According-to frames (بحسب، وفقا لـ، نقلا عن، على حد قوله), nominal frames
-   ("وفي تصريح لـ X،") and quotations followed by their cue ("...، قال X") add
-   drafts.
+   ("وفي تصريح لـ X،"), headline and post frames with no verb ("الصحة: لا صحة
+   لما يتداول ..."; the colon is the cue) and quotations followed by their cue
+   ("...، قال X") add drafts.
 4. Drafts without an explicit subject (وأضاف، وتابعت، وأضافوا) take the
    nearest earlier speaker whose agreement matches the verb's.
 """
@@ -49,6 +50,7 @@ DEFAULTS: dict[str, int] = {
     "mixed_min_words": 2,
     "according_max_words": 8,
     "continuation_max_chars": 4000,
+    "colon_speaker_max_words": 6,
 }
 
 _PUNCT = "،,:;؛.!?؟"
@@ -1168,6 +1170,78 @@ def _nominal_frames(doc: _Doc) -> tuple[dict[int, tuple[tuple[int, int], str]], 
     return cands, drafts
 
 
+_COLON_SPEAKER_HEADS = (cues.PERSON_HEADS | cues.ORGANIZATION_HEADS | cues.MEDIA_HEADS | cues.ANONYMOUS_HEADS
+                        | cues.PLACE_HEADS | cues.MINISTRY_FIELDS)
+
+
+_LABEL_MARKS = frozenset("#|-–—•*:")
+
+
+def _past_label(doc: _Doc, i: int, s_end: int) -> int:
+    """The first token after leading labels of a post or headline ("#عاجل |", "عاجل -", "خاص:"), else ``i``.
+
+    The tokenizer keeps no "#" or "|": a label word is known by the list
+    (cues.COLON_LABELS) and by a mark in the raw text around it.
+    """
+    k = i
+    while k + 1 < len(doc.toks) and doc.toks[k + 1].start < s_end:
+        t, nxt = doc.toks[k], doc.toks[k + 1]
+        if t.kind == "p" and t.text in _LABEL_MARKS:
+            k += 1
+            continue
+        before = doc.text[doc.toks[k - 1].end if k > i else doc.sentence(t.start)[0] : t.start]
+        if t.kind == "w" and t.key in cues.COLON_LABELS and (
+                "#" in before or any(ch in _LABEL_MARKS for ch in doc.text[t.end : nxt.start])):
+            k += 1
+            continue
+        break
+    return k
+
+
+def _colon_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
+    """Headline and post attribution "X: ..." with no verb: "الصحة: لا صحة لما يتداول ...".
+
+    The phrase before the colon must open its sentence, hold no verb, label
+    ("عاجل:", "بالفيديو:") or time word, and look like a speaker: a person or
+    organisation mention, or a head word of the speaker lists (a ministry may be
+    named by its field alone). A reporting verb just after the colon makes it a
+    dateline ("القاهرة: قال الوزير ..."), left to the verb's own frame.
+    """
+    out: list[_Draft] = []
+    limit = doc.cfg["colon_speaker_max_words"]
+    for s_start, s_end in doc.sent_bounds:
+        i = _past_label(doc, doc.tok_at(s_start), s_end)
+        k = i
+        while k < len(doc.toks) and doc.toks[k].start < s_end and doc.toks[k].kind == "w" and k - i <= limit:
+            k += 1
+        if k == i or k >= len(doc.toks) or k - i > limit or doc.toks[k].text != ":" or doc.toks[k].start >= s_end:
+            continue
+        ws = doc.toks[i:k]
+        if any(t.key in cues.COLON_LABELS or t.key in cues.TIME_WORDS or _verb_of(t) or _is_stop(doc, t) for t in ws):
+            continue
+        colon = doc.toks[k]
+        if any(s_start <= d.cue[0] < colon.end or d.content[0] <= colon.start < d.content[1] for d in drafts):
+            continue
+        ents = doc.entities_in(ws[0].start, ws[-1].end)
+        if not (_head_keys(ws[0].key) & _COLON_SPEAKER_HEADS or any(e.label in ("PER", "ORG") for e in ents)):
+            continue
+        after = [t for t in doc.toks[k + 1 : k + 4] if t.start < s_end]
+        if any(_verb_of(t) for t in after):
+            continue
+        q = doc.quote_opening(k + 1)
+        content = (q.start, q.end) if q is not None else _content_span(doc, colon.end, s_end)
+        if content is None or len(words(doc.text[content[0] : content[1]])) < 2:
+            continue
+        sp = (ws[0].start, ws[-1].end)
+        d = _Draft((colon.start, colon.end), content, "direct", sp)
+        d.speaker_kind, plural = _head_info(doc, *sp)
+        if _head_keys(ws[0].key) & cues.MINISTRY_FIELDS and not any(e.label == "PER" for e in ents):
+            d.speaker_kind = "organization"
+        d.features = ("x", "p" if plural else "s")
+        out.append(d)
+    return out
+
+
 def _quote_first_drafts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
     """Quotations not yet attributed, followed by their cue ("“...”، قال بيسكوف") or continuing a quotation."""
     drafts: list[_Draft] = []
@@ -1380,6 +1454,7 @@ def find_attributions(article: Article, *, settings: dict) -> None:
     nominal, drafts = _nominal_frames(doc)
     drafts += _verb_drafts(doc, nominal)
     drafts += _according_drafts(doc)
+    drafts += _colon_frames(doc, drafts)
     taken = [d.content for d in drafts]
     drafts += _quote_first_drafts(doc, taken)
     drafts += _adjacent_quotes(doc, drafts)

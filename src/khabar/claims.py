@@ -32,11 +32,13 @@ import functools
 import hashlib
 import logging
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.attribution import is_entourage
+from khabar.cues import COLON_LABELS
 from khabar.model import Article, Claim, ClaimMember, Span
 from khabar.stance import NEGATIONS, speaker_stance
 
@@ -53,6 +55,7 @@ DEFAULTS: dict[str, float | int | bool] = {
     "use_embeddings": False,
     "embedding_threshold": 0.88,
     "alias_min_letters": 3,
+    "deny_link_threshold": 0.25,
 }
 UNATTRIBUTED = "(unattributed)"
 
@@ -63,7 +66,9 @@ _STOP = frozenset(
         "في من على الى عن مع ان إن انه إنه انها كان كانت كانا كانوا يكون تكون تكن هذا هذه ذلك تلك التي الذي الذين ما لا لم لن قد "
         "كل أي بين بينهما بينهم إجراء بعد قبل عند منذ حول خلال او أو ثم هو هي هم كما لكن اذا إذا لو عبر امس اليوم هناك هنا ايضا "
         "جدا تماما تماماً فقط غير صحيح صحيحة صحة عاجل خبر شائعة شائعات إشاعة يتداول متداول تداول لما كاذب كاذبة كاذبه معلومات المعلومات مزاعم المزاعم تقرير التقرير "
-        "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر"
+        "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر "
+        "أساس له لها عار عارية مزيف مزيفة ملفق ملفقة مفبرك مفبركة افتراء محض زائفة زائف ننفي مزور مزورة مختلق "
+        "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة"
     ).split()
 ) | NEGATIONS
 # Words that name one notion in claim paraphrases ("بعد مغادرته منصبه" / "بعد ترك منصبه",
@@ -396,11 +401,52 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
         for a, b in _own_voice_spans(article):
             if any(a <= att.cue.start < b for att in article.attributions):
                 continue  # the line reports someone else's words: covered by attributions
+            a += _label_length(article.text[a:b])
             text = article.text[a:b]
             while b > a and (text[b - a - 1].isspace() or text[b - a - 1] in ".،"):
                 b -= 1
             out.append(_Statement(article, None, a, b, speaker_stance("", text), outlet, None, tokens(a, b)))
     return out
+
+
+_NEGATORS = frozenset(fold(w) for w in "لا لم لن ليس ليست عدم".split())
+_NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
+
+
+def _negated_tokens(st: _Statement) -> frozenset[str]:
+    """Topical tokens of the words a negator governs ("ولا تأجيل", "لم يتم تأجيل", "عدم وجود")."""
+    text = st.article.text[st.start : st.end]
+    ws = [fold(text[a:b]) for a, b in words(text)]
+    out: set[str] = set()
+    for k, w in enumerate(ws):
+        if w not in _NEGATORS and not (len(w) > 2 and w[0] in "وف" and w[1:] in _NEGATORS):
+            continue
+        for nxt in ws[k + 1 : k + 4]:
+            if nxt in _NEGATION_FILLERS:
+                continue
+            tok = _word_token(nxt)
+            if tok is not None:
+                out.add(tok)
+            break
+    return frozenset(out & st.tokens)
+
+
+def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
+    """Whether ``a`` negates a word it shares with ``b`` that ``b`` does not negate ("لا تأجيل" / "تأجيل")."""
+    for i, st in ((ia, a), (ib, b)):
+        if i not in negated:
+            negated[i] = _negated_tokens(st)
+    shared = a.tokens & b.tokens
+    return bool(negated[ia] & shared) and not negated[ib] & shared
+
+
+_LABEL_RE = re.compile(r"\s*#?(\w+)\s*[:|\-–—]\s*")
+
+
+def _label_length(line: str) -> int:
+    """Characters of a leading label ("عاجل: ", "#عاجل | ") to skip in an own-voice statement; 0 when none."""
+    m = _LABEL_RE.match(line)
+    return m.end() if m and fold(m.group(1)) in COLON_LABELS and m.end() < len(line) else 0
 
 
 def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float], common: frozenset[str], min_shared: int,
@@ -565,11 +611,19 @@ def group_claims(
     edges: list[tuple[float, int, int]] = []
     min_shared, threshold = int(cfg["min_shared_tokens"]), float(cfg["overlap_threshold"])
     weight = [math.fsum(idf[t] for t in st.tokens) for st in stmts]  # the sums _overlap would redo per pair
+    deny_threshold = min(threshold, float(cfg["deny_link_threshold"]))
+    weak: list[tuple[float, int, int]] = []  # (score, denial, other) below the threshold but above deny_threshold
+    negated: dict[int, frozenset[str]] = {}  # statement -> its negated tokens, computed on demand
     for i, j in _candidate_pairs(stmts, vague, common):
         score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
         if score >= threshold:
             edges.append((score, i, j))
+        elif score >= deny_threshold:
+            for d, o in ((i, j), (j, i)):
+                if stmts[d].stance == "deny" or (stmts[d].stance == "assert" and _negates(stmts[d], stmts[o], negated, d, o)):
+                    weak.append((score, d, o))
     _link_groups(uf, edges, float(cfg["min_link_share"]))
+    _attach_denials(stmts, uf, weak)
     if cfg["use_embeddings"]:
         _embedding_links(stmts, vague, uf, float(cfg["embedding_threshold"]), embed)
     _attach_vague(stmts, vague, uf)
@@ -581,6 +635,10 @@ def group_claims(
     for root in sorted(groups):
         members = [stmts[i] for i in groups[root]]
         canon = _canonical(members, int(cfg["canonical_ideal_chars"]))
+        c = next(i for i in groups[root] if stmts[i] is canon)
+        for i in groups[root]:
+            if i != c and stmts[i].stance == "assert" and _negates(stmts[i], canon, negated, i, c):
+                stmts[i].stance = "deny"  # "لم يلتقيا" in the claim "التقيا": the member denies it
         digest = hashlib.sha1(f"{story_id}|{canon.article.id}|{canon.start}|{canon.end}".encode()).hexdigest()[:12]
         claim = Claim(id="C" + digest, story_id=story_id, text=canon.text)
         for s in members:
@@ -630,6 +688,39 @@ def _with_aliases(tokens: frozenset[str], aliases: Mapping[str, str]) -> frozens
     if tokens.isdisjoint(aliases):
         return tokens
     return frozenset(aliases.get(t, t) for t in tokens)
+
+
+def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[float, int, int]]) -> None:
+    """A denial left alone joins the statement of another source it overlaps most.
+
+    ``weak`` holds ``(score, denial, other)``: the denial is a statement whose
+    stance is deny, or one that negates a word it shares with the other
+    ("الامتحانات في موعدها ولا تأجيل" / "تأجيل الامتحانات"), which becomes a
+    denial of the claim it joins.
+
+    A denial says a claim is false, so it words the claim loosely and adds its
+    own words ("لم نصدر أي تحذير" answering "تحذر من ..."); its overlap with the
+    claim it answers is often below the linking threshold. Only a denial still
+    in a claim of its own is attached, and only to a statement by another
+    source, strongest pair first, so this never chains two claims together.
+    """
+    if not weak:
+        return
+    size: dict[int, int] = {}
+    for i in range(len(stmts)):
+        root = uf.find(i)
+        size[root] = size.get(root, 0) + 1
+    best: dict[int, tuple[float, int]] = {}
+    for score, d, o in weak:
+        if size[uf.find(d)] != 1 or stmts[o].source == stmts[d].source:
+            continue
+        if stmts[o].stance == "deny" and stmts[o].article is stmts[d].article:
+            continue
+        if d not in best or (score, -o) > (best[d][0], -best[d][1]):
+            best[d] = (score, o)
+    for d in sorted(best):
+        uf.union(best[d][1], d)
+        stmts[d].stance = "deny"  # a negation of the claim it joined ("ولا تأجيل") denies it
 
 
 def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind) -> None:
