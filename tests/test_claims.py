@@ -319,3 +319,11 @@ def test_claims_negation_without_denial_words_denies_the_claim() -> None:
     assert stance["p1"] == (stance["p0"][0], "deny")  # "ولا تأجيل" answers "تأجيل"
     assert stance["p0"][1] == "assert"
     assert stance["p2"][1] == "assert"  # no negated shared word: not a denial, wherever it is grouped
+
+
+def test_claims_body_of_a_place_is_its_own_source() -> None:
+    text = "ونفت بلدية طرابلس إغلاق السوق المركزي. وقالت طرابلس إن الحدود ستبقى مفتوحة.\n"
+    a = _tagged("b", text, "الأفق", [("طرابلس", "LOC", "L1")], [])
+    claims = group_claims("S", [a], entity_names={"L1": "طرابلس"}, settings={"own_voice": False})
+    sources = {m.source for c in claims for m in c.members}
+    assert sources == {"بلدية طرابلس", "طرابلس"}, sources  # the city council, and the city speaking for itself

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.attribution import is_entourage
-from khabar.cues import COLON_LABELS
+from khabar.cues import COLON_LABELS, ORGANIZATION_HEADS
 from khabar.model import Article, Claim, ClaimMember, Span
 from khabar.stance import NEGATIONS, speaker_stance
 
@@ -242,6 +242,13 @@ def _bare_name(text: str, names: _Names) -> str | None:
     return refs.pop() if len(refs) == 1 else None
 
 
+def _body_of_place(phrase: str) -> bool:
+    """Whether a speaker phrase opens with an organisation's head word ("شرطة دبي", "بلدية الرياض")."""
+    first = next(iter(fold(phrase).split()), "")
+    bare = strip_clitics(first)
+    return bool({first, bare, "ال" + bare} & ORGANIZATION_HEADS)
+
+
 class _Sources:
     """Canonical source of each attribution of one article (see module docstring)."""
 
@@ -299,6 +306,8 @@ class _Sources:
             return " ".join(text.translate(_STRIP_QUOTES).split()), None
         if ref is not None and self.names.labels.get(ref) == "PER" and is_entourage(text):
             return " ".join(text.split()), None  # "فريق ترامب": the camp, grouped with the person (group())
+        if ref is not None and self.names.labels.get(ref) == "LOC" and _body_of_place(text):
+            return " ".join(text.split()), None  # "شرطة دبي" speaks, not Dubai
         if ref is not None:
             return self._named(ref, text)
         return self._of_span(att.speaker)
