@@ -122,24 +122,25 @@ def test_merge_story_moves_articles_and_keeps_a_pointer():
 def test_two_connections_migrating_one_new_database_apply_each_migration_once(tmp_path):
     import threading
 
-    db = tmp_path / "race.db"
     errors = []
+    for k in range(25):  # the journal-mode race hit about one new file in ten before it was retried
+        db = tmp_path / f"race{k}.db"
 
-    def open_it():
-        try:
-            Store(db).close()
-        except Exception as exc:  # noqa: BLE001 - the test reports any failure
-            errors.append(exc)
+        def open_it(db=db):
+            try:
+                Store(db).close()
+            except Exception as exc:  # noqa: BLE001 - the test reports any failure
+                errors.append(exc)
 
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    with Store(db) as s:
-        names = [r[0] for r in s.conn.execute("SELECT name FROM _migrations")]
-    assert len(names) == len(set(names)) == len(migration_files())
+        threads = [threading.Thread(target=open_it) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        with Store(db) as s:
+            names = [r[0] for r in s.conn.execute("SELECT name FROM _migrations")]
+        assert len(names) == len(set(names)) == len(migration_files())
 
 
 def test_state_checkpoint_records_the_articles_it_covers():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def connect(path: str | Path, *, busy_timeout_ms: int = 30000) -> sqlite3.Connec
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _set_wal(conn, busy_timeout_ms)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
@@ -47,6 +48,27 @@ def connect(path: str | Path, *, busy_timeout_ms: int = 30000) -> sqlite3.Connec
         raise StoreError(f"not a usable khabar database: {exc}", source=str(path),
                          hint="point --db at a new file or a database khabar created") from exc
     return conn
+
+
+def _set_wal(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """``PRAGMA journal_mode = WAL``, retried while another connection holds the lock.
+
+    Changing the journal mode of a new database takes an exclusive lock for
+    which SQLite does not always call the busy handler: connections opening a
+    new file at once can get "database is locked" at once. Retried with a
+    growing pause until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    pause = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:
