@@ -912,3 +912,25 @@ def test_attribution_colon_after_a_dateline_is_left_to_the_verb() -> None:
     a = run("الرياض: قال وزير النقل إن القطار سيعمل في الصيف.")
     assert [a.span_text(at.cue) for at in a.attributions] == ["قال"]
     assert a.span_text(a.attributions[0].speaker) == "وزير النقل"
+
+
+def test_attribution_continuation_takes_the_subject_of_a_frameless_cue() -> None:
+    text = ("وأعلنت البلدية في بيان أن الطريق سيفتح غدا. "
+            "غير أن رئيس لجنة السكان كمال العطار شكك في هذا الموعد، وقال للصحفيين إن الأشغال لم تنته بعد.")
+    a = run(text)
+    at = one(a, "وقال")
+    assert a.span_text(at.speaker) == "رئيس لجنة السكان كمال العطار"  # not the council of the sentence before
+    assert [a.span_text(x.cue) for x in a.attributions] == ["وأعلنت", "وقال"]  # شكك with no content is not output
+
+
+def test_attribution_relative_pronoun_clause_is_not_a_subject() -> None:
+    a = run("وأعلنت الشركة أن الإنتاج بلغ مليون برميل، وهي كمية قالت إنها تكفي السوق المحلية.")
+    at = one(a, "قالت")
+    assert a.span_text(at.speaker) == "الشركة"
+
+
+def test_attribution_pronoun_before_kana_qad_takes_the_sentence_subject() -> None:
+    a = run("ولم ترد هيئة الطيران على طلب للتعليق، لكنها كانت قد أكدت الشهر الماضي أن المطار آمن.")
+    at = one(a, "أكدت")
+    assert a.span_text(at.speaker) == "هيئة الطيران"
+    assert at.speaker_kind == "organization"

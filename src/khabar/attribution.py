@@ -97,6 +97,7 @@ class _Draft:
     nested_kind: str = "unspecified"
     participle: bool = False  # "مشيرا": its speaker is the subject of the clause it hangs on
     pronoun: bool = False  # "لكنه قال": a pronoun subject, most often a person named earlier in the sentence
+    ghost: bool = False  # a cue with a speaker but no content ("شكك X في الأرقام، وقال"): an antecedent only, never output
 
 
 _fold_word = functools.lru_cache(maxsize=1 << 17)(fold)  # fold of one word, cached: news repeats its words
@@ -762,6 +763,8 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
             break
     if _is_stop(doc, lead) or lead.key in cues.CLAUSE_PARTICLES or lead.key in cues.TIME_WORDS:
         return None
+    if lead.key in cues.PRONOUN_SUBJECTS:
+        return None  # "وهي نسبة قالت إنها"، "لكنها كانت قد أكدت": a pronoun or relative clause, not a named subject
     if lead.key[:1] == "و" and lead.key[1:] in cues.SPEAKER_STOPS:
         return None  # "وفي وقت سابق قال": a fronted adverbial
     if ws[-1].key in _DEMONSTRATIVE_ENDS:
@@ -843,6 +846,9 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
                     and doc.toks[i - 2].kind == "w" and doc.toks[i - 2].key not in cues.CLAUSE_PARTICLES \
                     and not _verb_of(doc.toks[i - 2]):
                 svo = _svo_subject(doc, i - 1, s_start)  # "وكان الاتحاد قد نفى": the subject stands before قد
+                before_kana = doc.toks[i - 3] if i >= 3 and doc.toks[i - 2].key in cues.KANA else None
+                if svo is None and before_kana is not None and before_kana.key in cues.PRONOUN_SUBJECTS:
+                    needs, pronoun = cues.PRONOUN_SUBJECTS[before_kana.key], True  # "لكنها كانت قد أكدت"
             elif prev is not None and not _conj and prev.kind != "p" and prev.key not in cues.CLAUSE_PARTICLES:
                 if prev.kind == "w" and prev.key in cues.RELATIVES:
                     sp, j2 = _speaker_after(doc, i + 1, verb, s_end)
@@ -858,7 +864,7 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
                 speaker = svo
             elif speaker is None:
                 speaker, j = _speaker_after(doc, i + 1, verb, s_end)
-                if speaker is None:
+                if speaker is None and needs is None:
                     needs = feats
         nested = None
         if verb.relay:
@@ -890,6 +896,11 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             frame = _as_said_frame(doc, i - 1, s_start)  # "أعيد فتح المطار، كما أعلن وزير النقل"
         if frame is None or speaker == frame[1]:
             log.debug("no frame for cue %r at %d", tok.text, tok.start)
+            if frame is None and speaker is not None and nested is None:
+                ghost = _Draft((tok.start, tok.end), (tok.end, tok.end), "indirect", speaker, features=feats, ghost=True)
+                ghost.speaker_kind, plural = _head_info(doc, *speaker)
+                ghost.features = (feats[0], "p" if plural or feats[1] == "p" else feats[1])
+                drafts.append(ghost)  # "شكك الزعيم في الأرقام، وقال إن": the subject the continuation takes
             continue
         kind, content = frame
         if kind == "indirect" and _has_speech_quote(doc, content):
@@ -1330,6 +1341,8 @@ def _clause_subject(doc: _Doc, s_start: int, before: int) -> tuple[int, int] | N
         i = k
     elif i + 1 < n and (doc.toks[i].key, doc.toks[i + 1].key) in cues.CLAUSE_LINKERS:
         i += 2
+    elif i + 1 < n and doc.toks[i].key in cues.NEGATORS and doc.toks[i + 1].kind == "w":
+        i += 1  # "ولم ترد الوزارة على طلب للتعليق، لكنها أكدت": a negated main verb
     if i >= n or doc.toks[i].kind != "w" or doc.toks[i].start >= before:
         return None
     head = doc.toks[i].key
@@ -1375,10 +1388,13 @@ def _resolve(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
                     found = prev
                     break
             named = [e for e in doc.entities_in(s_start, d.cue[0]) if e.label == "PER" and e.end <= d.cue[0]]
+            if d.pronoun and not named:  # "ولم ترد الوزارة على طلب للتعليق، لكنها كانت قد أكدت": the body named
+                named = [e for e in doc.entities_in(s_start, d.cue[0]) if e.label == "ORG" and e.end <= d.cue[0]]
             if d.pronoun and named and (found is None or found.cue[0] < s_start):
-                d.speaker, d.speaker_kind = (named[-1].start, named[-1].end), "person"
+                d.speaker = (named[-1].start, named[-1].end)
+                d.speaker_kind = "person" if named[-1].label == "PER" else "organization"
                 found = None  # "ولم ينف العبادي وجود المسودة، لكنه قال": the man this sentence names
-            elif d.participle and (found is None or found.cue[0] < s_start):
+            elif (d.participle or d.pronoun) and (found is None or found.cue[0] < s_start):
                 sp = _clause_subject(doc, s_start, d.cue[0])
                 if sp is not None:
                     d.speaker = sp
@@ -1458,7 +1474,7 @@ def find_attributions(article: Article, *, settings: dict) -> None:
     taken = [d.content for d in drafts]
     drafts += _quote_first_drafts(doc, taken)
     drafts += _adjacent_quotes(doc, drafts)
-    drafts = _dedupe(_resolve(doc, drafts))
+    drafts = _dedupe([d for d in _resolve(doc, drafts) if not d.ghost])
     out: list[Attribution] = []
     for d in sorted(drafts, key=lambda d: (d.cue[0], d.content[0])):
         cue = Span(d.cue[0], d.cue[1], "CUE", STAGE)
