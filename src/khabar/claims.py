@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.attribution import is_entourage
-from khabar.cues import COLON_LABELS, ORGANIZATION_HEADS
+from khabar.cues import COLON_LABELS, ORGANIZATION_HEADS, PERSON_HEADS
 from khabar.model import Article, Claim, ClaimMember, Span
 from khabar.stance import NEGATIONS, speaker_stance
 
@@ -243,10 +243,11 @@ def _bare_name(text: str, names: _Names) -> str | None:
 
 
 def _body_of_place(phrase: str) -> bool:
-    """Whether a speaker phrase opens with an organisation's head word ("شرطة دبي", "بلدية الرياض")."""
+    """Whether a speaker phrase opens with the head word of a body or office of a place
+    ("شرطة دبي", "بلدية الرياض", "مدير مستشفى الرقة"): it speaks, not the place."""
     first = next(iter(fold(phrase).split()), "")
     bare = strip_clitics(first)
-    return bool({first, bare, "ال" + bare} & ORGANIZATION_HEADS)
+    return bool({first, bare, "ال" + bare} & (ORGANIZATION_HEADS | PERSON_HEADS))
 
 
 class _Sources:
@@ -307,7 +308,7 @@ class _Sources:
         if ref is not None and self.names.labels.get(ref) == "PER" and is_entourage(text):
             return " ".join(text.split()), None  # "فريق ترامب": the camp, grouped with the person (group())
         if ref is not None and self.names.labels.get(ref) == "LOC" and _body_of_place(text):
-            return " ".join(text.split()), None  # "شرطة دبي" speaks, not Dubai
+            return " ".join(text.split()), None  # "شرطة دبي" or "محافظ دبي" speaks, not Dubai
         if ref is not None:
             return self._named(ref, text)
         return self._of_span(att.speaker)

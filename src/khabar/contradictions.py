@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from khabar.arabic import fold, match_key, strip_clitics, words
-from khabar.model import Article, Claim
+from khabar.model import Article, Claim, ClaimMember
 from khabar.stance import ANTONYMS, NEGATIONS
 
 DEFAULTS: dict[str, float] = {"contradiction_min_overlap": 0.5}
@@ -239,4 +239,30 @@ def claim_contradictions(
         found = find_contradictions(sts, settings=settings)
         if found:
             out[c.id] = found
+    return out
+
+
+def claim_member_contradictions(
+    claim: Claim, texts: Mapping[str, str], mentions: Mapping[str, Sequence[tuple[int, int, str, str | None]]], *,
+    settings: dict | None = None, max_members: int = 20,
+) -> list[tuple[ClaimMember, ClaimMember, Contradiction]]:
+    """Pairs of one claim's members, from different sources and neither a denial, that contradict each other.
+
+    Reads stored data only (article texts and mention spans), so a dossier can
+    ask at read time. The first ``max_members`` affirming members are compared
+    (every pair: the cost is quadratic), which bounds the work on a big story.
+    """
+    cfg = {**DEFAULTS, **{k: v for k, v in (settings or {}).items() if k in DEFAULTS}}
+    keep = [m for m in claim.members if m.stance != "deny" and m.article_id in texts][:max_members]
+    sts = []
+    for m in keep:
+        ents = tuple(e for e in mentions.get(m.article_id, ()) if m.start <= e[0] and e[1] <= m.end)
+        sts.append(StatementText(f"{m.article_id}:{m.start}-{m.end}", texts[m.article_id][m.start : m.end], m.start, ents))
+    out = []
+    for (ma, a), (mb, b) in itertools.combinations(zip(keep, sts, strict=True), 2):
+        if (ma.source_entity or fold(ma.source)) == (mb.source_entity or fold(mb.source)):
+            continue
+        c = compare(a, b, min_overlap=float(cfg["contradiction_min_overlap"]))
+        if c is not None:
+            out.append((ma, mb, c))
     return out

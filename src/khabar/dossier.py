@@ -17,7 +17,8 @@ from typing import Any
 import khabar
 from khabar.arabic import fold
 from khabar.errors import KhabarError
-from khabar.model import Article, Span
+from khabar.model import Article, Claim, Span
+from khabar.settings import Settings
 from khabar.store import Store
 from khabar.store import aliases as alias_queries
 from khabar.store import queries
@@ -186,7 +187,43 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
         "claims": out_claims,
         "matrix": claim_matrix(claims),
         "denials": denials(flat),
+        "contradictions": contradictions(store, claims, texts),
     }
+
+
+def contradictions(store: Store, claims: list[Claim], texts: dict[str, str]) -> list[dict[str, Any]]:
+    """Accounts of one claim that cannot both be true, with no denial word: a changed number, date, place,
+    actor, a negation or an antonym (:mod:`khabar.contradictions`).
+
+    Returns:
+        ``{claim_id, claim_text, kinds, a, b, differences}`` per pair; ``a`` and ``b`` are
+        ``{article_id, source, outlet, start, end, text}`` (offsets into that article's cleaned
+        text), each difference ``{kind, a, b}`` with the ``{start, end, text}`` that differ on each
+        side (None where a side has nothing, e.g. the negation is on one side only).
+    """
+    from khabar.contradictions import claim_member_contradictions
+
+    settings = Settings.load().section("claims")
+    candidates = [c for c in claims if len({m.source for m in c.members}) > 1]
+    mentions = queries.mention_spans(store, {m.article_id for c in candidates for m in c.members})
+
+    def side(m: Any) -> dict[str, Any]:
+        t = texts.get(m.article_id, "")
+        return {"article_id": m.article_id, "source": m.source, "outlet": m.outlet, "start": m.start, "end": m.end,
+                "text": t[m.start : m.end]}
+
+    def piece(aid: str, span: tuple[int, int] | None) -> dict[str, Any] | None:
+        return None if span is None else {"start": span[0], "end": span[1], "text": texts.get(aid, "")[span[0] : span[1]]}
+
+    out = []
+    for c in candidates:
+        for ma, mb, found in claim_member_contradictions(c, texts, mentions, settings=settings):
+            out.append({
+                "claim_id": c.id, "claim_text": c.text, "kinds": sorted(found.kinds), "a": side(ma), "b": side(mb),
+                "differences": [{"kind": d.kind, "a": piece(ma.article_id, d.a), "b": piece(mb.article_id, d.b)}
+                                for d in found.differences],
+            })
+    return out
 
 
 def _list_row(r: dict[str, Any], contested: bool, top: list[dict[str, Any]]) -> dict[str, Any]:

@@ -85,6 +85,18 @@ def sentence_spans(db: Store | sqlite3.Connection, ids: Iterable[str]) -> dict[s
     return out
 
 
+def mention_spans(db: Store | sqlite3.Connection, ids: Iterable[str]) -> dict[str, list[tuple[int, int, str, str | None]]]:
+    """``{article id: [(start, end, type, entity id), ...]}`` of the entity mentions, sorted by start."""
+    out: dict[str, list[tuple[int, int, str, str | None]]] = {}
+    for q, chunk in _in_chunks(ids):
+        for r in _conn(db).execute(
+            f'SELECT article_id, start, "end", type, entity_id FROM mentions WHERE article_id IN ({q}) ORDER BY article_id, start',
+            chunk,
+        ):
+            out.setdefault(r[0], []).append((r[1], r[2], r[3], r[4]))
+    return out
+
+
 def entity_names(db: Store | sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
     """``{entity id: canonical name}``; unknown ids are absent."""
     out: dict[str, str] = {}
