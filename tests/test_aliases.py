@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 from khabar.aliases import AliasFileError, how_joined, load_aliases
 from khabar.cli import app
 from khabar.model import Article, Entity, Span
+from khabar.pipeline import Analyzer
 from khabar.resolve import EntityRegistry
+from khabar.settings import Settings
 from khabar.store import Store
 from khabar.store.aliases import entity_detail, load_rules
 
@@ -296,6 +298,11 @@ def test_aliases_merge_moves_everything_and_later_runs_follow(tmp_path: Path, pl
         assert {v["form"]: v["how"] for v in e["variants"]}["أبو مازن"] == "user"
     res = runner.invoke(app, ["entities", "show", kunya, "--db", str(db)])
     assert res.exit_code == 2 and f"merged into {abbas}" in _said(res)
+    with Store(db) as store:  # the story index a later run opens counts the merged entity under the survivor
+        index = Analyzer(store, Settings.load(), embed=False).stories
+        held = [st.entities for st in index._stories if st.alive]
+        assert not any(kunya in ents for ents in held) and any(abbas in ents for ents in held)
+        assert index._ent_postings.recent(kunya, 5) == () and index._ent_postings.recent(abbas, 5)
     _analyze(_inputs(tmp_path / "later", later=ART_LATER), db)
     assert _entity_of(db, "أبو مازن", "التدريبات") == {abbas}
 

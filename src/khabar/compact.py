@@ -108,6 +108,13 @@ class Postings:
         else:
             cur.append(row)
 
+    def pop(self, key: Any) -> Sequence[int]:
+        """Remove ``key``; its rows (ascending), empty when it had none."""
+        cur = self._d.pop(key, None)
+        if cur is None:
+            return ()
+        return (cur,) if isinstance(cur, int) else cur
+
     def recent(self, key: Any, n: int) -> Sequence[int]:
         """The last ``n`` rows of ``key`` (ascending)."""
         cur = self._d.get(key)

@@ -39,7 +39,7 @@ from khabar.resolve import EntityRegistry
 from khabar.settings import Settings, check_range, section_with_defaults
 from khabar.stories import StoryIndex, lead_parts
 from khabar.store import Store
-from khabar.store.aliases import save_links
+from khabar.store.aliases import merged_entity_ids, save_links
 from khabar.store.search import index_articles
 from khabar.translations import RELATION as TRANSLATION, TranslationFinder
 
@@ -157,6 +157,8 @@ class Analyzer:
         st = settings.section("stories")
         self.dedup = DuplicateIndex.from_state(dup_state, st) if dup_state else DuplicateIndex(st)
         self.stories = StoryIndex.from_state(story_state, st) if story_state else StoryIndex(st)
+        for old, new in merged_entity_ids(store).items():
+            self.stories.rename_entity(old, new)  # a user merge since the index was saved
         self.lead_sentences, self.lead_chars = int(st["lead_sentences"]), int(st["lead_chars"])
         emb = settings.section("embeddings")
         self.embedder = make_embedder(emb, cache=store.embeddings) if embed else NullEmbedder()

@@ -381,6 +381,26 @@ class StoryIndex:
 
     # -- public API ----------------------------------------------------------
 
+    def rename_entity(self, old: str, new: str) -> int:
+        """Count entity ``old`` as ``new`` from now on (a user merged the two); returns the stories touched.
+
+        The index keeps the entity ids of its members: without this, a story
+        holding the merged-away id would no longer share its entity with new
+        articles, which carry the surviving id.
+        """
+        if old == new:
+            return 0
+        rows = list(self._ent_postings.pop(old))
+        for s in rows:
+            ents = self._stories[s].entities
+            n = ents.pop(old, 0)
+            if new not in ents:
+                self._ent_postings.insort(sys.intern(new), s)
+            ents[sys.intern(new)] += n
+        if old in self._ent_df:
+            self._ent_df[sys.intern(new)] += self._ent_df.pop(old)
+        return len(rows)
+
     def add(self, article: Article, *, embedding: np.ndarray | None, entity_ids: set[str]) -> StoryAssignment:
         """Assign ``article`` to a story, updating the index.
 

@@ -41,6 +41,19 @@ def load_rules(store: Store) -> list[dict[str, Any]]:
     return [dict(r) | {"forms": json.loads(r["forms"])} for r in rows]
 
 
+def merged_entity_ids(store: Store) -> dict[str, str]:
+    """Entity ids a user merged away -> the id that holds them now (chains of merges followed)."""
+    into = {r["other_id"]: r["entity_id"] for r in load_rules(store) if r["kind"] == "merge"}
+    out = {}
+    for old in into:
+        new, seen = into[old], {old}
+        while new in into and new not in seen:
+            seen.add(new)
+            new = into[new]
+        out[old] = new
+    return out
+
+
 def _entity_row(store: Store, entity_id: str) -> dict[str, Any]:
     r = store.conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
     if r is None:
