@@ -374,11 +374,14 @@ def eval_cleaning(gold_dir: Annotated[Path, typer.Argument(exists=True, file_oka
 def eval_stories(claims_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
                  seed: int = 0,
                  fold: Annotated[list[str], typer.Option(help="Only these folds (repeatable).")] = [],
-                 no_embeddings: bool = False, as_json: JsonFlag = False) -> None:
+                 no_embeddings: bool = False,
+                 entities: Annotated[bool, typer.Option(help="Run NER and entity resolution for the entity bonus (slower; cached).")] = False,
+                 as_json: JsonFlag = False) -> None:
     """BCubed P/R/F1 of story clustering on the baly2018 claims format."""
     from khabar.eval.stories import evaluate_stories
 
-    _report("stories", evaluate_stories(claims_dir, seed=seed, folds=fold or None, embed=not no_embeddings), as_json)
+    _report("stories", evaluate_stories(claims_dir, seed=seed, folds=fold or None, embed=not no_embeddings,
+                                        entities=entities), as_json)
 
 
 @eval_app.command("ner")
