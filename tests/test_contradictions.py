@@ -89,3 +89,22 @@ def test_contradictions_tweet_length() -> None:
 def test_contradictions_rejects_bad_threshold() -> None:
     with pytest.raises(ValueError, match=r"\[0.0, 1.0\]"):
         compare(st("a", "س"), st("b", "ص"), min_overlap=1.5)
+
+
+def test_contradictions_same_facts_written_differently_are_not_reported() -> None:
+    pairs = [
+        ("أغلق المؤشر أمس عند 136.12 نقطة بعد جلسة هادئة", "أغلق المؤشر اليوم عند بـ136,12 نقطة بعد جلسة هادئة"),  # relative day, decimal comma
+        ("استقبل الملك سلمان بن عبد العزيز الوزير في قصر السلام", "استقبل الملك سلمان بن عبدالعزيز آل سعود الوزير في قصر السلام"),
+        ("جهزت اللجنة فريقا يضم ألف موظف لتسجيل الناخبين", "جهزت اللجنة فريقا يضم 1000 موظف لتسجيل الناخبين"),
+        ("أكد الوزير أن أمن البلدين كل لا يتجزأ وأن التعاون مستمر", "أكد الوزير أن أمن البلدين واحد وأن التعاون مستمر"),
+    ]
+    for x, y in pairs:
+        assert compare(st("a", x), st("b", y)) is None, (x, y)
+
+
+def test_contradictions_ordinals_mark_two_events() -> None:
+    a = st("a", "وصلت الطائرة الإغاثية الرابعة إلى مطار عدن محملة بـ 10 أطنان من الأدوية")
+    b = st("b", "وصلت الطائرة الإغاثية الخامسة إلى مطار عدن محملة بـ 12 طنا من الأدوية")
+    assert compare(a, b) is None
+    c = compare(st("a", a.text.replace("الرابعة", "الخامسة")), b)  # the same flight: the load differs
+    assert c is not None and c.kinds == {"number"}

@@ -20,11 +20,14 @@ carries ``offset``, its position there (an article's ``text``), so spans index
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from khabar.arabic import fold, match_key, strip_clitics, words
+from khabar.cues import PLACE_HEADS
 from khabar.model import Article, Claim, ClaimMember
 from khabar.stance import ANTONYMS, NEGATIONS
 
@@ -42,17 +45,40 @@ _EXTRA_ANTONYMS: tuple[tuple[str, str], ...] = tuple(
     )
 )
 _ANTONYMS = frozenset(ANTONYMS) | frozenset(_EXTRA_ANTONYMS)
+# Absolute date words: month and weekday names. "اليوم" / "أمس" / "غدا" are left out: they count from
+# each article's own date, so two outlets publishing a day apart say "اليوم" and "أمس" of one event.
 _MONTHS = frozenset(
     match_key(
         "يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر "
         "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين "
-        "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة أمس اليوم غدا"
+        "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة"
     ).split()
 )
+# Negators for the negation kind: "ما" (also "what", "that"), "غير" ("other than") and "دون" ("without")
+# are too often something else to call a statement negated.
+_NEGATORS = frozenset(match_key("لا لم لن ليس ليست لسنا ليسوا عدم").split())
+_STATES = frozenset(strip_clitics(w) for w in PLACE_HEADS) | frozenset(match_key("المملكة الدولة البلاد").split())
+_NUMBER_RE = re.compile(r"\d+(?:[.,٫]\d+)?")
 _NUMBER_WORDS = frozenset(
     match_key(
         "واحد واحدة اثنان اثنين ثلاثة ثلاث أربعة أربع خمسة خمس ستة ست سبعة سبع ثمانية ثماني تسعة تسع عشرة عشر "
         "عشرون عشرين ثلاثون ثلاثين أربعون أربعين خمسون خمسين مئة مائة مئات ألف آلاف مليون ملايين مليار"
+    ).split()
+)
+# Values of the number words that stand alone ("ألف موظف" / "1000 موظف"); plurals (آلاف) have none.
+_WORD_VALUES: dict[str, float] = {
+    match_key(w): float(v)
+    for ws, v in (("واحد واحدة", 1), ("اثنان اثنين", 2), ("ثلاثة ثلاث", 3), ("أربعة أربع", 4), ("خمسة خمس", 5),
+                  ("ستة ست", 6), ("سبعة سبع", 7), ("ثمانية ثماني", 8), ("تسعة تسع", 9), ("عشرة عشر", 10),
+                  ("عشرون عشرين", 20), ("ثلاثون ثلاثين", 30), ("أربعون أربعين", 40), ("خمسون خمسين", 50),
+                  ("مئة مائة", 100), ("ألف", 1000), ("مليون", 1e6), ("مليار", 1e9))
+    for w in ws.split()
+}
+# Ordinals: two reports of "the fourth" and "the fifth" relief flight are about two events, not one.
+_ORDINALS = frozenset(
+    match_key(
+        "الأول الأولى الثاني الثانية الثالث الثالثة الرابع الرابعة الخامس الخامسة السادس السادسة السابع السابعة "
+        "الثامن الثامنة التاسع التاسعة العاشر العاشرة"
     ).split()
 )
 _PLACE_PREPS = frozenset(match_key("في من إلى الى نحو قرب داخل بمدينة مدينة محافظة منطقة").split())
@@ -105,23 +131,23 @@ class _Tok:
     end: int
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _key(word: str) -> str:
+    return strip_clitics(fold(word))
+
+
 def _tokens(st: StatementText) -> list[_Tok]:
-    out = []
-    for s, e in words(st.text):
-        key = strip_clitics(fold(st.text[s:e]))
-        out.append(_Tok(key, st.offset + s, st.offset + e))
-    return out
+    return [_Tok(_key(st.text[s:e]), st.offset + s, st.offset + e) for s, e in words(st.text)]
 
 
-def _is_number(key: str) -> bool:
-    return key.replace(".", "").replace(",", "").isdigit() or key in _NUMBER_WORDS
 
-
-def _entity_label(st: StatementText, toks: list[_Tok]) -> tuple[str | None, str | None]:
+def _entity_label(st: StatementText, toks: list[_Tok]) -> tuple[str | None, str | None, str]:
+    """Label, entity id and clitic-free folded surface of the first mention inside ``toks``."""
     for s, e, label, ref in st.entities:
         if any(s <= t.start and t.end <= e for t in toks):
-            return label, ref
-    return None, None
+            surface = strip_clitics(fold(st.text[s - st.offset : e - st.offset])).replace(" ", "")
+            return label, ref, surface
+    return None, None, ""
 
 
 def _span(toks: list[_Tok]) -> tuple[int, int] | None:
@@ -134,63 +160,126 @@ def _overlap(ta: list[_Tok], tb: list[_Tok]) -> float:
     return 2 * len(sa & sb) / (len(sa) + len(sb)) if sa and sb else 0.0
 
 
-def compare(a: StatementText, b: StatementText, *, min_overlap: float = 0.5) -> Contradiction | None:
+def compare(a: StatementText, b: StatementText, *, min_overlap: float = 0.5, guess_places: bool = True) -> Contradiction | None:
     """The contradiction between ``a`` and ``b``, or None when they agree or are about different things.
 
     Args:
         a, b: the statements.
         min_overlap: Dice overlap of topical words, in [0, 1], below which the two
             are taken to be about different things.
+        guess_places: without entity spans on either side, take a changed word after
+            a place preposition ("في دمشق" / "في حلب") for a changed place. Statements
+            of analysed articles pass False: NER has said which words are places.
     """
     if not 0.0 <= min_overlap <= 1.0:
         raise ValueError(f"min_overlap must be in [0.0, 1.0], got {min_overlap}")
-    ta, tb = _tokens(a), _tokens(b)
+    return _compare(a, b, _tokens(a), _tokens(b), min_overlap, guess_places)
+
+
+def _compare(a: StatementText, b: StatementText, ta: list[_Tok], tb: list[_Tok], min_overlap: float,
+             guess_places: bool) -> Contradiction | None:
+    """:func:`compare` on words already split (a claim's members are each compared with all the others)."""
     if _overlap(ta, tb) < min_overlap:
         return None
+    oa, ob = {t.key for t in ta} & _ORDINALS, {t.key for t in tb} & _ORDINALS
+    if oa and ob and oa != ob:
+        return None  # "the fourth flight" / "the fifth flight": two events
     diffs: list[Difference] = []
-    neg_a = [t for t in ta if t.key in NEGATIONS]
-    neg_b = [t for t in tb if t.key in NEGATIONS]
-    if len(neg_a) % 2 != len(neg_b) % 2:
+    neg_a, neg_b = _negated(ta, tb), _negated(tb, ta)
+    if bool(neg_a) != bool(neg_b):
         diffs.append(Difference("negation", _span(neg_a), _span(neg_b)))
+    ka, kb = {t.key for t in ta}, {t.key for t in tb}
     for x, y in _ANTONYMS:
         for p, q in ((x, y), (y, x)):
-            ha = [t for t in ta if t.key == p]
-            hb = [t for t in tb if t.key == q]
-            if ha and hb and not any(t.key == p for t in tb) and not any(t.key == q for t in ta):
-                diffs.append(Difference("antonym", _span(ha[:1]), _span(hb[:1])))
-    ca = [t for t in ta if t.key not in NEGATIONS]
-    cb = [t for t in tb if t.key not in NEGATIONS]
+            if p in ka and q in kb and p not in kb and q not in ka:
+                ha = next(t for t in ta if t.key == p)
+                hb = next(t for t in tb if t.key == q)
+                diffs.append(Difference("antonym", _span([ha]), _span([hb])))
+    ca = [t for t in ta if t.key not in _NEGATORS]
+    cb = [t for t in tb if t.key not in _NEGATORS]
     sm = difflib.SequenceMatcher(a=[t.key for t in ca], b=[t.key for t in cb], autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op != "replace" or i2 - i1 > 4 or j2 - j1 > 4:
             continue
         ra, rb = ca[i1:i2], cb[j1:j2]
-        kind = _replace_kind(a, b, ra, rb, ca[i1 - 1].key if i1 > 0 else "", cb[j1 - 1].key if j1 > 0 else "")
+        kind = _replace_kind(a, b, ra, rb, ca[i1 - 1].key if i1 > 0 else "", cb[j1 - 1].key if j1 > 0 else "",
+                             guess_places)
         if kind is not None:
             diffs.append(Difference(kind, _span(ra), _span(rb)))
     return Contradiction(a.id, b.id, tuple(diffs)) if diffs else None
 
 
 def _replace_kind(
-    a: StatementText, b: StatementText, ra: list[_Tok], rb: list[_Tok], before_a: str, before_b: str
+    a: StatementText, b: StatementText, ra: list[_Tok], rb: list[_Tok], before_a: str, before_b: str,
+    guess_places: bool = True,
 ) -> str | None:
     """What kind of change a replaced run of words is, or None for a mere rewording."""
-    keys = [t.key for t in ra + rb]
-    if any(k in _MONTHS for k in keys) or any(len(k) == 4 and k.isdigit() and 1900 <= int(k) <= 2100 for k in keys):
-        return "date"
-    if any(_is_number(t.key) for t in ra) and any(_is_number(t.key) for t in rb):
-        return "number"
+    da, db = _dates(ra), _dates(rb)
+    if da or db:
+        return "date" if da and db and da != db else None  # a date on one side only is a detail, not a change
+    na, nb = _numbers(a, ra), _numbers(b, rb)
+    if na and nb:
+        return "number" if na != nb else None  # "136.12" / "بـ 136.12", "44.53" / "44,53": the same figure
     if {t.key for t in ra} & {t.key for t in rb}:
         return None
-    (la, refa), (lb, refb) = _entity_label(a, ra), _entity_label(b, rb)
-    if la and lb and refa != refb:
-        if la == lb == "LOC":
-            return "place"
+    ja, jb = (fold(st.text[r[0].start - st.offset : r[-1].end - st.offset]).replace(" ", "") for st, r in ((a, ra), (b, rb)))
+    if ja in jb or jb in ja:
+        return None  # "عبد العزيز" / "عبدالعزيز آل سعود": the same name, spaced or lengthened
+    (la, refa, sa), (lb, refb, sb) = _entity_label(a, ra), _entity_label(b, rb)
+    if la and lb and refa != refb and sa != sb and min(len(sa), len(sb)) >= 3:
+        if la == lb == "LOC" and not {sa, sb} & _STATES:
+            return "place"  # countries and capitals stand for their governments: "المملكة" / "الرياض" / "السعودية"
         if la in ("PER", "ORG") and lb in ("PER", "ORG"):
             return "actor"
-    if not a.entities and not b.entities and before_a == before_b and before_a in _PLACE_PREPS and len(ra) == len(rb) == 1:
+    if (guess_places and not a.entities and not b.entities and before_a == before_b and before_a in _PLACE_PREPS
+            and len(ra) == len(rb) == 1 and not {ra[0].key, rb[0].key} & (_ORDINALS | _STOP)):
         return "place"
     return None
+
+
+_VERB_PREFIXES = ("ت", "ي", "ن", "أ", "ا")
+_VERB_SUFFIXES = ("وا", "ون", "ت", "ا", "ن")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _forms(key: str) -> frozenset[str]:
+    """A word and its forms without a person prefix and / or suffix, so "تتوقف" and "توقفت" meet."""
+    out = {key}
+    for k in (key, key[1:] if len(key) > 3 and key.startswith(_VERB_PREFIXES) else key):
+        out.add(k)
+        out.update(k[: -len(suf)] for suf in _VERB_SUFFIXES if len(k) - len(suf) >= 3 and k.endswith(suf))
+    return frozenset(out)
+
+
+def _negated(ta: list[_Tok], tb: list[_Tok]) -> list[_Tok]:
+    """Negators of ``ta`` governing a word the other statement holds too ("لم تتوقف" / "توقفت")."""
+    if not any(t.key in _NEGATORS for t in ta):
+        return []
+    other = set().union(*(_forms(t.key) for t in tb)) if tb else set()
+    out = []
+    for k, t in enumerate(ta):
+        if t.key in _NEGATORS:
+            nxt = next((x for x in ta[k + 1 : k + 4] if x.key not in _STOP), None)
+            if nxt is not None and _forms(nxt.key) & other:
+                out.append(t)
+    return out
+
+
+def _dates(run: list[_Tok]) -> set[str]:
+    """Month and weekday names and years in a run of words."""
+    return {t.key for t in run if t.key in _MONTHS or (len(t.key) == 4 and t.key.isdigit() and 1900 <= int(t.key) <= 2100)}
+
+
+def _numbers(st: StatementText, run: list[_Tok]) -> set[float]:
+    """Numeric values written in a run (digits anywhere in its text, decimal point or comma), else number words."""
+    if not run:
+        return set()
+    text = st.text[run[0].start - st.offset : run[-1].end - st.offset]
+    values = {float(m.group().replace(",", ".").replace("٫", ".")) for m in _NUMBER_RE.finditer(fold(text))}
+    if values:
+        return values
+    words_ = [_WORD_VALUES[t.key] for t in run if t.key in _WORD_VALUES]
+    return set(words_) if len(words_) == 1 else set()  # "ثماني عشرة" is 18: compounds are not read
 
 
 def find_contradictions(statements: Sequence[StatementText], *, settings: dict | None = None) -> list[Contradiction]:
@@ -244,25 +333,39 @@ def claim_contradictions(
 
 def claim_member_contradictions(
     claim: Claim, texts: Mapping[str, str], mentions: Mapping[str, Sequence[tuple[int, int, str, str | None]]], *,
-    settings: dict | None = None, max_members: int = 20,
+    days: Mapping[str, float] | None = None, settings: dict | None = None, max_members: int = 20,
+    max_days: float = 1.0, max_differences: int = 2,
 ) -> list[tuple[ClaimMember, ClaimMember, Contradiction]]:
     """Pairs of one claim's members, from different sources and neither a denial, that contradict each other.
 
     Reads stored data only (article texts and mention spans), so a dossier can
     ask at read time. The first ``max_members`` affirming members are compared
     (every pair: the cost is quadratic), which bounds the work on a big story.
+
+    Two accounts of one event are published close together and differ in one or
+    two points; templated reports (a daily market close, one committee per
+    region) differ in many and days apart. So a pair is reported only when its
+    articles' days (``days``: article id -> day number, when known) are at most
+    ``max_days`` apart and it differs in at most ``max_differences`` places.
     """
     cfg = {**DEFAULTS, **{k: v for k, v in (settings or {}).items() if k in DEFAULTS}}
+    min_overlap = float(cfg["contradiction_min_overlap"])
+    if not 0.0 <= min_overlap <= 1.0:
+        raise ValueError(f"contradiction_min_overlap must be in [0.0, 1.0], got {min_overlap}")
     keep = [m for m in claim.members if m.stance != "deny" and m.article_id in texts][:max_members]
     sts = []
     for m in keep:
         ents = tuple(e for e in mentions.get(m.article_id, ()) if m.start <= e[0] and e[1] <= m.end)
         sts.append(StatementText(f"{m.article_id}:{m.start}-{m.end}", texts[m.article_id][m.start : m.end], m.start, ents))
+    toks = [_tokens(x) for x in sts]
     out = []
-    for (ma, a), (mb, b) in itertools.combinations(zip(keep, sts, strict=True), 2):
+    for (ma, a, ta), (mb, b, tb) in itertools.combinations(zip(keep, sts, toks, strict=True), 2):
         if (ma.source_entity or fold(ma.source)) == (mb.source_entity or fold(mb.source)):
             continue
-        c = compare(a, b, min_overlap=float(cfg["contradiction_min_overlap"]))
-        if c is not None:
+        da, db = (days or {}).get(ma.article_id), (days or {}).get(mb.article_id)
+        if da is not None and db is not None and abs(da - db) > max_days:
+            continue
+        c = _compare(a, b, ta, tb, min_overlap, False)
+        if c is not None and len(c.differences) <= max_differences:
             out.append((ma, mb, c))
     return out

@@ -202,6 +202,7 @@ def contradictions(store: Store, claims: list[Claim], texts: dict[str, str]) -> 
         side (None where a side has nothing, e.g. the negation is on one side only).
     """
     from khabar.contradictions import claim_member_contradictions
+    from khabar.stories import parse_days
 
     settings = Settings.load().section("claims")
     candidates = [c for c in claims if len({m.source for m in c.members}) > 1]
@@ -215,9 +216,11 @@ def contradictions(store: Store, claims: list[Claim], texts: dict[str, str]) -> 
     def piece(aid: str, span: tuple[int, int] | None) -> dict[str, Any] | None:
         return None if span is None else {"start": span[0], "end": span[1], "text": texts.get(aid, "")[span[0] : span[1]]}
 
+    published = queries.article_headers(store, {m.article_id for c in candidates for m in c.members})
+    days = {aid: d for aid, h in published.items() if (d := parse_days(h.get("published"))) is not None}
     out = []
     for c in candidates:
-        for ma, mb, found in claim_member_contradictions(c, texts, mentions, settings=settings):
+        for ma, mb, found in claim_member_contradictions(c, texts, mentions, days=days, settings=settings):
             out.append({
                 "claim_id": c.id, "claim_text": c.text, "kinds": sorted(found.kinds), "a": side(ma), "b": side(mb),
                 "differences": [{"kind": d.kind, "a": piece(ma.article_id, d.a), "b": piece(mb.article_id, d.b)}
