@@ -31,7 +31,7 @@ from khabar.cues import PLACE_HEADS
 from khabar.model import Article, Claim, ClaimMember
 from khabar.stance import ANTONYMS, NEGATIONS
 
-DEFAULTS: dict[str, float] = {"contradiction_min_overlap": 0.5}
+DEFAULTS: dict[str, float] = {"contradiction_min_overlap": 0.5, "contradiction_max_members": 20}
 KINDS: tuple[str, ...] = ("negation", "antonym", "number", "date", "place", "actor")
 
 # Continue / stop and similar pairs beyond the pair model's antonym table (folded, clitic-stripped).
@@ -154,10 +154,16 @@ def _span(toks: list[_Tok]) -> tuple[int, int] | None:
     return (toks[0].start, toks[-1].end) if toks else None
 
 
-def _overlap(ta: list[_Tok], tb: list[_Tok]) -> float:
-    sa = {t.key for t in ta if t.key not in _STOP and t.key not in NEGATIONS}
-    sb = {t.key for t in tb if t.key not in _STOP and t.key not in NEGATIONS}
+def _topical(ts: list[_Tok]) -> set[str]:
+    return {t.key for t in ts if t.key not in _STOP and t.key not in NEGATIONS}
+
+
+def _dice(sa: set[str], sb: set[str]) -> float:
     return 2 * len(sa & sb) / (len(sa) + len(sb)) if sa and sb else 0.0
+
+
+def _overlap(ta: list[_Tok], tb: list[_Tok]) -> float:
+    return _dice(_topical(ta), _topical(tb))
 
 
 def compare(a: StatementText, b: StatementText, *, min_overlap: float = 0.5, guess_places: bool = True) -> Contradiction | None:
@@ -179,7 +185,7 @@ def compare(a: StatementText, b: StatementText, *, min_overlap: float = 0.5, gue
 def _compare(a: StatementText, b: StatementText, ta: list[_Tok], tb: list[_Tok], min_overlap: float,
              guess_places: bool) -> Contradiction | None:
     """:func:`compare` on words already split (a claim's members are each compared with all the others)."""
-    if _overlap(ta, tb) < min_overlap:
+    if min_overlap > 0 and _overlap(ta, tb) < min_overlap:
         return None
     oa, ob = {t.key for t in ta} & _ORDINALS, {t.key for t in tb} & _ORDINALS
     if oa and ob and oa != ob:
@@ -333,39 +339,49 @@ def claim_contradictions(
 
 def claim_member_contradictions(
     claim: Claim, texts: Mapping[str, str], mentions: Mapping[str, Sequence[tuple[int, int, str, str | None]]], *,
-    days: Mapping[str, float] | None = None, settings: dict | None = None, max_members: int = 20,
-    max_days: float = 1.0, max_differences: int = 2,
+    days: Mapping[str, float] | None = None, settings: dict | None = None, max_members: int | None = None,
+    max_days: float = 1.0, max_differences: int = 2, max_words: int = 60,
 ) -> list[tuple[ClaimMember, ClaimMember, Contradiction]]:
     """Pairs of one claim's members, from different sources and neither a denial, that contradict each other.
 
     Reads stored data only (article texts and mention spans), so a dossier can
     ask at read time. The first ``max_members`` affirming members are compared
-    (every pair: the cost is quadratic), which bounds the work on a big story.
+    (every pair: the cost is quadratic), which bounds the work on a big story;
+    None reads ``contradiction_max_members`` from ``settings`` (0: no comparison).
 
     Two accounts of one event are published close together and differ in one or
     two points; templated reports (a daily market close, one committee per
     region) differ in many and days apart. So a pair is reported only when its
     articles' days (``days``: article id -> day number, when known) are at most
-    ``max_days`` apart and it differs in at most ``max_differences`` places.
+    ``max_days`` apart and it differs in at most ``max_differences`` places. The
+    first ``max_words`` words of each member are compared (the claim is stated
+    first; a long quotation's tail adds cost, not evidence).
     """
     cfg = {**DEFAULTS, **{k: v for k, v in (settings or {}).items() if k in DEFAULTS}}
     min_overlap = float(cfg["contradiction_min_overlap"])
     if not 0.0 <= min_overlap <= 1.0:
         raise ValueError(f"contradiction_min_overlap must be in [0.0, 1.0], got {min_overlap}")
+    if max_members is None:
+        max_members = int(cfg["contradiction_max_members"])
     keep = [m for m in claim.members if m.stance != "deny" and m.article_id in texts][:max_members]
     sts = []
     for m in keep:
         ents = tuple(e for e in mentions.get(m.article_id, ()) if m.start <= e[0] and e[1] <= m.end)
         sts.append(StatementText(f"{m.article_id}:{m.start}-{m.end}", texts[m.article_id][m.start : m.end], m.start, ents))
-    toks = [_tokens(x) for x in sts]
+    toks = [_tokens(x)[:max_words] for x in sts]
+    seqs = [tuple(t.key for t in ts) for ts in toks]
+    topical = [_topical(ts) for ts in toks]
     out = []
-    for (ma, a, ta), (mb, b, tb) in itertools.combinations(zip(keep, sts, toks, strict=True), 2):
+    for i, j in itertools.combinations(range(len(keep)), 2):
+        (ma, a, ta), (mb, b, tb) = (keep[i], sts[i], toks[i]), (keep[j], sts[j], toks[j])
+        if seqs[i] == seqs[j] or _dice(topical[i], topical[j]) < min_overlap:
+            continue  # copies of one wording cannot contradict; unrelated wordings are not compared
         if (ma.source_entity or fold(ma.source)) == (mb.source_entity or fold(mb.source)):
             continue
         da, db = (days or {}).get(ma.article_id), (days or {}).get(mb.article_id)
         if da is not None and db is not None and abs(da - db) > max_days:
             continue
-        c = _compare(a, b, ta, tb, min_overlap, False)
+        c = _compare(a, b, ta, tb, 0.0, False)
         if c is not None and len(c.differences) <= max_differences:
             out.append((ma, mb, c))
     return out
