@@ -1,0 +1,408 @@
+"""Candidate attributions (drafts) from each kind of frame.
+
+Part of :mod:`khabar.attribution`: reporting verbs, according-to phrases,
+nominal frames ("وفي تصريح لـ X"), headline and post frames ("X: ..."),
+quotations followed by their cue and quotations continuing one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from khabar import cues
+from khabar.arabic import fold, words
+from khabar.attribution.doc import (
+    _BIH,
+    _MA,
+    _content_span,
+    _Doc,
+    _Draft,
+    _head_info,
+    _head_keys,
+    _is_comp,
+    _is_name_ali,
+    _is_participle,
+    _is_stop,
+    _trim,
+    _verb_of,
+)
+from khabar.attribution.phrases import (
+    _ALA,
+    _HADD,
+    _KAMA,
+    _QAD,
+    _as_said_frame,
+    _charge_frame,
+    _clause_end,
+    _frame,
+    _has_speech_quote,
+    _match_seq,
+    _np_split,
+    _np_until_comma,
+    _past_adverbial,
+    _relative_antecedent,
+    _relay_source,
+    _skip_addressee,
+    _speaker_after,
+    _svo_subject,
+    _topic_subject,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for i, tok in enumerate(doc.toks):
+        vinfo = _verb_of(tok)
+        if vinfo is None:
+            continue
+        verb, feats, _conj = vinfo
+        s_start, s_end = doc.sentence(tok.start)
+        prev = doc.toks[i - 1] if i > 0 and doc.toks[i - 1].start >= s_start else None
+        if prev is not None and prev.kind == "w" and prev.key in cues.NEGATORS:
+            continue  # "لم يعلن": no speech reported
+        if prev is not None and prev.kind == "w" and prev.key in cues.NOUN_MAKERS and not _is_participle(tok) \
+                and not _is_name_ali(doc, prev):
+            continue  # "على أمل أن": a noun after a preposition, not a verb
+        if tok.key in cues.IMPERSONAL and (_is_comp(doc, i + 1) or (i + 1 < len(doc.toks) and doc.toks[i + 1].key in cues.COMPLEMENTIZER_PREPS)):
+            continue  # "يذكر أن": the reporter's own background
+        speaker: tuple[int, int] | None = None
+        needs: cues.Features | None = None
+        pronoun = False
+        j = i + 1
+        if _is_participle(tok):
+            needs = feats  # "، مشيرا إلى أن": the speaker of the clause it hangs on
+        elif feats == ("x", "x"):
+            pass  # passive: agentless
+        elif prev is not None and prev.kind == "w" and prev.key in cues.PRONOUN_SUBJECTS:
+            needs = cues.PRONOUN_SUBJECTS[prev.key]
+            pronoun = True
+        elif _conj and (topic := _topic_subject(doc, i, s_start)) is not None \
+                and _speaker_after(doc, i + 1, verb, s_end)[0] is None:
+            speaker = topic  # "أما العودة فأوضح المعبر أنها": a subject after the verb wins
+        else:
+            svo = None
+            if prev is not None and prev.key == _QAD and i >= 2 and doc.toks[i - 2].start >= s_start \
+                    and doc.toks[i - 2].kind == "w" and doc.toks[i - 2].key not in cues.CLAUSE_PARTICLES \
+                    and not _verb_of(doc.toks[i - 2]):
+                svo = _svo_subject(doc, i - 1, s_start)  # "وكان الاتحاد قد نفى": the subject stands before قد
+                before_kana = doc.toks[i - 3] if i >= 3 and doc.toks[i - 2].key in cues.KANA else None
+                if svo is None and before_kana is not None and before_kana.key in cues.PRONOUN_SUBJECTS:
+                    needs, pronoun = cues.PRONOUN_SUBJECTS[before_kana.key], True  # "لكنها كانت قد أكدت"
+            elif prev is not None and not _conj and prev.kind != "p" and prev.key not in cues.CLAUSE_PARTICLES:
+                if prev.kind == "w" and prev.key in cues.RELATIVES:
+                    sp, j2 = _speaker_after(doc, i + 1, verb, s_end)
+                    if sp is not None and j2 < len(doc.toks) and doc.toks[j2].kind == "p" and doc.toks[j2].text in "،,":
+                        continue  # "المسؤول الذي طلب عدم نشر اسمه، أنها": a relative clause's object, then the main clause
+                    if sp is not None:
+                        speaker, j = sp, j2
+                    else:
+                        svo = _relative_antecedent(doc, i - 1, s_start)
+                else:
+                    svo = _svo_subject(doc, i, s_start)
+            if svo is not None:
+                speaker = svo
+            elif speaker is None:
+                speaker, j = _speaker_after(doc, i + 1, verb, s_end)
+                if speaker is None and needs is None:
+                    needs = feats
+        nested = None
+        if verb.relay:
+            if speaker is None or j >= len(doc.toks) or doc.toks[j].key != fold("عن"):
+                continue
+            nested = speaker
+            speaker, j, say_feats = _relay_source(doc, j + 1, s_end)
+            if speaker is None:
+                continue
+            feats = say_feats
+        elif j < len(doc.toks) and doc.toks[j].key == fold("نقلا") and j + 1 < len(doc.toks) and doc.toks[j + 1].key == fold("عن"):
+            nested = speaker
+            speaker, j, feats = _relay_source(doc, j + 2, s_end)
+        if speaker is not None and verb.lemma in cues.ADDRESSEE_VERBS:
+            j = _skip_addressee(doc, j, s_end)
+        charge = _charge_frame(doc, speaker, s_end) if verb.lemma in cues.CHARGE_VERBS and speaker else None
+        if charge is not None:
+            speaker, frame = _trim(doc, doc.tok_at(speaker[0]), charge[2]), charge[:2]
+        else:
+            frame = _frame(doc, j, verb, s_end)
+        if frame is None and speaker is not None and not nested and verb.np_object:
+            # "نفى الكرملين التقرير": no frame; re-split the collected phrase
+            a = doc.tok_at(speaker[0])
+            b = _np_split(doc, a, j)
+            if b < j:
+                speaker = _trim(doc, a, b)
+                frame = _frame(doc, b, verb, s_end)
+        if frame is None and speaker is not None and prev is not None and prev.key in _KAMA:
+            frame = _as_said_frame(doc, i - 1, s_start)  # "أعيد فتح المطار، كما أعلن وزير النقل"
+        if frame is None or speaker == frame[1]:
+            log.debug("no frame for cue %r at %d", tok.text, tok.start)
+            if frame is None and speaker is not None and nested is None:
+                ghost = _Draft((tok.start, tok.end), (tok.end, tok.end), "indirect", speaker, features=feats, ghost=True)
+                ghost.speaker_kind, plural = _head_info(doc, *speaker)
+                ghost.features = (feats[0], "p" if plural or feats[1] == "p" else feats[1])
+                drafts.append(ghost)  # "شكك الزعيم في الأرقام، وقال إن": the subject the continuation takes
+            continue
+        kind, content = frame
+        if kind == "indirect" and _has_speech_quote(doc, content):
+            kind = "mixed"
+        d = _Draft((tok.start, tok.end), content, kind, speaker, nested=nested, features=feats)
+        if speaker is None and needs is not None:
+            d.needs_antecedent = True
+            d.features = needs
+            d.participle = _is_participle(tok)
+            d.pronoun = pronoun
+            cand = nominal.get(doc.sent_starts.index(s_start) if s_start in doc.sent_starts else -1)
+            if cand is not None:
+                d.speaker, d.needs_antecedent = cand[0], False
+        if d.speaker is not None:
+            d.speaker_kind, plural = _head_info(doc, *d.speaker)
+            g = feats[0]
+            d.features = (g, "p" if plural or feats[1] == "p" else feats[1])
+        if nested is not None:
+            d.nested_kind = _head_info(doc, *nested)[0]
+        drafts.append(d)
+    return drafts
+
+
+def _according_drafts(doc: _Doc) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for i, tok in enumerate(doc.toks):
+        if tok.kind != "w":
+            continue
+        s_start, s_end = doc.sentence(tok.start)
+        # "على حد قوله": the content is what precedes, the speaker an antecedent
+        if tok.key == _ALA and i + 2 < len(doc.toks) and doc.toks[i + 1].key == _HADD and doc.toks[i + 2].key in cues.AS_HE_PUT_IT:
+            content = _content_span(doc, s_start, tok.start)
+            if content:
+                d = _Draft((tok.start, doc.toks[i + 2].end), content, "according_to", features=cues.AS_HE_PUT_IT[doc.toks[i + 2].key])
+                d.needs_antecedent = True
+                drafts.append(d)
+            continue
+        m = next((len(seq) for seq in cues.ACCORDING_TO_BY_FIRST.get(tok.key, ()) if _match_seq(doc, i, seq)), 0)
+        if not m:
+            continue
+        j = i + m
+        if j < len(doc.toks) and doc.toks[j].key in (fold("لـ"), "ل"):
+            j += 1
+        if j < len(doc.toks) and doc.toks[j].key == _MA:
+            j += 1  # "بحسب ما أفادت به مصادر": skip "ما", the verb and "به"
+        if j < len(doc.toks) and _verb_of(doc.toks[j]):
+            j += 1
+            if j < len(doc.toks) and doc.toks[j].key in _BIH:
+                j += 1
+        sp, k = _np_until_comma(doc, j, s_end, doc.cfg["according_max_words"])
+        if sp is None:
+            continue
+        if j == i + m and doc.toks[j].key.startswith("ل") and not doc.toks[j].key.startswith("لل") and doc.toks[i + m - 1].key.startswith(("وفق", "طبق", "ووفق", "وطبق")):
+            sp = (sp[0] + 1, sp[1])  # "وفقا لوكالة" -> "وكالة"
+        cue = (tok.start, doc.toks[i + m - 1].end)
+        before = _content_span(doc, s_start, tok.start)
+        head_clause = before is None or all(t.kind != "w" for t in doc.toks[doc.tok_at(s_start) : i])
+        if head_clause:
+            k = _past_adverbial(doc, k, s_end)
+            while k < len(doc.toks) and doc.toks[k].kind == "p" and doc.toks[k].text in "،,:":
+                k += 1
+            q = doc.quote_opening(k)
+            if q is not None:
+                content = (q.start, q.end)
+            elif k < len(doc.toks):
+                content = _content_span(doc, doc.toks[k].start, _clause_end(doc, k, s_end))
+            else:
+                content = None
+        else:
+            content = before
+            clause_k = i - 1
+            while clause_k >= 0 and doc.toks[clause_k].start >= s_start and not (doc.toks[clause_k].kind == "p" and doc.toks[clause_k].text == ":"):
+                clause_k -= 1
+            if clause_k >= 0 and doc.toks[clause_k].start >= s_start:
+                content = _content_span(doc, doc.toks[clause_k].end, tok.start)
+        if not content:
+            continue
+        d = _Draft(cue, content, "according_to", sp)
+        d.speaker_kind, plural = _head_info(doc, *sp)
+        d.features = ("x", "p" if plural else "s")
+        drafts.append(d)
+    return drafts
+
+
+def _nominal_frames(doc: _Doc) -> tuple[dict[int, tuple[tuple[int, int], str]], list[_Draft]]:
+    """ "وفي تصريح لـ X، ..." : a speaker candidate per sentence, and drafts when no verb follows."""
+    cands: dict[int, tuple[tuple[int, int], str]] = {}
+    drafts: list[_Draft] = []
+    for si, (s_start, s_end) in enumerate(doc.sent_bounds):
+        i = doc.tok_at(s_start)
+        if i + 2 >= len(doc.toks) or doc.toks[i].key not in (fold("في"), fold("وفي")):
+            continue
+        noun = doc.toks[i + 1]
+        if noun.key not in cues.NOMINAL_CUES:
+            continue
+        j = i + 2
+        if j < len(doc.toks) and doc.toks[j].key in (fold("صحفي"), fold("صحافي")):
+            j += 1
+        if j >= len(doc.toks):
+            continue
+        link = doc.toks[j].key
+        if link == fold("مع"):
+            continue  # "في مقابلة مع X": X is the interviewer
+        if link in (fold("صادر"), fold("الصادر")) and j + 1 < len(doc.toks) and doc.toks[j + 1].key == fold("عن"):
+            j += 2
+        elif link in (fold("لـ"), "ل"):
+            j += 1
+        elif link.startswith("ل") and link not in (fold("له"), fold("لها")):
+            pass
+        else:
+            continue
+        sp, k = _np_until_comma(doc, j, s_end, doc.cfg["according_max_words"])
+        if sp is None:
+            continue
+        if doc.text[sp[0]] == "ل" and doc.toks[j].key.startswith("ل") and not doc.toks[j].key.startswith("لل") and link not in (fold("لـ"), "ل"):
+            sp = (sp[0] + 1, sp[1])
+        cands[si] = (sp, _head_info(doc, *sp)[0])
+        rest = [t for t in doc.toks[k:] if t.start < s_end]
+        if any(_verb_of(t) for t in rest):
+            continue
+        while k < len(doc.toks) and doc.toks[k].kind == "p":
+            k += 1
+        q = doc.quote_opening(k)
+        content = (q.start, q.end) if q is not None else (
+            _content_span(doc, doc.toks[k].start, s_end) if k < len(doc.toks) and doc.toks[k].start < s_end else None
+        )
+        if content:
+            d = _Draft((noun.start, noun.end), content, "direct" if q is not None else "indirect", sp)
+            d.speaker_kind, plural = _head_info(doc, *sp)
+            d.features = ("x", "p" if plural else "s")
+            drafts.append(d)
+    return cands, drafts
+
+
+_COLON_SPEAKER_HEADS = (cues.PERSON_HEADS | cues.ORGANIZATION_HEADS | cues.MEDIA_HEADS | cues.ANONYMOUS_HEADS
+                        | cues.PLACE_HEADS | cues.MINISTRY_FIELDS)
+
+
+_LABEL_MARKS = frozenset("#|-–—•*:")
+
+
+def _past_label(doc: _Doc, i: int, s_end: int) -> int:
+    """The first token after leading labels of a post or headline ("#عاجل |", "عاجل -", "خاص:"), else ``i``.
+
+    The tokenizer keeps no "#" or "|": a label word is known by the list
+    (cues.COLON_LABELS) and by a mark in the raw text around it.
+    """
+    k = i
+    while k + 1 < len(doc.toks) and doc.toks[k + 1].start < s_end:
+        t, nxt = doc.toks[k], doc.toks[k + 1]
+        if t.kind == "p" and t.text in _LABEL_MARKS:
+            k += 1
+            continue
+        before = doc.text[doc.toks[k - 1].end if k > i else doc.sentence(t.start)[0] : t.start]
+        if t.kind == "w" and t.key in cues.COLON_LABELS and (
+                "#" in before or (nxt.kind == "p" and nxt.text in _LABEL_MARKS)
+                or any(ch in _LABEL_MARKS for ch in doc.text[t.end : nxt.start])):
+            k += 1
+            continue
+        break
+    return k
+
+
+def _colon_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
+    """Headline and post attribution "X: ..." with no verb: "الصحة: لا صحة لما يتداول ...".
+
+    The phrase before the colon must open its sentence, hold no verb, label
+    ("عاجل:", "بالفيديو:") or time word, and look like a speaker: a person or
+    organisation mention, or a head word of the speaker lists (a ministry may be
+    named by its field alone). A reporting verb just after the colon makes it a
+    dateline ("القاهرة: قال الوزير ..."), left to the verb's own frame.
+    """
+    out: list[_Draft] = []
+    limit = doc.cfg["colon_speaker_max_words"]
+    for s_start, s_end in doc.sent_bounds:
+        i = _past_label(doc, doc.tok_at(s_start), s_end)
+        k = i
+        while k < len(doc.toks) and doc.toks[k].start < s_end and doc.toks[k].kind == "w" and k - i <= limit:
+            k += 1
+        if k == i or k >= len(doc.toks) or k - i > limit or doc.toks[k].text != ":" or doc.toks[k].start >= s_end:
+            continue
+        ws = doc.toks[i:k]
+        if any(t.key in cues.COLON_LABELS or t.key in cues.TIME_WORDS or _verb_of(t) or _is_stop(doc, t) for t in ws):
+            continue
+        colon = doc.toks[k]
+        if any(s_start <= d.cue[0] < colon.end or d.content[0] <= colon.start < d.content[1] for d in drafts):
+            continue
+        ents = doc.entities_in(ws[0].start, ws[-1].end)
+        if not (_head_keys(ws[0].key) & _COLON_SPEAKER_HEADS or any(e.label in ("PER", "ORG") for e in ents)):
+            continue
+        after = [t for t in doc.toks[k + 1 : k + 4] if t.start < s_end]
+        if any(_verb_of(t) for t in after):
+            continue
+        q = doc.quote_opening(k + 1)
+        content = (q.start, q.end) if q is not None else _content_span(doc, colon.end, s_end)
+        if content is None or len(words(doc.text[content[0] : content[1]])) < 2:
+            continue
+        sp = (ws[0].start, ws[-1].end)
+        d = _Draft((colon.start, colon.end), content, "direct", sp)
+        d.speaker_kind, plural = _head_info(doc, *sp)
+        if _head_keys(ws[0].key) & cues.MINISTRY_FIELDS and not any(e.label == "PER" for e in ents):
+            d.speaker_kind = "organization"
+        d.features = ("x", "p" if plural else "s")
+        out.append(d)
+    return out
+
+
+def _quote_first_drafts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Draft]:
+    """Quotations not yet attributed, followed by their cue ("“...”، قال بيسكوف") or continuing a quotation."""
+    drafts: list[_Draft] = []
+    for q in doc.quotes:
+        if not doc.is_speech(q) or any(a <= q.start and q.end <= b for a, b in taken):
+            continue
+        k = (q.close_tok + 1) if q.close_tok >= 0 else doc.tok_at(q.end)
+        while k < len(doc.toks) and doc.toks[k].kind == "p" and doc.toks[k].text in "،,":
+            k += 1
+        if k >= len(doc.toks):
+            continue
+        t = doc.toks[k]
+        if "\n" in doc.text[q.end : t.start]:
+            continue  # the cue must follow in the same paragraph
+        s_start, s_end = doc.sentence(t.start)
+        vinfo = _verb_of(t)
+        if vinfo is not None:
+            verb, feats, _ = vinfo
+            sp, _k = _speaker_after(doc, k + 1, verb, max(s_end, t.end + 200))
+            d = _Draft((t.start, t.end), (q.start, q.end), "direct", sp, features=feats)
+            if sp is None:
+                d.needs_antecedent = True
+            else:
+                d.speaker_kind, plural = _head_info(doc, *sp)
+                d.features = (feats[0], "p" if plural else feats[1])
+            drafts.append(d)
+            continue
+        m = next((len(seq) for seq in cues.ACCORDING_TO_BY_FIRST.get(doc.toks[k].key, ()) if _match_seq(doc, k, seq)), 0)
+        if m:
+            sp, _k = _np_until_comma(doc, k + m, max(s_end, t.end + 200), doc.cfg["according_max_words"])
+            if sp is not None:
+                d = _Draft((t.start, doc.toks[k + m - 1].end), (q.start, q.end), "according_to", sp)
+                d.speaker_kind = _head_info(doc, *sp)[0]
+                drafts.append(d)
+    return drafts
+
+
+def _adjacent_quotes(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
+    """A quotation right after a directly quoted one (only spaces and punctuation between) continues it."""
+    out: list[_Draft] = []
+    taken = {d.content for d in drafts}
+    by_end = {d.content[1]: d for d in drafts if d.kind == "direct"}
+    for q in doc.quotes:
+        if (q.start, q.end) in taken or not doc.is_speech(q):
+            continue
+        k = q.open_tok - 1
+        while k >= 0 and doc.toks[k].kind in "pq" and doc.toks[k].text not in "\n":
+            if doc.toks[k].kind == "q" and doc.toks[k].quote >= 0 and doc.quotes[doc.toks[k].quote].close_tok == k:
+                prev = doc.quotes[doc.toks[k].quote]
+                src = by_end.get(prev.end)
+                if src is not None and "\n" not in doc.text[prev.end : q.start]:
+                    d = _Draft(src.cue, (q.start, q.end), "direct", src.speaker, src.speaker_kind, src.nested, src.features, src.needs_antecedent)
+                    out.append(d)
+                    by_end[q.end] = d
+                break
+            k -= 1
+    return out
