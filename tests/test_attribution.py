@@ -935,3 +935,11 @@ def test_attribution_pronoun_before_kana_qad_takes_the_sentence_subject() -> Non
     at = one(a, "أكدت")
     assert a.span_text(at.speaker) == "هيئة الطيران"
     assert at.speaker_kind == "organization"
+
+
+def test_attribution_post_by_an_account_handle_without_its_link() -> None:
+    a = run("🔴 #عاجل | @Civil_Defense : لا صحة لانهيار جسر الملك فهد والمقطع المتداول قديم https://t.co/AbC123")
+    at = one(a, ":")
+    assert a.span_text(at.speaker) == "@Civil_Defense"
+    assert a.span_text(at.content) == "لا صحة لانهيار جسر الملك فهد والمقطع المتداول قديم"
+    assert at.stance == "deny" and at.speaker_kind == "unspecified"

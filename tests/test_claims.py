@@ -327,3 +327,18 @@ def test_claims_body_of_a_place_is_its_own_source() -> None:
     claims = group_claims("S", [a], entity_names={"L1": "طرابلس"}, settings={"own_voice": False})
     sources = {m.source for c in claims for m in c.members}
     assert sources == {"بلدية طرابلس", "طرابلس"}, sources  # the city council, and the city speaking for itself
+
+
+def test_claims_a_few_posts_on_one_rumour_share_its_words_and_still_link() -> None:
+    # three statements naming the same things: in a small story these words are the claim, not its protagonists
+    arts = _posts(
+        "تسجيل إصابات بالحصبة في مدارس الطائف وإغلاق مدرستين",
+        "@Health_Taif : لا صحة لما يتم تداوله بشأن تسجيل إصابات بالحصبة في مدارس الطائف",
+        "الصحة تنفي تسجيل إصابات بالحصبة في مدارس الطائف",
+    )
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    by_article = {m.article_id: (c.id, m.stance) for c in claims for m in c.members}
+    assert by_article["p0"][0] == by_article["p1"][0] == by_article["p2"][0], [c.text for c in claims]
+    assert by_article["p1"][1] == by_article["p2"][1] == "deny" and by_article["p0"][1] == "assert"
+    apart = group_claims("S", arts, entity_names={}, settings={"common_min_statements": 1})
+    assert len({c.id for c in apart}) > 1  # with the protagonist rule on, the words they all share link nothing

@@ -48,6 +48,7 @@ DEFAULTS: dict[str, float | int | bool] = {
     "min_shared_tokens": 2,
     "overlap_threshold": 0.5,
     "common_token_share": 0.34,
+    "common_min_statements": 6,
     "min_link_share": 0.2,
     "vague_max_tokens": 2,
     "canonical_ideal_chars": 120,
@@ -616,7 +617,10 @@ def group_claims(
         for t in st.tokens:
             df[t] = df.get(t, 0) + 1
     idf = {t: math.log((len(stmts) + 1) / (d + 1)) + 1.0 for t, d in df.items()}
-    common = frozenset(t for t, d in df.items() if d > 2 and d / len(stmts) > float(cfg["common_token_share"]))
+    # A handful of statements all about one thing (a rumour, its denials) share their words because they share
+    # a proposition, not a protagonist: the rule applies from common_min_statements on.
+    common = frozenset(t for t, d in df.items() if d > 2 and d / len(stmts) > float(cfg["common_token_share"])) \
+        if len(stmts) >= int(cfg["common_min_statements"]) else frozenset()
     uf = _UnionFind(len(stmts))
     edges: list[tuple[float, int, int]] = []
     min_shared, threshold = int(cfg["min_shared_tokens"]), float(cfg["overlap_threshold"])

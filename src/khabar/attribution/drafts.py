@@ -8,6 +8,7 @@ quotations followed by their cue and quotations continuing one.
 from __future__ import annotations
 
 import logging
+import re
 
 from khabar import cues
 from khabar.arabic import fold, words
@@ -280,6 +281,7 @@ _COLON_SPEAKER_HEADS = (cues.PERSON_HEADS | cues.ORGANIZATION_HEADS | cues.MEDIA
                         | cues.PLACE_HEADS | cues.MINISTRY_FIELDS)
 
 
+_TRAILING_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*$")
 _LABEL_MARKS = frozenset("#|-–—•*:")
 
 
@@ -330,20 +332,25 @@ def _colon_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         if any(s_start <= d.cue[0] < colon.end or d.content[0] <= colon.start < d.content[1] for d in drafts):
             continue
         ents = doc.entities_in(ws[0].start, ws[-1].end)
-        if not (_head_keys(ws[0].key) & _COLON_SPEAKER_HEADS or any(e.label in ("PER", "ORG") for e in ents)):
+        handle = len(ws) == 1 and doc.text[ws[0].start - 1 : ws[0].start] == "@"  # "@MOH_Saudi: ..." an account speaks
+        if not (handle or _head_keys(ws[0].key) & _COLON_SPEAKER_HEADS or any(e.label in ("PER", "ORG") for e in ents)):
             continue
         after = [t for t in doc.toks[k + 1 : k + 4] if t.start < s_end]
         if any(_verb_of(t) for t in after):
             continue
         q = doc.quote_opening(k + 1)
         content = (q.start, q.end) if q is not None else _content_span(doc, colon.end, s_end)
+        if content is not None and q is None and (url := _TRAILING_URL.search(doc.text, content[0], content[1])):
+            content = _content_span(doc, content[0], url.start())  # a post's link is not what it says
         if content is None or len(words(doc.text[content[0] : content[1]])) < 2:
             continue
-        sp = (ws[0].start, ws[-1].end)
+        sp = (ws[0].start - 1 if handle else ws[0].start, ws[-1].end)
         d = _Draft((colon.start, colon.end), content, "direct", sp)
         d.speaker_kind, plural = _head_info(doc, *sp)
         if _head_keys(ws[0].key) & cues.MINISTRY_FIELDS and not any(e.label == "PER" for e in ents):
             d.speaker_kind = "organization"
+        elif handle:
+            d.speaker_kind = "unspecified"  # an account: a person's or a body's, the handle does not say
         d.features = ("x", "p" if plural else "s")
         out.append(d)
     return out
