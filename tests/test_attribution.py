@@ -917,11 +917,11 @@ def test_attribution_colon_after_a_dateline_is_left_to_the_verb() -> None:
 
 def test_attribution_continuation_takes_the_subject_of_a_frameless_cue() -> None:
     text = ("وأعلنت البلدية في بيان أن الطريق سيفتح غدا. "
-            "غير أن رئيس لجنة السكان كمال العطار شكك في هذا الموعد، وقال للصحفيين إن الأشغال لم تنته بعد.")
+            "غير أن رئيس لجنة السكان كمال العطار حذر من الازدحام، وقال للصحفيين إن الأشغال لم تنته بعد.")
     a = run(text)
     at = one(a, "وقال")
     assert a.span_text(at.speaker) == "رئيس لجنة السكان كمال العطار"  # not the council of the sentence before
-    assert [a.span_text(x.cue) for x in a.attributions] == ["وأعلنت", "وقال"]  # شكك with no content is not output
+    assert [a.span_text(x.cue) for x in a.attributions] == ["وأعلنت", "وقال"]  # حذر with no content is not output
 
 
 def test_attribution_relative_pronoun_clause_is_not_a_subject() -> None:
@@ -943,3 +943,12 @@ def test_attribution_post_by_an_account_handle_without_its_link() -> None:
     assert a.span_text(at.speaker) == "@Civil_Defense"
     assert a.span_text(at.content) == "لا صحة لانهيار جسر الملك فهد والمقطع المتداول قديم"
     assert at.stance == "deny" and at.speaker_kind == "unspecified"
+
+
+def test_attribution_participle_and_prepositional_doubt_carry_their_verbs_stance() -> None:
+    a = run("وقال النائب فهد الزامل إن العقد مخالف للقانون، متسائلا عن أسباب تأخر نشر تفاصيله.")
+    assert one(a, "متسائلا").stance == "question"
+    assert a.span_text(one(a, "متسائلا").content) == "أسباب تأخر نشر تفاصيله"
+    b = run("وشكك رئيس النقابة في أرقام البطالة التي نشرتها الوزارة.")
+    at = one(b, "وشكك")
+    assert at.stance == "question" and b.span_text(at.content) == "أرقام البطالة التي نشرتها الوزارة"

@@ -342,3 +342,13 @@ def test_claims_a_few_posts_on_one_rumour_share_its_words_and_still_link() -> No
     assert by_article["p1"][1] == by_article["p2"][1] == "deny" and by_article["p0"][1] == "assert"
     apart = group_claims("S", arts, entity_names={}, settings={"common_min_statements": 1})
     assert len({c.id for c in apart}) > 1  # with the protagonist rule on, the words they all share link nothing
+
+
+def test_claims_vague_doubt_joins_the_statement_it_doubts() -> None:
+    text = ("وأعلنت الهيئة أن نسبة النجاح في الامتحانات بلغت 92 في المئة. "
+            "غير أن رئيس لجنة الأهالي ماجد النمر شكك في هذه النسبة، وقال إن النتائج لم تنشر كاملة.\n")
+    a = Article(id="q", path="q.txt", raw=text, text=text, source="الأفق")
+    find_attributions(a, settings={})
+    claims = group_claims("S", [a], entity_names={}, settings={"own_voice": False})
+    doubt = next(c for c in claims for m in c.members if m.stance == "question")
+    assert any("92" in c_m_text for c_m_text in [text[m.start : m.end] for m in doubt.members])  # joined the figure it doubts

@@ -611,7 +611,7 @@ def group_claims(
     if aliases:
         for st in stmts:
             st.tokens = _with_aliases(st.tokens, aliases)
-    vague = [s.stance == "deny" and len(s.tokens) <= int(cfg["vague_max_tokens"]) for s in stmts]
+    vague = [s.stance in ("deny", "question") and len(s.tokens) <= int(cfg["vague_max_tokens"]) for s in stmts]
     df: dict[str, int] = {}
     for st in stmts:
         for t in st.tokens:
@@ -738,7 +738,8 @@ def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[fl
 
 
 def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind) -> None:
-    """A vague denial joins the nearest earlier denial in its article, else the nearest earlier statement."""
+    """A vague denial joins the nearest earlier denial in its article, else the nearest earlier statement;
+    a vague doubt ("شكك في هذه الأرقام") the nearest earlier statement."""
     by_article: dict[int, list[int]] = {}  # id(article) -> its non-vague statements, in order
     for j, t in enumerate(stmts):
         if not vague[j]:
@@ -748,7 +749,10 @@ def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind) ->
             continue
         earlier = [j for j in by_article.get(id(s.article), ()) if stmts[j].start < s.start]
         earlier.sort(key=lambda j: stmts[j].start, reverse=True)
-        target = next((j for j in earlier if stmts[j].stance == "deny"), earlier[0] if earlier else None)
+        if s.stance == "deny":
+            target = next((j for j in earlier if stmts[j].stance == "deny"), earlier[0] if earlier else None)
+        else:
+            target = earlier[0] if earlier else None  # "شكك في هذه الأرقام": the figures just reported
         if target is not None:
             uf.union(target, i)
 

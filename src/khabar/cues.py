@@ -129,6 +129,7 @@ VERB_FORMS: dict[str, tuple[Verb, Features]] = {f: (v, feats) for v in VERBS for
 # Verbs whose content may be the object of a preposition: "أشار إلى احتمال ..."، "أعلن عن فتح ...".
 PREP_OBJECT: dict[str, str] = {
     "أشار": fold("إلى"), "لفت": fold("إلى"), "أعلن": fold("عن"), "كشف": fold("عن"), "نوه": fold("إلى"), "دعا": fold("إلى"),
+    "تساءل": fold("عن"), "شكك": fold("في"),
 }
 # Verbs whose content may open with the prefixed preposition بـ right after the speaker phrase, kept
 # in the content as annotated: "أفادت الوكالة الأحد بعثور الجيش على ...".

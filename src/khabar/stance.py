@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from khabar.arabic import fold, match_key, words
-from khabar.cues import VERB_FORMS
+from khabar.cues import PARTICIPLE_FORMS, VERB_FORMS
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,8 @@ def _cue_verb_stance(cue_text: str) -> str | None:
         for key in (w, w[1:] if len(w) > 3 and w[0] in "وف" else w):
             if key in VERB_FORMS:
                 return VERB_FORMS[key][0].stance
+            if key in PARTICIPLE_FORMS:  # "، متسائلا عن": the participle carries its verb's stance
+                return PARTICIPLE_FORMS[key][0].stance
     return None
 
 
