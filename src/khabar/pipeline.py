@@ -389,7 +389,7 @@ class Analyzer:
                     self.store.mark_claims_fresh(old)
             survivors = {self.stories.current(new) for _, new in merges}  # merge_story dropped their claims' half
             for sid in sorted(touched):
-                self.store.save_story(Story(sid, self.stories.label(sid), self.stories.summary(sid)),
+                self.store.save_story(Story(sid, *self.stories.headline(sid)),
                                       run_id=summary.run_id)
                 members = self.members.load(sid)
                 self._mark_translations(members, by_id, summary)

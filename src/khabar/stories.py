@@ -41,6 +41,7 @@ saved state keeps the version-2 layout.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import sys
@@ -327,7 +328,7 @@ class StoryIndex:
         for s, v in votes.items():
             r = self._live(s)
             live[r] = max(live.get(r, 0.0), v)
-        chosen = set(sorted(live, key=lambda s: (-live[s], -s))[: self.k_index])
+        chosen = set(heapq.nsmallest(self.k_index, live, key=lambda s: (-live[s], -s)))  # the same as sorting all
         n = 0 if self._centroids is None else min(len(self._stories), self._centroids.shape[0])
         if emb is not None and self._centroids is not None and n and self.k_embedding:
             lo = max(0, n - self.embedding_window)  # numpy over the most recent stories only
@@ -606,17 +607,21 @@ class StoryIndex:
 
     def label(self, story_id: str) -> str:
         """Title of the member closest to the story's term centroid. Raises KeyError."""
-        m = self._central(story_id)
-        return self._m_title[m] or self._m_lead[m]
+        return self.headline(story_id)[0]
 
     def summary(self, story_id: str) -> str:
         """First lead sentence of the most central member. Raises KeyError."""
-        return self._m_lead[self._central(story_id)]
+        return self.headline(story_id)[1]
+
+    def headline(self, story_id: str) -> tuple[str, str]:
+        """``(label, summary)`` from one search for the most central member (it walks every member)."""
+        m = self._central(story_id)
+        return self._m_title[m] or self._m_lead[m], self._m_lead[m]
 
     def stories(self) -> list[Story]:
         """Every live story, in id order, as :class:`khabar.model.Story`."""
         return [
-            Story(s.id, self.label(s.id), self.summary(s.id), [self._m_aid[m] for m in s.members])
+            Story(s.id, *self.headline(s.id), [self._m_aid[m] for m in s.members])
             for s in self._stories
             if s.alive
         ]
