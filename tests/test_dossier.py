@@ -283,3 +283,18 @@ def test_dossier_schema_rejects_bad_stance(store: Store) -> None:
     del doc["stories"][0]["claims"][0]["members"][0]["sentence"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, load_schema())
+
+
+def test_dossier_first_seen_is_the_earliest_member_in_utc() -> None:
+    from khabar.dossier import first_seen
+
+    def m(aid: str, outlet: str) -> ClaimMember:
+        return ClaimMember(article_id=aid, attribution_index=0, stance="assert", source="مصدر", source_entity=None,
+                           outlet=outlet, start=0, end=5)
+
+    claim = Claim("C", "S", "نص", [m("a", "الأفق"), m("b", "الصباح"), m("c", "المدار")])
+    # 09:00 in Riyadh (+03:00) is 06:00 UTC: earlier than 07:00 UTC written with Z; an undated member comes last
+    published = {"a": "2024-03-01T07:00:00Z", "b": "2024-03-01T09:00:00+03:00", "c": None}
+    assert first_seen(claim, published)["outlet"] == "الصباح"
+    assert first_seen(claim, {"a": None, "b": None, "c": None})["article_id"] == "a"  # no dates: member order
+    assert first_seen(Claim("C", "S", "نص", []), {}) is None

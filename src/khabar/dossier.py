@@ -158,6 +158,7 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
     member_ids = [m.article_id for c in claims for m in c.members]
     texts = queries.article_texts(store, member_ids)
     sents = queries.sentence_spans(store, member_ids)
+    published = {aid: h.get("published") or None for aid, h in queries.article_headers(store, member_ids).items()}
     out_claims = []
     for c in claims:
         members = []
@@ -169,7 +170,7 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
                 "source": m.source, "source_entity": m.source_entity, "outlet": m.outlet,
                 "start": m.start, "end": m.end, "text": t[m.start : m.end], "sentence": _span(t, s, e),
             })
-        out_claims.append({"id": c.id, "text": c.text, "members": members})
+        out_claims.append({"id": c.id, "text": c.text, "members": members, "first_seen": first_seen(c, published)})
     flat = [m | {"claim_id": c["id"], "claim_text": c["text"], "story_id": story_id} for c in out_claims for m in c["members"]]
     return {
         "id": row["id"],
@@ -187,11 +188,24 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
         "claims": out_claims,
         "matrix": claim_matrix(claims),
         "denials": denials(flat),
-        "contradictions": contradictions(store, claims, texts),
+        "contradictions": contradictions(store, claims, texts, published),
     }
 
 
-def contradictions(store: Store, claims: list[Claim], texts: dict[str, str]) -> list[dict[str, Any]]:
+def first_seen(claim: Claim, published: dict[str, str | None]) -> dict[str, Any] | None:
+    """Where and when a claim first appeared: its member published first (undated members last, then member order)."""
+    if not claim.members:
+        return None
+    from khabar.stories import parse_days  # dates with their offsets, compared in UTC
+
+    day = {aid: parse_days(published.get(aid) or "") for aid in {m.article_id for m in claim.members}}
+    _, m = min(enumerate(claim.members), key=lambda km: (day[km[1].article_id] is None, day[km[1].article_id] or 0.0, km[0]))
+    return {"article_id": m.article_id, "outlet": m.outlet, "source": m.source, "published": published.get(m.article_id),
+            "start": m.start, "end": m.end}
+
+
+def contradictions(store: Store, claims: list[Claim], texts: dict[str, str],
+                   published: dict[str, str | None] | None = None) -> list[dict[str, Any]]:
     """Accounts of one claim that cannot both be true, with no denial word: a changed number, date, place,
     actor, a negation or an antonym (:mod:`khabar.contradictions`).
 
@@ -216,8 +230,10 @@ def contradictions(store: Store, claims: list[Claim], texts: dict[str, str]) -> 
     def piece(aid: str, span: tuple[int, int] | None) -> dict[str, Any] | None:
         return None if span is None else {"start": span[0], "end": span[1], "text": texts.get(aid, "")[span[0] : span[1]]}
 
-    published = queries.article_headers(store, {m.article_id for c in candidates for m in c.members})
-    days = {aid: d for aid, h in published.items() if (d := parse_days(h.get("published"))) is not None}
+    if published is None:
+        published = {aid: h.get("published") for aid, h in
+                     queries.article_headers(store, {m.article_id for c in candidates for m in c.members}).items()}
+    days = {aid: d for aid, p in published.items() if (d := parse_days(p or "")) is not None}
     out = []
     for c in candidates:
         for ma, mb, found in claim_member_contradictions(c, texts, mentions, days=days, settings=settings):
