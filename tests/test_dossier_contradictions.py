@@ -61,3 +61,13 @@ def test_dossier_page_shows_conflicting_accounts(store: Store, tmp_path: Path) -
     part = html[html.index('class="contradictions"'):]
     assert "<mark>14</mark>" in part and "<mark>40</mark>" in part
     assert "Conflicting accounts" in client.get(f"/story/{story['id']}?lang=en").text
+
+
+def test_terminal_dossier_lists_conflicting_accounts(store: Store) -> None:
+    from khabar.export import render_text
+
+    story = max(store.stories(), key=lambda s: s["n_articles"])
+    text = render_text(story_json(store, story["id"]))
+    part = text[text.index("روايات متعارضة"):]
+    assert "14 / 40" in part or "40 / 14" in part
+    assert "أول ظهور" in text

@@ -184,7 +184,16 @@ def render_text(story: dict[str, Any]) -> str:
         out.append("  لا ادعاءات مستخرجة.")
     for i, cl in enumerate(story["claims"], 1):
         out.append(f"{i}. {cl['text']}")
+        first = cl.get("first_seen")
+        if first:
+            when = f" · {first['published'][:10]}" if first.get("published") else ""
+            out.append(f"   أول ظهور: {first['outlet'] or first['source']}{when}")
         for m in cl["members"]:
             label = STANCE_LABELS.get(m["stance"], m["stance"])
             out.append(f"   [{label}] {m['source']}: «{' '.join(m['text'].split())}»")
+    if story.get("contradictions"):
+        out += ["", "روايات متعارضة:"]
+        for c in story["contradictions"]:
+            diffs = "، ".join(f"{(d['a'] or {}).get('text', '—')} / {(d['b'] or {}).get('text', '—')}" for d in c["differences"])
+            out.append(f"- {c['a']['source']} مقابل {c['b']['source']} ({', '.join(c['kinds'])}): {diffs}")
     return "\n".join(out) + "\n"
