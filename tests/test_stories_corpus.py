@@ -63,6 +63,16 @@ def test_stories_corpus_english_port_article_joins_arabic_story(corpus) -> None:
 
 
 
+def test_stories_corpus_drought_reports_days_apart_stay_one_story(corpus) -> None:
+    settings, articles = corpus
+    idx = _cluster(sorted(articles, key=lambda a: (a.published or "9999", a.path)), settings)  # a batch's order
+    drought = [a for a in articles if "وادي الحمراء" in a.text]
+    assert len(drought) == 5 and len({a.published[:10] for a in drought}) >= 4  # five reports over eight days
+    assert len({idx.story_of(a.id) for a in drought}) == 1
+    football = [a for a in articles if "الاتحاد الوطني لكرة القدم" in a.text]
+    assert not {idx.story_of(a.id) for a in drought} & {idx.story_of(a.id) for a in football}
+
+
 def test_stories_corpus_seeds_form_one_story_alone_and_in_the_corpus(corpus) -> None:
     if not SEEDS.is_dir():
         pytest.skip(f"../shared/seeds not found at {SEEDS}: this test needs the shared folder beside the repo")
