@@ -352,3 +352,20 @@ def test_claims_vague_doubt_joins_the_statement_it_doubts() -> None:
     claims = group_claims("S", [a], entity_names={}, settings={"own_voice": False})
     doubt = next(c for c in claims for m in c.members if m.stance == "question")
     assert any("92" in c_m_text for c_m_text in [text[m.start : m.end] for m in doubt.members])  # joined the figure it doubts
+
+
+def test_claims_templated_reports_of_different_days_stay_apart() -> None:
+    def post(aid: str, text: str, day: str) -> Article:
+        a = Article(id=aid, path=f"{aid}.txt", raw=text, text=text, source=f"منفذ{aid}", published=day)
+        find_attributions(a, settings={})
+        return a
+
+    monday = post("m", "أغلق مؤشر السوق المالية عند 7120 نقطة مرتفعا 45 نقطة بتداولات بلغت 3 مليارات", "2024-06-03")
+    thursday = post("t", "أغلق مؤشر السوق المالية عند 7010 نقطة منخفضا 88 نقطة بتداولات بلغت 4 مليارات", "2024-06-06")
+    same_day = post("s", "أغلق مؤشر السوق المالية عند 7010 نقطة منخفضا 80 نقطة بتداولات بلغت 4 مليارات", "2024-06-06")
+    claims = group_claims("S", [monday, thursday, same_day], entity_names={}, settings={})
+    claim_of = {m.article_id: c.id for c in claims for m in c.members}
+    assert claim_of["m"] != claim_of["t"]  # Monday's close and Thursday's are two reports
+    assert claim_of["t"] == claim_of["s"]  # one day, two figures for one close: one claim (a conflicting account)
+    together = group_claims("S", [monday, thursday], entity_names={}, settings={"figures_days_apart": 0})
+    assert len({c.id for c in together}) == 1  # the rule off: the wording alone joins them

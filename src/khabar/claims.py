@@ -57,6 +57,7 @@ DEFAULTS: dict[str, float | int | bool] = {
     "embedding_threshold": 0.88,
     "alias_min_letters": 3,
     "deny_link_threshold": 0.25,
+    "figures_days_apart": 1.0,
 }
 UNATTRIBUTED = "(unattributed)"
 
@@ -628,8 +629,11 @@ def group_claims(
     deny_threshold = min(threshold, float(cfg["deny_link_threshold"]))
     weak: list[tuple[float, int, int]] = []  # (score, denial, other) below the threshold but above deny_threshold
     negated: dict[int, frozenset[str]] = {}  # statement -> its negated tokens, computed on demand
+    apart = _Apart(stmts, float(cfg["figures_days_apart"]))
     for i, j in _candidate_pairs(stmts, vague, common):
         score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
+        if score >= threshold and apart(i, j):
+            continue  # "ارتفع المؤشر 44 نقطة" / "انخفض المؤشر 291 نقطة" days apart: two reports, not one claim
         if score >= threshold:
             edges.append((score, i, j))
         elif score >= deny_threshold:
@@ -702,6 +706,26 @@ def _with_aliases(tokens: frozenset[str], aliases: Mapping[str, str]) -> frozens
     if tokens.isdisjoint(aliases):
         return tokens
     return frozenset(aliases.get(t, t) for t in tokens)
+
+
+class _Apart:
+    """Whether two statements are templated reports of different days: published more than ``days`` apart
+    and with figures, none shared. A story may run for days; its daily market close or casualty count is
+    worded the same each day and only the figures change."""
+
+    def __init__(self, stmts: list[_Statement], days: float) -> None:
+        from khabar.stories import parse_days  # late: stories is heavy and claims is imported by light modules
+
+        self.days = days
+        self.day = [parse_days(st.article.published or "") for st in stmts]
+        self.figures = [frozenset(t for t in st.tokens if t.isdigit()) for st in stmts]
+
+    def __call__(self, i: int, j: int) -> bool:
+        di, dj = self.day[i], self.day[j]
+        if self.days <= 0 or di is None or dj is None or abs(di - dj) <= self.days:
+            return False
+        fi, fj = self.figures[i], self.figures[j]
+        return bool(fi) and bool(fj) and not fi & fj
 
 
 def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[float, int, int]]) -> None:
