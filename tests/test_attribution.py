@@ -952,3 +952,25 @@ def test_attribution_participle_and_prepositional_doubt_carry_their_verbs_stance
     b = run("وشكك رئيس النقابة في أرقام البطالة التي نشرتها الوزارة.")
     at = one(b, "وشكك")
     assert at.stance == "question" and b.span_text(at.content) == "أرقام البطالة التي نشرتها الوزارة"
+
+
+def test_attribution_verbal_noun_after_a_preposition_is_not_a_cue() -> None:
+    a = run("وجاء القرار بعد يومين من مطالبة وزير الصحة ديوان الرقابة بالتحقيق في العقود.")
+    assert not a.attributions
+
+
+def test_attribution_subjectless_cue_inside_a_sentence_takes_its_subject() -> None:
+    a = run("وأعلنت الشركة أن الأرباح تراجعت. نشر فريق من المهندسين المستقلين، الأحد، تقريرا عن الجسر، "
+            "في خطوة قالوا إنها تهدف إلى طمأنة السكان.")
+    assert a.span_text(one(a, "قالوا").speaker).startswith("فريق من المهندسين")  # not the company of the sentence before
+
+
+def test_attribution_contrast_clause_subject_speaks_for_the_continuation() -> None:
+    text = "وأعلنت الوزارة أن السد ممتلئ. غير أن رئيس نقابة الفلاحين رامي العساف طعن في الرقم، وقال إن المخزون أقل بكثير."
+    a = run(text, entities=[("رامي العساف", "PER", "P1"), ("نقابة الفلاحين", "ORG", "O1")])
+    assert a.span_text(one(a, "وقال").speaker) == "رئيس نقابة الفلاحين رامي العساف"
+
+
+def test_attribution_partitive_group_is_the_whole_speaker() -> None:
+    a = run("وأكدت مجموعة من الخبراء المستقلين أن الأرقام الرسمية غير دقيقة.")
+    assert a.span_text(one(a, "وأكدت").speaker).startswith("مجموعة من الخبراء")

@@ -393,3 +393,5 @@ COLON_LABELS = frozenset(
         "ملخص الخلاصة مصدر تصوير الصورة صورة ترجمة إعداد متابعة"
     ).split()
 )
+# Collective nouns whose "من" phrase says who they are ("فريق من الباحثين"، "مجموعة من الخبراء"، "وفد من النقابة").
+COLLECTIVE_HEADS = frozenset(fold(w) for w in "فريق مجموعة وفد طاقم جماعة نخبة عدد".split())

@@ -63,9 +63,9 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
         prev = doc.toks[i - 1] if i > 0 and doc.toks[i - 1].start >= s_start else None
         if prev is not None and prev.kind == "w" and prev.key in cues.NEGATORS:
             continue  # "لم يعلن": no speech reported
-        if prev is not None and prev.kind == "w" and prev.key in cues.NOUN_MAKERS and not _is_participle(tok) \
-                and not _is_name_ali(doc, prev):
-            continue  # "على أمل أن": a noun after a preposition, not a verb
+        if prev is not None and prev.kind == "w" and prev.key in cues.NOUN_MAKERS and not _is_name_ali(doc, prev) \
+                and (not _is_participle(tok) or tok.key.endswith("ه")):
+            continue  # "على أمل أن", "بعد يومين من مطالبة الوزير": a noun after a preposition, not a verb
         if tok.key in cues.IMPERSONAL and (_is_comp(doc, i + 1) or (i + 1 < len(doc.toks) and doc.toks[i + 1].key in cues.COMPLEMENTIZER_PREPS)):
             continue  # "يذكر أن": the reporter's own background
         speaker: tuple[int, int] | None = None

@@ -228,6 +228,8 @@ def _prep_modifier_end(doc: _Doc, j: int, k: int, verb: cues.Verb, sent_end: int
     audience "لـ", time word) is part of who spoke. Returns None otherwise.
     """
     heads = cues.PERSON_HEADS | cues.ANONYMOUS_HEADS | cues.MEDIA_HEADS
+    if doc.toks[k].key == _MIN:
+        heads = heads | cues.COLLECTIVE_HEADS  # "فريق من الباحثين": a partitive phrase names the group
     if not _head_keys(doc.toks[j].key) & heads or cues.PREP_OBJECT.get(verb.lemma) == doc.toks[k].key:
         return None
     n = len(doc.toks)
@@ -255,6 +257,7 @@ def _prep_modifier_end(doc: _Doc, j: int, k: int, verb: cues.Verb, sent_end: int
 
 
 _LI = fold("لـ")
+_MIN = fold("من")
 
 
 _BISM = fold("باسم")  # "المتحدث باسم": part of a title, never a بـ object

@@ -8,7 +8,17 @@ from __future__ import annotations
 import bisect
 
 from khabar import cues
-from khabar.attribution.doc import _Doc, _Draft, _head_info, _is_comp, _is_stop, _trim
+from khabar.arabic import fold
+from khabar.attribution.doc import (
+    _SPEAKER_HEADS,
+    _Doc,
+    _Draft,
+    _head_info,
+    _head_keys,
+    _is_comp,
+    _is_stop,
+    _trim,
+)
 from khabar.attribution.phrases import _speaker_after
 
 
@@ -29,6 +39,8 @@ def _clause_subject(doc: _Doc, s_start: int, before: int) -> tuple[int, int] | N
     n = len(doc.toks)
     while i < n and doc.toks[i].kind != "w" and doc.toks[i].start < before:
         i += 1
+    if i + 1 < n and doc.toks[i].key in _CONTRAST_OPENERS and _is_comp(doc, i + 1):
+        return _contrast_subject(doc, i + 2, before)  # "غير أن رئيس الاتحاد فلان طعن في الأرقام، وقال"
     if i < n and doc.toks[i].key in cues.FRONTED_PREPS:
         k = i + 1
         while k < n and doc.toks[k].kind == "w" and doc.toks[k].key in cues.TIME_WORDS:
@@ -91,8 +103,12 @@ def _resolve(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
                 d.speaker = (named[-1].start, named[-1].end)
                 d.speaker_kind = "person" if named[-1].label == "PER" else "organization"
                 found = None  # "ولم ينف العبادي وجود المسودة، لكنه قال": the man this sentence names
-            elif (d.participle or d.pronoun) and (found is None or found.cue[0] < s_start):
+            elif (d.participle or d.pronoun or _inside_clause(doc, d, s_start)) and (found is None or found.cue[0] < s_start):
                 sp = _clause_subject(doc, s_start, d.cue[0])
+                if sp is not None and not (d.participle or d.pronoun) and not _names_a_speaker(doc, sp):
+                    sp = None  # a mid-sentence cue: only a subject that names someone beats an earlier speaker
+                if sp is None and found is None and not (d.participle or d.pronoun):
+                    sp = _previous_subject(doc, s_start)
                 if sp is not None:
                     d.speaker = sp
                     d.speaker_kind = _head_info(doc, *sp)[0]
@@ -108,6 +124,37 @@ def _resolve(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
             d.needs_antecedent = False
         done.append(d)
     return done
+
+
+_CONTRAST_OPENERS = frozenset(fold(w) for w in "غير إلا بيد".split())
+
+
+def _contrast_subject(doc: _Doc, k: int, before: int) -> tuple[int, int] | None:
+    """After "غير أن" the subject comes first (SVO) and its verb need not be a reporting one: the phrase
+    from ``k`` to the end of the last person or organisation named before the clause's first comma."""
+    end = k
+    while end < len(doc.toks) and doc.toks[end].start < before and not (doc.toks[end].kind == "p" and doc.toks[end].text in "،,"):
+        end += 1
+    stop = doc.toks[end - 1].end if end > k else doc.toks[k].start
+    ents = [e for e in doc.entities_in(doc.toks[k].start, stop) if e.label in ("PER", "ORG") and e.start >= doc.toks[k].start]
+    if not ents:
+        return None
+    return _trim(doc, k, doc.tok_at(max(e.end for e in ents)))
+
+
+def _names_a_speaker(doc: _Doc, sp: tuple[int, int]) -> bool:
+    """Whether a phrase names a person or body: an entity in it, or a speaker head word first."""
+    first = doc.toks[doc.tok_at(sp[0])]
+    return bool(doc.entities_in(*sp)) or bool(_head_keys(first.key) & _SPEAKER_HEADS)
+
+
+def _inside_clause(doc: _Doc, d: _Draft, s_start: int) -> bool:
+    """A subject-less cue inside its sentence, not opening it ("نشر فريق ... في خطوة قالوا إنها"):
+    the sentence's own subject speaks, not a speaker of an earlier sentence."""
+    first = doc.tok_at(s_start)
+    while first < len(doc.toks) and doc.toks[first].kind != "w":
+        first += 1
+    return first < len(doc.toks) and doc.toks[first].start < d.cue[0] and not doc.toks[first].key.startswith(("و", "ف"))
 
 
 def _previous_subject(doc: _Doc, s_start: int) -> tuple[int, int] | None:
