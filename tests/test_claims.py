@@ -369,3 +369,11 @@ def test_claims_templated_reports_of_different_days_stay_apart() -> None:
     assert claim_of["t"] == claim_of["s"]  # one day, two figures for one close: one claim (a conflicting account)
     together = group_claims("S", [monday, thursday], entity_names={}, settings={"figures_days_apart": 0})
     assert len({c.id for c in together}) == 1  # the rule off: the wording alone joins them
+
+
+def test_claims_post_statement_leaves_out_its_tags_links_and_emoji() -> None:
+    arts = _posts("انهيار جزئي لسقف سوق الخضار في بريدة 😱😱 #بريدة #عاجل https://t.co/Zx9")
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    assert [c.text for c in claims] == ["انهيار جزئي لسقف سوق الخضار في بريدة"]
+    pct = group_claims("S", _posts("ارتفع مؤشر الأسهم 2.5 %"), entity_names={}, settings={})
+    assert [c.text for c in pct] == ["ارتفع مؤشر الأسهم 2.5 %"]  # a percent sign is part of the figure

@@ -414,6 +414,9 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
             if any(a <= att.cue.start < b for att in article.attributions):
                 continue  # the line reports someone else's words: covered by attributions
             a += _label_length(article.text[a:b])
+            tail = _POST_TAIL_RE.search(article.text, a, b)
+            if tail and tail.start() > a:
+                b = tail.start()  # "... 😱 #جدة https://t.co/x": a post's tags, links and emoji are not the claim
             text = article.text[a:b]
             while b > a and (text[b - a - 1].isspace() or text[b - a - 1] in ".،"):
                 b -= 1
@@ -452,6 +455,7 @@ def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], i
     return bool(negated[ia] & shared) and not negated[ib] & shared
 
 
+_POST_TAIL_RE = re.compile(r"(?:\s+(?:#\w+|@\w+|https?://\S+|www\.\S+|[^\w\s\"«»“”()%٪$€£]+))+\s*$")
 _LABEL_RE = re.compile(r"\s*#?(\w+)\s*[:|\-–—]\s*")
 
 
