@@ -974,3 +974,10 @@ def test_attribution_contrast_clause_subject_speaks_for_the_continuation() -> No
 def test_attribution_partitive_group_is_the_whole_speaker() -> None:
     a = run("وأكدت مجموعة من الخبراء المستقلين أن الأرقام الرسمية غير دقيقة.")
     assert a.span_text(one(a, "وأكدت").speaker).startswith("مجموعة من الخبراء")
+
+
+def test_attribution_repost_names_the_account_quoted() -> None:
+    a = run("RT @Jeddah_Muni: لا صحة لإغلاق كورنيش جدة أمام الزوار هذا الأسبوع")
+    at = one(a, ":")
+    assert a.span_text(at.speaker) == "@Jeddah_Muni" and at.stance == "deny"
+    assert a.span_text(at.content) == "لا صحة لإغلاق كورنيش جدة أمام الزوار هذا الأسبوع"

@@ -298,9 +298,10 @@ def _past_label(doc: _Doc, i: int, s_end: int) -> int:
             k += 1
             continue
         before = doc.text[doc.toks[k - 1].end if k > i else doc.sentence(t.start)[0] : t.start]
+        gap = doc.text[t.end : nxt.start]
         if t.kind == "w" and t.key in cues.COLON_LABELS and (
                 "#" in before or (nxt.kind == "p" and nxt.text in _LABEL_MARKS)
-                or any(ch in _LABEL_MARKS for ch in doc.text[t.end : nxt.start])):
+                or any(ch in _LABEL_MARKS for ch in gap) or (t.key == "rt" and "@" in gap)):  # "RT @user: ..." a repost
             k += 1
             continue
         break
