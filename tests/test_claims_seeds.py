@@ -95,3 +95,8 @@ def test_seed_claims_same_with_two_pass_ner(tmp_path: Path) -> None:
     if not SEEDS.is_dir():
         pytest.skip(f"../shared/seeds not found at {SEEDS}: the seed tests need the shared folder beside the repo")
     assert _claim_texts(tmp_path, stacked=True) == _claim_texts(tmp_path, stacked=False)
+
+
+def test_seed_dossier_shows_peskovs_role(dossier: dict) -> None:
+    peskov = next(e for e in dossier["top_entities"] if PESKOV in fold(e["canonical"]))
+    assert any(fold("المتحدث باسم الكرملين") in fold(r) for r in peskov["roles"]), peskov

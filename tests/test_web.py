@@ -362,7 +362,7 @@ def test_web_story_list_top_entities_batched_like_single(tmp_path: Path) -> None
         fill_store(s)
         batched = queries.stories_top_entities(s, ["S1", "S2", "nope"], 2)
         for sid in ("S1", "S2"):
-            single = [{k: v for k, v in e.items() if k not in ("variants", "articles")}
+            single = [{k: v for k, v in e.items() if k not in ("variants", "articles", "roles")}
                       for e in queries.story_top_entities(s, sid, 2)]
             assert batched.get(sid, []) == single
         assert "nope" not in batched and len(batched["S1"]) == 2

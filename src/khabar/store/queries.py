@@ -122,7 +122,7 @@ def entity(db: Store | sqlite3.Connection, entity_id: str) -> dict[str, Any] | N
 
 
 def story_top_entities(db: Store | sqlite3.Connection, story_id: str, limit: int) -> list[dict[str, Any]]:
-    """Entities most mentioned in a story: ``{entity_id, canonical, type, mentions, articles, variants}``."""
+    """Entities most mentioned in a story: ``{entity_id, canonical, type, mentions, articles, variants, roles}``."""
     c = _conn(db)
     rows = c.execute(
         "SELECT e.id AS entity_id, e.canonical, e.type, COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles"
@@ -134,6 +134,8 @@ def story_top_entities(db: Store | sqlite3.Connection, story_id: str, limit: int
     for e in out:
         e["variants"] = [x[0] for x in c.execute(
             "SELECT variant FROM entity_variants WHERE entity_id = ? ORDER BY variant", (e["entity_id"],))]
+        e["roles"] = [x[0] for x in c.execute(
+            "SELECT role FROM entity_roles WHERE entity_id = ? ORDER BY role LIMIT 5", (e["entity_id"],))]
     return out
 
 
@@ -274,7 +276,7 @@ def frequent_entities(db: Store | sqlite3.Connection, limit: int = 100) -> list[
 
 def stories_top_entities(db: Store | sqlite3.Connection, story_ids: Iterable[str],
                          limit: int) -> dict[str, list[dict[str, Any]]]:
-    """:func:`story_top_entities` of many stories in one query, without ``variants`` and ``articles``.
+    """:func:`story_top_entities` of many stories in one query, without ``variants``, ``roles`` and ``articles``.
 
     Mentions are counted per (story, entity) from the covering indexes first and joined to
     the entities only then: the list's biggest stories hold most mentions of the store.
