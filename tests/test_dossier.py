@@ -287,6 +287,7 @@ def test_dossier_schema_rejects_bad_stance(store: Store) -> None:
 
 def test_dossier_first_seen_is_the_earliest_member_in_utc() -> None:
     from khabar.dossier import first_seen
+    from khabar.stories import parse_days
 
     def m(aid: str, outlet: str) -> ClaimMember:
         return ClaimMember(article_id=aid, attribution_index=0, stance="assert", source="مصدر", source_entity=None,
@@ -295,6 +296,6 @@ def test_dossier_first_seen_is_the_earliest_member_in_utc() -> None:
     claim = Claim("C", "S", "نص", [m("a", "الأفق"), m("b", "الصباح"), m("c", "المدار")])
     # 09:00 in Riyadh (+03:00) is 06:00 UTC: earlier than 07:00 UTC written with Z; an undated member comes last
     published = {"a": "2024-03-01T07:00:00Z", "b": "2024-03-01T09:00:00+03:00", "c": None}
-    assert first_seen(claim, published)["outlet"] == "الصباح"
-    assert first_seen(claim, {"a": None, "b": None, "c": None})["article_id"] == "a"  # no dates: member order
-    assert first_seen(Claim("C", "S", "نص", []), {}) is None
+    assert first_seen(claim, published, {a: d for a, p in published.items() if (d := parse_days(p or "")) is not None})["outlet"] == "الصباح"
+    assert first_seen(claim, {"a": None, "b": None, "c": None}, {})["article_id"] == "a"  # no dates: member order
+    assert first_seen(Claim("C", "S", "نص", []), {}, {}) is None

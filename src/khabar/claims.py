@@ -636,10 +636,9 @@ def group_claims(
     apart = _Apart(stmts, float(cfg["figures_days_apart"]))
     for i, j in _candidate_pairs(stmts, vague, common):
         score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
-        if score >= threshold and apart(i, j):
-            continue  # "ارتفع المؤشر 44 نقطة" / "انخفض المؤشر 291 نقطة" days apart: two reports, not one claim
         if score >= threshold:
-            edges.append((score, i, j))
+            if not apart(i, j):  # "ارتفع المؤشر 44 نقطة" / "انخفض المؤشر 291 نقطة" days apart: two reports, not one claim
+                edges.append((score, i, j))
         elif score >= deny_threshold:
             for d, o in ((i, j), (j, i)):
                 if stmts[d].stance == "deny" or (stmts[d].stance == "assert" and _negates(stmts[d], stmts[o], negated, d, o)):

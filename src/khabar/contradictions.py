@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -59,12 +59,6 @@ _MONTHS = frozenset(
 _NEGATORS = frozenset(match_key("لا لم لن ليس ليست لسنا ليسوا عدم").split())
 _STATES = frozenset(strip_clitics(w) for w in PLACE_HEADS) | frozenset(match_key("المملكة الدولة البلاد").split())
 _NUMBER_RE = re.compile(r"\d+(?:[.,٫]\d+)?")
-_NUMBER_WORDS = frozenset(
-    match_key(
-        "واحد واحدة اثنان اثنين ثلاثة ثلاث أربعة أربع خمسة خمس ستة ست سبعة سبع ثمانية ثماني تسعة تسع عشرة عشر "
-        "عشرون عشرين ثلاثون ثلاثين أربعون أربعين خمسون خمسين مئة مائة مئات ألف آلاف مليون ملايين مليار"
-    ).split()
-)
 # Values of the number words that stand alone ("ألف موظف" / "1000 موظف"); plurals (آلاف) have none.
 _WORD_VALUES: dict[str, float] = {
     match_key(w): float(v)

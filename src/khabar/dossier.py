@@ -149,6 +149,7 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
         UnknownIdError: no story has this id.
     """
     from khabar.claims import claim_matrix  # written alongside; imported late to keep this module light
+    from khabar.stories import parse_days
 
     row = store.story(story_id)
     if row is None:
@@ -159,6 +160,7 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
     texts = queries.article_texts(store, member_ids)
     sents = queries.sentence_spans(store, member_ids)
     published = {aid: h.get("published") or None for aid, h in queries.article_headers(store, member_ids).items()}
+    days = {aid: d for aid, p in published.items() if (d := parse_days(p or "")) is not None}  # UTC day numbers
     out_claims = []
     for c in claims:
         members = []
@@ -170,7 +172,7 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
                 "source": m.source, "source_entity": m.source_entity, "outlet": m.outlet,
                 "start": m.start, "end": m.end, "text": t[m.start : m.end], "sentence": _span(t, s, e),
             })
-        out_claims.append({"id": c.id, "text": c.text, "members": members, "first_seen": first_seen(c, published)})
+        out_claims.append({"id": c.id, "text": c.text, "members": members, "first_seen": first_seen(c, published, days)})
     flat = [m | {"claim_id": c["id"], "claim_text": c["text"], "story_id": story_id} for c in out_claims for m in c["members"]]
     return {
         "id": row["id"],
@@ -188,24 +190,24 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
         "claims": out_claims,
         "matrix": claim_matrix(claims),
         "denials": denials(flat),
-        "contradictions": contradictions(store, claims, texts, published),
+        "contradictions": contradictions(store, claims, texts, days),
     }
 
 
-def first_seen(claim: Claim, published: dict[str, str | None]) -> dict[str, Any] | None:
-    """Where and when a claim first appeared: its member published first (undated members last, then member order)."""
+def first_seen(claim: Claim, published: dict[str, str | None], days: dict[str, float]) -> dict[str, Any] | None:
+    """Where and when a claim first appeared: its member published first (undated members last, then member order).
+
+    ``published``: article id -> date as stored; ``days``: the dated ones as UTC day numbers (offsets applied).
+    """
     if not claim.members:
         return None
-    from khabar.stories import parse_days  # dates with their offsets, compared in UTC
-
-    day = {aid: parse_days(published.get(aid) or "") for aid in {m.article_id for m in claim.members}}
-    _, m = min(enumerate(claim.members), key=lambda km: (day[km[1].article_id] is None, day[km[1].article_id] or 0.0, km[0]))
+    _, m = min(enumerate(claim.members),
+               key=lambda km: (km[1].article_id not in days, days.get(km[1].article_id, 0.0), km[0]))
     return {"article_id": m.article_id, "outlet": m.outlet, "source": m.source, "published": published.get(m.article_id),
             "start": m.start, "end": m.end}
 
 
-def contradictions(store: Store, claims: list[Claim], texts: dict[str, str],
-                   published: dict[str, str | None] | None = None) -> list[dict[str, Any]]:
+def contradictions(store: Store, claims: list[Claim], texts: dict[str, str], days: dict[str, float]) -> list[dict[str, Any]]:
     """Accounts of one claim that cannot both be true, with no denial word: a changed number, date, place,
     actor, a negation or an antonym (:mod:`khabar.contradictions`).
 
@@ -213,10 +215,10 @@ def contradictions(store: Store, claims: list[Claim], texts: dict[str, str],
         ``{claim_id, claim_text, kinds, a, b, differences}`` per pair; ``a`` and ``b`` are
         ``{article_id, source, outlet, start, end, text}`` (offsets into that article's cleaned
         text), each difference ``{kind, a, b}`` with the ``{start, end, text}`` that differ on each
-        side (None where a side has nothing, e.g. the negation is on one side only).
+        side (None where a side has nothing, e.g. the negation is on one side only). ``days``: article
+        id -> UTC day number of the dated member articles (pairs more than a day apart are not compared).
     """
     from khabar.contradictions import claim_member_contradictions
-    from khabar.stories import parse_days
 
     settings = Settings.load().section("claims")
     candidates = [c for c in claims if len({m.source for m in c.members}) > 1]
@@ -230,10 +232,6 @@ def contradictions(store: Store, claims: list[Claim], texts: dict[str, str],
     def piece(aid: str, span: tuple[int, int] | None) -> dict[str, Any] | None:
         return None if span is None else {"start": span[0], "end": span[1], "text": texts.get(aid, "")[span[0] : span[1]]}
 
-    if published is None:
-        published = {aid: h.get("published") for aid, h in
-                     queries.article_headers(store, {m.article_id for c in candidates for m in c.members}).items()}
-    days = {aid: d for aid, p in published.items() if (d := parse_days(p or "")) is not None}
     out = []
     for c in candidates:
         for ma, mb, found in claim_member_contradictions(c, texts, mentions, days=days, settings=settings):

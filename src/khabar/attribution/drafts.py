@@ -52,6 +52,12 @@ from khabar.attribution.phrases import (
 log = logging.getLogger(__name__)
 
 
+def _speaker_info(doc: _Doc, d: _Draft, feats: cues.Features) -> None:
+    """The speaker kind of ``d``'s speaker phrase, and the verb's agreement made plural by a plural phrase."""
+    d.speaker_kind, plural = _head_info(doc, *d.speaker)
+    d.features = (feats[0], "p" if plural or feats[1] == "p" else feats[1])
+
+
 def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> list[_Draft]:
     drafts: list[_Draft] = []
     for i, tok in enumerate(doc.toks):
@@ -140,8 +146,7 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             log.debug("no frame for cue %r at %d", tok.text, tok.start)
             if frame is None and speaker is not None and nested is None:
                 ghost = _Draft((tok.start, tok.end), (tok.end, tok.end), "indirect", speaker, features=feats, ghost=True)
-                ghost.speaker_kind, plural = _head_info(doc, *speaker)
-                ghost.features = (feats[0], "p" if plural or feats[1] == "p" else feats[1])
+                _speaker_info(doc, ghost, feats)
                 drafts.append(ghost)  # "شكك الزعيم في الأرقام، وقال إن": the subject the continuation takes
             continue
         kind, content = frame
@@ -157,9 +162,7 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             if cand is not None:
                 d.speaker, d.needs_antecedent = cand[0], False
         if d.speaker is not None:
-            d.speaker_kind, plural = _head_info(doc, *d.speaker)
-            g = feats[0]
-            d.features = (g, "p" if plural or feats[1] == "p" else feats[1])
+            _speaker_info(doc, d, feats)
         if nested is not None:
             d.nested_kind = _head_info(doc, *nested)[0]
         drafts.append(d)
