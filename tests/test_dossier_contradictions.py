@@ -71,3 +71,25 @@ def test_terminal_dossier_lists_conflicting_accounts(store: Store) -> None:
     part = text[text.index("روايات متعارضة"):]
     assert "14 / 40" in part or "40 / 14" in part
     assert "أول ظهور" in text
+
+
+def test_server_and_terminal_use_their_config_for_conflicting_accounts(store: Store, tmp_path: Path) -> None:
+    """A config that turns the comparison off (``contradiction_max_members = 0``) governs the web dossier and `khabar story`."""
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from khabar.cli import app
+    from khabar.web.app import create_app
+
+    story = max(store.stories(), key=lambda s: s["n_articles"])
+    config = tmp_path / "off.toml"
+    config.write_text("[claims]\ncontradiction_max_members = 0\n", encoding="utf-8")
+    url = f"/api/story/{story['id']}"
+    assert TestClient(create_app(Path(store.path))).get(url).json()["contradictions"]
+    off = TestClient(create_app(Path(store.path), settings=Settings.load(config))).get(url).json()
+    assert off["contradictions"] == [] and off["claims"]
+    runner = CliRunner()
+    on = runner.invoke(app, ["story", story["id"], "--db", str(store.path)])
+    assert on.exit_code == 0 and "روايات متعارضة" in on.output
+    res = runner.invoke(app, ["story", story["id"], "--db", str(store.path), "--config", str(config)])
+    assert res.exit_code == 0 and "روايات متعارضة" not in res.output, res.output

@@ -194,14 +194,20 @@ def stories(db: DbOption = Path("khabar.db"),
 
 
 @app.command()
-def story(story_id: Annotated[str, typer.Argument(help="Story id, e.g. S0001.")], db: DbOption = Path("khabar.db")) -> None:
+def story(story_id: Annotated[str, typer.Argument(help="Story id, e.g. S0001.")], db: DbOption = Path("khabar.db"),
+          config: ConfigOption = None) -> None:
     """Show one story's dossier in the terminal: articles, claims, who asserts and who denies."""
     from khabar.dossier import story_json
     from khabar.export import render_text
+    from khabar.settings import Settings
 
+    try:
+        settings = Settings.load(config)
+    except KhabarError as exc:
+        _fail(exc)
     store = _open_store(db)
     try:
-        data = story_json(store, story_id)
+        data = story_json(store, story_id, settings)
     except KhabarError as exc:
         _fail(KhabarError(exc.reason, source=str(db), hint="`khabar stories` lists the ids"))
     out.print(render_text(data), markup=False, highlight=False)

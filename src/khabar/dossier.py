@@ -139,11 +139,13 @@ def load_article_json(store: Store, article_id: str) -> dict[str, Any]:
     return article_json(store, art)
 
 
-def story_json(store: Store, story_id: str) -> dict[str, Any]:
+def story_json(store: Store, story_id: str, settings: Settings | None = None) -> dict[str, Any]:
     """A story dossier: articles, outlets, top entities, claims and the claim x source matrix.
 
     Each claim member carries ``text`` (its evidence span) and ``sentence`` (the
     sentence(s) around it), both ``{text, start, end}`` into that member's article.
+    ``settings`` (default: :meth:`Settings.load`) are the caller's, so a server
+    started with a config file builds its dossiers under that file's ``[claims]``.
 
     Raises:
         UnknownIdError: no story has this id.
@@ -190,7 +192,7 @@ def story_json(store: Store, story_id: str) -> dict[str, Any]:
         "claims": out_claims,
         "matrix": claim_matrix(claims),
         "denials": denials(flat),
-        "contradictions": contradictions(store, claims, texts, days),
+        "contradictions": contradictions(store, claims, texts, days, settings),
     }
 
 
@@ -207,7 +209,8 @@ def first_seen(claim: Claim, published: dict[str, str | None], days: dict[str, f
             "start": m.start, "end": m.end}
 
 
-def contradictions(store: Store, claims: list[Claim], texts: dict[str, str], days: dict[str, float]) -> list[dict[str, Any]]:
+def contradictions(store: Store, claims: list[Claim], texts: dict[str, str], days: dict[str, float],
+                   settings: Settings | None = None) -> list[dict[str, Any]]:
     """Accounts of one claim that cannot both be true, with no denial word: a changed number, date, place,
     actor, a negation or an antonym (:mod:`khabar.contradictions`).
 
@@ -220,7 +223,7 @@ def contradictions(store: Store, claims: list[Claim], texts: dict[str, str], day
     """
     from khabar.contradictions import claim_member_contradictions
 
-    settings = Settings.load().section("claims")
+    cfg = (settings or Settings.load()).section("claims")
     candidates = [c for c in claims if len({m.source for m in c.members}) > 1]
     mentions = queries.mention_spans(store, {m.article_id for c in candidates for m in c.members})
 
@@ -234,7 +237,7 @@ def contradictions(store: Store, claims: list[Claim], texts: dict[str, str], day
 
     out = []
     for c in candidates:
-        for ma, mb, found in claim_member_contradictions(c, texts, mentions, days=days, settings=settings):
+        for ma, mb, found in claim_member_contradictions(c, texts, mentions, days=days, settings=cfg):
             out.append({
                 "claim_id": c.id, "claim_text": c.text, "kinds": sorted(found.kinds), "a": side(ma), "b": side(mb),
                 "differences": [{"kind": d.kind, "a": piece(ma.article_id, d.a), "b": piece(mb.article_id, d.b)}

@@ -59,7 +59,7 @@ def story_dossier(request: Request, store: Store, story_id: str) -> dict[str, An
     A desk reads the same few big stories over and over, and a big dossier costs
     ~20 ms of CPU to assemble (hundreds of claims with their evidence sentences).
     """
-    return request.app.state.cache.get(("story", story_id), lambda: dossier.story_json(store, story_id))
+    return request.app.state.cache.get(("story", story_id), lambda: dossier.story_json(store, story_id, request.app.state.settings))
 
 
 def entity_page(request: Request, store: Store, entity_id: str) -> dict[str, Any]:
