@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.attribution import is_entourage
-from khabar.cues import COLON_LABELS, ORGANIZATION_HEADS, PERSON_HEADS
+from khabar.cues import COLON_LABELS, ORGANIZATION_HEADS, PERSON_HEADS, STATEMENT_NEGATORS
 from khabar.model import Article, Claim, ClaimMember, Span
 from khabar.stance import NEGATIONS, speaker_stance
 
@@ -424,7 +424,7 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
     return out
 
 
-_NEGATORS = frozenset(fold(w) for w in "لا لم لن ليس ليست عدم".split())
+_NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS)
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
 
 

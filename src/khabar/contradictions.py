@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from khabar.arabic import fold, match_key, strip_clitics, words
-from khabar.cues import PLACE_HEADS
+from khabar.cues import PLACE_HEADS, STATEMENT_NEGATORS
 from khabar.model import Article, Claim, ClaimMember
 from khabar.stance import ANTONYMS, NEGATIONS
 
@@ -54,9 +54,7 @@ _MONTHS = frozenset(
         "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة"
     ).split()
 )
-# Negators for the negation kind: "ما" (also "what", "that"), "غير" ("other than") and "دون" ("without")
-# are too often something else to call a statement negated.
-_NEGATORS = frozenset(match_key("لا لم لن ليس ليست لسنا ليسوا عدم").split())
+_NEGATORS = frozenset(match_key(" ".join(STATEMENT_NEGATORS)).split())
 _STATES = frozenset(strip_clitics(w) for w in PLACE_HEADS) | frozenset(match_key("المملكة الدولة البلاد").split())
 _NUMBER_RE = re.compile(r"\d+(?:[.,٫]\d+)?")
 # Values of the number words that stand alone ("ألف موظف" / "1000 موظف"); plurals (آلاف) have none.

@@ -171,6 +171,10 @@ def _participle_forms() -> dict[str, tuple[Verb, Features]]:
 PARTICIPLE_FORMS: dict[str, tuple[Verb, Features]] = _participle_forms()
 # Particles right before a verb that negate it: "لم يعلن" reports no speech.
 NEGATORS = frozenset(fold(w) for w in "لم لا لن ولم ولا ولن ما".split())
+# Words that negate the word they govern in a statement, as written (each user folds them its own way):
+# claims (a denial that negates the claim's word) and contradictions (one account negated, the other not).
+# "ما" (also "what", "that"), "غير" ("other than") and "دون" ("without") are too often something else.
+STATEMENT_NEGATORS: tuple[str, ...] = tuple("لا لم لن ليس ليست لسنا ليسوا عدم".split())
 # Impersonal report formulas with no speaker: "يذكر أن"، "يشار إلى أن" (the reporter's background).
 IMPERSONAL = frozenset(fold(w) for w in "يذكر ويذكر يشار ويشار يُذكر ويُذكر".split())
 # Words that open the main clause after an according-to phrase ("ووفقا للوزارة فهناك ...").
