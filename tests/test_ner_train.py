@@ -97,6 +97,13 @@ def test_ner_evaluate_scores_chosen_folds(tmp_path: Path) -> None:
     assert [f["fold"] for f in res["per_fold"]] == [1, 3]
     assert sum(f["support"] for f in res["per_fold"]) == res["support"] == 2 * 6 * 2
     assert res["f1"] > 0.9  # names and cities sit in fixed frames
+    assert "predictions" not in res
+    kept = evaluate_ner(data, folds=4, workers=1, only=[1], clusters_path="", gazetteer_dir="", doc_size=4,
+                        max_iterations=30, keep_predictions=True)
+    held_out = read_conll(data)[6:12]  # fold 1 of 4 over 24 sentences
+    tags = kept["predictions"][1]
+    assert [len(t) for t in tags] == [len(s) for s in held_out]
+    assert sum(t == g for ts, s in zip(tags, held_out) for t, (_, g) in zip(ts, s)) >= 0.9 * sum(len(s) for s in held_out)
     with pytest.raises(ValueError, match=r"\[0, 3\]"):
         evaluate_ner(data, folds=4, only=[4], gazetteer_dir="")
     with pytest.raises(ModelMissingError, match="ANERGazet"):  # the shipped recipe needs the lists: say so

@@ -52,8 +52,8 @@ def _count(gold_tags: Sequence[str], pred_tags: Sequence[str], tp: Counter, pred
         gold_n[s[2]] += 1
 
 
-def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter]:
-    """Train on one split, tag the held-out part; counts of (tp, predicted, gold) per type.
+def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter, list[list[str]]]:
+    """Train on one split, tag the held-out part; counts of (tp, predicted, gold) per type, and the tags.
 
     ``args``: train, test, params, gazetteer folder, cluster table, doc_size,
     and for a pass-2 model the pass-1 output of train and of test and the
@@ -71,6 +71,7 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter]:
     tp: Counter = Counter()
     pred_n: Counter = Counter()
     gold_n: Counter = Counter()
+    tagged: list[list[str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "fold.crfsuite"
         fit(train, model, params, gazetteer, clusters, doc_size, p1_train, groups, agaz_train)
@@ -85,9 +86,10 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter]:
                 feats = stacked_features(feats, words, p1_test[done : done + len(docs)], gazetteer, clusters, groups)
             done += len(docs)
             for sent, xs in zip(docs, feats, strict=True):
-                _count([g for _, g in sent], tagger.tag(xs), tp, pred_n, gold_n)
+                tagged.append(tagger.tag(xs))
+                _count([g for _, g in sent], tagged[-1], tp, pred_n, gold_n)
         tagger.close()
-    return tp, pred_n, gold_n
+    return tp, pred_n, gold_n, tagged
 
 
 def _prf(tp: int, pred: int, gold: int) -> dict[str, float]:
@@ -140,6 +142,7 @@ def evaluate_ner(
     pass2_params: dict | None = None,
     cache_dir: Path | None = None,
     autogaz: dict | None = None,
+    keep_predictions: bool = False,
     **params: object,
 ) -> dict:
     """K-fold cross-validated entity-level micro scores of the CRF recipe on ``path``.
@@ -181,6 +184,8 @@ def evaluate_ner(
             :func:`~khabar.ner_autogaz.targeted_sample` pickle), ``nested``, and
             with ``stack`` ``pass1`` (default True; False: pass 1 is the plain
             recipe and only pass 2 reads the tables). None: no such features.
+        keep_predictions: also return ``"predictions"``: fold -> the tags of
+            each of its sentences, in fold order, for error analysis.
 
     Returns:
         ``{"precision", "recall", "f1", "per_type": {type: {...}}, "per_fold": [{...}],
@@ -235,8 +240,11 @@ def evaluate_ner(
     pred_n: Counter = Counter()
     gold_n: Counter = Counter()
     per_fold = []
+    predictions: dict[int, list[list[str]]] = {}
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        for k, (a, b, c) in zip(picked, pool.map(_run_fold, jobs), strict=True):
+        for k, (a, b, c, tags) in zip(picked, pool.map(_run_fold, jobs), strict=True):
+            if keep_predictions:
+                predictions[k] = tags
             tp.update(a)
             pred_n.update(b)
             gold_n.update(c)
@@ -247,6 +255,8 @@ def evaluate_ner(
     out["folds"] = folds
     out["split"] = "shuffled" if shuffle else "contiguous"
     out["sentences"] = n
+    if keep_predictions:
+        out["predictions"] = predictions
     if base is not None:
         out["pass1"] = _prf(sum(base[0].values()), sum(base[1].values()), sum(base[2].values()))
     return out
