@@ -97,8 +97,10 @@ def test_export_html_all_stories_has_contents(store: Store) -> None:
 def test_export_render_text_lists_stances(store: Store) -> None:
     text = render_text(story_json(store, "S1"))
     assert text.splitlines()[0] == "فتح المعبر يوم الأحد"
-    assert f"[{STANCE_LABELS['deny']}] الجيش: «يكون المعبر سيفتح يوم الأحد»" in text
-    assert f"[{STANCE_LABELS['confirm']}] سامي الخطيب: «الاتفاق صامد»" in text
+    assert f"[{STANCE_LABELS['deny']}] الجيش (قناة الغد): «يكون المعبر سيفتح يوم الأحد»" in text
+    # one speaker reported by two outlets: each row names its outlet
+    assert f"[{STANCE_LABELS['confirm']}] سامي الخطيب (قناة الغد): «الاتفاق صامد»" in text
+    assert "سامي الخطيب (صحيفة الشروق): «الاتفاق مع الجانب الآخر صامد" in text
 
 
 def test_export_errors(store: Store) -> None:

@@ -190,10 +190,16 @@ def render_text(story: dict[str, Any]) -> str:
             out.append(f"   أول ظهور: {first['outlet'] or first['source']}{when}")
         for m in cl["members"]:
             label = STANCE_LABELS.get(m["stance"], m["stance"])
-            out.append(f"   [{label}] {m['source']}: «{' '.join(m['text'].split())}»")
+            out.append(f"   [{label}] {_who(m)}: «{' '.join(m['text'].split())}»")
     if story.get("contradictions"):
         out += ["", "روايات متعارضة:"]
         for c in story["contradictions"]:
             diffs = "، ".join(f"{(d['a'] or {}).get('text', '—')} / {(d['b'] or {}).get('text', '—')}" for d in c["differences"])
-            out.append(f"- {c['a']['source']} مقابل {c['b']['source']} ({', '.join(c['kinds'])}): {diffs}")
+            out.append(f"- {_who(c['a'])} مقابل {_who(c['b'])} ({', '.join(c['kinds'])}): {diffs}")
     return "\n".join(out) + "\n"
+
+
+def _who(member: dict[str, Any]) -> str:
+    """"source (outlet)": two outlets reporting one speaker's words are two rows a reader must tell apart."""
+    outlet = member.get("outlet") or ""
+    return member["source"] if not outlet or outlet == member["source"] else f"{member['source']} ({outlet})"
