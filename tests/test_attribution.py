@@ -321,6 +321,20 @@ def test_attribution_participle_with_preposition_object() -> None:
     assert a.span_text(at.speaker) == "المدير"
 
 
+def test_attribution_call_content_leaves_the_addressee_out() -> None:
+    # Written for this test: "دعا X إلى Y" calls on X to do Y; the content is Y, or the quotation after "إلى".
+    a = run("وأكد الباحث أن البيانات متاحة، داعيا الوزارة إلى نشر قراءات السد يوما بيوم. "
+            "وقال الوسيط إن الهدنة صامدة، داعيا الطرفين المتحاربين إلى «ضبط النفس». "
+            "وقال الوزير إن المحادثات مستمرة، داعيا في ختام كلمته إلى وقف التصعيد.")
+    calls = [at for at in a.attributions if a.span_text(at.cue) == "داعيا"]
+    assert len(calls) == 3
+    assert a.span_text(calls[0].content) == "نشر قراءات السد يوما بيوم"
+    assert a.span_text(calls[1].content) == "«ضبط النفس»"
+    assert a.span_text(calls[1].speaker) == "الوسيط"
+    # an adverbial before "إلى" is not an addressee: the rule leaves it to the frame as before
+    assert a.span_text(calls[2].content).endswith("وقف التصعيد")
+
+
 def test_attribution_announce_about_object() -> None:
     a = run("وأعلنت الجامعة، الأسبوع الماضي، عن فتح باب التسجيل للطلاب الجدد.")
     at = one(a, "وأعلنت")

@@ -134,6 +134,9 @@ PREP_OBJECT: dict[str, str] = {
 # Verbs whose content may open with the prefixed preposition بـ right after the speaker phrase, kept
 # in the content as annotated: "أفادت الوكالة الأحد بعثور الجيش على ...".
 PREFIX_OBJECT: dict[str, str] = {"أفاد": "ب"}
+# Verbs of PREP_OBJECT whose preposition may follow an addressee: "دعت الشامي الوزارة إلى نشر ..." (content:
+# "نشر ...", as the gold annotates "دعا X إلى Y").
+ADDRESSEE_PREP_VERBS = frozenset(("دعا",))
 # Verbs whose speaker is followed by the person or outlet told, before the content:
 # "أبلغت المتحدثة إذاعة شمس بأن"، "أخبر الوزير الصحفيين أن" (the addressee is not the speaker).
 ADDRESSEE_VERBS = frozenset(("أبلغ", "أخبر"))

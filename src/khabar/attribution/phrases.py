@@ -89,6 +89,20 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             # "أعلن المعبر عن فتح أبوابه", "مشيرا إلى احتمال": the content is the preposition's object
             span = _content_span(doc, t.end, _clause_end(doc, j + 1, sent_end))
             return ("indirect", span) if span else None
+        if t.kind == "w" and first_non_time is None and (k := _object_then_prep(doc, j, verb, sent_end)) is not None:
+            # "دعت الشامي الوزارة إلى نشر ..."، "كشف الوزير النقاب عن ...": the words before the preposition are
+            # its addressee or an idiom's object, the content its object (as the gold annotates "دعا X إلى Y")
+            c = _is_comp(doc, k)
+            q = doc.quote_opening(k + 1)
+            if q is not None and doc.is_speech(q):
+                return "direct", (q.start, q.end)
+            if c:
+                comp = doc.toks[k + c - 1]
+                begin = comp.start if comp.key not in {"ان", "بان"} else comp.end
+                span = _content_span(doc, begin, _clause_end(doc, k + c, sent_end))
+            else:
+                span = _content_span(doc, doc.toks[k].end, _clause_end(doc, k + 1, sent_end))
+            return ("indirect", span) if span else None
         prefix = cues.PREFIX_OBJECT.get(verb.lemma)
         if prefix and t.kind == "w" and first_non_time is None and t.key.startswith(prefix) and len(t.key) > 3 \
                 and t.key != _BISM:
@@ -117,6 +131,35 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             and doc.toks[first_non_time].key not in _CLAUSE_OPENERS and not _contrast_follows(doc, first_non_time):
         span = _content_span(doc, doc.toks[first_non_time].start, _clause_end(doc, first_non_time, sent_end))
         return ("indirect", span) if span else None
+    return None
+
+
+_ADDRESSEE_MAX_WORDS = 3  # "السلطات الفدرالية النيجيرية": words between the speaker and the verb's preposition
+
+
+def _object_then_prep(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> int | None:
+    """Token index of ``verb``'s content preposition after its addressee: 1 to 3 plain words from ``j``.
+
+    For the verbs of :data:`cues.ADDRESSEE_PREP_VERBS` only ("دعا X إلى"); with "أشار" or
+    "يشير" the words before "إلى" are as often an adverb or a pre-verbal subject's leftovers
+    ("أشار مرارا خلال الأيام الماضية إلى"، "يشير بإصبعه إلى").
+
+    Only words may come between (no punctuation, quotation, verb or complementiser), so a
+    later "إلى" of another clause is not taken.
+    """
+    prep = cues.PREP_OBJECT.get(verb.lemma) if verb.lemma in cues.ADDRESSEE_PREP_VERBS else None
+    if prep is None or _is_stop(doc, doc.toks[j]):
+        return None  # "دعا في افتتاح المحاكمة إلى": an adverbial, not an addressee
+    n = len(doc.toks)
+    for k in range(j + 1, min(n, j + _ADDRESSEE_MAX_WORDS + 1)):
+        t = doc.toks[k - 1]
+        if t.kind != "w" or _verb_of(t) is not None or _is_comp(doc, k - 1) or doc.quote_opening(k - 1) is not None:
+            return None
+        tk = doc.toks[k]
+        if tk.start >= sent_end:
+            return None
+        if tk.kind == "w" and tk.key == prep:
+            return k
     return None
 
 
