@@ -56,6 +56,16 @@ def _fail(exc: KhabarError) -> None:
     raise typer.Exit(2)
 
 
+def _load_settings(config: Path | None):
+    """Defaults overridden by ``config``; a bad file ends the command with its reason."""
+    from khabar.settings import Settings
+
+    try:
+        return Settings.load(config)
+    except KhabarError as exc:
+        _fail(exc)
+
+
 def _open_store(db: Path, *, must_exist: bool = True):
     from khabar.store import Store
 
@@ -199,12 +209,8 @@ def story(story_id: Annotated[str, typer.Argument(help="Story id, e.g. S0001.")]
     """Show one story's dossier in the terminal: articles, claims, who asserts and who denies."""
     from khabar.dossier import story_json
     from khabar.export import render_text
-    from khabar.settings import Settings
 
-    try:
-        settings = Settings.load(config)
-    except KhabarError as exc:
-        _fail(exc)
+    settings = _load_settings(config)
     store = _open_store(db)
     try:
         data = story_json(store, story_id, settings)
@@ -237,13 +243,9 @@ def serve(db: DbOption = Path("khabar.db"),
     """Serve the dossier web UI and JSON API."""
     import uvicorn
 
-    from khabar.settings import Settings
     from khabar.web.app import create_app
 
-    try:
-        settings = Settings.load(config)
-    except KhabarError as exc:
-        _fail(exc)
+    settings = _load_settings(config)
     web = settings.section("web")
     _open_store(db).close()
     uvicorn.run(create_app(db, settings=settings), host=host or web["host"], port=port or int(web["port"]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -148,7 +148,7 @@ def render_markdown(story: dict[str, Any]) -> str:
     for i, cl in enumerate(story["claims"], 1):
         lines += [f"### {i}. {_md_escape(cl['text'])}", ""]
         for m in cl["members"]:
-            who = _md_escape(m["source"]) + (f" ({_md_escape(m['outlet'])})" if m["outlet"] and m["outlet"] != m["source"] else "")
+            who = _who(m, _md_escape)
             lines.append(f"- **{STANCE_LABELS.get(m['stance'], m['stance'])}** ({m['stance']}): {who}")
             lines.append(f"  > {_md_escape(m['text'])}")
             lines.append(f"  <sub>`{m['article_id'][:12]}` [{m['start']}, {m['end']})</sub>")
@@ -199,7 +199,8 @@ def render_text(story: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _who(member: dict[str, Any]) -> str:
-    """"source (outlet)": two outlets reporting one speaker's words are two rows a reader must tell apart."""
-    outlet = member.get("outlet") or ""
-    return member["source"] if not outlet or outlet == member["source"] else f"{member['source']} ({outlet})"
+def _who(member: dict[str, Any], escape: Callable[[str], str] = str) -> str:
+    """"source (outlet)", each part passed through ``escape``: two outlets reporting one speaker's words are
+    two rows a reader must tell apart (the terminal and Markdown dossiers)."""
+    source, outlet = member["source"], member.get("outlet") or ""
+    return escape(source) if not outlet or outlet == source else f"{escape(source)} ({escape(outlet)})"

@@ -75,10 +75,7 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             return "direct", (q.start, q.end)
         c = _is_comp(doc, j)
         if c:
-            comp = doc.toks[j + c - 1]
-            begin = comp.start if comp.key not in {"ان", "بان"} else comp.end
-            span = _content_span(doc, begin, _clause_end(doc, j + c, sent_end))
-            return ("indirect", span) if span else None
+            return _comp_frame(doc, j, c, sent_end)
         if t.kind == "w" and (t.key in cues.TIME_WORDS or _is_audience(t.key) or _is_manner(t.key)):
             j += 1
             steps += 1
@@ -90,18 +87,15 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             span = _content_span(doc, t.end, _clause_end(doc, j + 1, sent_end))
             return ("indirect", span) if span else None
         if t.kind == "w" and first_non_time is None and (k := _object_then_prep(doc, j, verb, sent_end)) is not None:
-            # "دعت الشامي الوزارة إلى نشر ..."، "كشف الوزير النقاب عن ...": the words before the preposition are
-            # its addressee or an idiom's object, the content its object (as the gold annotates "دعا X إلى Y")
-            c = _is_comp(doc, k)
+            # "دعت الشامي الوزارة إلى نشر ...": the words before the preposition are its addressee, the content
+            # its object (as the gold annotates "دعا X إلى Y")
             q = doc.quote_opening(k + 1)
             if q is not None and doc.is_speech(q):
                 return "direct", (q.start, q.end)
+            c = _is_comp(doc, k)
             if c:
-                comp = doc.toks[k + c - 1]
-                begin = comp.start if comp.key not in {"ان", "بان"} else comp.end
-                span = _content_span(doc, begin, _clause_end(doc, k + c, sent_end))
-            else:
-                span = _content_span(doc, doc.toks[k].end, _clause_end(doc, k + 1, sent_end))
+                return _comp_frame(doc, k, c, sent_end)
+            span = _content_span(doc, doc.toks[k].end, _clause_end(doc, k + 1, sent_end))
             return ("indirect", span) if span else None
         prefix = cues.PREFIX_OBJECT.get(verb.lemma)
         if prefix and t.kind == "w" and first_non_time is None and t.key.startswith(prefix) and len(t.key) > 3 \
@@ -132,6 +126,15 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
         span = _content_span(doc, doc.toks[first_non_time].start, _clause_end(doc, first_non_time, sent_end))
         return ("indirect", span) if span else None
     return None
+
+
+def _comp_frame(doc: _Doc, j: int, c: int, sent_end: int) -> tuple[str, tuple[int, int]] | None:
+    """The indirect content of the ``c``-token complementiser at ``j`` ("أن ..."، "إلى أن ..."): from the
+    complementiser itself, or after it for "أن" / "بأن", to the clause end."""
+    comp = doc.toks[j + c - 1]
+    begin = comp.start if comp.key not in {"ان", "بان"} else comp.end
+    span = _content_span(doc, begin, _clause_end(doc, j + c, sent_end))
+    return ("indirect", span) if span else None
 
 
 _ADDRESSEE_MAX_WORDS = 3  # "السلطات الفدرالية النيجيرية": words between the speaker and the verb's preposition
