@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jsonschema
@@ -74,7 +75,7 @@ def test_terminal_dossier_lists_conflicting_accounts(store: Store) -> None:
 
 
 def test_server_and_terminal_use_their_config_for_conflicting_accounts(store: Store, tmp_path: Path) -> None:
-    """A config that turns the comparison off (``contradiction_max_members = 0``) governs the web dossier and `khabar story`."""
+    """A config that turns the comparison off (``contradiction_max_members = 0``) governs the web dossier, `khabar story` and `khabar export`."""
     from fastapi.testclient import TestClient
     from typer.testing import CliRunner
 
@@ -93,3 +94,10 @@ def test_server_and_terminal_use_their_config_for_conflicting_accounts(store: St
     assert on.exit_code == 0 and "روايات متعارضة" in on.output
     res = runner.invoke(app, ["story", story["id"], "--db", str(store.path), "--config", str(config)])
     assert res.exit_code == 0 and "روايات متعارضة" not in res.output, res.output
+    exported = {}
+    for name, extra in (("on", []), ("off", ["--config", str(config)])):
+        out = tmp_path / f"{name}.json"
+        res = runner.invoke(app, ["export", "--db", str(store.path), "--story", story["id"], "-o", str(out), *extra])
+        assert res.exit_code == 0, res.output
+        exported[name] = json.loads(out.read_text(encoding="utf-8"))["stories"][0]["contradictions"]
+    assert exported["on"] and exported["off"] == []

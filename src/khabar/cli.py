@@ -225,14 +225,16 @@ def export(
     db: DbOption = Path("khabar.db"),
     story_id: Annotated[str | None, typer.Option("--story", help="Only this story.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Export articles, stories, claims and the claim x source matrix."""
     from khabar.export import export as write
 
+    settings = _load_settings(config)
     store = _open_store(db)
     if story_id is not None and store.story(story_id) is None:
         _fail(KhabarError(f"no story {story_id!r}", source=str(db), hint="`khabar stories` lists the ids"))
-    write(store, fmt.value, output if output is not None else sys.stdout, story_id=story_id)
+    write(store, fmt.value, output if output is not None else sys.stdout, story_id=story_id, settings=settings)
 
 
 @app.command()

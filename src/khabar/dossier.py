@@ -352,17 +352,20 @@ def entity_json(store: Store, entity_id: str) -> dict[str, Any]:
     return e
 
 
-def iter_export(store: Store, story_id: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_export(store: Store, story_id: str | None = None,
+                settings: Settings | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
     """``("article", dict)`` for each article, then ``("story", dict)`` for each story.
 
     Streams one article at a time, so exporting a large database does not hold it in
-    memory. With ``story_id``, only that story and its articles.
+    memory. With ``story_id``, only that story and its articles. ``settings`` (default:
+    :meth:`Settings.load`, read once) govern every dossier, as in :func:`story_json`.
 
     Raises:
         UnknownIdError: ``story_id`` is given and unknown.
     """
+    settings = settings or Settings.load()
     if story_id is not None:
-        story = story_json(store, story_id)
+        story = story_json(store, story_id, settings)
         article_ids, story_ids = [a["id"] for a in story["articles"]], [story_id]
     else:
         article_ids, story_ids = store.article_ids(), queries.all_story_ids(store)
@@ -371,10 +374,10 @@ def iter_export(store: Store, story_id: str | None = None) -> Iterator[tuple[str
         if art is not None:
             yield "article", article_json(store, art)
     for sid in story_ids:
-        yield "story", story if story_id is not None else story_json(store, sid)
+        yield "story", story if story_id is not None else story_json(store, sid, settings)
 
 
-def export_document(store: Store, story_id: str | None = None) -> dict[str, Any]:
+def export_document(store: Store, story_id: str | None = None, settings: Settings | None = None) -> dict[str, Any]:
     """The export object: every article and story (or one story and its articles).
 
     Validated by ``khabar/schema/export.schema.json``.
@@ -383,7 +386,7 @@ def export_document(store: Store, story_id: str | None = None) -> dict[str, Any]
         UnknownIdError: ``story_id`` is given and unknown.
     """
     doc: dict[str, Any] = {"khabar_version": khabar.__version__, "articles": [], "stories": []}
-    for kind, obj in iter_export(store, story_id):
+    for kind, obj in iter_export(store, story_id, settings):
         doc[_PLURAL[kind]].append(obj)
     return doc
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 import khabar
 from khabar.dossier import STANCE_LABELS, UnknownIdError, iter_export, story_json
 from khabar.errors import KhabarError
+from khabar.settings import Settings
 from khabar.store import Store
 from khabar.store import queries
 
@@ -43,7 +44,8 @@ def _open(out: Path | TextIO) -> Iterator[TextIO]:
         yield out
 
 
-def export(store: Store, fmt: Format, out: Path | TextIO, story_id: str | None = None) -> None:
+def export(store: Store, fmt: Format, out: Path | TextIO, story_id: str | None = None,
+           settings: Settings | None = None) -> None:
     """Write the store (or one story) to ``out`` in ``fmt``.
 
     Args:
@@ -55,6 +57,8 @@ def export(store: Store, fmt: Format, out: Path | TextIO, story_id: str | None =
             story's with a table of contents).
         out: a file path (written as UTF-8) or an open text stream.
         story_id: export only this story and its articles.
+        settings: govern every dossier (:func:`khabar.dossier.story_json`); default
+            :meth:`Settings.load`, read once for the whole export.
 
     Raises:
         KhabarError: unknown format.
@@ -65,18 +69,19 @@ def export(store: Store, fmt: Format, out: Path | TextIO, story_id: str | None =
     if story_id is not None and store.story(story_id) is None:
         raise UnknownIdError(f"no story with id {story_id!r}", hint="list stories with `khabar stories`")
     story_ids = [story_id] if story_id is not None else queries.all_story_ids(store)
+    settings = settings or Settings.load()
     if fmt == "html":
         with _open(out) as fh:
-            fh.write(render_html([story_json(store, sid) for sid in story_ids]))
+            fh.write(render_html([story_json(store, sid, settings) for sid in story_ids]))
         return
     with _open(out) as fh:
         if fmt == "json":
-            _write_json(iter_export(store, story_id), fh)
+            _write_json(iter_export(store, story_id, settings), fh)
         elif fmt == "jsonl":
-            for kind, obj in iter_export(store, story_id):
+            for kind, obj in iter_export(store, story_id, settings):
                 fh.write(json.dumps({"kind": kind} | obj, ensure_ascii=False) + "\n")
         else:
-            stories = (story_json(store, sid) for sid in story_ids)
+            stories = (story_json(store, sid, settings) for sid in story_ids)
             if fmt == "csv":
                 _write_csv(stories, fh)
             else:
