@@ -260,6 +260,30 @@ def test_entities_stacked_tags_with_both_passes_and_checks_the_pair(tmp_path: Pa
         find_mentions(_article("قال السيد رامي ."), settings={**cfg, "model_path": str(other)})
 
 
+def test_entities_stacked_pass2_reads_the_wordtype_guesser_its_manifest_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import khabar.entities as entities
+    from khabar.ner_wordtype import WordTypeModel
+
+    model = _stacked_model(tmp_path)
+    assert json.loads((tmp_path / "m_pass2.json").read_text(encoding="utf-8"))["wordtype"] is True
+    fed = []
+    real = entities.wordtype_features
+    monkeypatch.setattr(entities, "wordtype_features", lambda feats, words, source: (fed.append(source), real(feats, words, source)))
+    art = _article("قال السيد رامي في حمص .")
+    find_mentions(art, settings={"model_path": str(model), "gazetteer": False, "stacked": True})
+    assert _found(art) == {("رامي", "PER"), ("حمص", "LOC")}
+    assert len(fed) == 1 and isinstance(fed[0], WordTypeModel)
+    # The pair without its guesser is refused, not run with features it never saw missing.
+    other = tmp_path / "other" / "m.crfsuite"
+    other.parent.mkdir()
+    for name in ("m.crfsuite", "m_pass2.crfsuite", "m_pass2.json"):
+        (other.parent / name).write_bytes((tmp_path / name).read_bytes())
+    with pytest.raises(ModelMissingError, match="word-type"):
+        find_mentions(_article("قال السيد رامي ."), settings={"model_path": str(other), "gazetteer": False, "stacked": True})
+
+
 def test_eval_ner_folds_0_scores_the_bundled_model_as_configured(tmp_path) -> None:
     from typer.testing import CliRunner
 

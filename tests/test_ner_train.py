@@ -261,12 +261,15 @@ def test_ner_evaluate_stacked_reports_both_passes(tmp_path: Path) -> None:
                        max_iterations=30, stack=("tag", "doc", "ent"), cache_dir=tmp_path)
     assert res["f1"] > 0.9 and res["pass1"]["support"] == res["support"] == 12
     assert len(list(tmp_path.glob("ner_pass1_*.pkl"))) == 1
+    guessed = evaluate_ner(data, folds=4, workers=1, only=[2], clusters_path="", gazetteer_dir="", doc_size=3,
+                           max_iterations=30, stack=("tag", "doc", "ent"), cache_dir=tmp_path, wordtype=True)
+    assert guessed["f1"] > 0.9 and guessed["pass1"] == res["pass1"]  # pass 1 does not read the guesser
 
 
 def test_ner_train_stacked_writes_pass2_and_manifest(tmp_path: Path) -> None:
     import json
 
-    from khabar.ner_train import file_digest, pass2_paths
+    from khabar.ner_train import file_digest, pass2_paths, wordtype_path
 
     data = tmp_path / "train.txt"
     _write_corpus(data, 12)
@@ -276,5 +279,8 @@ def test_ner_train_stacked_writes_pass2_and_manifest(tmp_path: Path) -> None:
     assert info["pass2"] == str(model2) and model2.is_file()
     meta = json.loads(manifest.read_text(encoding="utf-8"))
     assert meta["pass1_sha256"] == file_digest(model) and meta["folds"] == 3
-    train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=0, autogaz=False)
+    assert meta["wordtype"] is True and wordtype_path(model).is_file()  # pass 2 reads the guesser by default
+    train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=0, autogaz=False,
+              wordtype=False)
     assert not model2.exists() and not manifest.exists()  # a stale pass 2 is not left beside a new pass 1
+    assert not wordtype_path(model).exists()  # nor a guesser the new model was not trained with

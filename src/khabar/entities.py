@@ -46,7 +46,9 @@ from khabar.ner_train import (
     pass2_paths,
     stacked_features,
     tokenize,
+    wordtype_path,
 )
+from khabar.ner_wordtype import load_wordtype, wordtype_features
 
 if TYPE_CHECKING:
     import pycrfsuite
@@ -146,10 +148,20 @@ def load_pass2(path: str) -> tuple[pycrfsuite.Tagger, tuple[str, ...]]:
 @functools.lru_cache(maxsize=4)
 def pass2_uses_autogaz(path: str) -> bool:
     """Whether the pass-2 model beside the pass-1 model at ``path`` was trained with the auto-gazetteer (its manifest); once per process."""
+    return _pass2_manifest_flag(path, "autogaz")
+
+
+@functools.lru_cache(maxsize=4)
+def pass2_uses_wordtype(path: str) -> bool:
+    """Whether the pass-2 model beside the pass-1 model at ``path`` was trained with the word-type guesser (its manifest)."""
+    return _pass2_manifest_flag(path, "wordtype")
+
+
+def _pass2_manifest_flag(path: str, key: str) -> bool:
     import json
 
     manifest = pass2_paths(Path(path))[1]
-    return manifest.is_file() and bool(json.loads(manifest.read_text(encoding="utf-8")).get("autogaz", False))
+    return manifest.is_file() and bool(json.loads(manifest.read_text(encoding="utf-8")).get(key, False))
 
 
 def model_path(settings: dict[str, Any]) -> Path:
@@ -286,6 +298,9 @@ def tag_document(words: list[list[str]], *, settings: dict[str, Any]) -> list[li
         feats = stacked_features(feats, words, first, gazetteer, clusters, groups)
         tagger = tagger2
     add_autogaz(feats, words, agaz)  # the model trained with the table: pass 2 when stacked, else the only one
+    wordtype_on = pass2_uses_wordtype(str(model_path(settings))) if stacked else bool(settings.get("wordtype", False))
+    if wordtype_on:  # the guesser fitted with the model that reads it, beside the pass-1 file
+        wordtype_features(feats, words, load_wordtype(str(wordtype_path(model_path(settings)))))
     return [tagger.tag(xs) for xs in feats]
 
 

@@ -28,13 +28,14 @@ import itertools
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from khabar.arabic import WORD_RE, fold, strip_clitics
 from khabar.errors import ModelMissingError
 from khabar.ner_autogaz import AgazEntry, autogaz_features, load_autogaz
+from khabar.ner_wordtype import WordTypeModel, crossfit_table, wordtype_features
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,10 @@ DEFAULT_STACKED = True
 # Training with it tags all of SaudiNewsNet (about 7 min of CPU): small training
 # runs (tests) pass autogaz=False.
 DEFAULT_AUTOGAZ = True
+
+# Word-type guesser (khabar.ner_wordtype) read by pass 2 (or by the single model
+# without stacking): see the model card for its cross-validated effect.
+DEFAULT_WORDTYPE = True
 
 # ANERcorp marks no article boundaries: runs of this many consecutive sentences
 # stand in for documents in training and cross-validation (chosen by CV).
@@ -491,6 +496,8 @@ def load_gazetteer_index(path: str = str(DEFAULT_GAZETTEER)) -> dict[str, set[st
 
 # One auto-gazetteer table for every sentence, or one per sentence (cross-fitted), or none.
 AgazTables = dict[str, AgazEntry] | Sequence[dict[str, AgazEntry] | None] | None
+# Word-type guesses: a cross-fitted table (training) or the fitted model (tagging), or none.
+WordTypeSource = Mapping[str, tuple[str, ...]] | WordTypeModel | None
 
 
 def fit(
@@ -503,6 +510,7 @@ def fit(
     pass1: Sequence[Pass1] | None = None,
     groups: Sequence[str] | None = None,
     autogaz: AgazTables = None,
+    wordtype: WordTypeSource = None,
 ) -> int:
     """Train a CRF on ``sents`` and write it to ``out_path``; returns the number of sentences.
 
@@ -513,6 +521,8 @@ def fit(
     :func:`stacked_features` of the ``groups`` named. ``autogaz`` adds
     :func:`khabar.ner_autogaz.autogaz_features`: one table for all sentences,
     or one per sentence (cross-fitted tables, from models that did not see it).
+    ``wordtype`` adds :func:`khabar.ner_wordtype.wordtype_features` from a
+    cross-fitted table (:func:`khabar.ner_wordtype.crossfit_table`).
     """
     import pycrfsuite
 
@@ -527,6 +537,7 @@ def fit(
         words = [[t for t, _ in sent] for sent in docs]
         feats = document_features(words, gazetteer, clusters, doc=doc_size > 0)
         add_autogaz(feats, words, autogaz, count)
+        wordtype_features(feats, words, wordtype)
         if pass1 is not None:
             feats = stacked_features(feats, words, pass1[count : count + len(docs)], gazetteer, clusters,
                                      STACK_FEATURES if groups is None else groups)
@@ -573,7 +584,10 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
             (default ``../shared/data/saudinewsnet/dataset``, about 10 M tokens,
             5 min of CPU) and the table it yields is written beside the model
             as ``<model stem>_autogaz.tsv.gz``; with stacking pass 2 reads it,
-            without, the (single) model does.
+            without, the (single) model does; ``wordtype`` (default
+            :data:`DEFAULT_WORDTYPE`) adds the word-type guesser's features
+            (:mod:`khabar.ner_wordtype`) to the same model, and writes the
+            guesser beside it as ``<model stem>_wordtype.npz``.
 
     Returns:
         ``{"sentences", "tokens", "seconds", "out", "bytes", "gazetteer_words", "autogaz_words"}``,
@@ -596,6 +610,7 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
     stack_folds = int(params.pop("stack_folds", STACK_FOLDS if DEFAULT_STACKED else 0))  # type: ignore[call-overload]
     workers = int(params.pop("workers", 1))  # type: ignore[call-overload]
     use_agaz = bool(params.pop("autogaz", DEFAULT_AUTOGAZ))
+    use_wordtype = bool(params.pop("wordtype", DEFAULT_WORDTYPE))
     corpus = str(params.pop("autogaz_corpus", DEFAULT_SAUDINEWSNET))
     sents = read_conll(Path(train_path))
     t0 = time.perf_counter()
@@ -604,7 +619,7 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
     stacked: dict = {}
     if stack_folds:
         stacked = fit_stacked(sents, Path(out_path), dict(params), gazetteer, str(cpath or ""), doc_size, folds=stack_folds, workers=workers,
-                              autogaz_corpus=corpus if use_agaz else None)
+                              autogaz_corpus=corpus if use_agaz else None, wordtype=use_wordtype)
         n = len(sents)
     else:
         table = None
@@ -618,7 +633,14 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
 
             table = agaz_table(run_agaz_job(AgazJob(sents, dict(params), gazetteer, str(cpath or ""), doc_size, corpus, 1)))
             write_autogaz(table, agaz_path)
-        n = fit(sents, Path(out_path), dict(params), gazetteer, clusters, doc_size, autogaz=table)
+        guesses = None
+        wordtype_path(Path(out_path)).unlink(missing_ok=True)
+        if use_wordtype:
+            from khabar.ner_wordtype import fit_model
+
+            guesses = crossfit_table(sents, gazetteer, table)
+            fit_model(sents, gazetteer, table).save(wordtype_path(Path(out_path)))
+        n = fit(sents, Path(out_path), dict(params), gazetteer, clusters, doc_size, autogaz=table, wordtype=guesses)
         for stale in pass2_paths(Path(out_path)):
             stale.unlink(missing_ok=True)  # a pass-2 model trained on another pass 1 must not be used with this one
     agaz_words = len(load_autogaz(str(agaz_path))) if agaz_path.is_file() else 0
@@ -981,6 +1003,12 @@ def crossfit_pass1(sents: Sequence[Sentence], folds: int = STACK_FOLDS, params: 
     return [p for res in results for p in res[0]]
 
 
+def wordtype_path(model: Path) -> Path:
+    """The word-type guesser beside ``model``: ``ner.crfsuite`` -> ``ner_wordtype.npz``."""
+    model = Path(model)
+    return model.with_name(model.stem + "_wordtype.npz")
+
+
 def pass2_paths(model: Path) -> tuple[Path, Path]:
     """The pass-2 model and its manifest beside pass-1 ``model``: ``ner.crfsuite`` -> ``ner_pass2.crfsuite``, ``ner_pass2.json``."""
     model = Path(model)
@@ -1000,7 +1028,8 @@ def file_digest(path: Path) -> str:
 
 def fit_stacked(sents: Sequence[Sentence], out_path: Path, params: dict | None = None, gazetteer: dict[str, set[str]] | None = None,
                 clusters_path: str = str(DEFAULT_CLUSTERS), doc_size: int = DEFAULT_DOC_SIZE, *, folds: int = STACK_FOLDS,
-                groups: Sequence[str] = STACK_FEATURES, workers: int = 1, autogaz_corpus: str | None = None) -> dict:
+                groups: Sequence[str] = STACK_FEATURES, workers: int = 1, autogaz_corpus: str | None = None,
+                wordtype: bool = False) -> dict:
     """Train pass 1 on all of ``sents`` (``out_path``), cross-fit its labels, train pass 2 beside it.
 
     Writes the pass-2 model and a JSON manifest (:func:`pass2_paths`) naming
@@ -1009,7 +1038,10 @@ def fit_stacked(sents: Sequence[Sentence], out_path: Path, params: dict | None =
     using the pair. With ``autogaz_corpus`` (SaudiNewsNet day zips) pass 1
     tags that corpus, the auto-gazetteer table it yields is written beside the
     model (``<model stem>_autogaz.tsv.gz``) and pass 2 reads it (pass 1 does
-    not: the recipe measured in the model card); the manifest says so.
+    not: the recipe measured in the model card); the manifest says so. With
+    ``wordtype`` pass 2 also reads the word-type guesser (:mod:`khabar.ner_wordtype`):
+    cross-fitted guesses in training, and the model fitted on every word,
+    written beside the model (``<model stem>_wordtype.npz``), at run time.
 
     Returns:
         ``{"pass2", "manifest", "pass1_seconds", "crossfit_seconds", "pass2_seconds"}``, and ``"autogaz_seconds"``.
@@ -1038,10 +1070,18 @@ def fit_stacked(sents: Sequence[Sentence], out_path: Path, params: dict | None =
     p1 = crossfit_pass1(sents, folds, params, gazetteer, clusters_path, doc_size, workers=workers)
     t2 = time.perf_counter()
     model2, manifest = pass2_paths(Path(out_path))
-    fit(sents, model2, params, gazetteer, clusters, doc_size, p1, groups, table)
+    wt_path = wordtype_path(Path(out_path))
+    wt_path.unlink(missing_ok=True)
+    guesses = None
+    if wordtype:
+        from khabar.ner_wordtype import fit_model
+
+        guesses = crossfit_table(sents, gazetteer, table)
+        fit_model(sents, gazetteer, table).save(wt_path)
+    fit(sents, model2, params, gazetteer, clusters, doc_size, p1, groups, table, guesses)
     t3 = time.perf_counter()
     info = {"version": STACK_VERSION, "groups": list(groups), "folds": folds, "doc_size": doc_size, "autogaz": table is not None,
-            "pass1": Path(out_path).name, "pass1_sha256": file_digest(Path(out_path))}
+            "wordtype": wordtype, "pass1": Path(out_path).name, "pass1_sha256": file_digest(Path(out_path))}
     manifest.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return {"pass2": str(model2), "manifest": str(manifest), "pass1_seconds": round(t1 - t0, 1), "autogaz_seconds": round(ta - t1, 1),
             "crossfit_seconds": round(t2 - ta, 1), "pass2_seconds": round(t3 - t2, 1)}

@@ -37,6 +37,7 @@ from khabar.ner_train import (
     read_conll,
     run_pass1_job,
 )
+from khabar.ner_wordtype import crossfit_table, fit_model, wordtype_features
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter, list[list[str]]]:
 
     ``args``: train, test, params, gazetteer folder, cluster table, doc_size,
     and for a pass-2 model the pass-1 output of train and of test and the
-    feature groups.
+    feature groups; then the auto-gazetteer tables (or None) and whether the
+    model reads the word-type guesser (fitted here on ``train`` alone).
     """
     import pycrfsuite
 
@@ -67,6 +69,10 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter, list[list[str]]]:
     p1_train, p1_test, groups = args[6:9] if len(args) > 6 and args[6] is not None else (None, None, STACK_FEATURES)
     agaz_train, agaz_test = args[9] if len(args) > 9 and args[9] is not None else (None, None)
     gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
+    guesses, guesser = None, None
+    if len(args) > 10 and args[10]:
+        # The guesser also learns from the auto-gazetteer table that serves the held-out fold (built without it).
+        guesses, guesser = crossfit_table(train, gazetteer, agaz_test), fit_model(train, gazetteer, agaz_test)
     clusters = load_clusters(clusters_path) if clusters_path else {}
     tp: Counter = Counter()
     pred_n: Counter = Counter()
@@ -74,7 +80,7 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter, list[list[str]]]:
     tagged: list[list[str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "fold.crfsuite"
-        fit(train, model, params, gazetteer, clusters, doc_size, p1_train, groups, agaz_train)
+        fit(train, model, params, gazetteer, clusters, doc_size, p1_train, groups, agaz_train, guesses)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
         done = 0
@@ -82,6 +88,7 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter, list[list[str]]]:
             words = [[t for t, _ in sent] for sent in docs]
             feats = document_features(words, gazetteer, clusters, doc=doc_size > 0)
             add_autogaz(feats, words, agaz_test)
+            wordtype_features(feats, words, guesser)
             if p1_test is not None:
                 feats = stacked_features(feats, words, p1_test[done : done + len(docs)], gazetteer, clusters, groups)
             done += len(docs)
@@ -143,6 +150,7 @@ def evaluate_ner(
     cache_dir: Path | None = None,
     autogaz: dict | None = None,
     keep_predictions: bool = False,
+    wordtype: bool = False,
     **params: object,
 ) -> dict:
     """K-fold cross-validated entity-level micro scores of the CRF recipe on ``path``.
@@ -184,6 +192,10 @@ def evaluate_ner(
             :func:`~khabar.ner_autogaz.targeted_sample` pickle), ``nested``, and
             with ``stack`` ``pass1`` (default True; False: pass 1 is the plain
             recipe and only pass 2 reads the tables). None: no such features.
+        wordtype: the scored model (pass 2 with ``stack``, else the only one) reads
+            the word-type guesser (:mod:`khabar.ner_wordtype`): cross-fitted
+            guesses on the training folds, a guesser fitted on them for the
+            held-out fold, as :func:`khabar.ner_train.train_ner` ships it.
         keep_predictions: also return ``"predictions"``: fold -> the tags of
             each of its sentences, in fold order, for error analysis.
 
@@ -234,8 +246,8 @@ def evaluate_ner(
              [x for j in range(folds) if j != k for x in p1[j, k]], p1[k, k], tuple(stack))
             for k, job in zip(picked, jobs, strict=True)
         ]
-    if agaz is not None:
-        jobs = [(*job[:6], *(job[6:9] if len(job) > 6 else (None, None, None)), agaz[k]) for k, job in zip(picked, jobs, strict=True)]
+    jobs = [(*job[:6], *(job[6:9] if len(job) > 6 else (None, None, None)), agaz[k] if agaz is not None else None, wordtype)
+            for k, job in zip(picked, jobs, strict=True)]
     tp: Counter = Counter()
     pred_n: Counter = Counter()
     gold_n: Counter = Counter()
