@@ -97,3 +97,23 @@ def test_wordtype_features_mark_the_token_and_its_neighbours() -> None:
     before = [[["a"]]]
     wordtype_features(before, [["قال"]], None)
     assert before == [[["a"]]]
+
+
+def test_wordtype_inference_matches_scikit_learn_word_by_word_and_in_a_batch() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from khabar.ner_wordtype import C, MIN_DF, char_ngrams
+
+    words, labels, weights = training_words(_sents())
+    model = WordTypeModel.fit(words, labels, weights)
+    vec = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=MIN_DF if len(words) >= 50 else 1)
+    clf = LogisticRegression(C=C, max_iter=500).fit(vec.fit_transform(words), labels, sample_weight=weights)
+    probe = ["ميدفيديف", "ترانسستان", "الحكومه", "قال", "xyz", "بتروف"]
+    want = clf.predict_proba(vec.transform(probe))
+    order = [list(clf.classes_).index(label) for label in LABELS if label in clf.classes_]
+    got = model.batch_probabilities(probe)
+    assert np.allclose(got[:, [LABELS.index(c) for c in clf.classes_]], want, atol=1e-4)
+    assert order and np.allclose(got.sum(axis=1), 1.0)
+    for i, w in enumerate(probe):
+        assert np.allclose(model.probabilities(w), got[i])

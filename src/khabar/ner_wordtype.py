@@ -44,6 +44,7 @@ C = 5.0  # inverse L2 strength of the logistic regression
 MIN_DF = 2  # an n-gram must occur in this many training words
 GAZ_WEIGHT = 0.5  # sample weight of an ANERGazet word absent from the training sentences
 CROSSFIT_GROUPS = 5
+CACHE_WORDS = 100_000  # guesses kept per process
 PROB_BINS = ((0.9, "9"), (0.7, "7"), (0.5, "5"))  # probability of the likeliest label -> bin ("3" below)
 O_BINS = ((0.1, "9"), (0.3, "7"), (0.5, "5"), (0.7, "3"))  # probability of O -> entity-likeness bin ("0" above)
 DEFAULT_WORDTYPE = Path(__file__).resolve().parent / "data" / "ner_wordtype.npz"
@@ -88,7 +89,7 @@ class WordTypeModel:
         self.idf = idf.astype(np.float32)
         self.coef = coef.astype(np.float32)
         self.intercept = intercept.astype(np.float32)
-        self.features = functools.lru_cache(maxsize=100_000)(self._features)
+        self._cache: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def fit(cls, words: Sequence[str], labels: Sequence[str], weights: Sequence[float] | None = None) -> WordTypeModel:
@@ -118,22 +119,49 @@ class WordTypeModel:
 
     def probabilities(self, folded: str) -> np.ndarray:
         """Probability of each of :data:`LABELS` for one folded word."""
-        counts = Counter(i for g in char_ngrams(folded) if (i := self.index.get(g)) is not None)
-        scores = self.intercept.astype(np.float64)
-        if counts:
-            idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            vals = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[idx]
-            vals /= np.linalg.norm(vals)
-            scores = scores + self.coef[:, idx] @ vals
-        scores = np.exp(scores - scores.max())
-        return scores / scores.sum()
+        return self.batch_probabilities([folded])[0]
 
-    def _features(self, folded: str) -> tuple[str, ...]:
-        return _features(self.probabilities(folded))
+    def batch_probabilities(self, words: Sequence[str]) -> np.ndarray:
+        """Probabilities ``(len(words), len(LABELS))``, in one pass over all their n-grams.
+
+        Per word: TF-IDF of its known n-grams (1 + log count, L2-normalised, as
+        scikit-learn's ``sublinear_tf``), then the linear scores and a softmax.
+        One vectorised pass, because numpy's per-call cost dominated word by word.
+        """
+        idx_parts: list[list[int]] = []
+        tf_parts: list[list[int]] = []
+        for w in words:
+            counts = Counter(i for g in char_ngrams(w) if (i := self.index.get(g)) is not None)
+            idx_parts.append(list(counts))
+            tf_parts.append(list(counts.values()))
+        lengths = np.array([len(p) for p in idx_parts], dtype=np.int64)
+        scores = np.tile(self.intercept.astype(np.float64), (len(words), 1))
+        if lengths.sum():
+            idx = np.fromiter((i for p in idx_parts for i in p), dtype=np.int64, count=int(lengths.sum()))
+            vals = (1.0 + np.log(np.fromiter((c for p in tf_parts for c in p), dtype=np.float64, count=len(idx)))) * self.idf[idx]
+            owner = np.repeat(np.arange(len(words)), lengths)
+            norms = np.sqrt(np.bincount(owner, weights=vals * vals, minlength=len(words)))
+            vals /= norms[owner]
+            contrib = self.coef[:, idx].T.astype(np.float64) * vals[:, None]  # (n-grams, labels)
+            for k in range(len(LABELS)):
+                scores[:, k] += np.bincount(owner, weights=contrib[:, k], minlength=len(words))
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return scores / scores.sum(axis=1, keepdims=True)
+
+    def features(self, folded: str) -> tuple[str, ...]:
+        """The guess for one folded word, as tagger features (cached)."""
+        return self.table([folded])[folded]
 
     def table(self, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        """Features of each folded word in ``words``."""
-        return {w: self.features(w) for w in words}
+        """Features of each folded word in ``words``; words not seen before are guessed together, then cached."""
+        words = list(dict.fromkeys(words))
+        todo = [w for w in words if w not in self._cache]
+        if todo:
+            if len(self._cache) + len(todo) > CACHE_WORDS:
+                self._cache.clear()  # news vocabulary repeats: a fresh cache refills with the current words
+            for w, probs in zip(todo, self.batch_probabilities(todo), strict=True):
+                self._cache[w] = _features(probs)
+        return {w: self._cache[w] for w in words}
 
     def save(self, path: Path = DEFAULT_WORDTYPE) -> int:
         """Write the model as a compressed ``.npz`` (no pickles); returns its size in bytes."""
@@ -233,7 +261,9 @@ def wordtype_features(feats: list[list[list[str]]], sentences: Sequence[Sequence
     """
     if source is None:
         return
-    get = source.features if isinstance(source, WordTypeModel) else (lambda w: source.get(w, ()))
+    if isinstance(source, WordTypeModel):  # guess the document's words together: one vectorised pass
+        source = source.table(fold(t) for toks in sentences for t in toks)
+    get = lambda w: source.get(w, ())  # noqa: E731
     for row, toks in zip(feats, sentences, strict=True):
         guesses = [get(fold(t)) for t in toks]
         for i, g in enumerate(guesses):
