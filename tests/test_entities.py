@@ -303,3 +303,15 @@ def test_eval_ner_folds_0_scores_the_bundled_model_as_configured(tmp_path) -> No
     res = CliRunner().invoke(app, ["eval", "ner", str(gold), "--folds", "0", "--json"])
     assert res.exit_code == 0, res.output
     assert CliRunner().invoke(app, ["eval", "ner", str(gold), "--folds", "1"]).exit_code == 2
+
+
+def test_entities_propagate_setting_spreads_a_tagged_name_through_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    import khabar.entities as entities
+
+    calls = []
+    real = entities.propagate_entities
+    monkeypatch.setattr(entities, "propagate_entities", lambda words, tags: (calls.append(len(words)), real(words, tags))[1])
+    entities.tag_document([["قال", "السيد", "رامي", "."], ["رامي", "زار", "حلب", "."]], settings={"gazetteer": False})
+    assert calls == [2]  # on by default, over the whole document at once
+    entities.tag_document([["قال", "السيد", "رامي", "."]], settings={"gazetteer": False, "propagate": False})
+    assert calls == [2]

@@ -284,3 +284,20 @@ def test_ner_train_stacked_writes_pass2_and_manifest(tmp_path: Path) -> None:
               wordtype=False)
     assert not model2.exists() and not manifest.exists()  # a stale pass 2 is not left beside a new pass 1
     assert not wordtype_path(model).exists()  # nor a guesser the new model was not trained with
+
+
+def test_ner_propagate_entities_tags_other_occurrences_in_the_document() -> None:
+    from khabar.ner_train import propagate_entities
+
+    # Written for this test: the tagger found the name once and missed it twice.
+    sents = [["قال", "فلاديمير", "بوتين", "امس"], ["وبوتين", "زار", "فلاديمير", "بوتين", "."], ["ان", "قال", "بوتين", "نائب"]]
+    tags = [["O", "B-PERS", "I-PERS", "O"], ["O", "O", "O", "O", "O"], ["O", "O", "O", "I-ORG"]]
+    out = propagate_entities(sents, tags)
+    assert out[0] == tags[0]  # what was tagged stays
+    assert out[1] == ["O", "O", "B-PERS", "I-PERS", "O"]  # the longest string first; the lone بوتين was never tagged alone
+    assert out[2] == tags[2]  # not inside a run that continues an entity
+    alone = propagate_entities([["قال", "رامي"], ["ورامي", "زار", "في"]], [["O", "B-PERS"], ["O", "O", "B-LOC"]])
+    assert alone[1] == ["B-PERS", "O", "B-LOC"]  # proclitic و: same stem
+    short = propagate_entities([["زار", "في"], ["في", "امس"]], [["O", "B-LOC"], ["O", "O"]])
+    assert short[1] == ["O", "O"]  # strings of fewer than three letters are not spread
+    assert tags[1] == ["O"] * 5  # the input is not changed

@@ -44,6 +44,7 @@ from khabar.ner_train import (
     load_gazetteer_index,
     pass1_tags,
     pass2_paths,
+    propagate_entities,
     stacked_features,
     tokenize,
     wordtype_path,
@@ -301,7 +302,8 @@ def tag_document(words: list[list[str]], *, settings: dict[str, Any]) -> list[li
     wordtype_on = pass2_uses_wordtype(str(model_path(settings))) if stacked else bool(settings.get("wordtype", False))
     if wordtype_on:  # the guesser fitted with the model that reads it, beside the pass-1 file
         wordtype_features(feats, words, load_wordtype(str(wordtype_path(model_path(settings)))))
-    return [tagger.tag(xs) for xs in feats]
+    tags = [tagger.tag(xs) for xs in feats]
+    return propagate_entities(words, tags) if settings.get("propagate", True) else tags
 
 
 def find_mentions(article: Article, *, settings: dict[str, Any]) -> None:

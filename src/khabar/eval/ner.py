@@ -34,6 +34,7 @@ from khabar.ner_train import (
     load_clusters,
     load_gazetteer,
     load_gazetteer_index,
+    propagate_entities,
     read_conll,
     run_pass1_job,
 )
@@ -58,8 +59,9 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter, list[list[str]]]:
 
     ``args``: train, test, params, gazetteer folder, cluster table, doc_size,
     and for a pass-2 model the pass-1 output of train and of test and the
-    feature groups; then the auto-gazetteer tables (or None) and whether the
-    model reads the word-type guesser (fitted here on ``train`` alone).
+    feature groups; then the auto-gazetteer tables (or None), whether the
+    model reads the word-type guesser (fitted here on ``train`` alone) and
+    whether its tags are propagated through each document.
     """
     import pycrfsuite
 
@@ -69,6 +71,7 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter, list[list[str]]]:
     p1_train, p1_test, groups = args[6:9] if len(args) > 6 and args[6] is not None else (None, None, STACK_FEATURES)
     agaz_train, agaz_test = args[9] if len(args) > 9 and args[9] is not None else (None, None)
     gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
+    propagate = len(args) > 11 and bool(args[11])
     guesses, guesser = None, None
     if len(args) > 10 and args[10]:
         # The guesser also learns from the auto-gazetteer table that serves the held-out fold (built without it).
@@ -92,9 +95,12 @@ def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter, list[list[str]]]:
             if p1_test is not None:
                 feats = stacked_features(feats, words, p1_test[done : done + len(docs)], gazetteer, clusters, groups)
             done += len(docs)
-            for sent, xs in zip(docs, feats, strict=True):
-                tagged.append(tagger.tag(xs))
-                _count([g for _, g in sent], tagged[-1], tp, pred_n, gold_n)
+            doc_tags = [tagger.tag(xs) for xs in feats]
+            if propagate:
+                doc_tags = propagate_entities(words, doc_tags)
+            for sent, tags in zip(docs, doc_tags, strict=True):
+                tagged.append(tags)
+                _count([g for _, g in sent], tags, tp, pred_n, gold_n)
         tagger.close()
     return tp, pred_n, gold_n, tagged
 
@@ -151,6 +157,7 @@ def evaluate_ner(
     autogaz: dict | None = None,
     keep_predictions: bool = False,
     wordtype: bool = False,
+    propagate: bool = False,
     **params: object,
 ) -> dict:
     """K-fold cross-validated entity-level micro scores of the CRF recipe on ``path``.
@@ -196,6 +203,9 @@ def evaluate_ner(
             the word-type guesser (:mod:`khabar.ner_wordtype`): cross-fitted
             guesses on the training folds, a guesser fitted on them for the
             held-out fold, as :func:`khabar.ner_train.train_ner` ships it.
+        propagate: the scored model's tags go through
+            :func:`khabar.ner_train.propagate_entities` per document, as
+            ``[entities] propagate`` does at run time.
         keep_predictions: also return ``"predictions"``: fold -> the tags of
             each of its sentences, in fold order, for error analysis.
 
@@ -246,7 +256,7 @@ def evaluate_ner(
              [x for j in range(folds) if j != k for x in p1[j, k]], p1[k, k], tuple(stack))
             for k, job in zip(picked, jobs, strict=True)
         ]
-    jobs = [(*job[:6], *(job[6:9] if len(job) > 6 else (None, None, None)), agaz[k] if agaz is not None else None, wordtype)
+    jobs = [(*job[:6], *(job[6:9] if len(job) > 6 else (None, None, None)), agaz[k] if agaz is not None else None, wordtype, propagate)
             for k, job in zip(picked, jobs, strict=True)]
     tp: Counter = Counter()
     pred_n: Counter = Counter()
