@@ -118,22 +118,3 @@ def test_wordtype_inference_matches_scikit_learn_word_by_word_and_in_a_batch() -
     for i, w in enumerate(probe):
         assert np.allclose(model.probabilities(w), got[i])
 
-
-def test_wordtype_bio_labels_tell_first_words_from_later_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    import khabar.ner_wordtype as wt
-
-    monkeypatch.setattr(wt, "BIO", True)
-    monkeypatch.setattr(wt, "CONTEXT", True)
-    monkeypatch.setattr(wt, "LABELS", wt.BIO_LABELS)
-    # Written for this test: given names begin a person, -وف surnames continue one.
-    given = ["ايفان", "سيرغي", "بافل", "ديمتري", "اندريه", "نيكولاي", "فلاديمير", "اليكسي"]
-    sents = [[("قال", "O"), (g, "B-PERS"), (s, "I-PERS"), ("امس", "O")] for g, s in zip(given, PERS, strict=False)]
-    words, labels, _ = training_words(sents, {"Loc": {"موسكو"}}, {"بتروفيتش": AgazEntry("PERS", 2, False)})
-    got = dict(zip(words, labels, strict=True))
-    assert got["ايفان"] == "B-PERS" and got["بتروف"] == "I-PERS" and got["موسكو"] == "B-LOC" and got["بتروفيتش"] == "I-PERS"
-    model = fit_model(sents)
-    assert model.features("ميدفيديف")[0] == "chr=I-PERS"
-    feats = [[["a"], ["b"], ["c"]]]
-    wordtype_features(feats, [["قال", "ايفان", "كوزلوف"]], model)
-    assert "chr2=B-PERS|I-PERS" in feats[0][2] and "chr2+=B-PERS|I-PERS" in feats[0][1]
-    assert "-2:chr=O" in feats[0][2] and "+2:chr=I-PERS" in feats[0][0]

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 from khabar.arabic import WORD_RE, fold, strip_clitics
 from khabar.errors import ModelMissingError
 from khabar.ner_autogaz import AgazEntry, autogaz_features, load_autogaz
-from khabar.ner_wordtype import WordTypeModel, crossfit_table, wordtype_features
+from khabar.ner_wordtype import WordTypeModel, crossfit_table, fit_model, wordtype_features
 
 log = logging.getLogger(__name__)
 
@@ -674,13 +674,7 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
 
             table = agaz_table(run_agaz_job(AgazJob(sents, dict(params), gazetteer, str(cpath or ""), doc_size, corpus, 1)))
             write_autogaz(table, agaz_path)
-        guesses = None
-        wordtype_path(Path(out_path)).unlink(missing_ok=True)
-        if use_wordtype:
-            from khabar.ner_wordtype import fit_model
-
-            guesses = crossfit_table(sents, gazetteer, table)
-            fit_model(sents, gazetteer, table).save(wordtype_path(Path(out_path)))
+        guesses = _wordtype_guesses(sents, Path(out_path), gazetteer, table, use_wordtype)
         n = fit(sents, Path(out_path), dict(params), gazetteer, clusters, doc_size, autogaz=table, wordtype=guesses)
         for stale in pass2_paths(Path(out_path)):
             stale.unlink(missing_ok=True)  # a pass-2 model trained on another pass 1 must not be used with this one
@@ -1050,6 +1044,17 @@ def wordtype_path(model: Path) -> Path:
     return model.with_name(model.stem + "_wordtype.npz")
 
 
+def _wordtype_guesses(sents: Sequence[Sentence], model: Path, gazetteer: dict[str, set[str]] | None,
+                      autogaz: dict[str, AgazEntry] | None, on: bool) -> dict[str, tuple[str, ...]] | None:
+    """With ``on``: write the run-time word-type guesser beside ``model`` and return the cross-fitted guesses its
+    training reads. Without: remove a guesser an earlier training left there (the new model would not read it)."""
+    if not on:
+        wordtype_path(model).unlink(missing_ok=True)
+        return None
+    fit_model(sents, gazetteer, autogaz).save(wordtype_path(model))
+    return crossfit_table(sents, gazetteer, autogaz)
+
+
 def pass2_paths(model: Path) -> tuple[Path, Path]:
     """The pass-2 model and its manifest beside pass-1 ``model``: ``ner.crfsuite`` -> ``ner_pass2.crfsuite``, ``ner_pass2.json``."""
     model = Path(model)
@@ -1111,14 +1116,7 @@ def fit_stacked(sents: Sequence[Sentence], out_path: Path, params: dict | None =
     p1 = crossfit_pass1(sents, folds, params, gazetteer, clusters_path, doc_size, workers=workers)
     t2 = time.perf_counter()
     model2, manifest = pass2_paths(Path(out_path))
-    wt_path = wordtype_path(Path(out_path))
-    wt_path.unlink(missing_ok=True)
-    guesses = None
-    if wordtype:
-        from khabar.ner_wordtype import fit_model
-
-        guesses = crossfit_table(sents, gazetteer, table)
-        fit_model(sents, gazetteer, table).save(wt_path)
+    guesses = _wordtype_guesses(sents, Path(out_path), gazetteer, table, wordtype)
     fit(sents, model2, params, gazetteer, clusters, doc_size, p1, groups, table, guesses)
     t3 = time.perf_counter()
     info = {"version": STACK_VERSION, "groups": list(groups), "folds": folds, "doc_size": doc_size, "autogaz": table is not None,

@@ -38,12 +38,7 @@ from khabar.arabic import fold
 from khabar.errors import ModelMissingError
 from khabar.ner_autogaz import AgazEntry
 
-TYPE_LABELS = ("O", "PERS", "LOC", "ORG", "MISC")
-BIO_LABELS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
-# Options measured off (model card): both on gave CV F1 0.7749 against 0.7751 for the shipped guesser.
-BIO = False  # guess the BIO label (does the word begin a name or continue one) instead of the type alone
-CONTEXT = False  # also the guesses at -2 / +2 and the pairs with -1 / +1
-LABELS = BIO_LABELS if BIO else TYPE_LABELS
+LABELS = ("O", "PERS", "LOC", "ORG", "MISC")  # O first: its probability is the entity-likeness feature
 NGRAMS = (2, 5)  # character n-gram lengths, inclusive
 C = 5.0  # inverse L2 strength of the logistic regression
 MIN_DF = 2  # an n-gram must occur in this many training words
@@ -205,10 +200,16 @@ def training_words(sents: Iterable[Sequence[tuple[str, str]]], gazetteer: Mappin
 
     Returns words, labels and sample weights (1 for a training word, :data:`GAZ_WEIGHT` for the others).
     """
+    return _training_words(sents, gazetteer, autogaz)[:3]
+
+
+def _training_words(sents: Iterable[Sequence[tuple[str, str]]], gazetteer: Mapping[str, set[str]] | None,
+                    autogaz: Mapping[str, AgazEntry] | None) -> tuple[list[str], list[str], list[float], int]:
+    """:func:`training_words`, and how many of the words come from ``sents`` (they come first)."""
     seen: dict[str, Counter] = {}
     for sent in sents:
         for tok, tag in sent:
-            seen.setdefault(fold(tok), Counter())[tag if BIO or tag == "O" else tag[2:]] += 1
+            seen.setdefault(fold(tok), Counter())["O" if tag == "O" else tag[2:]] += 1
     words = sorted(seen)
     labels = [max(sorted(seen[w].items()), key=lambda kv: kv[1])[0] for w in words]
     weights = [1.0] * len(words)
@@ -216,7 +217,6 @@ def training_words(sents: Iterable[Sequence[tuple[str, str]]], gazetteer: Mappin
         label = _GAZ_LABELS.get(kind)
         if label is None:
             continue
-        label = "B-" + label if BIO else label
         extra = sorted(w for w in (gazetteer or {})[kind] if w not in seen)
         words += extra
         labels += [label] * len(extra)
@@ -225,9 +225,9 @@ def training_words(sents: Iterable[Sequence[tuple[str, str]]], gazetteer: Mappin
         have = set(words)
         extra = sorted(w for w in autogaz if w not in have)
         words += extra
-        labels += [(("B-" if autogaz[w].begins else "I-") if BIO else "") + autogaz[w].kind for w in extra]
+        labels += [autogaz[w].kind for w in extra]
         weights += [GAZ_WEIGHT] * len(extra)
-    return words, labels, weights
+    return words, labels, weights, len(seen)
 
 
 def _group(word: str) -> int:
@@ -240,8 +240,7 @@ def crossfit_table(sents: Sequence[Sequence[tuple[str, str]]], gazetteer: Mappin
 
     The gazetteer and auto-gazetteer words (:func:`training_words`) train every one of the models.
     """
-    words, labels, weights = training_words(sents, gazetteer, autogaz)
-    n_train = sum(1 for w in weights if w == 1.0)
+    words, labels, weights, n_train = _training_words(sents, gazetteer, autogaz)
     table: dict[str, tuple[str, ...]] = {}
     for g in range(CROSSFIT_GROUPS):
         keep = [i for i in range(len(words)) if i >= n_train or _group(words[i]) != g]
@@ -267,23 +266,13 @@ def wordtype_features(feats: list[list[list[str]]], sentences: Sequence[Sequence
     """
     if source is None:
         return
-    if isinstance(source, WordTypeModel):  # guess the document's words together: one vectorised pass
-        source = source.table(fold(t) for toks in sentences for t in toks)
-    get = lambda w: source.get(w, ())  # noqa: E731
+    # A model guesses the document's words together, in one vectorised pass.
+    table = source.table(fold(t) for toks in sentences for t in toks) if isinstance(source, WordTypeModel) else source
     for row, toks in zip(feats, sentences, strict=True):
-        guesses = [get(fold(t)) for t in toks]
+        guesses = [table.get(fold(t), ()) for t in toks]
         for i, g in enumerate(guesses):
             row[i].extend(g)
             if i > 0 and guesses[i - 1]:
                 row[i].append("-1:" + guesses[i - 1][0])
             if i + 1 < len(guesses) and guesses[i + 1]:
                 row[i].append("+1:" + guesses[i + 1][0])
-            if CONTEXT:
-                if i > 1 and guesses[i - 2]:
-                    row[i].append("-2:" + guesses[i - 2][0])
-                if i + 2 < len(guesses) and guesses[i + 2]:
-                    row[i].append("+2:" + guesses[i + 2][0])
-                if g and i > 0 and guesses[i - 1]:
-                    row[i].append("chr2=" + guesses[i - 1][0][4:] + "|" + g[0][4:])
-                if g and i + 1 < len(guesses) and guesses[i + 1]:
-                    row[i].append("chr2+=" + g[0][4:] + "|" + guesses[i + 1][0][4:])
