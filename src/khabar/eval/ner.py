@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from khabar.errors import ModelMissingError
 from khabar.ner_train import (
@@ -54,26 +55,36 @@ def _count(gold_tags: Sequence[str], pred_tags: Sequence[str], tp: Counter, pred
         gold_n[s[2]] += 1
 
 
-def _run_fold(args: tuple) -> tuple[Counter, Counter, Counter, list[list[str]]]:
-    """Train on one split, tag the held-out part; counts of (tp, predicted, gold) per type, and the tags.
+class FoldJob(NamedTuple):
+    """One cross-validation fold for :func:`_run_fold` (picklable for the process pool)."""
 
-    ``args``: train, test, params, gazetteer folder, cluster table, doc_size,
-    and for a pass-2 model the pass-1 output of train and of test and the
-    feature groups; then the auto-gazetteer tables (or None), whether the
-    model reads the word-type guesser (fitted here on ``train`` alone) and
-    whether its tags are propagated through each document.
-    """
+    train: list[Sentence]
+    test: list[Sentence]
+    params: dict
+    gaz_dir: str | None
+    clusters_path: str
+    doc_size: int
+    p1_train: list[Pass1] | None = None  # a pass-2 model: pass-1 output of train ...
+    p1_test: list[Pass1] | None = None  # ... and of test
+    groups: tuple[str, ...] = STACK_FEATURES  # stacked feature groups read from pass 1
+    agaz: tuple[list, dict] | None = None  # auto-gazetteer tables: per training sentence, for the held-out fold
+    wordtype: bool = False  # the model reads the word-type guesser (fitted here on train alone)
+    propagate: bool = False  # tags propagated through each document
+
+
+def _run_fold(job: FoldJob) -> tuple[Counter, Counter, Counter, list[list[str]]]:
+    """Train on one split, tag the held-out part; counts of (tp, predicted, gold) per type, and the tags."""
     import pycrfsuite
 
     from khabar.ner_train import stacked_features
 
-    train, test, params, gaz_dir, clusters_path, doc_size = args[:6]
-    p1_train, p1_test, groups = args[6:9] if len(args) > 6 and args[6] is not None else (None, None, STACK_FEATURES)
-    agaz_train, agaz_test = args[9] if len(args) > 9 and args[9] is not None else (None, None)
+    train, test, params, gaz_dir, clusters_path, doc_size = job[:6]
+    p1_train, p1_test, groups = job.p1_train, job.p1_test, job.groups
+    agaz_train, agaz_test = job.agaz if job.agaz is not None else (None, None)
     gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
-    propagate = len(args) > 11 and bool(args[11])
+    propagate = job.propagate
     guesses, guesser = None, None
-    if len(args) > 10 and args[10]:
+    if job.wordtype:
         # The guesser also learns from the auto-gazetteer table that serves the held-out fold (built without it).
         guesses, guesser = crossfit_table(train, gazetteer, agaz_test), fit_model(train, gazetteer, agaz_test)
     clusters = load_clusters(clusters_path) if clusters_path else {}
@@ -233,7 +244,8 @@ def evaluate_ner(
     bounds = fold_bounds(n, folds)
     gaz = str(gaz_dir) if gaz_dir else None
     jobs = [
-        (sents[: bounds[k]] + sents[bounds[k + 1] :], sents[bounds[k] : bounds[k + 1]], dict(params), gaz, clusters_path, doc_size)
+        FoldJob(sents[: bounds[k]] + sents[bounds[k + 1] :], sents[bounds[k] : bounds[k + 1]], dict(params), gaz, clusters_path, doc_size,
+                wordtype=wordtype, propagate=propagate)
         for k in picked
     ]
     agaz = None
@@ -241,6 +253,7 @@ def evaluate_ner(
         blocks = [sents[bounds[k] : bounds[k + 1]] for k in range(folds)]
         agaz, agaz_tables = _crossfit_autogaz(blocks, picked, dict(params), gaz, clusters_path, doc_size, workers, cache_dir, str(path),
                                               shuffle, seed, autogaz)
+        jobs = [job._replace(agaz=agaz[k]) for k, job in zip(picked, jobs, strict=True)]
     base = None
     if stack is not None:
         blocks = [sents[bounds[k] : bounds[k + 1]] for k in range(folds)]
@@ -252,12 +265,10 @@ def evaluate_ner(
             for sent, (tags, _) in zip(blocks[k], p1[k, k], strict=True):
                 _count([g for _, g in sent], tags, *base)
         jobs = [
-            (*job[:2], {**params, **(pass2_params or {})}, *job[3:6],
-             [x for j in range(folds) if j != k for x in p1[j, k]], p1[k, k], tuple(stack))
+            job._replace(params={**params, **(pass2_params or {})}, p1_train=[x for j in range(folds) if j != k for x in p1[j, k]],
+                         p1_test=p1[k, k], groups=tuple(stack))
             for k, job in zip(picked, jobs, strict=True)
         ]
-    jobs = [(*job[:6], *(job[6:9] if len(job) > 6 else (None, None, None)), agaz[k] if agaz is not None else None, wordtype, propagate)
-            for k, job in zip(picked, jobs, strict=True)]
     tp: Counter = Counter()
     pred_n: Counter = Counter()
     gold_n: Counter = Counter()
