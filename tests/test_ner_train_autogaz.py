@@ -191,12 +191,13 @@ def test_ner_find_mentions_reads_the_autogaz_table_beside_the_model(tmp_path: Pa
 def test_ner_pass2_manifest_decides_autogaz_when_stacked(tmp_path: Path) -> None:
     import json
 
-    from khabar.entities import pass2_uses_autogaz
+    from khabar.entities import pass2_manifest, pass2_uses_autogaz, pass2_uses_wordtype
 
     model = tmp_path / "m.crfsuite"
     assert pass2_uses_autogaz(str(model)) is False  # no manifest: no table
-    pass2_uses_autogaz.cache_clear()  # cached per process, as the models
-    (tmp_path / "m_pass2.json").write_text(json.dumps({"version": 1, "autogaz": True}), encoding="utf-8")
+    pass2_manifest.cache_clear()  # read once per process, as the models
+    (tmp_path / "m_pass2.json").write_text(json.dumps({"version": 1, "autogaz": True, "wordtype": True}), encoding="utf-8")
     other = tmp_path / "n.crfsuite"
     (tmp_path / "n_pass2.json").write_text(json.dumps({"version": 1}), encoding="utf-8")
     assert pass2_uses_autogaz(str(model)) is True and pass2_uses_autogaz(str(other)) is False
+    assert pass2_uses_wordtype(str(model)) is True and pass2_uses_wordtype(str(other)) is False

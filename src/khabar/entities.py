@@ -133,36 +133,34 @@ def load_pass2(path: str) -> tuple[pycrfsuite.Tagger, tuple[str, ...]]:
         ModelMissingError: the pass-2 model or manifest is absent, or does not
             match the pass-1 model; the hint names the retraining.
     """
-    import json
-
     model2, manifest = pass2_paths(Path(path))
     hint = "retrain both passes with `make model` (or `khabar train ner`), or set stacked = false in [entities]"
-    if not model2.is_file() or not manifest.is_file():
+    info = pass2_manifest(path)
+    if not model2.is_file() or not info:
         raise ModelMissingError("NER pass-2 model or its manifest not found", source=str(model2), hint=hint)
-    info = json.loads(manifest.read_text(encoding="utf-8"))
     if info.get("version") != STACK_VERSION or info.get("pass1_sha256") != file_digest(Path(path)):
         raise ModelMissingError(f"NER pass-2 model was not trained on this pass-1 model (version {info.get('version')}, "
                                 f"expected {STACK_VERSION})", source=str(manifest), hint=hint)
     return load_tagger(str(model2)), tuple(info.get("groups", STACK_FEATURES))
 
 
-@functools.lru_cache(maxsize=4)
 def pass2_uses_autogaz(path: str) -> bool:
-    """Whether the pass-2 model beside the pass-1 model at ``path`` was trained with the auto-gazetteer (its manifest); once per process."""
-    return _pass2_manifest_flag(path, "autogaz")
+    """Whether the pass-2 model beside the pass-1 model at ``path`` was trained with the auto-gazetteer (its manifest)."""
+    return bool(pass2_manifest(path).get("autogaz", False))
 
 
-@functools.lru_cache(maxsize=4)
 def pass2_uses_wordtype(path: str) -> bool:
     """Whether the pass-2 model beside the pass-1 model at ``path`` was trained with the word-type guesser (its manifest)."""
-    return _pass2_manifest_flag(path, "wordtype")
+    return bool(pass2_manifest(path).get("wordtype", False))
 
 
-def _pass2_manifest_flag(path: str, key: str) -> bool:
+@functools.lru_cache(maxsize=4)
+def pass2_manifest(path: str) -> dict[str, Any]:
+    """The manifest of the pass-2 model beside the pass-1 model at ``path`` (``{}`` when there is none); read once per process."""
     import json
 
     manifest = pass2_paths(Path(path))[1]
-    return manifest.is_file() and bool(json.loads(manifest.read_text(encoding="utf-8")).get(key, False))
+    return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
 
 
 def model_path(settings: dict[str, Any]) -> Path:
