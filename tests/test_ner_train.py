@@ -301,3 +301,22 @@ def test_ner_propagate_entities_tags_other_occurrences_in_the_document() -> None
     short = propagate_entities([["زار", "في"], ["في", "امس"]], [["O", "B-LOC"], ["O", "O"]])
     assert short[1] == ["O", "O"]  # strings of fewer than three letters are not spread
     assert tags[1] == ["O"] * 5  # the input is not changed
+
+
+def test_ner_propagate_entities_unifies_types_and_skips_strings_mostly_left_untagged() -> None:
+    from khabar.ner_train import PROPAGATE_MAX_UNTAGGED, propagate_entities
+
+    # Written for this test: الجزيرة tagged ORG twice and LOC once in one article.
+    sents = [["قالت", "الجزيرة", "امس"], ["ان", "الجزيرة", "نشرت"], ["مراسل", "الجزيرة", "في", "غزة"]]
+    tags = [["O", "B-ORG", "O"], ["O", "B-ORG", "O"], ["O", "B-LOC", "O", "B-LOC"]]
+    out = propagate_entities(sents, tags)
+    assert out[2] == ["O", "B-ORG", "O", "B-LOC"]  # the minority type gives way; غزة is another string
+    tie = propagate_entities([["الجزيرة", "و", "الجزيرة"]], [["B-ORG", "O", "B-LOC"]])
+    assert tie[0] == ["B-ORG", "O", "B-LOC"]  # no majority: each keeps its own type
+    # A common word the tagger took for a place once and left alone many times is not spread.
+    many = 1 + PROPAGATE_MAX_UNTAGGED
+    words = [["زار", "مدينة"]] + [["في", "مدينة", "كبيرة"]] * many
+    spread = propagate_entities(words, [["O", "B-LOC"]] + [["O", "O", "O"]] * many)
+    assert all(row == ["O", "O", "O"] for row in spread[1:])
+    few = propagate_entities(words[:-1], [["O", "B-LOC"]] + [["O", "O", "O"]] * (many - 1))
+    assert all(row == ["O", "B-LOC", "O"] for row in few[1:])  # at the limit it still spreads

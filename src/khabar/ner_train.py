@@ -452,24 +452,33 @@ def bio_spans(tags: Sequence[str]) -> set[tuple[int, int, str]]:
 
 PROPAGATE_MAX_TOKENS = 4  # entity strings longer than this are not looked for elsewhere in the document
 PROPAGATE_MIN_LETTERS = 3  # letters of a string's stems before its other occurrences are tagged
+PROPAGATE_MAX_UNTAGGED = 3  # untagged occurrences per tagged one beyond which a string is not propagated
 
 
 def propagate_entities(sentences: Sequence[Sequence[str]], tags: Sequence[Sequence[str]]) -> list[list[str]]:
-    """One sense per document: an untagged occurrence of a string the tagger tagged elsewhere in the document gets its type.
+    """One sense per document: a string the tagger tagged somewhere gets one type, and its untagged occurrences too.
 
     Strings (by stems without proclitics, up to :data:`PROPAGATE_MAX_TOKENS`
-    tokens) tagged T somewhere in the document are looked for, longest first,
-    in runs of O tokens not followed by an ``I-`` tag; the commonest type of the
-    string wins. A news article names its subject many times and the CRF misses
-    some of them (a name at a sentence start, after an unusual verb). Measured
-    on cross-validation predictions of the two-pass tagger (model card).
+    tokens) tagged somewhere in the document are looked for, longest first,
+    in runs of O tokens not followed by an ``I-`` tag, and tagged with the
+    string's commonest type; unless the tagger left the string untagged more
+    than :data:`PROPAGATE_MAX_UNTAGGED` times for each time it tagged it (then
+    the tagged occurrence is the likelier mistake). Then every tagged
+    occurrence of a string takes the string's commonest type when that type
+    outnumbers its own (``الجزيرة`` an ORG four times and a LOC once). A news
+    article names its subject many times and the CRF misses or mistypes some
+    of them (a name at a sentence start, after an unusual verb). Measured on
+    cross-validation predictions of the two-pass tagger (model card).
     """
     stems = [[_stem(fold(w))[1] for w in toks] for toks in sentences]
-    kinds: dict[tuple[str, ...], Counter] = {}
+    kinds = _string_types(stems, tags)
+    untagged: Counter = Counter()
     for st, tg in zip(stems, tags, strict=True):
-        for i, j, kind in bio_spans(tg):
-            if j - i <= PROPAGATE_MAX_TOKENS:
-                kinds.setdefault(tuple(st[i:j]), Counter())[kind] += 1
+        for n in range(1, PROPAGATE_MAX_TOKENS + 1):
+            for i in range(len(st) - n + 1):
+                key = tuple(st[i : i + n])
+                if key in kinds and all(t == "O" for t in tg[i : i + n]):
+                    untagged[key] += 1
     out: list[list[str]] = []
     for st, tg in zip(stems, tags, strict=True):
         new = list(tg)
@@ -479,6 +488,7 @@ def propagate_entities(sentences: Sequence[Sequence[str]], tags: Sequence[Sequen
                 key = tuple(st[i : i + n])
                 if (len(key) == n and key in kinds and all(t == "O" for t in new[i : i + n])
                         and sum(len(k) for k in key) >= PROPAGATE_MIN_LETTERS
+                        and untagged[key] <= PROPAGATE_MAX_UNTAGGED * sum(kinds[key].values())
                         and (i + n >= len(new) or not new[i + n].startswith("I-"))):
                     kind = kinds[key].most_common(1)[0][0]
                     new[i : i + n] = ["B-" + kind] + ["I-" + kind] * (n - 1)
@@ -487,7 +497,24 @@ def propagate_entities(sentences: Sequence[Sequence[str]], tags: Sequence[Sequen
             else:
                 i += 1
         out.append(new)
+    kinds = _string_types(stems, out, max_tokens=None)
+    for st, new in zip(stems, out, strict=True):
+        for i, j, kind in bio_spans(new):
+            (best, votes), = kinds[tuple(st[i:j])].most_common(1)
+            if votes > kinds[tuple(st[i:j])][kind]:
+                new[i:j] = ["B-" + best] + ["I-" + best] * (j - i - 1)
     return out
+
+
+def _string_types(stems: Sequence[Sequence[str]], tags: Sequence[Sequence[str]], max_tokens: int | None = PROPAGATE_MAX_TOKENS,
+                  ) -> dict[tuple[str, ...], Counter]:
+    """How often each entity string (its stems) is tagged with each type in the document."""
+    kinds: dict[tuple[str, ...], Counter] = {}
+    for st, tg in zip(stems, tags, strict=True):
+        for i, j, kind in bio_spans(tg):
+            if max_tokens is None or j - i <= max_tokens:
+                kinds.setdefault(tuple(st[i:j]), Counter())[kind] += 1
+    return kinds
 
 
 def load_gazetteer(folder: Path) -> dict[str, set[str]]:
