@@ -118,3 +118,15 @@ def test_wordtype_inference_matches_scikit_learn_word_by_word_and_in_a_batch() -
     for i, w in enumerate(probe):
         assert np.allclose(model.probabilities(w), got[i])
 
+
+
+def test_wordtype_cache_refill_keeps_every_asked_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    import khabar.ner_wordtype as wt
+
+    model = fit_model(_sents())
+    monkeypatch.setattr(wt, "CACHE_WORDS", 4)
+    first = model.table(["قال", "في", "بتروف"])
+    # Two words cached, three new: the cache is full and cleared, and the cached ones must be guessed again.
+    second = model.table(["قال", "في", "كازاخستان", "ميدفيديف", "امس"])
+    assert set(second) == {"قال", "في", "كازاخستان", "ميدفيديف", "امس"}
+    assert second["قال"] == first["قال"]

@@ -159,6 +159,7 @@ class WordTypeModel:
         if todo:
             if len(self._cache) + len(todo) > CACHE_WORDS:
                 self._cache.clear()  # news vocabulary repeats: a fresh cache refills with the current words
+                todo = words  # all of them: those cached before the clear are gone too
             for w, probs in zip(todo, self.batch_probabilities(todo), strict=True):
                 self._cache[w] = _features(probs)
         return {w: self._cache[w] for w in words}
