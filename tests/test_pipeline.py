@@ -309,3 +309,23 @@ def test_pipeline_claims_left_lagging_by_a_dead_run_are_regrouped_by_the_next(tm
         summary = analyze([tmp_path / "in"], store, lazy, embed=False)  # nothing new to analyse
         assert summary.analysed == 0 and store.claims_stale() == {}
         assert _claims_of(store) == want
+
+
+def test_analyze_reports_an_unexpected_error_with_its_file_and_goes_on(tmp_path, settings, monkeypatch):
+    import khabar.pipeline as pipeline
+
+    real = pipeline.process_article
+
+    def broken_on_b(doc, *args, **kwargs):
+        if Path(doc.path).name == "b.txt":
+            raise KeyError("كيف")  # a bug met by one article, as the word-type cache's once was
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "process_article", broken_on_b)
+    write_inputs(tmp_path / "in")
+    store = Store(tmp_path / "k.db")
+    summary = analyze([tmp_path / "in"], store, settings, embed=False)
+    assert summary.analysed == 1  # a.txt is stored
+    reasons = {Path(p).name: r for p, r in summary.skipped}
+    assert "internal error" in reasons["b.txt"] and "KeyError" in reasons["b.txt"]
+    assert [Path(a.path).name for a in store.iter_articles()] == ["a.txt"]

@@ -510,6 +510,9 @@ def process_documents(docs: list[RawDocument], settings: Settings, *,
                       ids: list[str] | None = None) -> Results:
     """Per-article stages over a list of documents, in order; a failure becomes an IngestProblem.
 
+    A bad input (a :class:`KhabarError`) and an unexpected error alike cost
+    that one article, named in the problem with the reason, never the batch.
+
     Top-level and pure so that ``scale.py`` can map it over worker processes
     or a Dask cluster; returns the results and seconds spent per stage.
     ``ids`` are the documents' :func:`article_id`, in order, when the caller
@@ -525,6 +528,10 @@ def process_documents(docs: list[RawDocument], settings: Settings, *,
             art = process_article(d, settings, timings, aid=ids[i] if ids is not None else None)
         except KhabarError as exc:
             out.append(IngestProblem(d.path, exc.reason))
+            continue
+        except Exception as exc:  # a bug met by one article: report it with the file, go on with the rest
+            log.warning("internal error analysing %s", d.path, exc_info=True)
+            out.append(IngestProblem(d.path, f"internal error in analysis ({type(exc).__name__}: {exc}); please report it"))
             continue
         if len(art.text.strip()) < min_chars:
             out.append(IngestProblem(d.path, f"empty after cleaning ({len(art.text.strip())} characters)"))
