@@ -14,6 +14,7 @@ Folding is idempotent: ``fold(fold(s)) == fold(s)``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -140,8 +141,13 @@ def strip_clitics(word: str, *, min_stem: int = 2) -> str:
 
 def match_key(text: str) -> str:
     """Folded, clitic-stripped, space-joined words: the key for comparing phrases."""
-    folded = fold(text)
-    return " ".join(strip_clitics(folded[s:e]) for s, e in words(folded))
+    return " ".join(map(_stripped, WORD_RE.findall(fold(text))))
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _stripped(word: str) -> str:
+    """:func:`strip_clitics` of one folded word, cached: match keys are taken of whole articles, whose words repeat."""
+    return strip_clitics(word)
 
 
 def is_arabic(text: str, threshold: float = 0.5) -> bool:

@@ -190,6 +190,9 @@ class StoryIndex:
         self.link_mix = c("stories.link_mix", sec["link_mix"], 0.0, 1.0)
         self.link_top_k = int(c("stories.link_top_k", sec["link_top_k"], 1, 1000))
         self.link_members = int(c("stories.link_members", sec["link_members"], 1, 100_000))
+        self.passage_mix = c("stories.passage_mix", sec["passage_mix"], 0.0, 1.0)
+        self.passage_terms = int(c("stories.passage_terms", sec["passage_terms"], 5, 10_000))
+        self.passage_candidates = int(c("stories.passage_candidates", sec["passage_candidates"], 1, 10_000))
         self._stories: list[_Story] = []
         self._by_id: dict[str, int] = {}
         self._assigned: dict[str, str] = {}  # article id -> the story id it was first given
@@ -339,13 +342,16 @@ class StoryIndex:
         return sorted(chosen)
 
     def _score(
-        self, s: int, vec: SparseVec, entity_ids: set[str], emb: np.ndarray | None, day: float | None
+        self, s: int, vec: SparseVec, entity_ids: set[str], emb: np.ndarray | None, day: float | None,
+        passage: float | None = None,
     ) -> float:
         """Mean cosine of the article with the story's members, plus entity and embedding bonuses."""
         story = self._stories[s]
         score = story.vec.dot(vec) / max(1, story.n)
         if self.link_mix and story.members:
             score = (1.0 - self.link_mix) * score + self.link_mix * self._top_link(story, vec)
+        if passage is not None:  # a shared paragraph lifts the score; windows that match nothing do not lower it
+            score = max(score, (1.0 - self.passage_mix) * score + self.passage_mix * passage)
         if entity_ids and story.entities and self.w_ent:
             shared = sum(1 for e in entity_ids if e in story.entities)
             score += self.w_ent * shared / min(len(entity_ids), len(story.entities))
@@ -371,6 +377,52 @@ class StoryIndex:
             cos.append(b.dot(a))
         top = sorted(cos, reverse=True)[: self.link_top_k]
         return sum(top) / len(top)
+
+    def _passage_scores(self, cands: list[int], text: str) -> dict[int, float]:
+        """Best cosine of a ``passage_terms``-term window of ``text`` with the lead of one of each story's recent members.
+
+        Two reports of one event often share one paragraph, not their leads: a
+        survey that reaches the event in its fifth paragraph, a wire that opens
+        on the reaction. Windows half overlap; terms no earlier article held
+        are left out (they match nothing).
+        """
+        df, n1 = self._df, self._n_docs + 1
+        known = [t for t in (self._vocab.get(w) for w in terms_of(text)) if t is not None and df[t] > 0]
+        if not known:
+            return {}
+        local = np.unique(np.array(known, dtype=np.int64))  # the article's terms, as columns of a small dense matrix
+        col = np.searchsorted(local, np.array(known, dtype=np.int64))
+        idf = np.log(n1 / (np.frombuffer(df, dtype=np.int32)[local] + 0.5))
+        size, step = self.passage_terms, max(1, self.passage_terms // 2)
+        starts = range(0, max(1, len(known) - size + step), step)
+        windows = np.zeros((len(starts), local.size))
+        for r, i in enumerate(starts):
+            np.add.at(windows[r], col[i : i + size], 1.0)
+        windows = np.where(windows > 0, 1.0 + np.log(np.maximum(windows, 1.0)), 0.0) * idf
+        windows /= np.maximum(np.linalg.norm(windows, axis=1, keepdims=True), 1e-12)
+        # The members' lead vectors at today's IDF, built in numpy from their stored term counts (none is kept).
+        owners = [s for s in cands for _ in self._stories[s].members[-self.link_members :]]
+        members = [m for s in cands for m in self._stories[s].members[-self.link_members :]]
+        if not members:
+            return {}
+        off = self._m_off
+        spans = [np.arange(off[m], off[m + 1]) for m in members]
+        lengths = np.array([x.size for x in spans])
+        at = np.concatenate(spans)
+        flat_ids = np.frombuffer(self._m_tids, dtype=np.int32)[at].astype(np.int64)
+        counts = np.frombuffer(self._m_cnts, dtype=np.int32)[at].astype(np.float64)
+        flat_w = (1.0 + np.log(np.maximum(counts, 1.0))) * np.log(n1 / (np.frombuffer(df, dtype=np.int32)[flat_ids] + 0.5))
+        rows = np.repeat(np.arange(len(members)), lengths)
+        flat_w /= np.maximum(np.sqrt(np.bincount(rows, weights=flat_w * flat_w, minlength=len(members))), 1e-12)[rows]
+        pos = np.minimum(np.searchsorted(local, flat_ids), local.size - 1)
+        hit = local[pos] == flat_ids
+        leads = np.zeros((len(members), local.size))
+        leads[rows[hit], pos[hit]] = flat_w[hit]  # a member's lead terms the article lacks add nothing to a cosine
+        best = (windows @ leads.T).max(axis=0)
+        out: dict[int, float] = {}
+        for s, b in zip(owners, best.tolist(), strict=True):
+            out[s] = max(out.get(s, 0.0), b)
+        return out
 
     def _story_similarity(self, a: int, b: int) -> float:
         """Average-link similarity of two stories: mean cosine over member pairs (terms only)."""
@@ -437,6 +489,11 @@ class StoryIndex:
         day = parse_days(article.published)
         cands = self._candidates(vec, entity_ids, emb)
         scores = {s: self._score(s, vec, entity_ids, emb, day) for s in cands}
+        if self.passage_mix and cands:
+            # Windows are compared with the best few candidates only: the rest keep their score.
+            top = heapq.nsmallest(self.passage_candidates, scores, key=lambda s: (-scores[s], s))
+            passages = self._passage_scores(top, article.text)
+            scores.update({s: self._score(s, vec, entity_ids, emb, day, p) for s, p in passages.items()})
         best = max(scores, key=lambda s: (scores[s], -s), default=-1)
         best_score = scores.get(best, 0.0)
         if (best < 0 or best_score < self.threshold) and emb is not None and self._foreign(article):
