@@ -386,43 +386,44 @@ class StoryIndex:
         on the reaction. Windows half overlap; terms no earlier article held
         are left out (they match nothing).
         """
-        df, n1 = self._df, self._n_docs + 1
+        df = self._df
         known = [t for t in (self._vocab.get(w) for w in terms_of(text)) if t is not None and df[t] > 0]
-        if not known:
+        members = [(s, m) for s in cands for m in self._stories[s].members[-self.link_members :]]
+        if not known or not members:
             return {}
         local = np.unique(np.array(known, dtype=np.int64))  # the article's terms, as columns of a small dense matrix
         col = np.searchsorted(local, np.array(known, dtype=np.int64))
-        idf = np.log(n1 / (np.frombuffer(df, dtype=np.int32)[local] + 0.5))
         size, step = self.passage_terms, max(1, self.passage_terms // 2)
         starts = range(0, max(1, len(known) - size + step), step)
+        # Each window's (window, column) pairs, counted.
+        pairs = np.concatenate([r * local.size + col[i : i + size] for r, i in enumerate(starts)])
+        keys, counts = np.unique(pairs, return_counts=True)
+        rows, cols = np.divmod(keys, local.size)
         windows = np.zeros((len(starts), local.size))
-        for r, i in enumerate(starts):
-            np.add.at(windows[r], col[i : i + size], 1.0)
-        windows = np.where(windows > 0, 1.0 + np.log(np.maximum(windows, 1.0)), 0.0) * idf
-        windows /= np.maximum(np.linalg.norm(windows, axis=1, keepdims=True), 1e-12)
-        # The members' lead vectors at today's IDF, built in numpy from their stored term counts (none is kept).
-        owners = [s for s in cands for _ in self._stories[s].members[-self.link_members :]]
-        members = [m for s in cands for m in self._stories[s].members[-self.link_members :]]
-        if not members:
-            return {}
+        windows[rows, cols] = self._unit_rows(rows, local[cols], counts, len(starts))
+        # The members' lead vectors at today's IDF, from their stored term counts (none is kept).
         off = self._m_off
-        spans = [np.arange(off[m], off[m + 1]) for m in members]
-        lengths = np.array([x.size for x in spans])
+        spans = [np.arange(off[m], off[m + 1]) for _, m in members]
         at = np.concatenate(spans)
+        rows = np.repeat(np.arange(len(members)), [x.size for x in spans])
         flat_ids = np.frombuffer(self._m_tids, dtype=np.int32)[at].astype(np.int64)
-        counts = np.frombuffer(self._m_cnts, dtype=np.int32)[at].astype(np.float64)
-        flat_w = (1.0 + np.log(np.maximum(counts, 1.0))) * np.log(n1 / (np.frombuffer(df, dtype=np.int32)[flat_ids] + 0.5))
-        rows = np.repeat(np.arange(len(members)), lengths)
-        flat_w /= np.maximum(np.sqrt(np.bincount(rows, weights=flat_w * flat_w, minlength=len(members))), 1e-12)[rows]
+        flat_w = self._unit_rows(rows, flat_ids, np.frombuffer(self._m_cnts, dtype=np.int32)[at], len(members))
         pos = np.minimum(np.searchsorted(local, flat_ids), local.size - 1)
         hit = local[pos] == flat_ids
         leads = np.zeros((len(members), local.size))
         leads[rows[hit], pos[hit]] = flat_w[hit]  # a member's lead terms the article lacks add nothing to a cosine
         best = (windows @ leads.T).max(axis=0)
         out: dict[int, float] = {}
-        for s, b in zip(owners, best.tolist(), strict=True):
+        for (s, _), b in zip(members, best.tolist(), strict=True):
             out[s] = max(out.get(s, 0.0), b)
         return out
+
+    def _unit_rows(self, rows: np.ndarray, ids: np.ndarray, counts: np.ndarray, n_rows: int) -> np.ndarray:
+        """Weights of (row, term id, count) triples as :meth:`_unit` gives them, vectorised: sublinear TF times
+        today's IDF, each row L2-normalised."""
+        w = (1.0 + np.log(np.maximum(counts.astype(np.float64), 1.0))) * np.log(
+            (self._n_docs + 1) / (np.frombuffer(self._df, dtype=np.int32)[ids] + 0.5))
+        return w / np.maximum(np.sqrt(np.bincount(rows, weights=w * w, minlength=n_rows)), 1e-12)[rows]
 
     def _story_similarity(self, a: int, b: int) -> float:
         """Average-link similarity of two stories: mean cosine over member pairs (terms only)."""
