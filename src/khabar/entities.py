@@ -283,23 +283,24 @@ def tag_document(words: list[list[str]], *, settings: dict[str, Any]) -> list[li
     what analysis runs (document features, the auto-gazetteer table and, with
     ``stacked``, the second pass; see :func:`find_mentions` for the settings).
     """
-    tagger = load_tagger(str(model_path(settings)))
+    model = model_path(settings)
+    tagger = load_tagger(str(model))
     clusters = load_clusters(str(clusters_path(settings)))
     gazetteer = load_gazetteer_index(str(gazetteer_path(settings))) if settings.get("gazetteer", True) else None
     feats = document_features(words, gazetteer, clusters, doc=bool(settings.get("doc_features", True)))
     stacked = bool(settings.get("stacked", False))
     # The table goes to the model trained with it: pass 2 when its manifest says so, else a single model with `autogaz`.
-    agaz_on = pass2_uses_autogaz(str(model_path(settings))) if stacked else bool(settings.get("autogaz", False))
+    agaz_on = pass2_uses_autogaz(str(model)) if stacked else bool(settings.get("autogaz", False))
     agaz = load_autogaz(str(autogaz_path(settings))) if agaz_on else None
     if stacked:
-        tagger2, groups = load_pass2(str(model_path(settings)))
+        tagger2, groups = load_pass2(str(model))
         first = [pass1_tags(tagger, xs, marginals="conf" in groups) for xs in feats]
         feats = stacked_features(feats, words, first, gazetteer, clusters, groups)
         tagger = tagger2
     add_autogaz(feats, words, agaz)  # the model trained with the table: pass 2 when stacked, else the only one
-    wordtype_on = pass2_uses_wordtype(str(model_path(settings))) if stacked else bool(settings.get("wordtype", False))
+    wordtype_on = pass2_uses_wordtype(str(model)) if stacked else bool(settings.get("wordtype", False))
     if wordtype_on:  # the guesser fitted with the model that reads it, beside the pass-1 file
-        wordtype_features(feats, words, load_wordtype(str(wordtype_path(model_path(settings)))))
+        wordtype_features(feats, words, load_wordtype(str(wordtype_path(model))))
     tags = [tagger.tag(xs) for xs in feats]
     return propagate_entities(words, tags) if settings.get("propagate", True) else tags
 

@@ -490,8 +490,7 @@ def propagate_entities(sentences: Sequence[Sequence[str]], tags: Sequence[Sequen
                         and sum(len(k) for k in key) >= PROPAGATE_MIN_LETTERS
                         and untagged[key] <= PROPAGATE_MAX_UNTAGGED * sum(kinds[key].values())
                         and (i + n >= len(new) or not new[i + n].startswith("I-"))):
-                    kind = kinds[key].most_common(1)[0][0]
-                    new[i : i + n] = ["B-" + kind] + ["I-" + kind] * (n - 1)
+                    new[i : i + n] = _bio_run(kinds[key].most_common(1)[0][0], n)
                     i += n
                     break
             else:
@@ -500,10 +499,16 @@ def propagate_entities(sentences: Sequence[Sequence[str]], tags: Sequence[Sequen
     kinds = _string_types(stems, out, max_tokens=None)
     for st, new in zip(stems, out, strict=True):
         for i, j, kind in bio_spans(new):
-            (best, votes), = kinds[tuple(st[i:j])].most_common(1)
-            if votes > kinds[tuple(st[i:j])][kind]:
-                new[i:j] = ["B-" + best] + ["I-" + best] * (j - i - 1)
+            counts = kinds[tuple(st[i:j])]
+            best, votes = counts.most_common(1)[0]
+            if votes > counts[kind]:
+                new[i:j] = _bio_run(best, j - i)
     return out
+
+
+def _bio_run(kind: str, n: int) -> list[str]:
+    """The tags of one ``n``-token entity of type ``kind``: ``B-kind``, then ``I-kind``."""
+    return ["B-" + kind] + ["I-" + kind] * (n - 1)
 
 
 def _string_types(stems: Sequence[Sequence[str]], tags: Sequence[Sequence[str]], max_tokens: int | None = PROPAGATE_MAX_TOKENS,

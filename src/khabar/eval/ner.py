@@ -78,36 +78,34 @@ def _run_fold(job: FoldJob) -> tuple[Counter, Counter, Counter, list[list[str]]]
 
     from khabar.ner_train import stacked_features
 
-    train, test, params, gaz_dir, clusters_path, doc_size = job[:6]
-    p1_train, p1_test, groups = job.p1_train, job.p1_test, job.groups
+    doc_size = job.doc_size
     agaz_train, agaz_test = job.agaz if job.agaz is not None else (None, None)
-    gazetteer = load_gazetteer(Path(gaz_dir)) if gaz_dir else None
-    propagate = job.propagate
+    gazetteer = load_gazetteer(Path(job.gaz_dir)) if job.gaz_dir else None
     guesses, guesser = None, None
     if job.wordtype:
         # The guesser also learns from the auto-gazetteer table that serves the held-out fold (built without it).
-        guesses, guesser = crossfit_table(train, gazetteer, agaz_test), fit_model(train, gazetteer, agaz_test)
-    clusters = load_clusters(clusters_path) if clusters_path else {}
+        guesses, guesser = crossfit_table(job.train, gazetteer, agaz_test), fit_model(job.train, gazetteer, agaz_test)
+    clusters = load_clusters(job.clusters_path) if job.clusters_path else {}
     tp: Counter = Counter()
     pred_n: Counter = Counter()
     gold_n: Counter = Counter()
     tagged: list[list[str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "fold.crfsuite"
-        fit(train, model, params, gazetteer, clusters, doc_size, p1_train, groups, agaz_train, guesses)
+        fit(job.train, model, job.params, gazetteer, clusters, doc_size, job.p1_train, job.groups, agaz_train, guesses)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
         done = 0
-        for docs in group_documents(test, doc_size or 1):
+        for docs in group_documents(job.test, doc_size or 1):
             words = [[t for t, _ in sent] for sent in docs]
             feats = document_features(words, gazetteer, clusters, doc=doc_size > 0)
             add_autogaz(feats, words, agaz_test)
             wordtype_features(feats, words, guesser)
-            if p1_test is not None:
-                feats = stacked_features(feats, words, p1_test[done : done + len(docs)], gazetteer, clusters, groups)
+            if job.p1_test is not None:
+                feats = stacked_features(feats, words, job.p1_test[done : done + len(docs)], gazetteer, clusters, job.groups)
             done += len(docs)
             doc_tags = [tagger.tag(xs) for xs in feats]
-            if propagate:
+            if job.propagate:
                 doc_tags = propagate_entities(words, doc_tags)
             for sent, tags in zip(docs, doc_tags, strict=True):
                 tagged.append(tags)
