@@ -244,7 +244,13 @@ def test_entities_stacked_tags_with_both_passes_and_checks_the_pair(tmp_path: Pa
     art = _article("قال السيد رامي في حمص .")
     find_mentions(art, settings=cfg)
     assert _found(art) == {("رامي", "PER"), ("حمص", "LOC")}
+    from khabar.entities import tag_document
+
+    # Pass 2 learns BIOES (S-PERS for a one-word name); what analysis sees is BIO.
+    tags = tag_document([["قال", "السيد", "رامي", "في", "حمص", "."]], settings=cfg)
+    assert tags == [["O", "O", "B-PERS", "O", "B-LOC", "O"]]
     tagger2, groups = load_pass2(str(model))
+    assert "S-PERS" in tagger2.labels()
     assert tagger2 is not load_tagger(str(model)) and set(groups) <= {"tag", "window", "doc", "ent", "conf"} and "tag" in groups
     # A pass-1 model that the pass-2 manifest does not name is refused, not silently paired.
     other = tmp_path / "other" / "m.crfsuite"

@@ -320,3 +320,80 @@ def test_ner_propagate_entities_unifies_types_and_skips_strings_mostly_left_unta
     assert all(row == ["O", "O", "O"] for row in spread[1:])
     few = propagate_entities(words[:-1], [["O", "B-LOC"]] + [["O", "O", "O"]] * (many - 1))
     assert all(row == ["O", "B-LOC", "O"] for row in few[1:])  # at the limit it still spreads
+
+
+def test_ner_bioes_marks_single_and_last_tokens_and_maps_back_to_the_same_entities() -> None:
+    from khabar.ner_train import bio_spans, scheme_labels, to_bio, to_bioes
+
+    bio = ["B-PERS", "I-PERS", "O", "B-LOC", "B-LOC", "I-LOC", "I-LOC", "O", "I-ORG", "I-ORG", "I-MISC", "B-ORG"]
+    assert to_bioes(bio) == ["B-PERS", "E-PERS", "O", "S-LOC", "B-LOC", "I-LOC", "E-LOC", "O",
+                             "B-ORG", "E-ORG", "S-MISC", "S-ORG"]  # an I- that continues nothing begins an entity, as in conlleval
+    assert bio_spans(to_bio(to_bioes(bio))) == bio_spans(bio)
+    assert to_bio(bio) == bio and scheme_labels(bio, "bio") == bio
+    with pytest.raises(ValueError, match="unknown tag scheme"):
+        scheme_labels(bio, "bilou")
+
+
+def test_ner_stacked_pass2_learns_bioes_and_names_it_in_its_manifest(tmp_path: Path) -> None:
+    import json
+
+    import pycrfsuite
+
+    from khabar.ner_train import pass2_paths
+
+    data = tmp_path / "train.txt"
+    _write_corpus(data, 12)
+    model = tmp_path / "m.crfsuite"
+    train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=3, autogaz=False)
+    model2, manifest = pass2_paths(model)
+    assert json.loads(manifest.read_text(encoding="utf-8"))["scheme"] == "bioes"
+    labels = {}
+    for path in (model, model2):
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(path))
+        labels[path] = {label[:2] for label in tagger.labels()}
+        tagger.close()
+    assert "S-" in labels[model2] and "S-" not in labels[model] and "E-" not in labels[model]  # pass 1 keeps BIO
+    train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, max_iterations=20, stack_folds=3, autogaz=False,
+              pass2_scheme="bio")
+    assert json.loads(manifest.read_text(encoding="utf-8"))["scheme"] == "bio"
+    with pytest.raises(ValueError, match="unknown tag scheme"):
+        train_ner(data, model, gazetteer_dir="", clusters_path="", doc_size=3, stack_folds=3, autogaz=False, pass2_scheme="io")
+
+
+def test_ner_evaluate_recipe_runs_the_shipped_recipe_and_keeps_its_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import pickle
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    import khabar.eval.ner as ner_eval
+    from khabar.cli import app
+
+    data = tmp_path / "train.txt"
+    _write_corpus(data, 12)
+    corpus = tmp_path / "snn"
+    corpus.mkdir()
+    with zipfile.ZipFile(corpus / "2015-01-01.zip", "w") as zf:  # written for this test: unlabelled text with the names
+        zf.writestr("day.json", json.dumps([{"content": "قال السيد سامر إن الوضع في حلب هادئ. زار رامي حمص."}], ensure_ascii=False))
+    seen = {}
+    real = ner_eval.evaluate_ner
+    monkeypatch.setattr(ner_eval, "evaluate_ner", lambda *a, **kw: (seen.update(kw), real(*a, **kw))[1])
+    cache = tmp_path / "cache"
+    out = ner_eval.evaluate_recipe(data, 3, workers=1, cache_dir=cache, corpus=corpus, gazetteer_dir="", clusters_path="",
+                                   doc_size=3, max_iterations=20)
+    assert out["f1"] > 0.9 and "pass1" in out and out["recipe"].startswith("shipped")
+    assert seen["stack"] and seen["wordtype"] is True and seen["propagate"] is True and seen["autogaz"]["pass1"] is False
+    sample = list(cache.glob("ner_target_*.pkl"))
+    assert len(sample) == 1 and seen["autogaz"]["corpus"] == str(sample[0])  # the targeted sample is drawn once and kept
+    assert "سامر" in {t for doc in pickle.loads(sample[0].read_bytes()) for s in doc for t in s}
+    with pytest.raises(ModelMissingError, match="SaudiNewsNet"):
+        ner_eval.evaluate_recipe(data, 3, corpus=tmp_path / "none")
+    # The CLI's CV is the shipped recipe unless --single-pass.
+    calls = []
+    monkeypatch.setattr(ner_eval, "evaluate_recipe", lambda *a, **kw: calls.append("recipe") or {"f1": 0.5})
+    monkeypatch.setattr(ner_eval, "evaluate_ner", lambda *a, **kw: calls.append("single") or {"f1": 0.4})
+    assert CliRunner().invoke(app, ["eval", "ner", str(data), "--json"]).exit_code == 0
+    assert CliRunner().invoke(app, ["eval", "ner", str(data), "--single-pass", "--json"]).exit_code == 0
+    assert calls == ["recipe", "single"]

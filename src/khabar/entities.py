@@ -46,6 +46,7 @@ from khabar.ner_train import (
     pass2_paths,
     propagate_entities,
     stacked_features,
+    to_bio,
     tokenize,
     wordtype_path,
 )
@@ -302,6 +303,8 @@ def tag_document(words: list[list[str]], *, settings: dict[str, Any]) -> list[li
     if wordtype_on:  # the guesser fitted with the model that reads it, beside the pass-1 file
         wordtype_features(feats, words, load_wordtype(str(wordtype_path(model))))
     tags = [tagger.tag(xs) for xs in feats]
+    if stacked and pass2_manifest(str(model)).get("scheme", "bio") != "bio":
+        tags = [to_bio(t) for t in tags]  # a pass 2 trained on BIOES labels
     return propagate_entities(words, tags) if settings.get("propagate", True) else tags
 
 

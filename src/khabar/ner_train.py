@@ -72,6 +72,13 @@ DEFAULT_AUTOGAZ = True
 # without stacking): see the model card for its cross-validated effect.
 DEFAULT_WORDTYPE = True
 
+# Label scheme of the pass-2 model: "bioes" (single-token S-, last-token E-) or
+# "bio". BIOES lets the CRF learn where names end, not only where they begin:
+# 5-fold CV F1 0.7858 against 0.7796 with BIO, every fold up (model card). Tags
+# are mapped back to BIO (:func:`to_bio`) as soon as the model has tagged.
+DEFAULT_PASS2_SCHEME = "bioes"
+TAG_SCHEMES = ("bio", "bioes")
+
 # ANERcorp marks no article boundaries: runs of this many consecutive sentences
 # stand in for documents in training and cross-validation (chosen by CV).
 DEFAULT_DOC_SIZE = 20
@@ -450,6 +457,35 @@ def bio_spans(tags: Sequence[str]) -> set[tuple[int, int, str]]:
     return spans
 
 
+def to_bioes(tags: Sequence[str]) -> list[str]:
+    """BIO tags -> BIOES: an entity of one token is ``S-``, the last token of a longer one ``E-``.
+
+    Read as :func:`bio_spans` reads BIO, so ``to_bio(to_bioes(t))`` gives the same entities as ``t``.
+    """
+    out = []
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            out.append(tag)
+            continue
+        kind = tag[2:]
+        goes_on = i + 1 < len(tags) and tags[i + 1] == f"I-{kind}"
+        first = tag.startswith("B-") or i == 0 or tags[i - 1][2:] != kind or tags[i - 1] == "O"
+        out.append(("B-" if goes_on else "S-") + kind if first else ("I-" if goes_on else "E-") + kind)
+    return out
+
+
+def to_bio(tags: Sequence[str]) -> list[str]:
+    """BIOES tags (or BIO, unchanged) -> BIO: ``S-`` becomes ``B-``, ``E-`` becomes ``I-``."""
+    return [f"B-{t[2:]}" if t.startswith("S-") else f"I-{t[2:]}" if t.startswith("E-") else t for t in tags]
+
+
+def scheme_labels(tags: Sequence[str], scheme: str) -> list[str]:
+    """BIO ``tags`` as a model of label ``scheme`` (:data:`TAG_SCHEMES`) is trained on them."""
+    if scheme not in TAG_SCHEMES:
+        raise ValueError(f"unknown tag scheme {scheme!r}; expected one of {', '.join(TAG_SCHEMES)}")
+    return to_bioes(tags) if scheme == "bioes" else list(tags)
+
+
 PROPAGATE_MAX_TOKENS = 4  # entity strings longer than this are not looked for elsewhere in the document
 PROPAGATE_MIN_LETTERS = 3  # letters of a string's stems before its other occurrences are tagged
 PROPAGATE_MAX_UNTAGGED = 3  # untagged occurrences per tagged one beyond which a string is not propagated
@@ -584,6 +620,7 @@ def fit(
     groups: Sequence[str] | None = None,
     autogaz: AgazTables = None,
     wordtype: WordTypeSource = None,
+    scheme: str = "bio",
 ) -> int:
     """Train a CRF on ``sents`` and write it to ``out_path``; returns the number of sentences.
 
@@ -596,6 +633,8 @@ def fit(
     or one per sentence (cross-fitted tables, from models that did not see it).
     ``wordtype`` adds :func:`khabar.ner_wordtype.wordtype_features` from a
     cross-fitted table (:func:`khabar.ner_wordtype.crossfit_table`).
+    ``scheme`` names the labels the model learns (:func:`scheme_labels`); its
+    tags go back to BIO through :func:`to_bio`.
     """
     import pycrfsuite
 
@@ -615,7 +654,7 @@ def fit(
             feats = stacked_features(feats, words, pass1[count : count + len(docs)], gazetteer, clusters,
                                      STACK_FEATURES if groups is None else groups)
         for sent, xs in zip(docs, feats, strict=True):
-            trainer.append(xs, [tag for _, tag in sent])
+            trainer.append(xs, scheme_labels([tag for _, tag in sent], scheme))
             count += 1
     trainer.select("lbfgs")
     trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
@@ -660,7 +699,8 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
             without, the (single) model does; ``wordtype`` (default
             :data:`DEFAULT_WORDTYPE`) adds the word-type guesser's features
             (:mod:`khabar.ner_wordtype`) to the same model, and writes the
-            guesser beside it as ``<model stem>_wordtype.npz``.
+            guesser beside it as ``<model stem>_wordtype.npz``; ``pass2_scheme``
+            (default :data:`DEFAULT_PASS2_SCHEME`) the labels pass 2 learns.
 
     Returns:
         ``{"sentences", "tokens", "seconds", "out", "bytes", "gazetteer_words", "autogaz_words"}``,
@@ -685,6 +725,8 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
     use_agaz = bool(params.pop("autogaz", DEFAULT_AUTOGAZ))
     use_wordtype = bool(params.pop("wordtype", DEFAULT_WORDTYPE))
     corpus = str(params.pop("autogaz_corpus", DEFAULT_SAUDINEWSNET))
+    scheme = str(params.pop("pass2_scheme", DEFAULT_PASS2_SCHEME))
+    scheme_labels([], scheme)  # an unknown scheme fails before any training
     sents = read_conll(Path(train_path))
     t0 = time.perf_counter()
     agaz_path = Path(out_path).with_name(Path(out_path).stem + "_autogaz.tsv.gz")
@@ -692,7 +734,7 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
     stacked: dict = {}
     if stack_folds:
         stacked = fit_stacked(sents, Path(out_path), dict(params), gazetteer, str(cpath or ""), doc_size, folds=stack_folds, workers=workers,
-                              autogaz_corpus=corpus if use_agaz else None, wordtype=use_wordtype)
+                              autogaz_corpus=corpus if use_agaz else None, wordtype=use_wordtype, scheme=scheme)
         n = len(sents)
     else:
         table = None
@@ -1107,7 +1149,7 @@ def file_digest(path: Path) -> str:
 def fit_stacked(sents: Sequence[Sentence], out_path: Path, params: dict | None = None, gazetteer: dict[str, set[str]] | None = None,
                 clusters_path: str = str(DEFAULT_CLUSTERS), doc_size: int = DEFAULT_DOC_SIZE, *, folds: int = STACK_FOLDS,
                 groups: Sequence[str] = STACK_FEATURES, workers: int = 1, autogaz_corpus: str | None = None,
-                wordtype: bool = False) -> dict:
+                wordtype: bool = False, scheme: str = DEFAULT_PASS2_SCHEME) -> dict:
     """Train pass 1 on all of ``sents`` (``out_path``), cross-fit its labels, train pass 2 beside it.
 
     Writes the pass-2 model and a JSON manifest (:func:`pass2_paths`) naming
@@ -1120,6 +1162,7 @@ def fit_stacked(sents: Sequence[Sentence], out_path: Path, params: dict | None =
     ``wordtype`` pass 2 also reads the word-type guesser (:mod:`khabar.ner_wordtype`):
     cross-fitted guesses in training, and the model fitted on every word,
     written beside the model (``<model stem>_wordtype.npz``), at run time.
+    Pass 2 learns labels of ``scheme`` (pass 1 keeps BIO); the manifest names it.
 
     Returns:
         ``{"pass2", "manifest", "pass1_seconds", "crossfit_seconds", "pass2_seconds"}``, and ``"autogaz_seconds"``.
@@ -1149,10 +1192,10 @@ def fit_stacked(sents: Sequence[Sentence], out_path: Path, params: dict | None =
     t2 = time.perf_counter()
     model2, manifest = pass2_paths(Path(out_path))
     guesses = _wordtype_guesses(sents, Path(out_path), gazetteer, table, wordtype)
-    fit(sents, model2, params, gazetteer, clusters, doc_size, p1, groups, table, guesses)
+    fit(sents, model2, params, gazetteer, clusters, doc_size, p1, groups, table, guesses, scheme)
     t3 = time.perf_counter()
     info = {"version": STACK_VERSION, "groups": list(groups), "folds": folds, "doc_size": doc_size, "autogaz": table is not None,
-            "wordtype": wordtype, "pass1": Path(out_path).name, "pass1_sha256": file_digest(Path(out_path))}
+            "wordtype": wordtype, "scheme": scheme, "pass1": Path(out_path).name, "pass1_sha256": file_digest(Path(out_path))}
     manifest.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return {"pass2": str(model2), "manifest": str(manifest), "pass1_seconds": round(t1 - t0, 1), "autogaz_seconds": round(ta - t1, 1),
             "crossfit_seconds": round(t2 - ta, 1), "pass2_seconds": round(t3 - t2, 1)}

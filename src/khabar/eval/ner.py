@@ -21,6 +21,7 @@ from khabar.ner_train import (
     DEFAULT_ANERGAZET,
     DEFAULT_CLUSTERS,
     DEFAULT_DOC_SIZE,
+    DEFAULT_PASS2_SCHEME,
     DEFAULT_TRAIN,
     STACK_FEATURES,
     Pass1,
@@ -38,6 +39,8 @@ from khabar.ner_train import (
     propagate_entities,
     read_conll,
     run_pass1_job,
+    scheme_labels,
+    to_bio,
 )
 from khabar.ner_wordtype import crossfit_table, fit_model, wordtype_features
 
@@ -70,6 +73,7 @@ class FoldJob(NamedTuple):
     agaz: tuple[list, dict] | None = None  # auto-gazetteer tables: per training sentence, for the held-out fold
     wordtype: bool = False  # the model reads the word-type guesser (fitted here on train alone)
     propagate: bool = False  # tags propagated through each document
+    scheme: str = "bio"  # labels the scored model learns (khabar.ner_train.TAG_SCHEMES), its tags mapped back to BIO
 
 
 def _run_fold(job: FoldJob) -> tuple[Counter, Counter, Counter, list[list[str]]]:
@@ -92,7 +96,7 @@ def _run_fold(job: FoldJob) -> tuple[Counter, Counter, Counter, list[list[str]]]
     tagged: list[list[str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "fold.crfsuite"
-        fit(job.train, model, job.params, gazetteer, clusters, doc_size, job.p1_train, job.groups, agaz_train, guesses)
+        fit(job.train, model, job.params, gazetteer, clusters, doc_size, job.p1_train, job.groups, agaz_train, guesses, job.scheme)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model))
         done = 0
@@ -104,7 +108,7 @@ def _run_fold(job: FoldJob) -> tuple[Counter, Counter, Counter, list[list[str]]]
             if job.p1_test is not None:
                 feats = stacked_features(feats, words, job.p1_test[done : done + len(docs)], gazetteer, clusters, job.groups)
             done += len(docs)
-            doc_tags = [tagger.tag(xs) for xs in feats]
+            doc_tags = [to_bio(tagger.tag(xs)) for xs in feats]
             if job.propagate:
                 doc_tags = propagate_entities(words, doc_tags)
             for sent, tags in zip(docs, doc_tags, strict=True):
@@ -167,6 +171,7 @@ def evaluate_ner(
     keep_predictions: bool = False,
     wordtype: bool = False,
     propagate: bool = False,
+    scheme: str | None = None,
     **params: object,
 ) -> dict:
     """K-fold cross-validated entity-level micro scores of the CRF recipe on ``path``.
@@ -215,6 +220,9 @@ def evaluate_ner(
         propagate: the scored model's tags go through
             :func:`khabar.ner_train.propagate_entities` per document, as
             ``[entities] propagate`` does at run time.
+        scheme: labels the scored model learns (:data:`khabar.ner_train.TAG_SCHEMES`); None:
+            :data:`khabar.ner_train.DEFAULT_PASS2_SCHEME` for pass 2 with ``stack`` (as shipped),
+            BIO for a single pass. Pass 1 always learns BIO.
         keep_predictions: also return ``"predictions"``: fold -> the tags of
             each of its sentences, in fold order, for error analysis.
 
@@ -233,6 +241,7 @@ def evaluate_ner(
     clusters_path = str(params.pop("clusters_path", DEFAULT_CLUSTERS) or "")
     doc_size = int(params.pop("doc_size", DEFAULT_DOC_SIZE))  # type: ignore[call-overload]
     picked = list(range(folds)) if only is None else sorted(set(only))
+    scheme_labels([], scheme or "bio")  # an unknown scheme fails before any training
     if any(not 0 <= k < folds for k in picked):
         raise ValueError(f"only must name folds in [0, {folds - 1}], got {only}")
     sents = read_conll(Path(path))
@@ -243,7 +252,7 @@ def evaluate_ner(
     gaz = str(gaz_dir) if gaz_dir else None
     jobs = [
         FoldJob(sents[: bounds[k]] + sents[bounds[k + 1] :], sents[bounds[k] : bounds[k + 1]], dict(params), gaz, clusters_path, doc_size,
-                wordtype=wordtype, propagate=propagate)
+                wordtype=wordtype, propagate=propagate, scheme=scheme or (DEFAULT_PASS2_SCHEME if stack is not None else "bio"))
         for k in picked
     ]
     agaz = None
@@ -290,6 +299,72 @@ def evaluate_ner(
         out["predictions"] = predictions
     if base is not None:
         out["pass1"] = _prf(sum(base[0].values()), sum(base[1].values()), sum(base[2].values()))
+    return out
+
+
+def targeted_vocab(sents: Sequence[Sentence]) -> set[str]:
+    """Folded words and stems of 3+ letters in ``sents``: what :func:`evaluate_recipe`'s SaudiNewsNet sample is drawn for.
+
+    Words only, never labels, so drawing the sample for the whole file lets no
+    held-out label into training.
+    """
+    from khabar.arabic import fold
+    from khabar.ner_train import _stem
+
+    vocab = set()
+    for sent in sents:
+        for tok, _ in sent:
+            folded = fold(tok)
+            vocab.update(w for w in (folded, _stem(folded)[1]) if len(w) >= 3)
+    return vocab
+
+
+def evaluate_recipe(path: Path = DEFAULT_TRAIN, folds: int = 5, *, workers: int = 2, cache_dir: Path | None = None,
+                    corpus: Path | None = None, per_word: int = 10, **params: object) -> dict:
+    """K-fold CV of the recipe ``khabar train ner`` ships, the figure issue 5's bar is about.
+
+    Two passes (:data:`~khabar.ner_train.STACK_FEATURES`, nested cross-fitting),
+    pass 2 reading the auto-gazetteer and the word-type guesser and learning
+    :data:`~khabar.ner_train.DEFAULT_PASS2_SCHEME` labels, tags propagated per
+    document. The auto-gazetteer of each fold is counted on a *targeted*
+    SaudiNewsNet sample (:func:`khabar.ner_autogaz.targeted_sample`: at most
+    ``per_word`` sentences for each word of :func:`targeted_vocab`), a capped
+    stand-in for the whole-corpus table the shipped model reads, since tagging
+    all of SaudiNewsNet once per fold model would cost ~5 CPU min each.
+
+    Args:
+        path, folds, workers, **params: as :func:`evaluate_ner`.
+        cache_dir: keep the sample, pass-1 outputs and auto-gazetteer counts there
+            (a rerun then takes about half the time); None: a temporary folder.
+        corpus: SaudiNewsNet day zips (default ``../shared/data/saudinewsnet/dataset``).
+
+    Raises:
+        ModelMissingError: ``corpus`` holds no day zips.
+    """
+    import hashlib
+    import pickle
+
+    from khabar.ner_autogaz import targeted_sample
+    from khabar.ner_train import DEFAULT_SAUDINEWSNET, DEFAULT_WORDTYPE, _ranks
+
+    corpus = Path(corpus or DEFAULT_SAUDINEWSNET)
+    if not any(corpus.glob("*.zip")):
+        raise ModelMissingError("no SaudiNewsNet day zips for the auto-gazetteer of the shipped NER recipe", source=str(corpus),
+                                hint="put ../shared beside the repository, or use --single-pass")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(cache_dir) if cache_dir else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        clusters_path = str(params.get("clusters_path", DEFAULT_CLUSTERS) or "")
+        key = hashlib.sha256(Path(path).read_bytes() + repr((str(corpus.resolve()), per_word, clusters_path)).encode()).hexdigest()[:16]
+        sample = folder / f"ner_target_{key}.pkl"
+        if not sample.is_file():
+            ranks = _ranks(load_clusters(clusters_path)) if clusters_path else {}
+            docs = targeted_sample(str(corpus), targeted_vocab(read_conll(Path(path))), per_word, ranks=ranks)
+            sample.write_bytes(pickle.dumps(docs))
+        out = evaluate_ner(path, folds, workers=workers, cache_dir=folder, stack=STACK_FEATURES,
+                           autogaz={"nested": False, "corpus": str(sample), "pass1": False}, wordtype=DEFAULT_WORDTYPE,
+                           propagate=True, **params)
+    out["recipe"] = "shipped: two passes, auto-gazetteer (targeted sample), word-type guesser, BIOES pass 2, propagation"
     return out
 
 
