@@ -386,3 +386,22 @@ def test_stories_a_shared_paragraph_lifts_a_roundup_into_the_story_its_lead_miss
     (off, port_off), (on, port_on) = got[0.0], got[0.3]
     assert off.story_id != port_off  # its lead (education, football, gold prices ...) is far from the fire, though its title names it
     assert on.story_id == port_on and not on.is_new  # the last paragraph is the fire's report
+
+
+def test_stories_a_rumour_and_its_denial_join_in_a_store_of_two_posts() -> None:
+    # Written for this test: two short posts that share their content words. In a store this small every shared
+    # word has the highest document frequency, so without the IDF prior it weighs least and the posts split.
+    rumour = art("r1", "", "عاجل: مصادر تؤكد إغلاق جميع المدارس في الرياض غدا بسبب الأمطار الغزيرة", "2026-11-20")
+    denial = art("d1", "", "نفت وزارة التعليم ما تم تداوله عن إغلاق المدارس في الرياض غدا، مؤكدة أن الدراسة مستمرة.", "2026-11-20")
+    idx = StoryIndex()
+    assert idx.prior_docs > 0 and idx.prior_df > 0  # on by default
+    idx.add(rumour, embedding=None, entity_ids=set())
+    joined = idx.add(denial, embedding=None, entity_ids=set())
+    assert not joined.is_new and joined.score >= idx.threshold
+    bare = StoryIndex({"idf_prior_docs": 0, "idf_prior_df": 0})
+    bare.add(rumour, embedding=None, entity_ids=set())
+    assert bare.add(denial, embedding=None, entity_ids=set()).is_new
+    # The prior does not glue different events: a summit after the port fire still starts its own story.
+    other = StoryIndex()
+    other.add(PORT_1, embedding=None, entity_ids=set())
+    assert other.add(SUMMIT, embedding=None, entity_ids=set()).is_new

@@ -193,6 +193,9 @@ class StoryIndex:
         self.passage_mix = c("stories.passage_mix", sec["passage_mix"], 0.0, 1.0)
         self.passage_terms = int(c("stories.passage_terms", sec["passage_terms"], 5, 10_000))
         self.passage_candidates = int(c("stories.passage_candidates", sec["passage_candidates"], 1, 10_000))
+        # IDF prior: as if `idf_prior_docs` earlier articles had been seen, each content term in `idf_prior_df` of them.
+        self.prior_docs = c("stories.idf_prior_docs", sec["idf_prior_docs"], 0.0, 1e9)
+        self.prior_df = c("stories.idf_prior_df", sec["idf_prior_df"], 0.0, 1e9)
         self._stories: list[_Story] = []
         self._by_id: dict[str, int] = {}
         self._assigned: dict[str, str] = {}  # article id -> the story id it was first given
@@ -220,8 +223,15 @@ class StoryIndex:
     # -- helpers -------------------------------------------------------------
 
     def _idf(self, df: int) -> float:
-        """IDF of a term or entity held by ``df`` of the articles seen so far."""
-        return math.log((self._n_docs + 1) / (df + 0.5))
+        """IDF of a term or entity held by ``df`` of the articles seen so far.
+
+        With the prior (:attr:`prior_docs`, :attr:`prior_df`): in a store of a
+        few articles every shared term looks common, so a rumour and its denial,
+        which share their content words, would score low; the prior counts as
+        earlier articles in which no content word is common. Past a few hundred
+        articles the store's own counts decide.
+        """
+        return math.log((self._n_docs + 1 + self.prior_docs) / (df + 0.5 + self.prior_df))
 
     def _term_id(self, term: str) -> int:
         tid = self._vocab.get(term)
@@ -240,13 +250,13 @@ class StoryIndex:
 
     def _unit(self, tids: Iterable[int], cnts: Iterable[int]) -> SparseVec:
         """Sublinear TF times IDF (counted over the articles seen so far), L2-normalised, in term order."""
-        n1, df, log = self._n_docs + 1, self._df, math.log
+        n1, df, log, pdf = self._n_docs + 1 + self.prior_docs, self._df, math.log, 0.5 + self.prior_df
         ids: list[int] = []
         ws: list[float] = []
         for t, c in zip(tids, cnts, strict=True):
             if c > 0:
                 ids.append(t)
-                ws.append((1.0 + log(c)) * log(n1 / (df[t] + 0.5)))
+                ws.append((1.0 + log(c)) * log(n1 / (df[t] + pdf)))
         norm = math.sqrt(sum(w * w for w in ws))
         if not norm > 0:
             return SparseVec()
@@ -422,7 +432,7 @@ class StoryIndex:
         """Weights of (row, term id, count) triples as :meth:`_unit` gives them, vectorised: sublinear TF times
         today's IDF, each row L2-normalised."""
         w = (1.0 + np.log(np.maximum(counts.astype(np.float64), 1.0))) * np.log(
-            (self._n_docs + 1) / (np.frombuffer(self._df, dtype=np.int32)[ids] + 0.5))
+            (self._n_docs + 1 + self.prior_docs) / (np.frombuffer(self._df, dtype=np.int32)[ids] + 0.5 + self.prior_df))
         return w / np.maximum(np.sqrt(np.bincount(rows, weights=w * w, minlength=n_rows)), 1e-12)[rows]
 
     def _story_similarity(self, a: int, b: int) -> float:
