@@ -377,3 +377,7 @@ def test_claims_post_statement_leaves_out_its_tags_links_and_emoji() -> None:
     assert [c.text for c in claims] == ["انهيار جزئي لسقف سوق الخضار في بريدة"]
     pct = group_claims("S", _posts("ارتفع مؤشر الأسهم 2.5 %"), entity_names={}, settings={})
     assert [c.text for c in pct] == ["ارتفع مؤشر الأسهم 2.5 %"]  # a percent sign is part of the figure
+    lead = group_claims("S", _posts("#عاجل انتشار فيروس جديد في جدة وإغلاق مستشفى الملك فهد"), entity_names={}, settings={})
+    assert [c.text for c in lead] == ["انتشار فيروس جديد في جدة وإغلاق مستشفى الملك فهد"]  # a leading label tag too
+    topic = group_claims("S", _posts("#جدة انتشار فيروس جديد"), entity_names={}, settings={})
+    assert [c.text for c in topic] == ["#جدة انتشار فيروس جديد"]  # a place tag is not a label: kept

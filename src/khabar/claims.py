@@ -456,13 +456,13 @@ def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], i
 
 
 _POST_TAIL_RE = re.compile(r"(?:\s+(?:#\w+|@\w+|https?://\S+|www\.\S+|[^\w\s\"«»“”()%٪$€£]+))+\s*$")
-_LABEL_RE = re.compile(r"\s*#?(\w+)\s*[:|\-–—]\s*")
+_LABEL_RE = re.compile(r"\s*(?:#(\w+)\s*[:|\-–—]?\s*|(\w+)\s*[:|\-–—]\s*)")
 
 
 def _label_length(line: str) -> int:
-    """Characters of a leading label ("عاجل: ", "#عاجل | ") to skip in an own-voice statement; 0 when none."""
+    """Characters of a leading label ("عاجل: ", "#عاجل | ", a bare "#عاجل ") to skip in an own-voice statement; 0 when none."""
     m = _LABEL_RE.match(line)
-    return m.end() if m and fold(m.group(1)) in COLON_LABELS and m.end() < len(line) else 0
+    return m.end() if m and fold(m.group(1) or m.group(2)) in COLON_LABELS and m.end() < len(line) else 0
 
 
 def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float], common: frozenset[str], min_shared: int,
