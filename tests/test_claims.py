@@ -381,3 +381,19 @@ def test_claims_post_statement_leaves_out_its_tags_links_and_emoji() -> None:
     assert [c.text for c in lead] == ["انتشار فيروس جديد في جدة وإغلاق مستشفى الملك فهد"]  # a leading label tag too
     topic = group_claims("S", _posts("#جدة انتشار فيروس جديد"), entity_names={}, settings={})
     assert [c.text for c in topic] == ["#جدة انتشار فيروس جديد"]  # a place tag is not a label: kept
+
+
+def test_claims_denial_with_a_pronoun_suffixed_noun_joins_the_rumour() -> None:
+    from khabar.claims import _word_token
+
+    # "وفاته" (his death) and "وفاة" (death) are one word: ة turns ت before a pronoun, and the و is the root's.
+    assert _word_token("وفاته") == _word_token("وفاة") == _word_token("وفاتها")
+    assert _word_token("حكومته") == _word_token("حكومة") and _word_token("تصريحاته") == _word_token("تصريحات")
+    assert _word_token("بيته") == _word_token("بيت")  # too short a stem before the ت: a root ت, kept
+    arts = _posts(
+        "وفاة الفنان محمد عبده قبل قليل في أحد مستشفيات باريس",
+        "مكتب الفنان محمد عبده: الفنان بصحة جيدة وما يتم تداوله عن وفاته مجرد إشاعة",
+    )
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    assert len(claims) == 1
+    assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]
