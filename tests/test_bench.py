@@ -69,3 +69,29 @@ def test_bench_keep_store_copies_committed_rows_from_the_wal(tmp_path: Path) -> 
     conn.close()
     with sqlite3.connect(dest) as kept:
         assert kept.execute("SELECT COUNT(*), SUM(x) FROM t").fetchone() == (50, sum(range(50)))
+
+
+def test_bench_repeated_tail_calls_start_from_the_same_grown_store(tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    from khabar.bench import run
+
+    # Written for this test: eight short distinct articles in one SaudiNewsNet-style day zip.
+    towns = ["حلب", "حمص", "درعا", "إدلب", "حماة", "طرطوس", "اللاذقية", "دمشق"]
+    items = [{"title": f"افتتاح سوق جديد في {t}", "content": f"افتتحت بلدية {t} سوقا جديدا للخضار يوم {k + 1} من الشهر. "
+              f"وقال رئيس البلدية إن السوق يضم {10 * (k + 2)} محلا.", "date_extracted": f"2015-07-2{k % 9}"}
+             for k, t in enumerate(towns)]
+    data = tmp_path / "days"
+    data.mkdir()
+    with zipfile.ZipFile(data / "2015-07-21.zip", "w") as zf:
+        zf.writestr("2015-07-21.json", json.dumps(items, ensure_ascii=False))
+    keep = tmp_path / "kept.db"
+    result = run(data, None, embed=False, workers=1, tail=3, keep=keep, tail_repeats=3)
+    assert result["inputs"] == 8 and result["tail_inputs"] == 3 and len(result["tail_calls"]) == 3
+    assert result["tail_analysed"] == 3  # each call added the tail anew to a copy of the grown store
+    assert round(result["tail_seconds"], 1) == sorted(result["tail_calls"])[1]  # the median call
+    with sqlite3.connect(keep) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 8  # not 8 + 2 x 3
+    md = render(result, "python -m khabar.bench --tail-repeats 3", "x", None)
+    assert "median of 3 calls on copies of the grown store" in md
