@@ -22,7 +22,7 @@ test: venv  ## the whole test suite
 	$(BIN)/pytest -q
 
 bench: venv  ## speed and memory on ../shared/data/saudinewsnet -> BENCHMARKS.md
-	$(BIN)/python -m khabar.bench
+	$(BIN)/python -m khabar.bench --tail-repeats 3
 
 bench-quick: venv
 	$(BIN)/python -m khabar.bench --quick
