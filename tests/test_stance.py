@@ -31,6 +31,10 @@ from khabar.stance import PAIR_LABELS, PairModel, bundled_model, lexical_relatio
         ("وأقرت", "بوجود أخطاء", "confirm"),
         ("وقال", "إن المدرسة ستفتح", "assert"),
         ("بحسب", "ارتفعت الأسعار", "assert"),
+        ("", "الفيديو المتداول عن اختطاف طفل في عمان قديم", "deny"),  # a circulating clip debunked as old
+        ("وقال", "إن الصورة لا علاقة لها بالحادث", "deny"),
+        ("وقال", "إن المشروع قديم ويحتاج إلى تحديث", "assert"),  # "old" alone denies nothing
+        ("وقال", "إن المقطع المتداول يظهر الحادث", "assert"),
     ],
 )
 def test_speaker_stance(cue: str, content: str, expected: str) -> None:

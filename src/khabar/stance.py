@@ -15,6 +15,7 @@ import csv
 import json
 import logging
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,7 +36,12 @@ DENY_PHRASES: tuple[str, ...] = (
     "لم تكن هناك", "لم يكن هناك", "مزيف", "ملفق", "مفبرك", "محض افتراء", "أخبار زائفة", "معلومات زائفة",
     "ننفي", "نفي قاطع", "عارٍ عن الصحة", "مزور", "مختلق", "عار من الصحة", "لا يمت للحقيقة", "لا يمت إلى الحقيقة",
     "مجرد شائعات", "مجرد شائعة", "مجرد إشاعة", "مجرد إشاعات", "محض شائعات", "شائعات مغرضة", "مغلوط", "مضلل",
+    # debunks of a circulating picture or clip: "old", "unrelated"
+    "لا علاقة له", "لا علاقة لها", "لا علاقة لهم", "ليس له علاقة", "ليست لها علاقة", "ليس لها علاقة",
+    "مقطع قديم", "فيديو قديم", "صور قديمة", "صورة قديمة", "تسجيل قديم",
 )
+# "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
+_OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))
 # Content phrases by which a speaker confirms an earlier report ("أكد صحة التقارير").
 CONFIRM_PHRASES: tuple[str, ...] = ("صحة ما", "صحة التقارير", "صحة الأنباء", "صحة المعلومات", "صحيحة", "بالفعل")
 QUESTION_PHRASES: tuple[str, ...] = (
@@ -88,7 +94,7 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
         return "deny"
     if cue == "allege":
         return "allege"
-    if _has(content, DENY_PHRASES):
+    if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content):
         return "deny"
     cue_words = {fold(cue_text)[s:e] for s, e in words(fold(cue_text))}
     if cue == "question" or _has(content, QUESTION_PHRASES):
