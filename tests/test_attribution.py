@@ -899,6 +899,8 @@ def test_attribution_report_denied_is_the_speaker_of_its_own_verb(text: str, spe
         ("المتحدث باسم البلدية: «الطريق سيفتح الأسبوع المقبل»", "المتحدث باسم البلدية",
          "الطريق سيفتح الأسبوع المقبل", "assert", "person"),
         ("عاجل: الصحة: لا إصابات جديدة في المدينة", "الصحة", "لا إصابات جديدة في المدينة", "assert", "organization"),
+        ("الأمن العام: الفيديو المتداول عن اختطاف طفل في عمان قديم", "الأمن العام",
+         "الفيديو المتداول عن اختطاف طفل في عمان قديم", "deny", "organization"),
     ],
 )
 def test_attribution_headline_colon_frame(text: str, speaker: str, content: str, stance: str, kind: str) -> None:
