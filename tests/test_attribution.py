@@ -997,3 +997,14 @@ def test_attribution_repost_names_the_account_quoted() -> None:
     at = one(a, ":")
     assert a.span_text(at.speaker) == "@Jeddah_Muni" and at.stance == "deny"
     assert a.span_text(at.content) == "لا صحة لإغلاق كورنيش جدة أمام الزوار هذا الأسبوع"
+
+
+def test_attribution_fronted_body_speaks_for_a_later_coordinated_verb() -> None:
+    # SVO: the ministry opens the sentence with a non-reporting verb, then "وتؤكد" reports; its root و is no conjunction.
+    a = run("وزارة التجارة تهيب بالمواطنين عدم الانسياق وراء الشائعات، وتؤكد أن سعر ربطة الخبز لم يتغير")
+    at = one(a, "وتؤكد")
+    assert a.span_text(at.speaker) == "وزارة التجارة"
+    assert a.span_text(at.content) == "سعر ربطة الخبز لم يتغير"
+    # A sentence opening with the conjunction still looks back, not at its own first word.
+    b = run("أعلنت الوزارة فتح المعبر. وفي المساء أكدت أن الحركة طبيعية")
+    assert a.span_text(at.speaker) != "" and b.span_text(one(b, "أكدت").speaker) == "الوزارة"

@@ -54,6 +54,9 @@ def _clause_subject(doc: _Doc, s_start: int, before: int) -> tuple[int, int] | N
         i += 1  # "ولم ترد الوزارة على طلب للتعليق، لكنها أكدت": a negated main verb
     if i >= n or doc.toks[i].kind != "w" or doc.toks[i].start >= before:
         return None
+    fronted = _fronted_subject(doc, i, before)
+    if fronted is not None:
+        return fronted
     head = doc.toks[i].key
     if head.startswith(("ال", "وال")) or _is_stop(doc, doc.toks[i]) or head in cues.CLAUSE_PARTICLES or _is_comp(doc, i):
         return None
@@ -61,6 +64,33 @@ def _clause_subject(doc: _Doc, s_start: int, before: int) -> tuple[int, int] | N
     if sp is None or sp[1] > before:
         return None
     return _cut_object(doc, sp)
+
+
+def _fronted_subject(doc: _Doc, i: int, before: int) -> tuple[int, int] | None:
+    """An SVO opening: a body (an organisation head and its definite words) or a named person or body at
+    token ``i``, then an imperfect verb ("وزارة التجارة تهيب بالمواطنين ...، وتؤكد أن"): that phrase is the subject."""
+    start = doc.toks[i].start
+    ent = next((e for e in doc.entities_in(start, before) if e.start == start and e.label in ("ORG", "PER")), None)
+    if ent is not None:
+        k = doc.tok_at(ent.end)
+        end = ent.end
+    elif _opens_with_body(doc, i):
+        k = i + 1
+        while k < len(doc.toks) and doc.toks[k].kind == "w" and doc.toks[k].key.startswith("ال") and k - i <= 3:
+            k += 1
+        end = doc.toks[k - 1].end
+    else:
+        return None
+    while k < len(doc.toks) and doc.toks[k].kind != "w":
+        k += 1
+    if k >= len(doc.toks) or doc.toks[k].start >= before or end >= before:
+        return None
+    key = doc.toks[k].key
+    return (start, end) if len(key) >= 4 and key[0] in "يت" and not key.startswith("ال") else None
+
+
+def _opens_with_body(doc: _Doc, i: int) -> bool:
+    return doc.toks[i].key in cues.ORGANIZATION_HEADS and not doc.toks[i].key.startswith("ال")
 
 
 def _cut_object(doc: _Doc, sp: tuple[int, int]) -> tuple[int, int] | None:
@@ -154,7 +184,11 @@ def _inside_clause(doc: _Doc, d: _Draft, s_start: int) -> bool:
     first = doc.tok_at(s_start)
     while first < len(doc.toks) and doc.toks[first].kind != "w":
         first += 1
-    return first < len(doc.toks) and doc.toks[first].start < d.cue[0] and not doc.toks[first].key.startswith(("و", "ف"))
+    if first >= len(doc.toks) or doc.toks[first].start >= d.cue[0]:
+        return False
+    tok = doc.toks[first]
+    named = any(e.start == tok.start and e.label in ("ORG", "PER") for e in doc.entities_in(tok.start, tok.end))
+    return named or _opens_with_body(doc, first) or not tok.key.startswith(("و", "ف"))  # وزارة: a root و
 
 
 def _previous_subject(doc: _Doc, s_start: int) -> tuple[int, int] | None:
