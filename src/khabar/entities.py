@@ -302,9 +302,7 @@ def tag_document(words: list[list[str]], *, settings: dict[str, Any]) -> list[li
     wordtype_on = pass2_uses_wordtype(str(model)) if stacked else bool(settings.get("wordtype", False))
     if wordtype_on:  # the guesser fitted with the model that reads it, beside the pass-1 file
         wordtype_features(feats, words, load_wordtype(str(wordtype_path(model))))
-    tags = [tagger.tag(xs) for xs in feats]
-    if stacked and pass2_manifest(str(model)).get("scheme", "bio") != "bio":
-        tags = [to_bio(t) for t in tags]  # a pass 2 trained on BIOES labels
+    tags = [to_bio(tagger.tag(xs)) for xs in feats]  # a pass 2 trained on BIOES labels; BIO tags pass unchanged
     return propagate_entities(words, tags) if settings.get("propagate", True) else tags
 
 

@@ -479,11 +479,16 @@ def to_bio(tags: Sequence[str]) -> list[str]:
     return [f"B-{t[2:]}" if t.startswith("S-") else f"I-{t[2:]}" if t.startswith("E-") else t for t in tags]
 
 
-def scheme_labels(tags: Sequence[str], scheme: str) -> list[str]:
-    """BIO ``tags`` as a model of label ``scheme`` (:data:`TAG_SCHEMES`) is trained on them."""
+def check_scheme(scheme: str) -> str:
+    """``scheme`` if it is one of :data:`TAG_SCHEMES`; else ValueError, before any training starts."""
     if scheme not in TAG_SCHEMES:
         raise ValueError(f"unknown tag scheme {scheme!r}; expected one of {', '.join(TAG_SCHEMES)}")
-    return to_bioes(tags) if scheme == "bioes" else list(tags)
+    return scheme
+
+
+def scheme_labels(tags: Sequence[str], scheme: str) -> list[str]:
+    """BIO ``tags`` as a model of label ``scheme`` (:data:`TAG_SCHEMES`) is trained on them."""
+    return to_bioes(tags) if check_scheme(scheme) == "bioes" else list(tags)
 
 
 PROPAGATE_MAX_TOKENS = 4  # entity strings longer than this are not looked for elsewhere in the document
@@ -725,8 +730,7 @@ def train_ner(train_path: Path = DEFAULT_TRAIN, out_path: Path = DEFAULT_MODEL, 
     use_agaz = bool(params.pop("autogaz", DEFAULT_AUTOGAZ))
     use_wordtype = bool(params.pop("wordtype", DEFAULT_WORDTYPE))
     corpus = str(params.pop("autogaz_corpus", DEFAULT_SAUDINEWSNET))
-    scheme = str(params.pop("pass2_scheme", DEFAULT_PASS2_SCHEME))
-    scheme_labels([], scheme)  # an unknown scheme fails before any training
+    scheme = check_scheme(str(params.pop("pass2_scheme", DEFAULT_PASS2_SCHEME)))
     sents = read_conll(Path(train_path))
     t0 = time.perf_counter()
     agaz_path = Path(out_path).with_name(Path(out_path).stem + "_autogaz.tsv.gz")

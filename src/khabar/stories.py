@@ -231,7 +231,12 @@ class StoryIndex:
         earlier articles in which no content word is common. Past a few hundred
         articles the store's own counts decide.
         """
-        return math.log((self._n_docs + 1 + self.prior_docs) / (df + 0.5 + self.prior_df))
+        docs, offset = self._idf_parts()
+        return math.log(docs / (df + offset))
+
+    def _idf_parts(self) -> tuple[float, float]:
+        """IDF = log(docs / (df + offset)): the two constants, prior included, shared by the scalar and numpy paths."""
+        return self._n_docs + 1 + self.prior_docs, 0.5 + self.prior_df
 
     def _term_id(self, term: str) -> int:
         tid = self._vocab.get(term)
@@ -250,7 +255,7 @@ class StoryIndex:
 
     def _unit(self, tids: Iterable[int], cnts: Iterable[int]) -> SparseVec:
         """Sublinear TF times IDF (counted over the articles seen so far), L2-normalised, in term order."""
-        n1, df, log, pdf = self._n_docs + 1 + self.prior_docs, self._df, math.log, 0.5 + self.prior_df
+        (n1, pdf), df, log = self._idf_parts(), self._df, math.log
         ids: list[int] = []
         ws: list[float] = []
         for t, c in zip(tids, cnts, strict=True):
@@ -431,8 +436,9 @@ class StoryIndex:
     def _unit_rows(self, rows: np.ndarray, ids: np.ndarray, counts: np.ndarray, n_rows: int) -> np.ndarray:
         """Weights of (row, term id, count) triples as :meth:`_unit` gives them, vectorised: sublinear TF times
         today's IDF, each row L2-normalised."""
+        docs, offset = self._idf_parts()
         w = (1.0 + np.log(np.maximum(counts.astype(np.float64), 1.0))) * np.log(
-            (self._n_docs + 1 + self.prior_docs) / (np.frombuffer(self._df, dtype=np.int32)[ids] + 0.5 + self.prior_df))
+            docs / (np.frombuffer(self._df, dtype=np.int32)[ids] + offset))
         return w / np.maximum(np.sqrt(np.bincount(rows, weights=w * w, minlength=n_rows)), 1e-12)[rows]
 
     def _story_similarity(self, a: int, b: int) -> float:

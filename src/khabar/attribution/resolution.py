@@ -20,6 +20,7 @@ from khabar.attribution.doc import (
     _trim,
 )
 from khabar.attribution.phrases import _speaker_after
+from khabar.model import Span
 
 
 def _compatible(want: cues.Features, have: cues.Features) -> bool:
@@ -70,7 +71,7 @@ def _fronted_subject(doc: _Doc, i: int, before: int) -> tuple[int, int] | None:
     """An SVO opening: a body (an organisation head and its definite words) or a named person or body at
     token ``i``, then an imperfect verb ("وزارة التجارة تهيب بالمواطنين ...، وتؤكد أن"): that phrase is the subject."""
     start = doc.toks[i].start
-    ent = next((e for e in doc.entities_in(start, before) if e.start == start and e.label in ("ORG", "PER")), None)
+    ent = _named_at(doc, start, before)
     if ent is not None:
         k = doc.tok_at(ent.end)
         end = ent.end
@@ -87,6 +88,11 @@ def _fronted_subject(doc: _Doc, i: int, before: int) -> tuple[int, int] | None:
         return None
     key = doc.toks[k].key
     return (start, end) if len(key) >= 4 and key[0] in "يت" and not key.startswith("ال") else None
+
+
+def _named_at(doc: _Doc, start: int, end: int) -> Span | None:
+    """The person or organisation mention that begins at char ``start`` (found among those before ``end``)."""
+    return next((e for e in doc.entities_in(start, end) if e.start == start and e.label in ("ORG", "PER")), None)
 
 
 def _opens_with_body(doc: _Doc, i: int) -> bool:
@@ -187,7 +193,7 @@ def _inside_clause(doc: _Doc, d: _Draft, s_start: int) -> bool:
     if first >= len(doc.toks) or doc.toks[first].start >= d.cue[0]:
         return False
     tok = doc.toks[first]
-    named = any(e.start == tok.start and e.label in ("ORG", "PER") for e in doc.entities_in(tok.start, tok.end))
+    named = _named_at(doc, tok.start, tok.end) is not None
     return named or _opens_with_body(doc, first) or not tok.key.startswith(("و", "ف"))  # وزارة: a root و
 
 

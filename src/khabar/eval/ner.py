@@ -29,6 +29,7 @@ from khabar.ner_train import (
     Sentence,
     add_autogaz,
     bio_spans,
+    check_scheme,
     document_features,
     fit,
     fold_bounds,
@@ -39,7 +40,6 @@ from khabar.ner_train import (
     propagate_entities,
     read_conll,
     run_pass1_job,
-    scheme_labels,
     to_bio,
 )
 from khabar.ner_wordtype import crossfit_table, fit_model, wordtype_features
@@ -241,7 +241,7 @@ def evaluate_ner(
     clusters_path = str(params.pop("clusters_path", DEFAULT_CLUSTERS) or "")
     doc_size = int(params.pop("doc_size", DEFAULT_DOC_SIZE))  # type: ignore[call-overload]
     picked = list(range(folds)) if only is None else sorted(set(only))
-    scheme_labels([], scheme or "bio")  # an unknown scheme fails before any training
+    check_scheme(scheme or "bio")
     if any(not 0 <= k < folds for k in picked):
         raise ValueError(f"only must name folds in [0, {folds - 1}], got {only}")
     sents = read_conll(Path(path))
