@@ -1008,3 +1008,15 @@ def test_attribution_fronted_body_speaks_for_a_later_coordinated_verb() -> None:
     # A sentence opening with the conjunction still looks back, not at its own first word.
     b = run("أعلنت الوزارة فتح المعبر. وفي المساء أكدت أن الحركة طبيعية")
     assert a.span_text(at.speaker) != "" and b.span_text(one(b, "أكدت").speaker) == "الوزارة"
+
+
+def test_attribution_public_called_on_is_not_the_speaker() -> None:
+    a = run("دعا الوزير المواطنين إلى الهدوء.")
+    assert a.span_text(one(a, "دعا").speaker) == "الوزير"
+    a = run("المتحدث باسم الحكومة ينفي فرض حظر تجول في بغداد ويدعو المواطنين إلى عدم تصديق الشائعات")
+    at = one(a, "ويدعو")
+    assert a.span_text(at.speaker) == "المتحدث باسم الحكومة" and a.span_text(at.content) == "عدم تصديق الشائعات"
+    a = run("حذر المتحدث المواطنين من الشائعات حول إغلاق المدارس")
+    at = one(a, "حذر")
+    assert a.span_text(at.speaker) == "المتحدث" and at.stance == "deny"
+    assert a.span_text(at.content) == "الشائعات حول إغلاق المدارس"

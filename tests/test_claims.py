@@ -397,3 +397,30 @@ def test_claims_denial_with_a_pronoun_suffixed_noun_joins_the_rumour() -> None:
     claims = group_claims("S", arts, entity_names={}, settings={})
     assert len(claims) == 1
     assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]
+
+
+def test_claims_no_change_answers_a_reported_change() -> None:
+    # "has not changed" / "stable" deny a rise, though they share no changed word with it
+    arts = _posts(
+        "ارتفاع سعر ربطة الخبز إلى ريال واحد ابتداء من الغد",
+        "وزارة التجارة تهيب بالمواطنين عدم الانسياق وراء الشائعات، وتؤكد أن سعر ربطة الخبز لم يتغير",
+    )
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    assert len(claims) == 1
+    assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]
+    steady = _posts("رفع أسعار البنزين بنسبة 10% الشهر المقبل", "وزارة الطاقة: أسعار البنزين ثابتة الشهر المقبل")
+    stances = [m.stance for c in group_claims("S", steady, entity_names={}, settings={}) for m in c.members]
+    assert sorted(stances) == ["assert", "deny"]
+    # both report the change: no denial
+    same = _posts("رفع أسعار البنزين بنسبة 10% الشهر المقبل", "وزارة الطاقة: رفع أسعار البنزين بنسبة 10% الشهر المقبل")
+    assert {m.stance for c in group_claims("S", same, entity_names={}, settings={}) for m in c.members} == {"assert"}
+
+
+def test_claims_warning_of_rumours_denies_the_rumour() -> None:
+    arts = _posts(
+        "البنك المركزي يقرر سحب الورقة النقدية فئة 200 جنيه من التداول نهاية الشهر",
+        "البنك المركزي يحذر من شائعات سحب فئة 200 جنيه من التداول ويؤكد أنها عملة قانونية سارية",
+    )
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+    assert sorted((m.article_id, m.stance) for m in rumour.members) == [("p0", "assert"), ("p1", "deny")]

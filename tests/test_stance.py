@@ -35,6 +35,9 @@ from khabar.stance import PAIR_LABELS, PairModel, bundled_model, lexical_relatio
         ("وقال", "إن الصورة لا علاقة لها بالحادث", "deny"),
         ("وقال", "إن المشروع قديم ويحتاج إلى تحديث", "assert"),  # "old" alone denies nothing
         ("وقال", "إن المقطع المتداول يظهر الحادث", "assert"),
+        ("يحذر", "شائعات سحب فئة 200 جنيه من التداول", "deny"),  # what is called a rumour is denied
+        ("حذر", "من الإشاعات حول إغلاق المدارس", "deny"),
+        ("وقال", "إن الشائعات تضر بالاقتصاد", "assert"),  # rumours talked about, none named: no denial
     ],
 )
 def test_speaker_stance(cue: str, content: str, expected: str) -> None:

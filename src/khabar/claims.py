@@ -467,13 +467,30 @@ def _negated_tokens(st: _Statement) -> frozenset[str]:
     return frozenset(out & st.tokens)
 
 
+def _tokens_of(text: str) -> frozenset[str]:
+    return frozenset(t for w in text.split() if (t := _word_token(w)) is not None)
+
+
+# Words of a change in amount or state ("ارتفاع سعر الخبز"، "رفع الأسعار"، "تعديل الرسوم"), and words
+# that say the thing stayed as it was ("السعر ثابت"): "لم يتغير السعر" or "ثابت" answers any change.
+_CHANGE_TOKENS = _tokens_of(
+    "تغير يتغير تتغير تغيرت تغيير ارتفاع ارتفع ترتفع يرتفع ارتفعت زيادة زاد يزيد تزيد رفع يرفع ترفع انخفاض انخفض "
+    "ينخفض تنخفض خفض يخفض تخفض تخفيض تعديل يطرأ تطرأ"
+)
+_STEADY_TOKENS = _tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
+
+
 def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
-    """Whether ``a`` negates a word it shares with ``b`` that ``b`` does not negate ("لا تأجيل" / "تأجيل")."""
+    """Whether ``a`` negates a word it shares with ``b`` that ``b`` does not negate ("لا تأجيل" / "تأجيل"),
+    or says no change ("لم يتغير"، "ثابت") where ``b`` reports one ("ارتفاع سعر ربطة الخبز")."""
     for i, st in ((ia, a), (ib, b)):
         if i not in negated:
             negated[i] = _negated_tokens(st)
     shared = a.tokens & b.tokens
-    return bool(negated[ia] & shared) and not negated[ib] & shared
+    if negated[ia] & shared and not negated[ib] & shared:
+        return True
+    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & _STEADY_TOKENS and not a.tokens & _CHANGE_TOKENS)
+    return bool(steady) and bool((b.tokens - negated[ib]) & _CHANGE_TOKENS) and not b.tokens & _STEADY_TOKENS
 
 
 _POST_TAIL_RE = re.compile(r"(?:\s+(?:#\w+|@\w+|https?://\S+|www\.\S+|[^\w\s\"«»“”()%٪$€£]+))+\s*$")

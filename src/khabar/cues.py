@@ -131,17 +131,25 @@ PREP_OBJECT: dict[str, str] = {
     "أشار": fold("إلى"), "لفت": fold("إلى"), "أعلن": fold("عن"), "كشف": fold("عن"), "نوه": fold("إلى"), "دعا": fold("إلى"),
     "تساءل": fold("عن"), "شكك": fold("في"),
 }
+# Nouns of rumour: what a speaker so calls, it denies ("حذر من شائعات ..."، "لا تصدقوا الإشاعات حول ...").
+RUMOUR_NOUNS = frozenset(fold(w) for w in "شائعة شائعات الشائعة الشائعات إشاعة إشاعات الإشاعة الإشاعات أكاذيب الأكاذيب".split())
+# Verbs whose prepositional object is content only when it names rumours: "حذر من شائعات سحب الفئة"
+# reports a denial, "حذر من الازدحام" no statement.
+RUMOUR_PREP_OBJECT: dict[str, str] = {"حذر": fold("من")}
 # Verbs whose content may open with the prefixed preposition بـ right after the speaker phrase, kept
 # in the content as annotated: "أفادت الوكالة الأحد بعثور الجيش على ...".
 PREFIX_OBJECT: dict[str, str] = {"أفاد": "ب"}
 # Verbs of PREP_OBJECT whose preposition may follow an addressee: "دعت الشامي الوزارة إلى نشر ..." (content:
 # "نشر ...", as the gold annotates "دعا X إلى Y").
-ADDRESSEE_PREP_VERBS = frozenset(("دعا",))
+ADDRESSEE_PREP_VERBS = frozenset(("دعا", "حذر"))
 # Verbs whose speaker is followed by the person or outlet told, before the content:
 # "أبلغت المتحدثة إذاعة شمس بأن"، "أخبر الوزير الصحفيين أن" (the addressee is not the speaker).
 ADDRESSEE_VERBS = frozenset(("أبلغ", "أخبر"))
-# Plural nouns of an audience told, after the speaker of an ADDRESSEE_VERBS verb ("أبلغ مسؤول الصحفيين أن").
-ADDRESSEE_NOUNS = frozenset(fold(w) for w in "الصحفيين الصحافيين المراسلين الحضور".split())
+# Plural nouns of an audience told or called on, after the speaker of an ADDRESSEE_VERBS or
+# ADDRESSEE_PREP_VERBS verb ("أبلغ مسؤول الصحفيين أن"، "دعا الوزير المواطنين إلى").
+ADDRESSEE_NOUNS = frozenset(
+    fold(w) for w in "الصحفيين الصحافيين المراسلين الحضور المواطنين المواطنون الجمهور السكان الأهالي المسافرين".split()
+)
 # Verbs of accusing: "اتهمت الوزارة واشنطن بدعم التنظيم": the object (the accused) and the بـ phrase of
 # the charge are the content; the charge word ends the subject.
 CHARGE_VERBS = frozenset(("اتهم",))

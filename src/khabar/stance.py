@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from khabar.arabic import fold, match_key, words
-from khabar.cues import PARTICIPLE_FORMS, VERB_FORMS
+from khabar.cues import PARTICIPLE_FORMS, RUMOUR_NOUNS, VERB_FORMS
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,21 @@ DENY_PHRASES: tuple[str, ...] = (
 )
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))
+_RUMOUR_PREPS = frozenset(fold(w) for w in "من عن حول".split())
+
+
+def _names_rumours(folded_content: str) -> bool:
+    """Whether the content is the rumours themselves ("شائعات سحب الفئة ..."، "من الإشاعات حول ..."):
+    what the speaker calls a rumour, it denies."""
+    first = [folded_content[s:e] for s, e in words(folded_content)[:2]]
+    if first and first[0] in _RUMOUR_PREPS:
+        first = first[1:]
+    if not first:
+        return False
+    w = first[0]
+    return w in RUMOUR_NOUNS or (w[:1] in ("و", "ب") and w[1:] in RUMOUR_NOUNS)
+
+
 # Content phrases by which a speaker confirms an earlier report ("أكد صحة التقارير").
 CONFIRM_PHRASES: tuple[str, ...] = ("صحة ما", "صحة التقارير", "صحة الأنباء", "صحة المعلومات", "صحيحة", "بالفعل")
 QUESTION_PHRASES: tuple[str, ...] = (
@@ -84,7 +99,7 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
 
     Precedence: a denying cue (نفى، كذب، رفض، دحض) > an alleging cue, which
     signals the reporter's doubt (زعم، ادعى) > denial wording in the content
-    ("غير صحيح", "كاذبة", "لم تكن هناك") > a questioning cue or content
+    ("غير صحيح", "كاذبة", "لم تكن هناك"; content that opens with "شائعات") > a questioning cue or content
     (تساءل، شكك، "يجب التحقيق") > a confirming cue (أقر، اعترف) or confirming
     content ("صحة", "بالفعل") > "assert". أكد alone asserts: news uses it for "stressed".
     """
@@ -94,7 +109,7 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
         return "deny"
     if cue == "allege":
         return "allege"
-    if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content):
+    if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content) or _names_rumours(content):
         return "deny"
     cue_words = {fold(cue_text)[s:e] for s, e in words(fold(cue_text))}
     if cue == "question" or _has(content, QUESTION_PHRASES):

@@ -82,7 +82,8 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             continue
         if _verb_of(t) is not None:
             break  # "، قائلة إن ...": the content belongs to the next cue
-        if t.kind == "w" and first_non_time is None and cues.PREP_OBJECT.get(verb.lemma) == t.key and not _is_comp(doc, j + 1):
+        if t.kind == "w" and first_non_time is None and not _is_comp(doc, j + 1) and (
+                cues.PREP_OBJECT.get(verb.lemma) == t.key or _rumour_object(doc, j, verb)):
             # "أعلن المعبر عن فتح أبوابه", "مشيرا إلى احتمال": the content is the preposition's object
             span = _content_span(doc, t.end, _clause_end(doc, j + 1, sent_end))
             return ("indirect", span) if span else None
@@ -128,6 +129,14 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
     return None
 
 
+def _rumour_object(doc: _Doc, j: int, verb: cues.Verb) -> bool:
+    """Whether token ``j`` is the preposition of "حذر من" before a rumour noun ("من شائعات سحب ...")."""
+    if cues.RUMOUR_PREP_OBJECT.get(verb.lemma) != doc.toks[j].key or j + 1 >= len(doc.toks):
+        return False
+    nxt = doc.toks[j + 1]
+    return nxt.kind == "w" and nxt.key in cues.RUMOUR_NOUNS
+
+
 def _comp_frame(doc: _Doc, j: int, c: int, sent_end: int) -> tuple[str, tuple[int, int]] | None:
     """The indirect content of the ``c``-token complementiser at ``j`` ("أن ..."، "إلى أن ..."): from the
     complementiser itself, or after it for "أن" / "بأن", to the clause end."""
@@ -150,7 +159,9 @@ def _object_then_prep(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> int 
     Only words may come between (no punctuation, quotation, verb or complementiser), so a
     later "إلى" of another clause is not taken.
     """
-    prep = cues.PREP_OBJECT.get(verb.lemma) if verb.lemma in cues.ADDRESSEE_PREP_VERBS else None
+    prep = None
+    if verb.lemma in cues.ADDRESSEE_PREP_VERBS:
+        prep = cues.PREP_OBJECT.get(verb.lemma) or cues.RUMOUR_PREP_OBJECT.get(verb.lemma)
     if prep is None or _is_stop(doc, doc.toks[j]):
         return None  # "دعا في افتتاح المحاكمة إلى": an adverbial, not an addressee
     n = len(doc.toks)
@@ -162,7 +173,7 @@ def _object_then_prep(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> int 
         if tk.start >= sent_end:
             return None
         if tk.kind == "w" and tk.key == prep:
-            return k
+            return k if verb.lemma in cues.PREP_OBJECT or _rumour_object(doc, k, verb) else None
     return None
 
 
@@ -181,6 +192,8 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
     first = doc.toks[j]
     if _is_comp(doc, j) or first.kind == "p" or _is_stop(doc, first) or first.key in cues.TIME_WORDS or _verb_of(first):
         return None, j
+    if verb.lemma in cues.ADDRESSEE_PREP_VERBS and first.key in cues.ADDRESSEE_NOUNS:
+        return None, j  # "ويدعو المواطنين إلى": the public addressed, not the speaker
     k = j
     words_seen = 0
     commas = 0
@@ -214,6 +227,8 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
                 cut = k  # "كيري وهو يتكئ": a circumstantial clause
             if k > j and (_is_audience(t.key) or _is_manner(t.key)):
                 break  # "مسؤول لرويترز", "كيري مازحا": audience or manner, not the speaker
+            if k > j and verb.lemma in cues.ADDRESSEE_PREP_VERBS and t.key in cues.ADDRESSEE_NOUNS:
+                break  # "دعا الوزير المواطنين إلى"، "حذر المتحدث المواطنين من": the public addressed
             if k > j and verb.lemma in cues.ADDRESSEE_VERBS and (_head_keys(t.key) & cues.MEDIA_HEADS or t.key in cues.ADDRESSEE_NOUNS):
                 break  # "أبلغت المتحدثة إذاعة شمس": the outlet told, not part of the speaker
             if k > j and verb.np_object and (t.key in cues.CONTENT_HEADS or t.key in cues.OBJECT_OPENERS):
