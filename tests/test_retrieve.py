@@ -318,3 +318,37 @@ def test_retrieve_api_check_route(db: Path) -> None:
     assert client.get("/api/check").status_code == 422
     assert client.get("/api/check", params={"q": FEVER, "limit": 0}).status_code == 422
     assert "/api/check" in client.get("/api/openapi.json").json()["paths"]
+
+
+def test_relation_votes_with_the_pair_models_embedding_head_in_one_batch() -> None:
+    from khabar.retrieve import _relation, _settings
+    from khabar.stance import bundled_model
+
+    model = bundled_model()
+    if model is None or model.embedding is None:
+        pytest.skip("bundled pair model without an embedding head")
+
+    class Spy:
+        dim = model.embedding.dim
+        enabled = True
+
+        def __init__(self) -> None:
+            self.batches: list[list[str]] = []
+            self.seen: dict[str, np.ndarray] = {}
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            self.batches.append(list(texts))
+            for t in texts:
+                v = np.random.default_rng(len(self.seen) + 1).normal(size=self.dim)
+                self.seen.setdefault(t, (v / np.linalg.norm(v)).astype(np.float32))
+            return np.stack([self.seen[t] for t in texts])
+
+    query = "عدد المصابين بالحمى في بلدة الواحة بلغ مئتي شخص"
+    members = [{"content": "بلغ عدد المصابين بالحمى في بلدة الواحة مئتي شخص"}, {"content": "فرق الوزارة وصلت إلى البلدة"}]
+    spy = Spy()
+    label, votes, per_member = _relation(query, "عدد المصابين بالحمى في الواحة مئتا شخص", members, _settings(None), spy)
+    # first call: the query and every voter sharing enough words with it, in one batch
+    assert spy.batches[0][0] == query and members[0]["content"] in spy.batches[0]
+    assert members[1]["content"] not in spy.batches[0]  # too little overlap: votes "other" without the model
+    assert sum(votes.values()) == 3 and per_member[1] == "related"
+    assert label in ("supports", "refutes", "related")

