@@ -36,6 +36,7 @@ import numpy as np
 
 from khabar.arabic import fold
 from khabar.errors import ModelMissingError
+from khabar.memo import Generations
 from khabar.ner_autogaz import AgazEntry
 
 LABELS = ("O", "PERS", "LOC", "ORG", "MISC")  # O first: its probability is the entity-likeness feature
@@ -44,7 +45,7 @@ C = 5.0  # inverse L2 strength of the logistic regression
 MIN_DF = 2  # an n-gram must occur in this many training words
 GAZ_WEIGHT = 0.5  # sample weight of an ANERGazet word absent from the training sentences
 CROSSFIT_GROUPS = 5
-CACHE_WORDS = 20_000  # guesses kept per process (each worker process holds its own cache)
+CACHE_WORDS = 50_000  # words per generation (two kept: khabar.memo), per process; values are shared tuples (~10 MiB)
 PROB_BINS = ((0.9, "9"), (0.7, "7"), (0.5, "5"))  # probability of the likeliest label -> bin ("3" below)
 O_BINS = ((0.1, "9"), (0.3, "7"), (0.5, "5"), (0.7, "3"))  # probability of O -> entity-likeness bin ("0" above)
 DEFAULT_WORDTYPE = Path(__file__).resolve().parent / "data" / "ner_wordtype.npz"
@@ -68,10 +69,17 @@ def char_ngrams(folded: str) -> list[str]:
 
 def _features(probs: np.ndarray) -> tuple[str, ...]:
     j = int(np.argmax(probs))
-    label, p = LABELS[j], float(probs[j])
+    p = float(probs[j])
     pbin = next((b for edge, b in PROB_BINS if p >= edge), "3")
     p_o = float(probs[0])
     obin = next((b for edge, b in O_BINS if p_o < edge), "0")
+    return _feature_tuple(j, pbin, obin)
+
+
+@functools.lru_cache(maxsize=None)
+def _feature_tuple(label_index: int, pbin: str, obin: str) -> tuple[str, ...]:
+    """One shared tuple per (label, bins): a few dozen exist, so the per-word cache holds references only."""
+    label = LABELS[label_index]
     return (f"chr={label}", f"chrb={label}|{pbin}", f"chrE={obin}")
 
 
@@ -89,7 +97,7 @@ class WordTypeModel:
         self.idf = idf.astype(np.float32)
         self.coef = coef.astype(np.float32)
         self.intercept = intercept.astype(np.float32)
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self._cache: Generations[str, tuple[str, ...]] = Generations(CACHE_WORDS)
 
     @classmethod
     def fit(cls, words: Sequence[str], labels: Sequence[str], weights: Sequence[float] | None = None) -> WordTypeModel:
@@ -154,15 +162,19 @@ class WordTypeModel:
 
     def table(self, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """Features of each folded word in ``words``; words not seen before are guessed together, then cached."""
-        words = list(dict.fromkeys(words))
-        todo = [w for w in words if w not in self._cache]
+        out: dict[str, tuple[str, ...]] = {}
+        todo: list[str] = []
+        for w in dict.fromkeys(words):
+            hit = self._cache.get(w)
+            if hit is None:
+                todo.append(w)
+            else:
+                out[w] = hit
         if todo:
-            if len(self._cache) + len(todo) > CACHE_WORDS:
-                self._cache.clear()  # news vocabulary repeats: a fresh cache refills with the current words
-                todo = words  # all of them: those cached before the clear are gone too
             for w, probs in zip(todo, self.batch_probabilities(todo), strict=True):
-                self._cache[w] = _features(probs)
-        return {w: self._cache[w] for w in words}
+                out[w] = _features(probs)
+                self._cache.put(w, out[w])
+        return out
 
     def save(self, path: Path = DEFAULT_WORDTYPE) -> int:
         """Write the model as a compressed ``.npz`` (no pickles); returns its size in bytes."""
