@@ -148,10 +148,12 @@ def _shape(word: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def _stem(folded: str) -> tuple[str, str]:
     """``(proclitic, stem)``: the article cluster or a one/two-letter proclitic removed.
 
-    Only a guess (``بوتين`` loses a ب too); the CRF weighs it against the raw form.
+    Only a guess (``بوتين`` loses a ب too); the CRF weighs it against the raw form. Cached: propagation
+    and the auto-gazetteer stem every token of every document again (~8 % of tagging CPU before).
     """
     stripped = strip_clitics(folded)
     if stripped != folded:
