@@ -124,17 +124,62 @@ def words(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
 
 
-def strip_clitics(word: str, *, min_stem: int = 2) -> str:
+# A word is "known" to the frequency table when it is in it; a remainder ranked past this is rare enough
+# that the whole word is the likelier reading (لايه in ولاية, سايل in وسائل, ايل in وائل).
+ROOT_LETTER_RARE_RANK = 20_000
+_RANKS_FILE = "ner_clusters.tsv.gz"  # SaudiNewsNet's 50,000 commonest folded words, most frequent first
+
+
+@functools.lru_cache(maxsize=1)
+def word_ranks() -> dict[str, int]:
+    """Folded word -> frequency rank (0 = commonest) in SaudiNewsNet, from the bundled word-cluster table.
+
+    The table (``khabar/data/ner_clusters.tsv.gz``, built by ``khabar.ner_train.build_clusters``)
+    lists words most frequent first. Empty when the file is missing: :func:`root_initial` then
+    answers False and :func:`strip_clitics` strips as it did without a lexicon.
+    """
+    import gzip
+    from importlib import resources
+
+    ref = resources.files("khabar").joinpath("data", _RANKS_FILE)
+    if not ref.is_file():
+        return {}
+    with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        return {line.split("\t", 1)[0]: i for i, line in enumerate(fh)}
+
+
+def root_initial(word: str) -> bool:
+    """Whether the و or ف opening a folded word is its own letter, not a conjunction.
+
+    True when the word is in the frequency table (:func:`word_ranks`) and without
+    that letter is not, or is rare: وزاره (زاره unknown), وثايق, ولايه, فلسطين, فرنسا.
+    False for واضاف, ويقول, ووقف, وقال (the remainder is a common word) and for words
+    the table does not know. Counting the whole word against its remainder would
+    not do: sentence-initial "وأضاف" is 40 times commoner than "أضاف".
+    """
+    if len(word) < 2 or word[0] not in _CONJUNCTIONS:
+        return False
+    ranks = word_ranks()
+    if word not in ranks:
+        return False
+    rest = ranks.get(word[1:])
+    return rest is None or rest >= ROOT_LETTER_RARE_RANK
+
+
+def strip_clitics(word: str, *, min_stem: int = 2, lexicon: bool = True) -> str:
     """Remove an attached article cluster (ال، وال، بال، لل ...) or a conjunction و/ف.
 
     Expects a folded word. Keeps at least ``min_stem`` letters after an article
-    and at least 4 after a bare conjunction, so names are not eaten.
+    and at least 4 after a bare conjunction, so names are not eaten; with
+    ``lexicon``, a و/ف that :func:`root_initial` finds to be the word's own letter
+    stays (وزارة is not و + زارة). ``lexicon=False`` is the older rule the NER
+    models were trained with.
     """
     for p in _ARTICLE_PREFIXES:
         if word.startswith(p) and len(word) - len(p) >= min_stem:
             return word[len(p) :]
     for p in _CONJUNCTIONS:
-        if word.startswith(p) and len(word) - len(p) >= 4:
+        if word.startswith(p) and len(word) - len(p) >= 4 and not (lexicon and root_initial(word)):
             return word[len(p) :]
     return word
 

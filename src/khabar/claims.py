@@ -161,9 +161,9 @@ def _bare_feminine(folded: str) -> str:
 
     The pronoun turns ة into ت, so "زيارته" and "زيارة" would give different
     tokens and a denial ("ما يتم تداوله عن وفاته") would miss the rumour
-    ("وفاة ..."); it also keeps a root و in place (وفاته is not و + فاته). A
-    stem of fewer than 3 letters before the ت is left alone (بيته, صوته); a
-    root ت then lost (سكوته) is the accepted cost.
+    ("وفاة ..."). A stem of fewer than 3 letters before the ت is left alone
+    (بيته, صوته); a root ت then lost (سكوته) is the accepted cost. (Whether an
+    initial و is the word's own is :func:`khabar.arabic.strip_clitics`' call.)
     """
     for suffix in _PRONOUNS_AFTER_T:
         if folded.endswith(suffix):

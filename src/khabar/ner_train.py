@@ -155,7 +155,7 @@ def _stem(folded: str) -> tuple[str, str]:
     Only a guess (``بوتين`` loses a ب too); the CRF weighs it against the raw form. Cached: propagation
     and the auto-gazetteer stem every token of every document again (~8 % of tagging CPU before).
     """
-    stripped = strip_clitics(folded)
+    stripped = strip_clitics(folded, lexicon=False)  # the rule the shipped models were trained with
     if stripped != folded:
         return folded[: len(folded) - len(stripped)], stripped
     for p in _PROCLITICS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 
 from khabar import cues
-from khabar.arabic import fold
+from khabar.arabic import fold, root_initial
 from khabar.attribution.doc import (
     _SPEAKER_HEADS,
     _Doc,
@@ -194,7 +194,8 @@ def _inside_clause(doc: _Doc, d: _Draft, s_start: int) -> bool:
         return False
     tok = doc.toks[first]
     named = _named_at(doc, tok.start, tok.end) is not None
-    return named or _opens_with_body(doc, first) or not tok.key.startswith(("و", "ف"))  # وزارة: a root و
+    conjunction = tok.key.startswith(("و", "ف")) and not root_initial(tok.key)  # وزارة: the و is the word's own
+    return named or _opens_with_body(doc, first) or not conjunction
 
 
 def _previous_subject(doc: _Doc, s_start: int) -> tuple[int, int] | None:

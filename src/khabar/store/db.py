@@ -25,6 +25,11 @@ def migration_files() -> list[tuple[str, str]]:
     return [(p.name.removesuffix(".sql"), p.read_text(encoding="utf-8")) for p in files]
 
 
+# Migrations that empty the search tables because the way text is indexed changed: connect()
+# rebuilds them from the stored articles at once, so no search or check misses old articles.
+REINDEX_AFTER = frozenset({"0012_search_restem"})
+
+
 def connect(path: str | Path, *, busy_timeout_ms: int = 30000) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path`` (":memory:" allowed).
 
@@ -42,7 +47,12 @@ def connect(path: str | Path, *, busy_timeout_ms: int = 30000) -> sqlite3.Connec
         _set_wal(conn, busy_timeout_ms)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
-        migrate(conn)
+        applied = migrate(conn)
+        if REINDEX_AFTER & set(applied):
+            from khabar.store.search import index_pending  # late: search imports the text layer
+
+            log.info("re-indexing the search tables after %s", ", ".join(sorted(REINDEX_AFTER & set(applied))))
+            index_pending(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"not a usable khabar database: {exc}", source=str(path),
