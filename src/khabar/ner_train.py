@@ -38,12 +38,7 @@ from khabar.arabic import WORD_RE, fold, strip_clitics
 from khabar.errors import ModelMissingError
 from khabar.memo import Generations
 from khabar.ner_autogaz import AgazEntry, autogaz_features, load_autogaz
-from khabar.ner_wordtype import (
-    WordTypeModel,
-    crossfit_table,
-    fit_model,
-    wordtype_features,
-)
+from khabar.ner_wordtype import WordTypeModel, crossfit_table, fit_model, wordtype_features
 
 log = logging.getLogger(__name__)
 

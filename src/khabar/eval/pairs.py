@@ -10,13 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from khabar.stance import (
-    PAIR_LABELS,
-    PairModel,
-    lexical_relation,
-    pair_relation,
-    read_pairs,
-)
+from khabar.stance import PAIR_LABELS, PairModel, lexical_relation, pair_relation, read_pairs
 
 if TYPE_CHECKING:
     from khabar.embeddings import TextEmbedder
