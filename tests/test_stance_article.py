@@ -179,6 +179,9 @@ def test_stance_article_one_line_social_media_post() -> None:
         named = dict(zip(EMB_FEATURE_NAMES, x[len(FEATURE_NAMES):]))
         assert named["emb_best_pos"] == 0.0  # the only sentence is the first
         assert article_stance(CLAIM, text, embeddings=False) == want
+    # sharing not one topical word with the claim: unrelated with embeddings too, whatever the trees say
+    assert model.predict(CLAIM, "مباراة اليوم انتهت بالتعادل", embedder=emb) == "unrelated"
+    assert model.predict_features([0.0] * len(model.features)) == "unrelated"
     denial = dict(zip(FEATURE_NAMES, article_features(CLAIM, TWEETS[0][0], idf=model.idf)))
     assert denial["deny_top"] > 0.0 and denial["cov"] > 0.5
 
