@@ -1020,3 +1020,10 @@ def test_attribution_public_called_on_is_not_the_speaker() -> None:
     at = one(a, "حذر")
     assert a.span_text(at.speaker) == "المتحدث" and at.stance == "deny"
     assert a.span_text(at.content) == "الشائعات حول إغلاق المدارس"
+
+
+def test_attribution_outlet_told_in_quotes_is_not_content_and_a_coordinated_verb_ends_the_frame() -> None:
+    a = run('مصدر عسكري ينفي لـ"الحدث" إعلان السيطرة الكاملة على الرمادي ويؤكد أن المعارك مستمرة')
+    deny = one(a, "ينفي")
+    assert a.span_text(deny.content) == "إعلان السيطرة الكاملة على الرمادي" and deny.stance == "deny"
+    assert a.span_text(one(a, "ويؤكد").content) == "المعارك مستمرة"

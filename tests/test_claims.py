@@ -424,3 +424,11 @@ def test_claims_warning_of_rumours_denies_the_rumour() -> None:
     claims = group_claims("S", arts, entity_names={}, settings={})
     rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
     assert sorted((m.article_id, m.stance) for m in rumour.members) == [("p0", "assert"), ("p1", "deny")]
+
+
+def test_claims_post_opening_with_a_label_sentence_states_what_follows() -> None:
+    arts = _posts("عاجل.. وفاة الفنان عادل إمام منذ قليل", "نقابة المهن التمثيلية: الفنان عادل إمام بخير والكلام ده مش صحيح خالص")
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+    assert rumour.text == "وفاة الفنان عادل إمام منذ قليل"  # not the label "عاجل"
+    assert sorted((m.article_id, m.stance) for m in rumour.members) == [("p0", "assert"), ("p1", "deny")]

@@ -49,6 +49,9 @@ from khabar.stance import (
         ("يحذر", "شائعات سحب فئة 200 جنيه من التداول", "deny"),  # what is called a rumour is denied
         ("حذر", "من الإشاعات حول إغلاق المدارس", "deny"),
         ("وقال", "إن الشائعات تضر بالاقتصاد", "assert"),  # rumours talked about, none named: no denial
+        ("", "الفنان بخير والكلام ده مش صحيح خالص", "deny"),  # colloquial "not true"
+        ("", "الخبر المتداول غير دقيق، والامتحانات قائمة في موعدها", "deny"),
+        ("وقال", "إن الأرقام الأولية دقيقة", "assert"),
     ],
 )
 def test_speaker_stance(cue: str, content: str, expected: str) -> None:

@@ -115,6 +115,23 @@ def test_stories_embeddings_join_cross_lingual_lead() -> None:
     assert idx2.add(english, embedding=None, entity_ids=set()).is_new
 
 
+def test_stories_cross_lingual_join_needs_a_clear_margin_or_a_shared_entity() -> None:
+    english = Article(id="en2", path="en2.txt", raw="", text="Fire at the grain warehouses.", title="Aqaba port fire",
+                      published="2024-05-07", language="en")
+    # e5-like compressed cosines: both stories lie near one common direction
+    e_port = np.array([0.9, 0.436, 0, 0, 0, 0, 0, 0], dtype=np.float32)
+    e_summit = np.array([0.9, 0, 0.436, 0, 0, 0, 0, 0], dtype=np.float32)
+    # cosine 0.86 with the port story, 0.84 with the summit: a margin of 0.02, under the default 0.03
+    close = np.array([0.85, 0.2179, 0.1720, 0.4477, 0, 0, 0, 0])
+    assert abs(close @ e_port - 0.86) < 0.002 and abs(close @ e_summit - 0.84) < 0.002
+    for entity_ids, joins in ((set(), False), ({"E:aqaba"}, True)):
+        idx = StoryIndex()
+        idx.add(PORT_1, embedding=e_port, entity_ids={"E:aqaba"})
+        idx.add(SUMMIT, embedding=e_summit, entity_ids=set())
+        r = idx.add(english, embedding=(close / np.linalg.norm(close)).astype(np.float32), entity_ids=entity_ids)
+        assert (r.story_id == "S000001" and not r.is_new) is joins, entity_ids  # the shared entity lowers the margin
+
+
 def _stream() -> list[Article]:
     return [PORT_1, SUMMIT, PORT_2, FLOOD]
 

@@ -387,6 +387,13 @@ def _roles_touching(article: Article, span: Span, max_gap: int = 3) -> list[Span
     return out
 
 
+def _only_label(sentence: str) -> bool:
+    """Whether a sentence is nothing but labels ("عاجل.."، "#عاجل"): no statement of its own."""
+    folded = fold(sentence)
+    ws = [folded[a:b] for a, b in words(folded)]
+    return bool(ws) and all(w in COLON_LABELS for w in ws)
+
+
 def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
     """The title line (when the text starts with it) and the lead sentence, as ``(start, end)``."""
     text = article.text
@@ -397,15 +404,19 @@ def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
     if article.title and fold(text[:first_line_end]).strip() == fold(article.title).strip():
         out.append((0, first_line_end))
         pos = first_line_end
-    lead = next((s for s in sents if s.start >= pos and text[s.start : s.end].strip()), None)
+    lead = next((s for s in sents if s.start >= pos and text[s.start : s.end].strip()
+                 and not _only_label(text[s.start : s.end])), None)  # "عاجل.." is a label, the news follows
     if lead is not None:
         out.append((lead.start, lead.end))
     else:
         rest = text[pos:].lstrip()
-        if rest:
+        while rest:
             begin = len(text) - len(rest)
             stop = min((i for i in (rest.find(". "), rest.find("\n")) if i >= 0), default=len(rest))
-            out.append((begin, begin + stop))
+            if not _only_label(rest[:stop]):
+                out.append((begin, begin + stop))
+                break
+            rest = rest[stop:].lstrip(". \n")
     return [(a, b) for a, b in out if b > a]
 
 

@@ -45,6 +45,8 @@ DENY_PHRASES: tuple[str, ...] = (
     # debunks of a circulating picture or clip: "old", "unrelated"
     "لا علاقة له", "لا علاقة لها", "لا علاقة لهم", "ليس له علاقة", "ليست لها علاقة", "ليس لها علاقة",
     "مقطع قديم", "فيديو قديم", "صور قديمة", "صورة قديمة", "تسجيل قديم",
+    # "inaccurate", and the colloquial "not true" of posts and spoken replies
+    "غير دقيق", "غير دقيقة", "عارية تماما", "عار تماما", "مش صحيح", "مش صح", "مش حقيقي", "مش حقيقة", "مو صحيح",
 )
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))

@@ -514,7 +514,7 @@ class StoryIndex:
         best = max(scores, key=lambda s: (scores[s], -s), default=-1)
         best_score = scores.get(best, 0.0)
         if (best < 0 or best_score < self.threshold) and emb is not None and self._foreign(article):
-            best, best_score = self._crosslingual(emb, day, best, best_score)
+            best, best_score = self._crosslingual(emb, day, best, best_score, entity_ids)
         is_new = best < 0 or best_score < self.threshold
         if is_new:
             best = len(self._stories)
@@ -536,11 +536,14 @@ class StoryIndex:
         """A non-Arabic article: its terms barely meet the Arabic stories', so e5 decides."""
         return bool(article.language) and article.language != "ar"
 
-    def _crosslingual(self, emb: np.ndarray, day: float | None, best: int, best_score: float) -> tuple[int, float]:
+    def _crosslingual(self, emb: np.ndarray, day: float | None, best: int, best_score: float,
+                      entity_ids: set[str] = frozenset()) -> tuple[int, float]:  # type: ignore[assignment]
         """For a non-Arabic article that no story takes on terms:
         join the nearest story centroid if its e5 cosine is at least ``crosslingual_min_cosine``
         and beats the next story's by ``crosslingual_margin`` (e5 cosines are compressed, so
-        the margin, not the level, is what separates topics)."""
+        the margin, not the level, is what separates topics). When the article and that story
+        name one resolved entity (the resolver links "Mansour al-Dabbagh" to "منصور الدباغ"),
+        a third of the margin is enough: the shared name is evidence the cosine lacks."""
         if self._centroids is None:
             return best, best_score
         n = min(len(self._stories), self._centroids.shape[0])
@@ -555,7 +558,9 @@ class StoryIndex:
         top = float(sims[order[0]])
         second = float(sims[order[1]]) if n - lo > 1 else -1.0
         s = lo + int(order[0])
-        if top >= self.xl_cos and top - second >= self.xl_margin and self._decay(day, self._stories[s]) >= 0.5:
+        shares = any(e in self._stories[s].entities for e in entity_ids)
+        margin = self.xl_margin / 3 if shares else self.xl_margin
+        if top >= self.xl_cos and top - second >= margin and self._decay(day, self._stories[s]) >= 0.5:
             return s, self.threshold
         return best, best_score
 

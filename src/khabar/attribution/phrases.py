@@ -107,6 +107,11 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
         if t.kind == "p" and t.text in "،,":
             j += 1
             continue
+        if t.kind == "w" and t.key == _LAM and (q2 := doc.quote_opening(j + 1)) is not None and not doc.is_speech(q2) \
+                and q2.close_tok > j + 1 and q2.close_tok - j <= 6:
+            j = q2.close_tok + 1  # "ينفي لـ"الحدث" إعلان ...": the outlet told, not the content
+            steps += 1
+            continue
         if first_non_time is None:
             first_non_time = j
         if _is_stop(doc, t):
@@ -114,10 +119,12 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             k = j + 1
             while k < n and doc.toks[k].start < sent_end and k - j <= cfg["adverbial_max_words"]:
                 tk = doc.toks[k]
-                if (tk.kind == "p" and tk.text in "،,:") or _is_comp(doc, k) or doc.speech_opens_at(k):
-                    break
+                if (tk.kind == "p" and tk.text in "،,:") or _is_comp(doc, k) or doc.speech_opens_at(k) \
+                        or (tk.kind == "w" and _verb_of(tk) is not None and (doc.toks[k - 1].kind == "p" or tk.key[0] in "وف")):
+                    break  # a coordinated reporting verb ("... ويؤكد أن") opens another clause, not this adverbial
                 k += 1
-            if k < n and doc.toks[k].start < sent_end and k - j <= cfg["adverbial_max_words"]:
+            if k < n and doc.toks[k].start < sent_end and k - j <= cfg["adverbial_max_words"] \
+                    and _verb_of(doc.toks[k]) is None:
                 steps += k - j + 1
                 j = k
                 continue
@@ -127,6 +134,9 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
         span = _content_span(doc, doc.toks[first_non_time].start, _clause_end(doc, first_non_time, sent_end))
         return ("indirect", span) if span else None
     return None
+
+
+_LAM = fold("ل")
 
 
 def _rumour_object(doc: _Doc, j: int, verb: cues.Verb) -> bool:
