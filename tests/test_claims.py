@@ -432,3 +432,16 @@ def test_claims_post_opening_with_a_label_sentence_states_what_follows() -> None
     rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
     assert rumour.text == "وفاة الفنان عادل إمام منذ قليل"  # not the label "عاجل"
     assert sorted((m.article_id, m.stance) for m in rumour.members) == [("p0", "assert"), ("p1", "deny")]
+
+
+def test_claims_negated_verbal_noun_denies_the_imperfect_verb() -> None:
+    from khabar.claims import _verb_forms
+
+    assert _verb_forms("تسحب") == ("تسحب", "سحب") and _verb_forms("سحب") == ("سحب",)
+    arts = _posts(
+        "هيئة الغذاء والدواء تسحب حليب الأطفال من الأسواق بسبب تلوثه",
+        "هيئة الغذاء والدواء: لم يتم سحب أي نوع من حليب الأطفال من الأسواق، وجميع المنتجات المسجلة آمنة",
+    )
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    assert len(claims) == 1
+    assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]

@@ -491,6 +491,12 @@ _CHANGE_TOKENS = _tokens_of(
 _STEADY_TOKENS = _tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
 
 
+def _verb_forms(tok: str) -> tuple[str, ...]:
+    """A token and, for 4+ letters after an imperfect prefix ي/ت/ن, the token without it
+    (تسحب -> سحب, يتغير -> تغير): enough to see that "لم يتم سحب" negates "تسحب"."""
+    return (tok, tok[1:]) if len(tok) >= 4 and tok[0] in "يتن" else (tok,)
+
+
 def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
     """Whether ``a`` negates a word it shares with ``b`` that ``b`` does not negate ("لا تأجيل" / "تأجيل"),
     or says no change ("لم يتغير"، "ثابت") where ``b`` reports one ("ارتفاع سعر ربطة الخبز")."""
@@ -499,6 +505,10 @@ def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], i
             negated[i] = _negated_tokens(st)
     shared = a.tokens & b.tokens
     if negated[ia] & shared and not negated[ib] & shared:
+        return True
+    # "لم يتم سحب" / "تسحب": the negated word and the other's verb differ by an imperfect prefix
+    theirs = {f for t in b.tokens - negated[ib] for f in _verb_forms(t)}
+    if any(f in theirs for t in negated[ia] - shared for f in _verb_forms(t)):
         return True
     steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & _STEADY_TOKENS and not a.tokens & _CHANGE_TOKENS)
     return bool(steady) and bool((b.tokens - negated[ib]) & _CHANGE_TOKENS) and not b.tokens & _STEADY_TOKENS
