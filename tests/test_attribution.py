@@ -1027,3 +1027,11 @@ def test_attribution_outlet_told_in_quotes_is_not_content_and_a_coordinated_verb
     deny = one(a, "ينفي")
     assert a.span_text(deny.content) == "إعلان السيطرة الكاملة على الرمادي" and deny.stance == "deny"
     assert a.span_text(one(a, "ويؤكد").content) == "المعارك مستمرة"
+
+
+def test_attribution_coordinated_verb_object_is_not_its_speaker() -> None:
+    a = run("نفت الشركة الأنباء وأكدت استمرار العمل بالمشروع")
+    at = one(a, "وأكدت")
+    assert a.span_text(at.speaker) == "الشركة" and a.span_text(at.content) == "استمرار العمل بالمشروع"
+    a = run("نفى الوزير الخبر وأكد الرئيس أن الاجتماع عقد")  # a speaker head after the verb still speaks
+    assert a.span_text(one(a, "وأكد").speaker) == "الرئيس"

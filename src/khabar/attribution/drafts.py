@@ -24,6 +24,7 @@ from khabar.attribution.doc import (
     _is_name_ali,
     _is_participle,
     _is_stop,
+    _SPEAKER_HEADS,
     _trim,
     _verb_of,
 )
@@ -140,6 +141,10 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             if b < j:
                 speaker = _trim(doc, a, b)
                 frame = _frame(doc, b, verb, s_end)
+        if frame is not None and _object_not_speaker(doc, i, speaker, frame, verb, _conj, nested, s_start):
+            # "تنفي زيادة الأسعار وتؤكد استقرار الأسعار": after a coordinated verb a noun that names no one is
+            # the object; the subject is the earlier clause's (resolution gives it, as to a continuation)
+            frame, speaker, needs = ("indirect", (speaker[0], frame[1][1])), None, feats  # type: ignore[index]
         if frame is None and speaker is not None and prev is not None and prev.key in _KAMA:
             frame = _as_said_frame(doc, i - 1, s_start)  # "أعيد فتح المطار، كما أعلن وزير النقل"
         if frame is None or speaker == frame[1]:
@@ -167,6 +172,18 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             d.nested_kind = _head_info(doc, *nested)[0]
         drafts.append(d)
     return drafts
+
+
+def _object_not_speaker(doc: _Doc, i: int, speaker: tuple[int, int] | None, frame: tuple[str, tuple[int, int]],
+                        verb: cues.Verb, conj: bool, nested: tuple[int, int] | None, s_start: int) -> bool:
+    """Whether the phrase taken as the speaker of the coordinated verb at ``i`` is its object instead:
+    the verb takes a noun object, an earlier reporting verb in the sentence has spoken, and the phrase
+    names no one (no entity, no speaker head such as الوزير or مصدر)."""
+    if not conj or speaker is None or nested is not None or not verb.np_object or frame[0] != "indirect":
+        return False
+    if doc.entities_in(*speaker) or _head_keys(doc.toks[doc.tok_at(speaker[0])].key) & _SPEAKER_HEADS:
+        return False
+    return any(_verb_of(t) is not None for t in doc.toks[doc.tok_at(s_start) : i])
 
 
 def _according_drafts(doc: _Doc) -> list[_Draft]:
