@@ -148,6 +148,23 @@ def word_ranks() -> dict[str, int]:
         return {line.split("\t", 1)[0]: i for i, line in enumerate(fh)}
 
 
+@functools.lru_cache(maxsize=1)
+def _root_initial_words() -> frozenset[str]:
+    """The table's words whose initial و/ف is their own (see :func:`root_initial`), computed once.
+
+    Only this set is kept (a few thousand words), not the 50,000 ranks: every
+    process that strips clitics holds it, and the store-wide run is near its
+    memory bar.
+    """
+    ranks = word_ranks()
+    out = frozenset(
+        w for w in ranks
+        if len(w) >= 2 and w[0] in _CONJUNCTIONS and ranks.get(w[1:], ROOT_LETTER_RARE_RANK) >= ROOT_LETTER_RARE_RANK
+    )
+    word_ranks.cache_clear()  # the ranks themselves are not needed any more
+    return out
+
+
 def root_initial(word: str) -> bool:
     """Whether the و or ف opening a folded word is its own letter, not a conjunction.
 
@@ -157,13 +174,7 @@ def root_initial(word: str) -> bool:
     the table does not know. Counting the whole word against its remainder would
     not do: sentence-initial "وأضاف" is 40 times commoner than "أضاف".
     """
-    if len(word) < 2 or word[0] not in _CONJUNCTIONS:
-        return False
-    ranks = word_ranks()
-    if word not in ranks:
-        return False
-    rest = ranks.get(word[1:])
-    return rest is None or rest >= ROOT_LETTER_RARE_RANK
+    return len(word) >= 2 and word[0] in _CONJUNCTIONS and word in _root_initial_words()
 
 
 def strip_clitics(word: str, *, min_stem: int = 2, lexicon: bool = True) -> str:

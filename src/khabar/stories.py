@@ -537,7 +537,7 @@ class StoryIndex:
         return bool(article.language) and article.language != "ar"
 
     def _crosslingual(self, emb: np.ndarray, day: float | None, best: int, best_score: float,
-                      entity_ids: set[str] = frozenset()) -> tuple[int, float]:  # type: ignore[assignment]
+                      entity_ids: set[str]) -> tuple[int, float]:
         """For a non-Arabic article that no story takes on terms:
         join the nearest story centroid if its e5 cosine is at least ``crosslingual_min_cosine``
         and beats the next story's by ``crosslingual_margin`` (e5 cosines are compressed, so
