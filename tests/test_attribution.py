@@ -1035,3 +1035,6 @@ def test_attribution_coordinated_verb_object_is_not_its_speaker() -> None:
     assert a.span_text(at.speaker) == "الشركة" and a.span_text(at.content) == "استمرار العمل بالمشروع"
     a = run("نفى الوزير الخبر وأكد الرئيس أن الاجتماع عقد")  # a speaker head after the verb still speaks
     assert a.span_text(one(a, "وأكد").speaker) == "الرئيس"
+    a = run("نفى الوزير الخبر وأكد قزمبيل أن الاجتماع عقد")  # a name no tagger knows, then "أن": still the speaker
+    at = one(a, "وأكد")
+    assert a.span_text(at.speaker) == "قزمبيل" and a.span_text(at.content) == "الاجتماع عقد"

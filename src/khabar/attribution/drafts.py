@@ -181,6 +181,9 @@ def _object_not_speaker(doc: _Doc, i: int, speaker: tuple[int, int] | None, fram
     names no one (no entity, no speaker head such as الوزير or مصدر)."""
     if not conj or speaker is None or nested is not None or not verb.np_object or frame[0] != "indirect":
         return False
+    after = doc.tok_at(speaker[1])
+    if after < len(doc.toks) and doc.toks[after].start < frame[1][0]:
+        return False  # a complementiser or other words stand between: "وأكد خالد أن ..." has a speaker
     if doc.entities_in(*speaker) or _head_keys(doc.toks[doc.tok_at(speaker[0])].key) & _SPEAKER_HEADS:
         return False
     return any(_verb_of(t) is not None for t in doc.toks[doc.tok_at(s_start) : i])
