@@ -11,13 +11,12 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from khabar.eval.pairs import cached_pair_embedder
-from khabar.stance import EmbeddingHead, analyze, pair_features, read_pairs
+from khabar.stance import EmbeddingHead, pair_matrix, pair_vectorizer, read_pairs
 
 GRID = ((None, 4.0), (1.0, 4.0), (2.0, 4.0), (3.0, 4.0), (3.0, 8.0), (3.0, 16.0), (4.0, 4.0), (5.0, 2.0), (3.0, 1.0))
 
@@ -31,17 +30,11 @@ def main(train_csv: Path) -> None:
     for scale, c in GRID:
         scores = []
         for fit_idx, test_idx in folds:
-            vec = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, max_features=12000, min_df=2)
-            vec.fit([rows[i][k] for i in fit_idx for k in (0, 1)])
+            vec = pair_vectorizer([rows[i] for i in fit_idx])
+            head = EmbeddingHead([], [], scale, 384) if scale is not None else None
 
             def features(idx: np.ndarray) -> sparse.csr_matrix:
-                rs = [rows[i] for i in idx]
-                va, vb = vec.transform([r[0] for r in rs]), vec.transform([r[1] for r in rs])
-                parts = [va.multiply(vb), abs(va - vb), sparse.csr_matrix([pair_features(r[0], r[1]) for r in rs])]
-                if scale is not None:
-                    head = EmbeddingHead([], [], scale, 384)
-                    parts.append(sparse.csr_matrix([head.features(vecs[r[0]], vecs[r[1]]) for r in rs]))
-                return sparse.hstack(parts).tocsr()
+                return pair_matrix(vec, [rows[i] for i in idx], head, vecs)
 
             clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(features(fit_idx), y[fit_idx])
             scores.append(f1_score(y[test_idx], clf.predict(features(test_idx)), labels=["agree", "disagree"], average="macro"))

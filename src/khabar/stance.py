@@ -17,6 +17,7 @@ import logging
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -304,6 +305,28 @@ def read_pairs(path: Path) -> list[tuple[str, str, str]]:
         return [(r["s1"], r["s2"], r["stance"]) for r in csv.DictReader(fh)]
 
 
+def pair_vectorizer(rows: Sequence[tuple[str, str, str]], max_features: int = 12000) -> Any:
+    """The TF-IDF vectorizer of a pair model (both sides of ``rows``); scikit-learn, training time only."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, max_features=max_features, min_df=2)
+    return vec.fit([r[0] for r in rows] + [r[1] for r in rows])
+
+
+def pair_matrix(vec: Any, rows: Sequence[tuple[str, str, str]], head: EmbeddingHead | None = None,
+                vectors: Mapping[str, np.ndarray] | None = None) -> Any:
+    """Training rows of ``rows`` as :meth:`PairModel.scores` reads a pair: ``[va * vb, |va - vb|,
+    pair_features]``, then with ``head`` its embedding features of the statements' ``vectors``."""
+    from scipy import sparse
+
+    va = vec.transform([r[0] for r in rows])
+    vb = vec.transform([r[1] for r in rows])
+    parts = [va.multiply(vb), abs(va - vb), sparse.csr_matrix(np.array([pair_features(r[0], r[1]) for r in rows]))]
+    if head is not None and vectors is not None:
+        parts.append(sparse.csr_matrix(np.array([head.features(vectors[r[0]], vectors[r[1]]) for r in rows])))
+    return sparse.hstack(parts).tocsr()
+
+
 def train_pairs(train_csv: Path, out_path: Path, *, max_features: int = 12000, c: float = 4.0,
                 embedder: TextEmbedder | None = None, emb_scale: float = 3.0, emb_c: float = 8.0) -> dict:
     """Fit the pair model on an ANS stance CSV and write it as JSON weights to ``out_path``.
@@ -314,17 +337,11 @@ def train_pairs(train_csv: Path, out_path: Path, *, max_features: int = 12000, c
     training time only. Returns the training size and accuracies; measure on dev with
     ``khabar.eval.pairs.evaluate_pairs``.
     """
-    from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     rows = read_pairs(train_csv)
-    vec = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, max_features=max_features, min_df=2)
-    vec.fit([r[0] for r in rows] + [r[1] for r in rows])
-    va = vec.transform([r[0] for r in rows])
-    vb = vec.transform([r[1] for r in rows])
-    dense = sparse.csr_matrix(np.array([pair_features(r[0], r[1]) for r in rows]))
-    x = sparse.hstack([va.multiply(vb), abs(va - vb), dense]).tocsr()
+    vec = pair_vectorizer(rows, max_features)
+    x = pair_matrix(vec, rows)
     y = [r[2] for r in rows]
     clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     clf.fit(x, y)
@@ -343,8 +360,7 @@ def train_pairs(train_csv: Path, out_path: Path, *, max_features: int = 12000, c
         texts = sorted({t for r in rows for t in r[:2]})
         vecs = dict(zip(texts, embedder.embed(texts), strict=True))
         head = EmbeddingHead([], [], emb_scale, int(next(iter(vecs.values())).shape[0]))
-        emb = np.array([head.features(vecs[r[0]], vecs[r[1]]) for r in rows])
-        xe = sparse.hstack([x, sparse.csr_matrix(emb)]).tocsr()
+        xe = pair_matrix(vec, rows, head, vecs)
         clf_e = LogisticRegression(C=emb_c, max_iter=5000, class_weight="balanced")
         clf_e.fit(xe, y)
         if [str(c_) for c_ in clf_e.classes_] != data["classes"]:
