@@ -8,7 +8,7 @@ import pytest
 
 from khabar.attribution import find_attributions
 from khabar.claims import claim_matrix, group_claims
-from khabar.model import Article, Span
+from khabar.model import Article, Claim, Span
 
 A1 = (
     "وقال التقرير إن فارس وغسان كانا على اتصال منتظم منذ عام 2020.\n"
@@ -282,6 +282,12 @@ def _posts(*texts: str) -> list[Article]:
     return arts
 
 
+def _rumour_claim(rumour: str, reply: str) -> tuple[list[Claim], Claim]:
+    """The claims of a rumour post (p0) and a reply (p1), and the claim that holds the rumour."""
+    claims = group_claims("S", _posts(rumour, reply), entity_names={}, settings={})
+    return claims, next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+
+
 def test_claims_loosely_worded_denial_joins_the_claim_it_answers() -> None:
     # the denial shares only two words with the rumour ("تحظر" / "لم نصدر أي قرار بحظر" do not meet)
     arts = _posts(
@@ -390,22 +396,20 @@ def test_claims_denial_with_a_pronoun_suffixed_noun_joins_the_rumour() -> None:
     assert _word_token("وفاته") == _word_token("وفاة") == _word_token("وفاتها")
     assert _word_token("حكومته") == _word_token("حكومة") and _word_token("تصريحاته") == _word_token("تصريحات")
     assert _word_token("بيته") == _word_token("بيت")  # too short a stem before the ت: a root ت, kept
-    arts = _posts(
+    claims, _ = _rumour_claim(
         "وفاة الفنان محمد عبده قبل قليل في أحد مستشفيات باريس",
         "مكتب الفنان محمد عبده: الفنان بصحة جيدة وما يتم تداوله عن وفاته مجرد إشاعة",
     )
-    claims = group_claims("S", arts, entity_names={}, settings={})
     assert len(claims) == 1
     assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]
 
 
 def test_claims_no_change_answers_a_reported_change() -> None:
     # "has not changed" / "stable" deny a rise, though they share no changed word with it
-    arts = _posts(
+    claims, _ = _rumour_claim(
         "ارتفاع سعر ربطة الخبز إلى ريال واحد ابتداء من الغد",
         "وزارة التجارة تهيب بالمواطنين عدم الانسياق وراء الشائعات، وتؤكد أن سعر ربطة الخبز لم يتغير",
     )
-    claims = group_claims("S", arts, entity_names={}, settings={})
     assert len(claims) == 1
     assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]
     steady = _posts("رفع أسعار البنزين بنسبة 10% الشهر المقبل", "وزارة الطاقة: أسعار البنزين ثابتة الشهر المقبل")
@@ -417,19 +421,16 @@ def test_claims_no_change_answers_a_reported_change() -> None:
 
 
 def test_claims_warning_of_rumours_denies_the_rumour() -> None:
-    arts = _posts(
+    _, rumour = _rumour_claim(
         "البنك المركزي يقرر سحب الورقة النقدية فئة 200 جنيه من التداول نهاية الشهر",
         "البنك المركزي يحذر من شائعات سحب فئة 200 جنيه من التداول ويؤكد أنها عملة قانونية سارية",
     )
-    claims = group_claims("S", arts, entity_names={}, settings={})
-    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
     assert sorted((m.article_id, m.stance) for m in rumour.members) == [("p0", "assert"), ("p1", "deny")]
 
 
 def test_claims_post_opening_with_a_label_sentence_states_what_follows() -> None:
-    arts = _posts("عاجل.. وفاة الفنان عادل إمام منذ قليل", "نقابة المهن التمثيلية: الفنان عادل إمام بخير والكلام ده مش صحيح خالص")
-    claims = group_claims("S", arts, entity_names={}, settings={})
-    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+    _, rumour = _rumour_claim("عاجل.. وفاة الفنان عادل إمام منذ قليل",
+                              "نقابة المهن التمثيلية: الفنان عادل إمام بخير والكلام ده مش صحيح خالص")
     assert rumour.text == "وفاة الفنان عادل إمام منذ قليل"  # not the label "عاجل"
     assert sorted((m.article_id, m.stance) for m in rumour.members) == [("p0", "assert"), ("p1", "deny")]
 
@@ -438,10 +439,9 @@ def test_claims_negated_verbal_noun_denies_the_imperfect_verb() -> None:
     from khabar.claims import _verb_forms
 
     assert _verb_forms("تسحب") == ("تسحب", "سحب") and _verb_forms("سحب") == ("سحب",)
-    arts = _posts(
+    claims, _ = _rumour_claim(
         "هيئة الغذاء والدواء تسحب حليب الأطفال من الأسواق بسبب تلوثه",
         "هيئة الغذاء والدواء: لم يتم سحب أي نوع من حليب الأطفال من الأسواق، وجميع المنتجات المسجلة آمنة",
     )
-    claims = group_claims("S", arts, entity_names={}, settings={})
     assert len(claims) == 1
     assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]
