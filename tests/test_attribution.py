@@ -901,6 +901,11 @@ def test_attribution_report_denied_is_the_speaker_of_its_own_verb(text: str, spe
         ("عاجل: الصحة: لا إصابات جديدة في المدينة", "الصحة", "لا إصابات جديدة في المدينة", "assert", "organization"),
         ("الأمن العام: الفيديو المتداول عن اختطاف طفل في عمان قديم", "الأمن العام",
          "الفيديو المتداول عن اختطاف طفل في عمان قديم", "deny", "organization"),
+        # bodies no tagger knows, named by their head word: a governorate, an authority
+        ("محافظة الجيزة: لا صحة لما تردد عن تعليق الدراسة بالمدارس", "محافظة الجيزة",
+         "لا صحة لما تردد عن تعليق الدراسة بالمدارس", "deny", "organization"),
+        ("سلطة المياه: الأخبار المتداولة حول انقطاع المياه عن الزرقاء عارية عن الصحة", "سلطة المياه",
+         "الأخبار المتداولة حول انقطاع المياه عن الزرقاء عارية عن الصحة", "deny", "organization"),
     ],
 )
 def test_attribution_headline_colon_frame(text: str, speaker: str, content: str, stance: str, kind: str) -> None:

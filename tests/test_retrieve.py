@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from khabar.arabic import match_key
 from khabar.cli import app as cli_app
+from khabar import retrieve as retrieve_module
 from khabar.embeddings import Embedder
 from khabar.pipeline import analyze
 from khabar.retrieve import (
@@ -164,7 +165,7 @@ def test_retrieve_members_grouped_by_stance_with_evidence(store: Store) -> None:
         1, 1, 2, 2, "named", True)
 
 
-def test_retrieve_loosely_related_claim_is_related_not_refuted(store: Store) -> None:
+def test_retrieve_loosely_related_claim_is_related_not_refuted(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     query = "أصيب مئتا شخص بالحمى في بلدة الواحة"
 
     def lab_claim(result: dict) -> dict:
@@ -172,9 +173,12 @@ def test_retrieve_loosely_related_claim_is_related_not_refuted(store: Store) -> 
 
     guarded = lab_claim(check_claim(store, query))
     assert guarded["relation"] == "related" and guarded["relation_votes"]["other"] == sum(guarded["relation_votes"].values())
-    # Without the overlap guard the pair model (trained on same-topic pairs) calls it a contradiction.
-    assert lab_claim(check_claim(store, query, settings={"relation_min_overlap": 0.0}))["relation"] == "refutes"
     assert top(check_claim(store, query))["relation"] == "supports"
+    # The pair model was trained on same-topic pairs and may call any two texts a contradiction:
+    # with one that always does, the overlap guard still keeps the loosely related claim "related".
+    monkeypatch.setattr(retrieve_module, "pair_relation", lambda a, b, **kw: "disagree")
+    assert lab_claim(check_claim(store, query))["relation"] == "related"
+    assert lab_claim(check_claim(store, query, settings={"relation_min_overlap": 0.0}))["relation"] == "refutes"
 
 
 def _member(stance: str, source: str, outlet: str, entity: str | None = None, idx: int | None = 0) -> dict:

@@ -9,7 +9,7 @@ import pytest
 
 from khabar.errors import SettingsError
 from khabar.model import Article
-from khabar.stories import StoryIndex, lead_parts, parse_days
+from khabar.stories import StoryIndex, lead_parts, parse_days, terms_of
 from khabar.store.state import decode_state, encode_state
 
 
@@ -199,7 +199,8 @@ def test_stories_retrieval_stays_bounded_with_many_stories() -> None:
 
 
 def test_stories_bridging_article_merges_two_stories_older_id_survives() -> None:
-    idx = StoryIndex({"join_threshold": 0.2, "merge_threshold": 0.1})
+    # m1 and m2 share "مستودعات الحبوب" (0.21 with lemma terms): a join threshold of 0.25 keeps them apart.
+    idx = StoryIndex({"join_threshold": 0.25, "merge_threshold": 0.1})
     a = idx.add(art("m1", "حريق في ميناء العقبة", "اندلع حريق في مستودعات الحبوب بميناء العقبة."), embedding=None, entity_ids=set())
     b = idx.add(art("m2", "إطفاء مستودعات الحبوب", "سيطرت فرق الدفاع المدني على النيران بعد ست ساعات."), embedding=None, entity_ids=set())
     assert a.story_id == "S000001" and b.is_new and b.story_id == "S000002" and idx.events() == []
@@ -214,10 +215,10 @@ def test_stories_bridging_article_merges_two_stories_older_id_survives() -> None
     assert idx.story_of("m2") == "S000001" and len(idx) == 1
     (merged,) = idx.stories()
     assert merged.id == "S000001" and sorted(merged.article_ids) == ["m1", "m2", "m3"]
-    again = StoryIndex.from_state(idx.to_state(), {"join_threshold": 0.2, "merge_threshold": 0.1})
+    again = StoryIndex.from_state(idx.to_state(), {"join_threshold": 0.25, "merge_threshold": 0.1})
     assert again.story_of("m2") == "S000001" and again.events() == idx.events()
     # Merging off (> 1): the bridge joins one story and the other stays.
-    off = StoryIndex({"join_threshold": 0.2, "merge_threshold": 1.01})
+    off = StoryIndex({"join_threshold": 0.25, "merge_threshold": 1.01})
     for x in (art("m1", "حريق في ميناء العقبة", "اندلع حريق في مستودعات الحبوب بميناء العقبة."),
               art("m2", "إطفاء مستودعات الحبوب", "سيطرت فرق الدفاع المدني على النيران بعد ست ساعات."), bridge):
         off.add(x, embedding=None, entity_ids=set())
@@ -419,6 +420,25 @@ def test_stories_a_rumour_and_its_denial_join_in_a_store_of_two_posts() -> None:
     bare.add(rumour, embedding=None, entity_ids=set())
     assert bare.add(denial, embedding=None, entity_ids=set()).is_new
     # The prior does not glue different events: a summit after the port fire still starts its own story.
+    other = StoryIndex()
+    other.add(PORT_1, embedding=None, entity_ids=set())
+    assert other.add(SUMMIT, embedding=None, entity_ids=set()).is_new
+
+
+def test_stories_lemma_terms_join_a_denial_that_shares_only_lemmas_with_its_rumour() -> None:
+    # Written for this test: the rumour says أسعار / أسطوانات / الغاز, the denial سعر / أسطوانة / البوتاجاز;
+    # no match key is shared but the lemmas سعر and أسطوانة are.
+    rumour = art("r1", "", "مصادر: زيادة أسعار أسطوانات الغاز إلى 150 جنيها من الأحد", "2026-12-01")
+    denial = art("d1", "", "وزارة البترول تنفي رفع سعر أسطوانة البوتاجاز", "2026-12-01")
+    assert "سعر" in terms_of(rumour.text, lemmas=True) and "سعر" not in terms_of(rumour.text)
+    idx = StoryIndex()
+    assert idx.lemma_terms  # on by default
+    idx.add(rumour, embedding=None, entity_ids=set())
+    assert not idx.add(denial, embedding=None, entity_ids=set()).is_new
+    bare = StoryIndex({"lemma_terms": False})
+    bare.add(rumour, embedding=None, entity_ids=set())
+    assert bare.add(denial, embedding=None, entity_ids=set()).is_new
+    # Lemmas do not glue different events: the summit after the port fire still starts its own story.
     other = StoryIndex()
     other.add(PORT_1, embedding=None, entity_ids=set())
     assert other.add(SUMMIT, embedding=None, entity_ids=set()).is_new

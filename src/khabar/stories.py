@@ -3,7 +3,8 @@
 An article is represented by its *lead* (title + the first sentences of the
 text, see :func:`lead_parts`): salient terms (folded, clitic-stripped words
 from :func:`khabar.arabic.match_key`, stopwords dropped, title counted
-``title_weight`` times), its entity ids and an optional embedding of the lead.
+``title_weight`` times; with ``lemma_terms``, also the keys of the words' dictionary lemmas,
+:mod:`khabar.lemmas`), its entity ids and an optional embedding of the lead.
 A story keeps the summed term counts, an entity counter, the running sum of
 member embeddings and the date range of its members.
 
@@ -56,6 +57,7 @@ import numpy as np
 
 from khabar.arabic import fold, match_key, normalize
 from khabar.compact import Postings, SparseVec
+from khabar.lemmas import lemma_keys
 from khabar.model import Article, Story
 from khabar.settings import check_range, section_with_defaults
 
@@ -153,9 +155,16 @@ def lead_parts(article: Article, *, sentences: int = 2, max_chars: int = 600) ->
     return lead[:max_chars], first
 
 
-def terms_of(text: str) -> list[str]:
-    """Salient terms of ``text``: match keys of its words, no stopwords or 1-letter words."""
-    return [t for t in match_key(text).split() if len(t) > 1 and t not in _STOPWORDS]
+def terms_of(text: str, *, lemmas: bool = False) -> list[str]:
+    """Salient terms of ``text``: match keys of its words, no stopwords or 1-letter words.
+
+    With ``lemmas``, the keys of the words' dictionary lemmas that differ from
+    their own follow (:func:`khabar.lemmas.lemma_keys`): أسعار also counts as سعر.
+    """
+    keys = match_key(text).split()
+    if lemmas:
+        keys += lemma_keys(text)
+    return [t for t in keys if len(t) > 1 and t not in _STOPWORDS]
 
 
 class StoryIndex:
@@ -171,6 +180,7 @@ class StoryIndex:
         self.lead_sentences = int(c("stories.lead_sentences", sec["lead_sentences"], 0, 500))
         self.lead_chars = int(c("stories.lead_chars", sec["lead_chars"], 20, 100_000))
         self.title_weight = int(c("stories.title_weight", sec["title_weight"], 1, 10))
+        self.lemma_terms = bool(sec["lemma_terms"])
         self.max_query_terms = int(c("stories.max_query_terms", sec["max_query_terms"], 1, 1000))
         self.max_postings = int(c("stories.max_postings", sec["max_postings"], 1, 1_000_000))
         self.max_df_share = c("stories.max_df_share", sec["max_df_share"], 0.0, 1.0)
@@ -248,8 +258,8 @@ class StoryIndex:
 
     def _article_terms(self, article: Article) -> tuple[Counter[str], str]:
         lead, first = lead_parts(article, sentences=self.lead_sentences, max_chars=self.lead_chars)
-        counts = Counter(terms_of(lead))
-        for t in terms_of(article.title):
+        counts = Counter(terms_of(lead, lemmas=self.lemma_terms))
+        for t in terms_of(article.title, lemmas=self.lemma_terms):
             counts[t] += self.title_weight - 1
         return counts, first
 
