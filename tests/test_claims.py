@@ -445,3 +445,14 @@ def test_claims_negated_verbal_noun_denies_the_imperfect_verb() -> None:
     )
     assert len(claims) == 1
     assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]
+
+
+def test_claims_denial_in_singular_forms_joins_a_rumour_in_plurals() -> None:
+    # Written for this test: الأطباء / طبيب, المستشفيات / المستشفى, الحكومية / الحكومي, تسريح / لتسريح share
+    # no form; their dictionary lemmas are shared.
+    claims, rumour = _rumour_claim(
+        "تسريح مئات الأطباء من المستشفيات الحكومية بسبب خفض الميزانية",
+        "وزارة الصحة: لا صحة لتسريح أي طبيب من المستشفى الحكومي",
+    )
+    assert len(claims) == 1
+    assert [(m.article_id, m.stance) for m in rumour.members] == [("p0", "assert"), ("p1", "deny")]

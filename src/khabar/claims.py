@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.attribution import is_entourage
 from khabar.cues import COLON_LABELS, ORGANIZATION_HEADS, PERSON_HEADS, STATEMENT_NEGATORS
+from khabar.lemmas import dictionary_lemma
 from khabar.model import Article, Claim, ClaimMember, Span
 from khabar.stance import NEGATIONS, speaker_stance
 
@@ -141,13 +142,19 @@ def topical_tokens(article: Article, start: int, end: int) -> frozenset[str]:
 def _word_token(word: str) -> str | None:
     """The topical token of one word outside entity mentions, None for a stop word; cached by word form.
 
-    A pure function of the word (fold, clitics, light stem, synonyms): the
+    A pure function of the written word (its dictionary lemma, :func:`khabar.lemmas.dictionary_lemma`,
+    where simplemma lists it, so الأطباء and طبيب meet; fold, clitics, light stem, synonyms): the
     same words recur across a story's statements, and every member's tokens
     are computed again on the story's first regroup in each run.
     """
     tok = strip_clitics(_bare_feminine(fold(word)))
     if tok in _STOP or len(tok) < 2:
         return None
+    lem = dictionary_lemma(word)  # a plural meets its singular: الأطباء / طبيب, أسعار / سعر
+    if lem is not None:
+        lem = strip_clitics(fold(lem))
+        if lem not in _STOP and len(lem) >= 2:
+            tok = lem
     tok = light_stem(tok)
     tok = _SYNONYMS.get(tok, tok)
     return None if tok in _STOP else tok
@@ -463,15 +470,16 @@ _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يك
 def _negated_tokens(st: _Statement) -> frozenset[str]:
     """Topical tokens of the words a negator governs ("ولا تأجيل", "لم يتم تأجيل", "عدم وجود")."""
     text = st.article.text[st.start : st.end]
-    ws = [fold(text[a:b]) for a, b in words(text)]
+    raw = [text[a:b] for a, b in words(text)]
+    ws = [fold(w) for w in raw]
     out: set[str] = set()
     for k, w in enumerate(ws):
         if w not in _NEGATORS and not (len(w) > 2 and w[0] in "وف" and w[1:] in _NEGATORS):
             continue
-        for nxt in ws[k + 1 : k + 4]:
+        for nxt, nxt_raw in zip(ws[k + 1 : k + 4], raw[k + 1 : k + 4]):
             if nxt in _NEGATION_FILLERS:
                 continue
-            tok = _word_token(nxt)
+            tok = _word_token(nxt_raw)  # the written word: its dictionary lemma is looked up as written
             if tok is not None:
                 out.add(tok)
             break
