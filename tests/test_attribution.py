@@ -1043,3 +1043,41 @@ def test_attribution_coordinated_verb_object_is_not_its_speaker() -> None:
     a = run("نفى الوزير الخبر وأكد قزمبيل أن الاجتماع عقد")  # a name no tagger knows, then "أن": still the speaker
     at = one(a, "وأكد")
     assert a.span_text(at.speaker) == "قزمبيل" and a.span_text(at.content) == "الاجتماع عقد"
+
+
+@pytest.mark.parametrize(
+    "text,cue,speaker,content,stance",
+    [
+        ("لا صحة لإلغاء الاختبارات.. التعليم توضح", "توضح", "التعليم", "لا صحة لإلغاء الاختبارات", "deny"),
+        ("الحدود مفتوحة أمام المسافرين - الداخلية تؤكد", "تؤكد", "الداخلية", "الحدود مفتوحة أمام المسافرين", "assert"),
+        ("لا زيادة في أسعار الوقود | وزارة الطاقة توضح", "توضح", "وزارة الطاقة", "لا زيادة في أسعار الوقود", "assert"),
+    ],
+)
+def test_attribution_headline_cue_last(text: str, cue: str, speaker: str, content: str, stance: str) -> None:
+    a = run(text)
+    at = one(a, cue)
+    assert (a.span_text(at.speaker), a.span_text(at.content), at.stance) == (speaker, content, stance)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ارتفاع الأسعار مستمر. وهذا ما يؤكد",  # no speaker before the verb
+        "الطريق مغلق بسبب الحادث. الشرطة تحقق",  # not a reporting verb
+        "أسعار الخبز لن ترتفع.. وزير التموين يطمئن المواطنين",  # the verb is not last: left to its own frame
+    ],
+)
+def test_attribution_headline_cue_last_needs_a_speaker_and_a_final_reporting_verb(text: str) -> None:
+    assert not [at for at in run(text).attributions if at.content.start == 0]
+
+
+def test_attribution_label_bar_is_not_part_of_the_subject() -> None:
+    a = run("#عاجل | الجيش ينفي سقوط طائرة حربية في الجنوب")
+    at = one(a, "ينفي")
+    assert a.span_text(at.speaker) == "الجيش" and at.stance == "deny"
+
+
+def test_attribution_confirming_cue_with_not_true_in_its_content_denies() -> None:
+    a = run("الداخلية تحذر من الانسياق وراء الشائعات وتؤكد عدم صحة ما نشر عن إغلاق الحدود")
+    at = one(a, "وتؤكد")
+    assert a.span_text(at.content) == "عدم صحة ما نشر عن إغلاق الحدود" and at.stance == "deny"

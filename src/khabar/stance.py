@@ -48,6 +48,8 @@ DENY_PHRASES: tuple[str, ...] = (
     "مقطع قديم", "فيديو قديم", "صور قديمة", "صورة قديمة", "تسجيل قديم",
     # "inaccurate", and the colloquial "not true" of posts and spoken replies
     "غير دقيق", "غير دقيقة", "عارية تماما", "عار تماما", "مش صحيح", "مش صح", "مش حقيقي", "مش حقيقة", "مو صحيح",
+    # the noun of "not true" after a confirming verb: "وتؤكد عدم صحة ما نشر عن ..."
+    "عدم صحة", "عدم دقة", "ليس صحيحا", "ليست صحيحة", "غير حقيقي", "لا حقيقة",
 )
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))

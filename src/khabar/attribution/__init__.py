@@ -38,6 +38,7 @@ from khabar.attribution.drafts import (
     _colon_frames,
     _nominal_frames,
     _quote_first_drafts,
+    _trailing_cue_frames,
     _verb_drafts,
 )
 from khabar.attribution.resolution import _dedupe, _resolve
@@ -62,6 +63,7 @@ def find_attributions(article: Article, *, settings: dict) -> None:
     drafts += _verb_drafts(doc, nominal)
     drafts += _according_drafts(doc)
     drafts += _colon_frames(doc, drafts)
+    drafts += _trailing_cue_frames(doc, drafts)
     taken = [d.content for d in drafts]
     drafts += _quote_first_drafts(doc, taken)
     drafts += _adjacent_quotes(doc, drafts)

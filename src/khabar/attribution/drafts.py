@@ -29,6 +29,7 @@ from khabar.attribution.doc import (
     _verb_of,
 )
 from khabar.attribution.phrases import (
+    _GAP_BREAKS,
     _ALA,
     _HADD,
     _KAMA,
@@ -376,6 +377,51 @@ def _colon_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         elif handle:
             d.speaker_kind = "unspecified"  # an account: a person's or a body's, the handle does not say
         d.features = ("x", "p" if plural else "s")
+        out.append(d)
+    return out
+
+
+def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
+    """Headline attribution with the cue last: "لا صحة لإلغاء الاختبارات.. التعليم توضح",
+    "الحدود مفتوحة - الداخلية تؤكد".
+
+    A sentence that ends with a reporting verb after a short subject that looks
+    like a speaker (a person or organisation mention, or a head word of the
+    speaker lists, as for "X: ..."): what the subject says is the text before
+    it, back to the sentence start when a dash or bar separates them, else the
+    sentence before, on the same line. "وهذا ما يؤكد" names no speaker.
+    """
+    out: list[_Draft] = []
+    bounds = doc.sent_bounds
+    for n, (s_start, s_end) in enumerate(bounds):
+        ws = [k for k in range(doc.tok_at(s_start), len(doc.toks)) if doc.toks[k].start < s_end and doc.toks[k].kind == "w"]
+        if len(ws) < 2:
+            continue
+        i = ws[-1]  # the sentence's last word
+        vinfo = _verb_of(doc.toks[i])
+        if vinfo is None or _is_participle(doc.toks[i]) or vinfo[1] == ("x", "x"):
+            continue
+        sp = _svo_subject(doc, i, s_start)
+        if sp is None or doc.tok_at(sp[1]) < i - doc.cfg["colon_speaker_max_words"]:
+            continue
+        first = doc.toks[doc.tok_at(sp[0])]
+        if not (_head_keys(first.key) & _COLON_SPEAKER_HEADS
+                or any(e.label in ("PER", "ORG") for e in doc.entities_in(sp[0], sp[1]))):
+            continue
+        gap = doc.text[max(s_start, sp[0] - 3) : sp[0]]
+        if sp[0] > s_start and any(ch in _GAP_BREAKS for ch in gap):
+            cut = sp[0] - len(gap) + min(gap.index(ch) for ch in _GAP_BREAKS if ch in gap)
+            content = _content_span(doc, s_start, cut)  # "الحدود مفتوحة - الداخلية تؤكد"
+        elif n > 0 and doc.tok_at(sp[0]) == ws[0] and "\n" not in doc.text[bounds[n - 1][0] : s_start].strip():
+            content = _content_span(doc, *bounds[n - 1])  # "لا صحة لإلغاء الاختبارات.. التعليم توضح"
+        else:
+            continue
+        if content is None or len(words(doc.text[content[0] : content[1]])) < 3:
+            continue
+        if any(d.content[0] < content[1] and content[0] < d.content[1] for d in drafts):
+            continue
+        d = _Draft((doc.toks[i].start, doc.toks[i].end), content, "direct", sp)
+        _speaker_info(doc, d, vinfo[1])
         out.append(d)
     return out
 

@@ -350,7 +350,7 @@ _WA_JOINED = frozenset(fold(w) for w in "ما من لا لم لن قد كان ك
 _DEMONSTRATIVE_ENDS = frozenset(fold(w) for w in "ذلك ذاك هذا هذه تلك".split())
 
 
-_GAP_BREAKS = "-–—()[]"  # a dash or bracket between words: a dateline or caption, never inside a subject
+_GAP_BREAKS = "-–—()[]|•"  # a dash, bracket or label bar between words: a dateline, caption or "#عاجل |", never inside a subject
 
 
 def _is_audience(key: str) -> bool:
