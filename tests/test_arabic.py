@@ -83,3 +83,11 @@ def test_strip_clitics_keeps_a_words_own_initial_waw_and_fa():
     assert strip_clitics(fold("وزارة"), lexicon=False) == fold("زارة")
     assert not root_initial(fold("وقزمبيل"))  # unknown to the table: the older rule applies
     assert strip_clitics(fold("وقزمبيل")) == fold("قزمبيل")
+
+
+def test_words_split_a_hashtag_at_its_underscores():
+    from khabar.arabic import match_key, words
+
+    text = "#وزارة_المالية تنفي"
+    assert [text[a:b] for a, b in words(text)] == ["وزارة", "المالية", "تنفي"]
+    assert match_key(text) == match_key("وزارة المالية تنفي")

@@ -1081,3 +1081,19 @@ def test_attribution_confirming_cue_with_not_true_in_its_content_denies() -> Non
     a = run("الداخلية تحذر من الانسياق وراء الشائعات وتؤكد عدم صحة ما نشر عن إغلاق الحدود")
     at = one(a, "وتؤكد")
     assert a.span_text(at.content) == "عدم صحة ما نشر عن إغلاق الحدود" and at.stance == "deny"
+
+
+def test_attribution_hashtag_speaker_link_after_a_trailing_cue_and_a_sourced_colon_phrase() -> None:
+    a = run("#وزارة_المالية تنفي الأنباء المتداولة عن صرف منحة للمواطنين")
+    assert a.span_text(one(a, "تنفي").speaker) == "وزارة_المالية"  # the hashtag names the speaker, not the object
+    a = run("لا صحة لوفاة طلاب في مدرسة بجدة.. تعليم جدة يوضح https://t.co/xyz")
+    at = one(a, "يوضح")
+    assert (a.span_text(at.speaker), a.span_text(at.content), at.stance) == ("تعليم جدة", "لا صحة لوفاة طلاب في مدرسة بجدة", "deny")
+    a = run("مصدر في الخارجية: الوزير بصحة جيدة ويمارس مهامه")
+    assert a.span_text(one(a, ":").speaker) == "مصدر في الخارجية"
+    assert not run("مصدر الصورة: وكالة الأنباء").attributions  # a credit line stays one
+
+
+def test_attribution_no_plan_no_decision_deny() -> None:
+    a = run("الشركة السعودية للكهرباء: لا توجد أي خطة لقطع الكهرباء عن الرياض")
+    assert one(a, ":").stance == "deny"

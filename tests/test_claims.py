@@ -456,3 +456,19 @@ def test_claims_denial_in_singular_forms_joins_a_rumour_in_plurals() -> None:
     )
     assert len(claims) == 1
     assert [(m.article_id, m.stance) for m in rumour.members] == [("p0", "assert"), ("p1", "deny")]
+
+
+def test_claims_spoken_rumour_joins_the_denial_and_a_headline_is_not_counted_twice() -> None:
+    # Written for this test: a rumour in the spoken register, a company's "no plan" reply.
+    claims, rumour = _rumour_claim(
+        "يا جماعة سمعت إنهم راح يقطعون الكهرباء عن الرياض يومين كاملين للصيانة",
+        "الشركة السعودية للكهرباء: لا توجد أي خطة لقطع الكهرباء عن الرياض",
+    )
+    assert [(m.article_id, m.stance) for m in rumour.members] == [("p0", "assert"), ("p1", "deny")]
+    # the cue comes last: the headline is the directorate's words, once, not also the account's own voice
+    claims, rumour = _rumour_claim(
+        "وفاة 3 طلاب بعد تناول وجبات فاسدة في مقصف مدرسة بجدة",
+        "لا صحة لوفاة طلاب في مدرسة بجدة.. تعليم جدة يوضح",
+    )
+    assert [(m.article_id, m.stance, m.source) for m in rumour.members if m.article_id == "p1"] == [
+        ("p1", "deny", "تعليم جدة")]  # the city's education directorate speaks, not the city

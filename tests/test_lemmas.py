@@ -21,3 +21,9 @@ def test_lemmas_lemma_keys_list_only_lemmas_that_differ_from_the_word() -> None:
     assert lemma_key("أسعار") == "سعر"
     assert lemma_key("سعر") == ""  # the lemma is the word itself
     assert lemma_keys("زيادة في أسعار أسطوانات الغاز") == ["سعر", "اسطوانه"]
+
+
+
+def test_lemmas_a_four_letter_word_keeps_its_first_letter() -> None:
+    # ب + يته: the dictionary lists يته, so four-letter words are looked up whole only
+    assert dictionary_lemma("بيته") is None and dictionary_lemma("لقطع") is None

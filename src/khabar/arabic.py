@@ -74,6 +74,10 @@ _TRANS = str.maketrans(_FOLD)
 
 ARABIC_LETTERS = "\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff"
 WORD_RE = re.compile(rf"[{ARABIC_LETTERS}\u064b-\u0652\u0670\u0640\w]+", re.UNICODE)
+# An underscore joining Arabic letters joins a hashtag's words ("#وزارة_المالية"): :func:`words` and
+# :func:`match_key` split there; an account handle ("@MOH_Saudi") stays one word.
+_ARABIC_UNDERSCORE_RE = re.compile(r"[\u0621-\u064a]_|_[\u0621-\u064a]")
+_WORD_NO_UNDERSCORE_RE = re.compile(r"(?:[^\W_]|[\u064b-\u0652\u0670\u0640])+", re.UNICODE)
 _DIACRITICS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
 
 # Proclitics that attach to a word: conjunctions, prepositions, the article.
@@ -121,7 +125,15 @@ def strip_diacritics(text: str) -> str:
 
 def words(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each word (Arabic or Latin letters and digits) in ``text``."""
-    return [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    if "_" not in text:
+        return [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    out: list[tuple[int, int]] = []
+    for m in WORD_RE.finditer(text):
+        if "_" in m.group() and _ARABIC_UNDERSCORE_RE.search(m.group()):
+            out += [(w.start(), w.end()) for w in _WORD_NO_UNDERSCORE_RE.finditer(text, m.start(), m.end())]
+        else:
+            out.append((m.start(), m.end()))
+    return out
 
 
 # A word is "known" to the frequency table when it is in it; a remainder ranked past this is rare enough
@@ -197,7 +209,11 @@ def strip_clitics(word: str, *, min_stem: int = 2, lexicon: bool = True) -> str:
 
 def match_key(text: str) -> str:
     """Folded, clitic-stripped, space-joined words: the key for comparing phrases."""
-    return " ".join(map(_stripped, WORD_RE.findall(fold(text))))
+    folded = fold(text)
+    found = WORD_RE.findall(folded)
+    if "_" in folded:
+        found = [p for w in found for p in (w.split("_") if _ARABIC_UNDERSCORE_RE.search(w) else (w,)) if p]
+    return " ".join(map(_stripped, found))
 
 
 @functools.lru_cache(maxsize=1 << 15)

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.attribution import is_entourage
-from khabar.cues import COLON_LABELS, ORGANIZATION_HEADS, PERSON_HEADS, STATEMENT_NEGATORS
+from khabar.cues import COLON_LABELS, MINISTRY_FIELDS, ORGANIZATION_HEADS, PERSON_HEADS, STATEMENT_NEGATORS
 from khabar.lemmas import dictionary_lemma
 from khabar.model import Article, Claim, ClaimMember, Span
 from khabar.stance import NEGATIONS, speaker_stance
@@ -71,7 +71,9 @@ _STOP = frozenset(
         "جدا تماما تماماً فقط غير صحيح صحيحة صحة عاجل خبر شائعة شائعات إشاعة يتداول متداول تداول لما كاذب كاذبة كاذبه معلومات المعلومات مزاعم المزاعم تقرير التقرير "
         "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر "
         "أساس له لها عار عارية مزيف مزيفة ملفق ملفقة مفبرك مفبركة افتراء محض زائفة زائف ننفي مزور مزورة مختلق "
-        "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة يتم تم يجري وما"
+        "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة يتم تم يجري وما "
+        # spoken-register particles of posts ("يا جماعة سمعت إنهم راح يقطعون ..."); not مش / مو, which negate
+        "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى"
     ).split()
 ) | NEGATIONS
 # Words that name one notion in claim paraphrases ("بعد مغادرته منصبه" / "بعد ترك منصبه",
@@ -274,10 +276,11 @@ def _bare_name(text: str, names: _Names) -> str | None:
 
 def _body_of_place(phrase: str) -> bool:
     """Whether a speaker phrase opens with the head word of a body or office of a place
-    ("شرطة دبي", "بلدية الرياض", "مدير مستشفى الرقة"): it speaks, not the place."""
+    ("شرطة دبي", "بلدية الرياض", "مدير مستشفى الرقة") or a ministry's field ("تعليم جدة", the city's
+    education directorate): it speaks, not the place."""
     first = next(iter(fold(phrase).split()), "")
     bare = strip_clitics(first)
-    return bool({first, bare, "ال" + bare} & (ORGANIZATION_HEADS | PERSON_HEADS))
+    return bool({first, bare, "ال" + bare} & (ORGANIZATION_HEADS | PERSON_HEADS | MINISTRY_FIELDS))
 
 
 class _Sources:
@@ -450,8 +453,8 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
     if own_voice:
         outlet = article.outlet()
         for a, b in _own_voice_spans(article):
-            if any(a <= att.cue.start < b for att in article.attributions):
-                continue  # the line reports someone else's words: covered by attributions
+            if any(a <= att.cue.start < b or (att.content.start < b and a < att.content.end) for att in article.attributions):
+                continue  # the line reports someone else's words, or is them (a headline with its cue last)
             a += _label_length(article.text[a:b])
             tail = _POST_TAIL_RE.search(article.text, a, b)
             if tail and tail.start() > a:

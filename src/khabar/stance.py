@@ -50,6 +50,9 @@ DENY_PHRASES: tuple[str, ...] = (
     "غير دقيق", "غير دقيقة", "عارية تماما", "عار تماما", "مش صحيح", "مش صح", "مش حقيقي", "مش حقيقة", "مو صحيح",
     # the noun of "not true" after a confirming verb: "وتؤكد عدم صحة ما نشر عن ..."
     "عدم صحة", "عدم دقة", "ليس صحيحا", "ليست صحيحة", "غير حقيقي", "لا حقيقة",
+    # no plan, no decision, no intention: the answer to a rumour of one
+    "لا توجد أي خطة", "لا توجد خطة", "لا يوجد أي قرار", "لا يوجد قرار", "لم يصدر أي قرار", "لم يصدر قرار",
+    "لم نصدر أي قرار", "لا نية",
 )
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))

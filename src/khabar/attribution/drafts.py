@@ -305,6 +305,7 @@ _COLON_SPEAKER_HEADS = (cues.PERSON_HEADS | cues.ORGANIZATION_HEADS | cues.MEDIA
                         | cues.PLACE_HEADS | cues.MINISTRY_FIELDS)
 
 
+_INNER_PREPS = frozenset(fold(w) for w in ("في", "من"))
 _TRAILING_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*$")
 _LABEL_MARKS = frozenset("#|-–—•*:")
 
@@ -351,7 +352,12 @@ def _colon_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         if k == i or k >= len(doc.toks) or k - i > limit or doc.toks[k].text != ":" or doc.toks[k].start >= s_end:
             continue
         ws = doc.toks[i:k]
-        if any(t.key in cues.COLON_LABELS or t.key in cues.TIME_WORDS or _verb_of(t) or _is_stop(doc, t) for t in ws):
+        # "مصدر في الخارجية: ...", "مسؤول من الوزارة: ...": a person's or source's phrase may hold في / من
+        # (مصدر alone is a credit line's label, "مصدر: وكالة الأنباء"; before في / من it is a source)
+        inner_ok = _INNER_PREPS if _head_keys(ws[0].key) & (cues.ANONYMOUS_HEADS | cues.PERSON_HEADS) else frozenset()
+        sourced = len(ws) > 2 and ws[1].key in inner_ok
+        if any((t.key in cues.COLON_LABELS and not (n == 0 and sourced)) or t.key in cues.TIME_WORDS or _verb_of(t)
+               or (_is_stop(doc, t) and not (n and t.key in inner_ok)) for n, t in enumerate(ws)):
             continue
         colon = doc.toks[k]
         if any(s_start <= d.cue[0] < colon.end or d.content[0] <= colon.start < d.content[1] for d in drafts):
@@ -394,6 +400,8 @@ def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
     out: list[_Draft] = []
     bounds = doc.sent_bounds
     for n, (s_start, s_end) in enumerate(bounds):
+        if url := _TRAILING_URL.search(doc.text, s_start, s_end):
+            s_end = url.start()  # a post's link after the cue: "... تعليم جدة يوضح https://t.co/..."
         ws = [k for k in range(doc.tok_at(s_start), len(doc.toks)) if doc.toks[k].start < s_end and doc.toks[k].kind == "w"]
         if len(ws) < 2:
             continue
