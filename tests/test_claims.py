@@ -472,3 +472,20 @@ def test_claims_spoken_rumour_joins_the_denial_and_a_headline_is_not_counted_twi
     )
     assert [(m.article_id, m.stance, m.source) for m in rumour.members if m.article_id == "p1"] == [
         ("p1", "deny", "تعليم جدة")]  # the city's education directorate speaks, not the city
+
+
+def test_claims_no_change_statement_sharing_one_word_denies_the_reported_change() -> None:
+    # Written for this test: the ministry names only what did not change (الرسوم); the outlet's
+    # "حقيقة ..." headline takes no side.
+    claims, rumour = _rumour_claim(
+        "رسميا: رفع رسوم تأشيرة العمرة إلى 2000 ريال ابتداء من محرم",
+        "حقيقة رفع رسوم تأشيرة العمرة.. وزارة الحج والعمرة: لم يطرأ أي تغيير على الرسوم",
+    )
+    stances = sorted((m.source, m.stance) for m in rumour.members if m.article_id == "p1")
+    assert stances == [("حساب1", "other"), ("وزارة الحج والعمرة", "deny")]
+    # one shared word without a no-change is not enough: a statement about other fees stays apart
+    claims, rumour = _rumour_claim(
+        "رسميا: رفع رسوم تأشيرة العمرة إلى 2000 ريال ابتداء من محرم",
+        "وزارة النقل: الرسوم الجديدة للطرق السريعة تطبق الشهر المقبل",
+    )
+    assert [m.article_id for m in rumour.members] == ["p0"]

@@ -178,3 +178,12 @@ def test_pairs_dev(shared_data: Path) -> None:
         pytest.skip("ANS dev or the bundled model is missing")
     r = evaluate_pairs(dev)
     assert r["macro_f1_agree_disagree"] >= 0.65  # measured 0.727
+
+
+def test_stance_an_outlets_truth_about_headline_takes_no_side() -> None:
+    from khabar.stance import speaker_stance
+
+    assert speaker_stance("", "حقيقة رفع رسوم تأشيرة العمرة") == "other"
+    assert speaker_stance("", "ما حقيقة رفع رسوم تأشيرة العمرة") == "other"
+    assert speaker_stance("", "ما زال الطريق مغلقا") == "assert"  # ما opens many an assertion
+    assert speaker_stance("", "تفاصيل مقتل ثلاثة في حادث سير") == "assert"

@@ -500,12 +500,22 @@ _CHANGE_TOKENS = _tokens_of(
     "ينخفض تنخفض خفض يخفض تخفض تخفيض تعديل يطرأ تطرأ"
 )
 _STEADY_TOKENS = _tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
+_CHANGE_OR_STEADY = _CHANGE_TOKENS | _STEADY_TOKENS
 
 
 def _verb_forms(tok: str) -> tuple[str, ...]:
     """A token and, for 4+ letters after an imperfect prefix ي/ت/ن, the token without it
     (تسحب -> سحب, يتغير -> تغير): enough to see that "لم يتم سحب" negates "تسحب"."""
     return (tok, tok[1:]) if len(tok) >= 4 and tok[0] in "يتن" else (tok,)
+
+
+def _says_no_change(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
+    """Whether ``a`` says no change ("لم يتغير"، "ثابت"، "لم يطرأ أي تغيير") where ``b`` reports one."""
+    for i, st in ((ia, a), (ib, b)):
+        if i not in negated:
+            negated[i] = _negated_tokens(st)
+    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & _STEADY_TOKENS and not a.tokens & _CHANGE_TOKENS)
+    return bool(steady) and bool((b.tokens - negated[ib]) & _CHANGE_TOKENS) and not b.tokens & _STEADY_TOKENS
 
 
 def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
@@ -521,8 +531,7 @@ def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], i
     theirs = {f for t in b.tokens - negated[ib] for f in _verb_forms(t)}
     if any(f in theirs for t in negated[ia] - shared for f in _verb_forms(t)):
         return True
-    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & _STEADY_TOKENS and not a.tokens & _CHANGE_TOKENS)
-    return bool(steady) and bool((b.tokens - negated[ib]) & _CHANGE_TOKENS) and not b.tokens & _STEADY_TOKENS
+    return _says_no_change(a, b, negated, ia, ib)
 
 
 _POST_TAIL_RE = re.compile(r"(?:\s+(?:#\w+|@\w+|https?://\S+|www\.\S+|[^\w\s\"«»“”()%٪$€£]+))+\s*$")
@@ -713,6 +722,13 @@ def group_claims(
             for d, o in ((i, j), (j, i)):
                 if stmts[d].stance == "deny" or (stmts[d].stance == "assert" and _negates(stmts[d], stmts[o], negated, d, o)):
                     weak.append((score, d, o))
+        elif min_shared > 1 and (stmts[i].tokens | stmts[j].tokens) & _CHANGE_OR_STEADY:
+            # "لم يطرأ أي تغيير على الرسوم" answers "رفع رسوم التأشيرة" through one shared word: a no-change
+            # statement names only what did not change, so it is compared on what the two say changed or not
+            one = _overlap(stmts[i].tokens - _CHANGE_OR_STEADY, stmts[j].tokens - _CHANGE_OR_STEADY, idf, common, 1)
+            for d, o in ((i, j), (j, i)):
+                if one >= deny_threshold and stmts[d].stance == "assert" and _says_no_change(stmts[d], stmts[o], negated, d, o):
+                    weak.append((one, d, o))
     _link_groups(uf, edges, float(cfg["min_link_share"]))
     _attach_denials(stmts, uf, weak)
     if cfg["use_embeddings"]:

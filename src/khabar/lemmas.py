@@ -30,13 +30,16 @@ from khabar.memo import Generations
 _ARABIC_WORD = re.compile(r"[\u0621-\u063a\u0641-\u064a]{3,}")
 # One attached letter the dictionary does not list before an indefinite noun: و ف ب ل ك.
 _PROCLITICS = "وفبلك"
+# The article and what attaches before it, longest first (as written, not folded).
+_ARTICLES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال")
 _MEMO: Generations[str, str] = Generations(20_000)
 _lookup: Any = None
 
 
 def dictionary_lemma(word: str) -> str | None:
-    """simplemma's dictionary lemma of the written ``word``, else of ``word`` without one attached
-    proclitic (و ف ب ل ك); None when the dictionary lists neither (see module docstring)."""
+    """simplemma's dictionary lemma of the written ``word``, else of ``word`` without its article
+    (الرسوم -> رسوم) or, having none, one attached proclitic (و ف ب ل ك); None when the dictionary lists
+    neither (see module docstring)."""
     global _lookup
     if _lookup is None:
         from simplemma.strategies import DictionaryLookupStrategy
@@ -44,8 +47,12 @@ def dictionary_lemma(word: str) -> str | None:
         _lookup = DictionaryLookupStrategy()
     w = strip_diacritics(word)
     lemma = _lookup.get_lemma(w, "ar")
-    if lemma is None and len(w) > 4 and w[0] in _PROCLITICS:
-        lemma = _lookup.get_lemma(w[1:], "ar")
+    if lemma is None:
+        art = next((p for p in _ARTICLES if w.startswith(p) and len(w) - len(p) >= 3), None)
+        if art is not None:
+            lemma = _lookup.get_lemma(w[len(art) :], "ar")  # the dictionary lists رسوم, not always الرسوم
+        elif len(w) > 4 and w[0] in _PROCLITICS:
+            lemma = _lookup.get_lemma(w[1:], "ar")
     return lemma
 
 

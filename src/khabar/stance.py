@@ -77,6 +77,9 @@ QUESTION_PHRASES: tuple[str, ...] = (
     "يجب التحقيق", "ينبغي التحقيق", "يتعين التحقيق", "فتح تحقيق", "إلى التحقيق", "التحقق من صحة",
     "موضع شك", "محل شك", "؟",
 )
+# Headline openers of an outlet's own line that announce a report about something, not the thing:
+# "حقيقة رفع رسوم التأشيرة"، "ما حقيقة ..." (not "تفاصيل ...", whose event is taken as fact).
+_ABOUT_HEADS = frozenset(fold(w) for w in "حقيقة".split())
 # Cues whose stance is "question" when the content asks for an inquiry (دعا إلى التحقيق).
 _CALL_CUES = frozenset(fold(w) for w in "دعا دعت دعوا يدعو تدعو طالب طالبت طالبوا يطالب تطالب".split())
 NEGATIONS = frozenset(fold(w) for w in "لا لم لن ليس ليست غير لسنا ما عدم نفى ينفي نفت تنفي دون بدون".split())
@@ -126,6 +129,8 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
     if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content) or _names_rumours(content):
         return "deny"
     cue_words = {fold(cue_text)[s:e] for s, e in words(fold(cue_text))}
+    if not cue_text.strip() and content.removeprefix(fold("ما ")).split(" ", 1)[0] in _ABOUT_HEADS:
+        return "other"  # an outlet's "حقيقة رفع رسوم ..": "the truth about" a report, which it does not make
     if cue == "question" or _has(content, QUESTION_PHRASES):
         return "question"
     if cue_words & _CALL_CUES:
