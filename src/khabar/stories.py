@@ -3,8 +3,8 @@
 An article is represented by its *lead* (title + the first sentences of the
 text, see :func:`lead_parts`): salient terms (folded, clitic-stripped words
 from :func:`khabar.arabic.match_key`, stopwords dropped, title counted
-``title_weight`` times; with ``lemma_terms``, also the keys of the words' dictionary lemmas,
-:mod:`khabar.lemmas`), its entity ids and an optional embedding of the lead.
+``title_weight`` times; with ``lemma_terms``, a word the dictionary lists under another form
+counts as that form, :mod:`khabar.lemmas`), its entity ids and an optional embedding of the lead.
 A story keeps the summed term counts, an entity counter, the running sum of
 member embeddings and the date range of its members.
 
@@ -55,9 +55,10 @@ from typing import Any
 
 import numpy as np
 
-from khabar.arabic import fold, match_key, normalize
+from khabar.arabic import fold, match_key, normalize, words
 from khabar.compact import Postings, SparseVec
-from khabar.lemmas import lemma_keys
+from khabar.lemmas import lemma_key
+from khabar.memo import Generations
 from khabar.model import Article, Story
 from khabar.settings import check_range, section_with_defaults
 
@@ -158,13 +159,25 @@ def lead_parts(article: Article, *, sentences: int = 2, max_chars: int = 600) ->
 def terms_of(text: str, *, lemmas: bool = False) -> list[str]:
     """Salient terms of ``text``: match keys of its words, no stopwords or 1-letter words.
 
-    With ``lemmas``, the keys of the words' dictionary lemmas that differ from
-    their own follow (:func:`khabar.lemmas.lemma_keys`): أسعار also counts as سعر.
+    With ``lemmas``, a word the dictionary lists under another form counts as
+    that form's key (:func:`khabar.lemmas.lemma_key`): أسعار as سعر, الأطباء as طبيب.
     """
-    keys = match_key(text).split()
-    if lemmas:
-        keys += lemma_keys(text)
-    return [t for t in keys if len(t) > 1 and t not in _STOPWORDS]
+    if not lemmas:
+        return [t for t in match_key(text).split() if len(t) > 1 and t not in _STOPWORDS]
+    out: list[str] = []
+    for a, b in words(text):
+        w = text[a:b]
+        keys = _WORD_TERMS.get(w)
+        if keys is None:
+            lk = lemma_key(w)
+            keys = tuple(t for t in ((lk,) if lk else match_key(w).split()) if len(t) > 1 and t not in _STOPWORDS)
+            _WORD_TERMS.put(w, keys)
+        out += keys
+    return out
+
+
+# Per written word, its story terms with lemmas (a bounded memo: news reuses its words).
+_WORD_TERMS: Generations[str, tuple[str, ...]] = Generations(20_000)
 
 
 class StoryIndex:
