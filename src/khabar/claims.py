@@ -501,6 +501,7 @@ _CHANGE_TOKENS = _tokens_of(
 )
 _STEADY_TOKENS = _tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
 _CHANGE_OR_STEADY = _CHANGE_TOKENS | _STEADY_TOKENS
+_NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
 
 
 def _verb_forms(tok: str) -> tuple[str, ...]:
@@ -713,6 +714,10 @@ def group_claims(
     weak: list[tuple[float, int, int]] = []  # (score, denial, other) below the threshold but above deny_threshold
     negated: dict[int, frozenset[str]] = {}  # statement -> its negated tokens, computed on demand
     apart = _Apart(stmts, float(cfg["figures_days_apart"]))
+    # Short assertions with a change or no-change word: the only candidates for a no-change denial (below),
+    # flagged once so the pair loop of a big story does not test every pair.
+    short_change = [st.stance == "assert" and len(st.tokens) <= _NO_CHANGE_MAX_TOKENS and bool(st.tokens & _CHANGE_OR_STEADY)
+                    for st in stmts]
     for i, j in _candidate_pairs(stmts, vague, common):
         score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
         if score >= threshold:
@@ -722,12 +727,12 @@ def group_claims(
             for d, o in ((i, j), (j, i)):
                 if stmts[d].stance == "deny" or (stmts[d].stance == "assert" and _negates(stmts[d], stmts[o], negated, d, o)):
                     weak.append((score, d, o))
-        elif min_shared > 1 and (stmts[i].tokens | stmts[j].tokens) & _CHANGE_OR_STEADY:
+        elif min_shared > 1 and (short_change[i] or short_change[j]):
             # "لم يطرأ أي تغيير على الرسوم" answers "رفع رسوم التأشيرة" through one shared word: a no-change
             # statement names only what did not change, so it is compared on what the two say changed or not
             one = _overlap(stmts[i].tokens - _CHANGE_OR_STEADY, stmts[j].tokens - _CHANGE_OR_STEADY, idf, common, 1)
             for d, o in ((i, j), (j, i)):
-                if one >= deny_threshold and stmts[d].stance == "assert" and _says_no_change(stmts[d], stmts[o], negated, d, o):
+                if one >= deny_threshold and short_change[d] and _says_no_change(stmts[d], stmts[o], negated, d, o):
                     weak.append((one, d, o))
     _link_groups(uf, edges, float(cfg["min_link_share"]))
     _attach_denials(stmts, uf, weak)
