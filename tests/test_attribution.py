@@ -1051,6 +1051,9 @@ def test_attribution_coordinated_verb_object_is_not_its_speaker() -> None:
         ("لا صحة لإلغاء الاختبارات.. التعليم توضح", "توضح", "التعليم", "لا صحة لإلغاء الاختبارات", "deny"),
         ("الحدود مفتوحة أمام المسافرين - الداخلية تؤكد", "تؤكد", "الداخلية", "الحدود مفتوحة أمام المسافرين", "assert"),
         ("لا زيادة في أسعار الوقود | وزارة الطاقة توضح", "توضح", "وزارة الطاقة", "لا زيادة في أسعار الوقود", "assert"),
+        # a reply verb before "على ...", the quoted words without their marks
+        ("«الامتحانات في موعدها ولا تأجيل».. وزير التربية يرد على الشائعات", "يرد", "وزير التربية",
+         "الامتحانات في موعدها ولا تأجيل", "assert"),
     ],
 )
 def test_attribution_headline_cue_last(text: str, cue: str, speaker: str, content: str, stance: str) -> None:
@@ -1065,6 +1068,7 @@ def test_attribution_headline_cue_last(text: str, cue: str, speaker: str, conten
         "ارتفاع الأسعار مستمر. وهذا ما يؤكد",  # no speaker before the verb
         "الطريق مغلق بسبب الحادث. الشرطة تحقق",  # not a reporting verb
         "أسعار الخبز لن ترتفع.. وزير التموين يطمئن المواطنين",  # the verb is not last: left to its own frame
+        "الامتحانات في موعدها ولا تأجيل.. وزير التربية يرد",  # a reply verb is a cue only before "على ..."
     ],
 )
 def test_attribution_headline_cue_last_needs_a_speaker_and_a_final_reporting_verb(text: str) -> None:

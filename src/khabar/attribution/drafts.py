@@ -387,9 +387,16 @@ def _colon_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
+# Headline verbs of a reply, cues only before "على ...": "وزير التربية يرد على الشائعات".
+_REPLY_CUES: dict[str, cues.Features] = {fold("يرد"): ("m", "s"), fold("ترد"): ("f", "s"),
+                                         fold("يعلق"): ("m", "s"), fold("تعلق"): ("f", "s")}
+_TAIL_PREPS = frozenset(fold(w) for w in ("على", "عن", "حول"))
+_OPEN_QUOTES, _CLOSE_QUOTES = "«“\"", "»”\""
+
+
 def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
     """Headline attribution with the cue last: "لا صحة لإلغاء الاختبارات.. التعليم توضح",
-    "الحدود مفتوحة - الداخلية تؤكد".
+    "الحدود مفتوحة - الداخلية تؤكد", "«الامتحانات في موعدها».. وزير التربية يرد على الشائعات".
 
     A sentence that ends with a reporting verb after a short subject that looks
     like a speaker (a person or organisation mention, or a head word of the
@@ -405,9 +412,14 @@ def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         ws = [k for k in range(doc.tok_at(s_start), len(doc.toks)) if doc.toks[k].start < s_end and doc.toks[k].kind == "w"]
         if len(ws) < 2:
             continue
-        i = ws[-1]  # the sentence's last word
+        i = ws[-1]  # the sentence's last word, or the verb before a short "على ..." / "عن ..." phrase
+        tail = next((m for m in range(max(1, len(ws) - 3), len(ws)) if doc.toks[ws[m]].key in _TAIL_PREPS), None)
+        if tail is not None:
+            i = ws[tail - 1]  # "وزير التربية يرد على الشائعات"
+        reply = _REPLY_CUES.get(doc.toks[i].key) if tail is not None else None
         vinfo = _verb_of(doc.toks[i])
-        if vinfo is None or _is_participle(doc.toks[i]) or vinfo[1] == ("x", "x"):
+        feats = reply if reply is not None else (vinfo[1] if vinfo is not None else None)
+        if feats is None or (reply is None and _is_participle(doc.toks[i])) or feats == ("x", "x"):
             continue
         sp = _svo_subject(doc, i, s_start)
         if sp is None or doc.tok_at(sp[1]) < i - doc.cfg["colon_speaker_max_words"]:
@@ -424,12 +436,14 @@ def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
             content = _content_span(doc, *bounds[n - 1])  # "لا صحة لإلغاء الاختبارات.. التعليم توضح"
         else:
             continue
+        if content is not None and doc.text[content[0]] in _OPEN_QUOTES and doc.text[content[1] - 1] in _CLOSE_QUOTES:
+            content = (content[0] + 1, content[1] - 1)  # «الامتحانات في موعدها».. : the quoted words
         if content is None or len(words(doc.text[content[0] : content[1]])) < 3:
             continue
         if any(d.content[0] < content[1] and content[0] < d.content[1] for d in drafts):
             continue
         d = _Draft((doc.toks[i].start, doc.toks[i].end), content, "direct", sp)
-        _speaker_info(doc, d, vinfo[1])
+        _speaker_info(doc, d, feats)
         out.append(d)
     return out
 
