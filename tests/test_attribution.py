@@ -1101,3 +1101,33 @@ def test_attribution_hashtag_speaker_link_after_a_trailing_cue_and_a_sourced_col
 def test_attribution_no_plan_no_decision_deny() -> None:
     a = run("الشركة السعودية للكهرباء: لا توجد أي خطة لقطع الكهرباء عن الرياض")
     assert one(a, ":").stance == "deny"
+
+
+@pytest.mark.parametrize(
+    "text,cue,speaker,content",
+    [
+        # a manner adverbial after the subject is neither speaker nor content
+        ("تنفي وزارة الصحة بشكل قاطع الأخبار المتداولة حول تفشي وباء في المدارس", "تنفي", "وزارة الصحة",
+         "الأخبار المتداولة حول تفشي وباء في المدارس"),
+        ("رفضت الحكومة جملة وتفصيلا الاتهامات الموجهة إليها", "رفضت", "الحكومة", "الاتهامات الموجهة إليها"),
+        # the outlet told, in brackets
+        ("نفى المتحدث باسم الحكومة لـ(العربية) وجود نية لرفع الدعم عن الوقود", "نفى", "المتحدث باسم الحكومة",
+         "وجود نية لرفع الدعم عن الوقود"),
+        # a headline signed after a dash
+        ("لا صحة لما يشاع عن تسريح موظفين في أرامكو - مصدر مسؤول", "-", "مصدر مسؤول",
+         "لا صحة لما يشاع عن تسريح موظفين في أرامكو"),
+    ],
+)
+def test_attribution_denials_of_posts_round_eight(text: str, cue: str, speaker: str, content: str) -> None:
+    a = run(text)
+    at = one(a, cue)
+    assert (a.span_text(at.speaker), a.span_text(at.content), at.stance) == (speaker, content, "deny")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["انهيار جزئي لجسر المدينة بعد السيول - القاهرة",  # a dateline
+     "ارتفاع أسعار النفط في الأسواق العالمية - رويترز"],  # an agency's credit
+)
+def test_attribution_dash_signature_is_not_a_place_or_an_agency(text: str) -> None:
+    assert not run(text).attributions

@@ -419,7 +419,11 @@ def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         reply = _REPLY_CUES.get(doc.toks[i].key) if tail is not None else None
         vinfo = _verb_of(doc.toks[i])
         feats = reply if reply is not None else (vinfo[1] if vinfo is not None else None)
-        if feats is None or (reply is None and _is_participle(doc.toks[i])) or feats == ("x", "x"):
+        if feats is None:
+            if (d := _dash_signature(doc, ws, s_start, drafts)) is not None:
+                out.append(d)
+            continue
+        if (reply is None and _is_participle(doc.toks[i])) or feats == ("x", "x"):
             continue
         sp = _svo_subject(doc, i, s_start)
         if sp is None or doc.tok_at(sp[1]) < i - doc.cfg["colon_speaker_max_words"]:
@@ -446,6 +450,44 @@ def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         _speaker_info(doc, d, feats)
         out.append(d)
     return out
+
+
+# News agencies that sign a wire: a credit, not a speaker ("... - رويترز").
+_AGENCY_CREDITS = frozenset(fold(w) for w in "رويترز وام واس سانا بترا قنا كونا الأناضول أ.ف.ب".split())
+
+
+def _dash_signature(doc: _Doc, ws: list[int], s_start: int, drafts: list[_Draft]) -> _Draft | None:
+    """A headline signed after a dash, no verb: "لا صحة لما يشاع عن تسريح موظفين - مصدر مسؤول".
+
+    The last words of the sentence (``ws``, word token indexes), after a dash or
+    bar, are a short phrase that looks like a speaker (as for "X: ..."); the
+    text before the dash is what it says. The dash is the cue.
+    """
+    for m in range(len(ws) - 1, max(0, len(ws) - 1 - doc.cfg["colon_speaker_max_words"]), -1):
+        gap_start = doc.toks[ws[m - 1]].end
+        gap = doc.text[gap_start : doc.toks[ws[m]].start]
+        dash = next((gap_start + k for k, ch in enumerate(gap) if ch in "-–—|"), None)
+        if dash is None:
+            continue
+        phrase = [doc.toks[k] for k in ws[m:]]
+        if any(_verb_of(t) or _is_stop(doc, t) for t in phrase):
+            return None
+        sp = (phrase[0].start, phrase[-1].end)
+        heads = _head_keys(phrase[0].key)
+        if heads & (cues.PLACE_HEADS | cues.MEDIA_HEADS) or phrase[0].key in _AGENCY_CREDITS:
+            return None  # "... - القاهرة" is a dateline, "... - رويترز" a credit, not a signature
+        if not (heads & _COLON_SPEAKER_HEADS or any(e.label in ("PER", "ORG") for e in doc.entities_in(*sp))):
+            return None
+        content = _content_span(doc, s_start, dash)
+        if content is None or len(words(doc.text[content[0] : content[1]])) < 3:
+            return None
+        if any(d.content[0] < content[1] and content[0] < d.content[1] for d in drafts):
+            return None
+        d = _Draft((dash, dash + 1), content, "direct", sp)
+        d.speaker_kind, plural = _head_info(doc, *sp)
+        d.features = ("x", "p" if plural else "s")
+        return d
+    return None
 
 
 def _quote_first_drafts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Draft]:

@@ -62,6 +62,9 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
     n = len(doc.toks)
     first_non_time = None
     steps = 0
+    if j < n and doc.toks[j].kind == "w" and doc.toks[j].key in _MANNER_OPENERS:
+        # "بشكل قاطع"، "بصورة كاملة"، "جملة وتفصيلا" take the next word with them; "بشدة"، "قطعيا" are alone
+        j += 2 if doc.toks[j].key in _MANNER_PAIRS and j + 1 < n and doc.toks[j + 1].kind == "w" else 1
     while j < n and doc.toks[j].start < sent_end and steps < cfg["adverbial_max_words"] + 4:
         t = doc.toks[j]
         q = doc.quote_opening(j)
@@ -112,6 +115,14 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             j = q2.close_tok + 1  # "ينفي لـ"الحدث" إعلان ...": the outlet told, not the content
             steps += 1
             continue
+        if t.kind == "w" and t.key == _LAM and j + 1 < n and "(" in doc.text[t.end : doc.toks[j + 1].start]:
+            # "نفى المتحدث لـ(العربية) وجود ...": the outlet in brackets (the tokenizer keeps no brackets)
+            close = next((m for m in range(j + 1, min(n - 1, j + 5))
+                          if ")" in doc.text[doc.toks[m].end : doc.toks[m + 1].start]), None)
+            if close is not None:
+                j = close + 1
+                steps += 1
+                continue
         if first_non_time is None:
             first_non_time = j
         if _is_stop(doc, t):
@@ -235,8 +246,8 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
                 break
             if k > j and t.key in cues.CLAUSE_PRONOUNS and cut is None:
                 cut = k  # "كيري وهو يتكئ": a circumstantial clause
-            if k > j and (_is_audience(t.key) or _is_manner(t.key)):
-                break  # "مسؤول لرويترز", "كيري مازحا": audience or manner, not the speaker
+            if k > j and (_is_audience(t.key) or _is_manner(t.key) or t.key in _MANNER_OPENERS):
+                break  # "مسؤول لرويترز", "كيري مازحا", "الوزارة بشكل قاطع": audience or manner, not the speaker
             if k > j and verb.lemma in cues.ADDRESSEE_PREP_VERBS and t.key in cues.ADDRESSEE_NOUNS:
                 break  # "دعا الوزير المواطنين إلى"، "حذر المتحدث المواطنين من": the public addressed
             if k > j and verb.lemma in cues.ADDRESSEE_VERBS and (_head_keys(t.key) & cues.MEDIA_HEADS or t.key in cues.ADDRESSEE_NOUNS):
@@ -359,6 +370,11 @@ def _is_audience(key: str) -> bool:
         return False
     rest = key[1:]
     return rest in cues.MEDIA_HEADS or (rest.startswith("ل") and "ا" + rest in cues.MEDIA_HEADS)
+
+
+# Adverbials of manner after the subject: "تنفي وزارة الصحة بشكل قاطع الأخبار ...".
+_MANNER_OPENERS = frozenset(fold(w) for w in "بشكل بصورة بشدة قطعيا جملة".split())
+_MANNER_PAIRS = frozenset(fold(w) for w in "بشكل بصورة جملة".split())
 
 
 def _is_manner(key: str) -> bool:
