@@ -409,7 +409,7 @@ def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
     for n, (s_start, s_end) in enumerate(bounds):
         if url := _TRAILING_URL.search(doc.text, s_start, s_end):
             s_end = url.start()  # a post's link after the cue: "... تعليم جدة يوضح https://t.co/..."
-        ws = [k for k in range(doc.tok_at(s_start), len(doc.toks)) if doc.toks[k].start < s_end and doc.toks[k].kind == "w"]
+        ws = [k for k in range(doc.tok_at(s_start), doc.tok_at(s_end)) if doc.toks[k].kind == "w"]
         if len(ws) < 2:
             continue
         i = ws[-1]  # the sentence's last word, or the verb before a short "على ..." / "عن ..." phrase
