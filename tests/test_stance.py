@@ -187,3 +187,12 @@ def test_stance_an_outlets_truth_about_headline_takes_no_side() -> None:
     assert speaker_stance("", "ما حقيقة رفع رسوم تأشيرة العمرة") == "other"
     assert speaker_stance("", "ما زال الطريق مغلقا") == "assert"  # ما opens many an assertion
     assert speaker_stance("", "تفاصيل مقتل ثلاثة في حادث سير") == "assert"
+
+
+def test_stance_a_clip_from_elsewhere_is_a_denial() -> None:
+    from khabar.stance import speaker_stance
+
+    assert speaker_stance("أكد", "فيديو الأسد الطليق مصور خارج الدولة") == "deny"
+    assert speaker_stance("أوضح", "الصور المتداولة التقطت في دولة أخرى") == "deny"
+    assert speaker_stance("أكد", "صور الحادث التقطت صباح اليوم في الرياض") == "assert"  # a place, not elsewhere
+    assert speaker_stance("قال", "فيديو للوزير خارج مكتبه") == "assert"  # no filming verb

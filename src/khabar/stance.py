@@ -56,6 +56,10 @@ DENY_PHRASES: tuple[str, ...] = (
 )
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))
+# "فيديو الأسد الطليق مصور خارج الدولة": the clip or picture is from elsewhere.
+_ELSEWHERE_RE = re.compile(fold(
+    r"(?:فيديو|الفيديو|مقطع|المقطع|صور|الصور|صورة|الصورة)\b[^.؟!]{0,60}?"
+    r"\b(?:مصور|مصورة|صور|صورت|التقط|التقطت|يعود|تعود)\b[^.؟!]{0,15}?\b(?:خارج|في دولة أخرى|في بلد آخر)"))
 _RUMOUR_PREPS = frozenset(fold(w) for w in "من عن حول".split())
 
 
@@ -126,7 +130,8 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
         return "deny"
     if cue == "allege":
         return "allege"
-    if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content) or _names_rumours(content):
+    if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content) or _ELSEWHERE_RE.search(content) \
+            or _names_rumours(content):
         return "deny"
     cue_words = {fold(cue_text)[s:e] for s, e in words(fold(cue_text))}
     if not cue_text.strip() and content.removeprefix(fold("ما ")).split(" ", 1)[0] in _ABOUT_HEADS:
