@@ -425,7 +425,7 @@ class StoryIndex:
         are left out (they match nothing).
         """
         df = self._df
-        known = [t for t in (self._vocab.get(w) for w in terms_of(text)) if t is not None and df[t] > 0]
+        known = [t for t in (self._vocab.get(w) for w in terms_of(text, lemmas=self.lemma_terms)) if t is not None and df[t] > 0]
         members = [(s, m) for s in cands for m in self._stories[s].members[-self.link_members :]]
         if not known or not members:
             return {}
