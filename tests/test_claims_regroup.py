@@ -59,12 +59,26 @@ def test_claims_vague_denial_joins_nearest_earlier_denial_of_its_article() -> No
              _stmt(a, 30, "deny"), _stmt(b, 40, "deny"), _stmt(a, 50, "deny"), _stmt(b, 1, "deny")]
     vague = [False, False, False, False, True, True, True, True]
     uf = _UnionFind(len(stmts))
-    _attach_vague(stmts, vague, uf)
+    _attach_vague(stmts, vague, uf, frozenset())
     assert uf.find(4) == uf.find(2)  # a's earlier denial at 10, though an assertion (20) is nearer
     assert uf.find(6) == uf.find(2)  # another vague one in a: the same non-vague denial, never a vague one
     assert uf.find(5) == uf.find(1)  # b's: b's own denial, not a's
-    assert uf.find(7) == 7  # nothing earlier in b: alone
+    assert uf.find(7) == 7  # nothing earlier in b, and every other statement is by the same source: alone
     assert uf.find(0) == 0 and uf.find(3) == 3
+
+
+def test_claims_vague_denial_opening_a_post_joins_another_sources_statement_sharing_its_word() -> None:
+    a = Article(id="a", path="a.txt", raw="ن" * 90, text="ن" * 90)
+    b = Article(id="b", path="b.txt", raw="ن" * 90, text="ن" * 90)
+    rumour = _Statement(a, 0, 0, 3, "assert", "حساب", None, frozenset({"اعتقال", "مطار"}))
+    other = _Statement(a, 1, 10, 13, "assert", "حساب", None, frozenset({"مطار", "سفر"}))
+    denial = _Statement(b, 0, 0, 3, "deny", "محامي", None, frozenset({"اعتقال", "موكل"}))
+    uf = _UnionFind(3)
+    _attach_vague([rumour, other, denial], [False, False, True], uf, frozenset())
+    assert uf.find(2) == uf.find(0) and uf.find(1) == 1  # the statement that shares "اعتقال"
+    uf = _UnionFind(3)
+    _attach_vague([rumour, other, denial], [False, False, True], uf, frozenset({"اعتقال"}))
+    assert uf.find(2) == 2  # a word the whole story uses links nothing
 
 
 def _store_with_story() -> Store:

@@ -738,7 +738,7 @@ def group_claims(
     _attach_denials(stmts, uf, weak)
     if cfg["use_embeddings"]:
         _embedding_links(stmts, vague, uf, float(cfg["embedding_threshold"]), embed)
-    _attach_vague(stmts, vague, uf)
+    _attach_vague(stmts, vague, uf, common)
 
     groups: dict[int, list[int]] = {}
     for i in range(len(stmts)):
@@ -855,9 +855,11 @@ def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[fl
         stmts[d].stance = "deny"  # a negation of the claim it joined ("ولا تأجيل") denies it
 
 
-def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind) -> None:
+def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind, common: frozenset[str]) -> None:
     """A vague denial joins the nearest earlier denial in its article, else the nearest earlier statement;
-    a vague doubt ("شكك في هذه الأرقام") the nearest earlier statement."""
+    a vague doubt ("شكك في هذه الأرقام") the nearest earlier statement. A vague denial that opens its
+    article (a post: "ينفي خبر اعتقال موكله") joins the statement of another source that shares most of
+    its words, when one shares a word the story does not use everywhere."""
     by_article: dict[int, list[int]] = {}  # id(article) -> its non-vague statements, in order
     for j, t in enumerate(stmts):
         if not vague[j]:
@@ -871,6 +873,11 @@ def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind) ->
             target = next((j for j in earlier if stmts[j].stance == "deny"), earlier[0] if earlier else None)
         else:
             target = earlier[0] if earlier else None  # "شكك في هذه الأرقام": the figures just reported
+        if target is None and s.stance == "deny" and s.tokens - common:
+            shared = [(len(s.tokens & stmts[j].tokens), -stmts[j].start, -j) for j, t in enumerate(stmts)
+                      if not vague[j] and t.article is not s.article and t.source != s.source and (s.tokens & t.tokens) - common]
+            if shared:
+                target = -max(shared)[2]
         if target is not None:
             uf.union(target, i)
 
