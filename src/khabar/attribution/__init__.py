@@ -35,12 +35,11 @@ from khabar.attribution.doc import DEFAULTS, STAGE, _Doc, _head_keys
 from khabar.attribution.drafts import (
     _according_drafts,
     _adjacent_quotes,
-    _colon_frames,
     _nominal_frames,
     _quote_first_drafts,
-    _trailing_cue_frames,
     _verb_drafts,
 )
+from khabar.attribution.headlines import _colon_frames, _trailing_cue_frames
 from khabar.attribution.resolution import _dedupe, _resolve
 from khabar.model import Article, Attribution, Span
 from khabar.stance import speaker_stance
