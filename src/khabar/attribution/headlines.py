@@ -21,6 +21,7 @@ from khabar.attribution.doc import (
     _head_keys,
     _is_participle,
     _is_stop,
+    _Tok,
     _verb_of,
 )
 from khabar.attribution.drafts import _speaker_info
@@ -33,6 +34,26 @@ _COLON_SPEAKER_HEADS = (cues.PERSON_HEADS | cues.ORGANIZATION_HEADS | cues.MEDIA
 _INNER_PREPS = frozenset(fold(w) for w in ("في", "من"))
 _TRAILING_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*$")
 _LABEL_MARKS = frozenset("#|-–—•*:")
+
+
+def _speaker_like(doc: _Doc, first: _Tok, sp: tuple[int, int]) -> bool:
+    """Whether the phrase ``sp`` opening with token ``first`` may speak in a headline: a head word of
+    the speaker lists (a ministry may be named by its field alone) or a person or organisation mention."""
+    return bool(_head_keys(first.key) & _COLON_SPEAKER_HEADS) or any(
+        e.label in ("PER", "ORG") for e in doc.entities_in(*sp))
+
+
+def _verbless_draft(doc: _Doc, cue: tuple[int, int], content: tuple[int, int], sp: tuple[int, int]) -> _Draft:
+    """A direct draft whose cue is a mark (colon, dash): the speaker phrase alone gives kind and number."""
+    d = _Draft(cue, content, "direct", sp)
+    d.speaker_kind, plural = _head_info(doc, *sp)
+    d.features = ("x", "p" if plural else "s")
+    return d
+
+
+def _content_taken(drafts: list[_Draft], content: tuple[int, int]) -> bool:
+    """Whether another frame already attributed words of ``content``."""
+    return any(d.content[0] < content[1] and content[0] < d.content[1] for d in drafts)
 
 
 def _past_label(doc: _Doc, i: int, s_end: int) -> int:
@@ -87,9 +108,8 @@ def _colon_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         colon = doc.toks[k]
         if any(s_start <= d.cue[0] < colon.end or d.content[0] <= colon.start < d.content[1] for d in drafts):
             continue
-        ents = doc.entities_in(ws[0].start, ws[-1].end)
         handle = len(ws) == 1 and doc.text[ws[0].start - 1 : ws[0].start] == "@"  # "@MOH_Saudi: ..." an account speaks
-        if not (handle or _head_keys(ws[0].key) & _COLON_SPEAKER_HEADS or any(e.label in ("PER", "ORG") for e in ents)):
+        if not (handle or _speaker_like(doc, ws[0], (ws[0].start, ws[-1].end))):
             continue
         after = [t for t in doc.toks[k + 1 : k + 4] if t.start < s_end]
         if any(_verb_of(t) for t in after):
@@ -101,13 +121,12 @@ def _colon_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         if content is None or len(words(doc.text[content[0] : content[1]])) < 2:
             continue
         sp = (ws[0].start - 1 if handle else ws[0].start, ws[-1].end)
-        d = _Draft((colon.start, colon.end), content, "direct", sp)
-        d.speaker_kind, plural = _head_info(doc, *sp)
-        if _head_keys(ws[0].key) & cues.MINISTRY_FIELDS and not any(e.label == "PER" for e in ents):
+        d = _verbless_draft(doc, (colon.start, colon.end), content, sp)
+        if _head_keys(ws[0].key) & cues.MINISTRY_FIELDS and not any(
+                e.label == "PER" for e in doc.entities_in(ws[0].start, ws[-1].end)):
             d.speaker_kind = "organization"
         elif handle:
             d.speaker_kind = "unspecified"  # an account: a person's or a body's, the handle does not say
-        d.features = ("x", "p" if plural else "s")
         out.append(d)
     return out
 
@@ -153,9 +172,7 @@ def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         sp = _svo_subject(doc, i, s_start)
         if sp is None or doc.tok_at(sp[1]) < i - doc.cfg["colon_speaker_max_words"]:
             continue
-        first = doc.toks[doc.tok_at(sp[0])]
-        if not (_head_keys(first.key) & _COLON_SPEAKER_HEADS
-                or any(e.label in ("PER", "ORG") for e in doc.entities_in(sp[0], sp[1]))):
+        if not _speaker_like(doc, doc.toks[doc.tok_at(sp[0])], sp):
             continue
         gap = doc.text[max(s_start, sp[0] - 3) : sp[0]]
         if sp[0] > s_start and any(ch in _GAP_BREAKS for ch in gap):
@@ -167,9 +184,7 @@ def _trailing_cue_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
             continue
         if content is not None and doc.text[content[0]] in _OPEN_QUOTES and doc.text[content[1] - 1] in _CLOSE_QUOTES:
             content = (content[0] + 1, content[1] - 1)  # «الامتحانات في موعدها».. : the quoted words
-        if content is None or len(words(doc.text[content[0] : content[1]])) < 3:
-            continue
-        if any(d.content[0] < content[1] and content[0] < d.content[1] for d in drafts):
+        if content is None or len(words(doc.text[content[0] : content[1]])) < 3 or _content_taken(drafts, content):
             continue
         d = _Draft((doc.toks[i].start, doc.toks[i].end), content, "direct", sp)
         _speaker_info(doc, d, feats)
@@ -201,15 +216,10 @@ def _dash_signature(doc: _Doc, ws: list[int], s_start: int, drafts: list[_Draft]
         heads = _head_keys(phrase[0].key)
         if heads & (cues.PLACE_HEADS | cues.MEDIA_HEADS) or phrase[0].key in _AGENCY_CREDITS:
             return None  # "... - القاهرة" is a dateline, "... - رويترز" a credit, not a signature
-        if not (heads & _COLON_SPEAKER_HEADS or any(e.label in ("PER", "ORG") for e in doc.entities_in(*sp))):
+        if not _speaker_like(doc, phrase[0], sp):
             return None
         content = _content_span(doc, s_start, dash)
-        if content is None or len(words(doc.text[content[0] : content[1]])) < 3:
+        if content is None or len(words(doc.text[content[0] : content[1]])) < 3 or _content_taken(drafts, content):
             return None
-        if any(d.content[0] < content[1] and content[0] < d.content[1] for d in drafts):
-            return None
-        d = _Draft((dash, dash + 1), content, "direct", sp)
-        d.speaker_kind, plural = _head_info(doc, *sp)
-        d.features = ("x", "p" if plural else "s")
-        return d
+        return _verbless_draft(doc, (dash, dash + 1), content, sp)
     return None
