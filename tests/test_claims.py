@@ -435,6 +435,28 @@ def test_claims_post_opening_with_a_label_sentence_states_what_follows() -> None
     assert sorted((m.article_id, m.stance) for m in rumour.members) == [("p0", "assert"), ("p1", "deny")]
 
 
+def test_claims_verb_and_verbal_noun_of_one_root_are_one_token() -> None:
+    from khabar.claims import _word_token
+
+    # a rumour's future verb and the denial's verbal noun: ستقفل / إقفال, ستلغي / إلغاء / ألغى, يسرح / تسريح
+    assert _word_token("ستقفل") == _word_token("إقفال") == _word_token("يقفلون")
+    assert _word_token("ستلغي") == _word_token("إلغاء") == _word_token("لإلغاء") == _word_token("الإلغاء") == _word_token("ألغى")
+    assert _word_token("يسرح") == _word_token("تسريح")
+    assert _word_token("إلغاء") != _word_token("غاء")  # the ال of إلغاء is its own, not the article
+    assert _word_token("الاتفاق") == _word_token("يتفق") and _word_token("الحدود") != _word_token("يتفق")
+    claims, _ = _rumour_claim(
+        "جمعية المصارف ستقفل جميع الفروع لمدة أسبوع بسبب الإضراب",
+        "جمعية المصارف تنفي الأخبار المتداولة عن إقفال الفروع",
+    )
+    assert len(claims) == 1
+    assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]
+
+
+def test_claims_one_word_lead_sentence_is_a_label() -> None:
+    claims = group_claims("S", _posts("رسميا.. انتقال اللاعب سالم الدوسري إلى نادي النصر"), entity_names={}, settings={})
+    assert [c.text for c in claims] == ["انتقال اللاعب سالم الدوسري إلى نادي النصر"]
+
+
 def test_claims_negated_verbal_noun_denies_the_imperfect_verb() -> None:
     from khabar.claims import _verb_forms
 

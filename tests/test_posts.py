@@ -1,9 +1,12 @@
 """Authorities denying rumours in short posts: each rumour and its reply, analysed alone.
 
-``tests/posts/rumours_and_replies.jsonl`` holds 24 rumours, each followed by the
+``tests/posts/rumours_and_replies.jsonl`` holds 36 rumours, each followed by the
 reply that denies it, written for these tests in the styles of X, Facebook and
 WhatsApp posts and of site headlines (labels, hashtags, links, spoken register,
-cue-last headlines, no-change denials, a clip "filmed elsewhere"). The whole
+cue-last headlines, no-change denials, a clip "filmed elsewhere", a doctored
+picture, a future verb answered by its verbal noun). The last 12 (``posts9-``)
+were written as a fresh round after the first 24 passed, to see how far the
+fixes carried: 7 of them passed as written, 10 after the fixes they led to. The whole
 pipeline runs on each pair in a store of its own: the two posts must form one
 story, and the reply must deny the claim the rumour makes.
 """
@@ -23,14 +26,24 @@ from khabar.store import Store
 POSTS = Path(__file__).parent / "posts" / "rumours_and_replies.jsonl"
 ROWS = [json.loads(line) for line in POSTS.read_text(encoding="utf-8").splitlines() if line.strip()]
 PAIRS = [(ROWS[k], ROWS[k + 1]) for k in range(0, len(ROWS), 2)]
-# e5-small does not bring an English post and its Arabic denial together (cosine 0.880; the denial's
-# nearest Arabic post is at 0.901), and lexical mode has no shared word: a known limit.
-CROSS_LINGUAL = {"posts-r6"}
+# Known limits, each a strict xfail (a fix makes it fail, to be moved to the passing cases):
+KNOWN_LIMITS = {
+    # e5-small does not bring an English post and its Arabic denial together (cosine 0.880; the denial's
+    # nearest Arabic post is at 0.901), and lexical mode has no shared word.
+    "posts-r6": "cross-lingual pair",
+    # "the player stays with the club" answers "transferred to another club": an antonym of the rumour's
+    # event, sharing only the player's name and "player" with it
+    "posts9-r5": "denial by the opposite event",
+    # "no tropical system in the Arabian Sea" answers "a cyclone hits Oman": no shared story term
+    # (إعصار / حالة مدارية, عمان / العمانية)
+    "posts9-r8": "denial in other words",
+}
 
 
 def _case(pair: tuple[dict, dict]) -> object:
     rumour, _reply = pair
-    marks = [pytest.mark.xfail(strict=True, reason="cross-lingual pair")] if rumour["id"] in CROSS_LINGUAL else []
+    reason = KNOWN_LIMITS.get(rumour["id"])
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(pair, id=rumour["id"], marks=marks)
 
 

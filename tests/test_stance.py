@@ -189,6 +189,19 @@ def test_stance_an_outlets_truth_about_headline_takes_no_side() -> None:
     assert speaker_stance("", "تفاصيل مقتل ثلاثة في حادث سير") == "assert"
 
 
+def test_stance_a_doctored_picture_or_a_measure_off_the_table_is_a_denial() -> None:
+    from khabar.stance import speaker_stance
+
+    assert speaker_stance(":", "الصورة المتداولة معدلة ببرامج التصميم") == "deny"
+    assert speaker_stance("أوضح", "الفيديو مولد بالذكاء الاصطناعي") == "deny"
+    assert speaker_stance(":", "المقطع ممنتج") == "deny"
+    assert speaker_stance(":", "إلغاء دعم البنزين غير مطروح على الإطلاق") == "deny"
+    # the adjective without an editing tool is "rate", "vehicle", "boat": no denial
+    assert speaker_stance("قال", "الصورة تظهر معدل البطالة") == "assert"
+    assert speaker_stance("قال", "صور غرق مركب في البحر") == "assert"
+    assert speaker_stance("قال", "الحكومة ستدير المرور بالذكاء الاصطناعي") == "assert"
+
+
 def test_stance_a_clip_from_elsewhere_is_a_denial() -> None:
     from khabar.stance import speaker_stance
 

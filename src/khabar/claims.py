@@ -72,6 +72,7 @@ _STOP = frozenset(
         "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر "
         "أساس له لها عار عارية مزيف مزيفة ملفق ملفقة مفبرك مفبركة افتراء محض زائفة زائف ننفي مزور مزورة مختلق "
         "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة يتم تم يجري وما "
+        "حتى وهو وهي سيتم ستتم "
         # spoken-register particles of posts ("يا جماعة سمعت إنهم راح يقطعون ..."); not مش / مو, which negate
         "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى"
     ).split()
@@ -149,17 +150,55 @@ def _word_token(word: str) -> str | None:
     same words recur across a story's statements, and every member's tokens
     are computed again on the story's first regroup in each run.
     """
-    tok = strip_clitics(_bare_feminine(fold(word)))
+    own_al = _OWN_AL_RE.match(word)
+    if own_al:  # إلغاء، لإلغاء، الإلغاء: the ال is the word's own (the article has no hamza), so it stays
+        word = word[own_al.end() - 2 :]
+        tok = _bare_feminine(fold(word))
+    else:
+        tok = strip_clitics(_bare_feminine(fold(word)))
     if tok in _STOP or len(tok) < 2:
         return None
     lem = dictionary_lemma(word)  # a plural meets its singular: الأطباء / طبيب, أسعار / سعر
     if lem is not None:
-        lem = strip_clitics(fold(lem))
+        lem = fold(lem) if own_al else strip_clitics(fold(lem))
         if lem not in _STOP and len(lem) >= 2:
             tok = lem
-    tok = light_stem(tok)
-    tok = _SYNONYMS.get(tok, tok)
+    if tok in _SYNONYMS:
+        return _SYNONYMS[tok]
+    root = _verb_noun_root(tok)
+    if root is None:
+        tok = light_stem(tok)
+        root = _SYNONYMS.get(tok) or _verb_noun_root(tok)
+    tok = root or tok
     return None if tok in _STOP else tok
+
+
+# A word written with أل / إل has its own ال (ألغى، إلغاء، ألف): the article is never written with a hamza.
+_OWN_AL_RE = re.compile(r"^[وفبلك]{0,2}(?:ال)?[أإ]ل")
+_WEAK_LAST = frozenset("ءاوىي")
+
+
+def _verb_noun_root(tok: str) -> str | None:
+    """The three root letters of a verb or verbal noun of a common pattern, None for any other word.
+
+    A rumour says what will happen with a verb ("ستقفل الفروع"، "ستلغي الدعم") and the
+    denial names it with the verbal noun ("لا صحة لإقفال الفروع"، "إلغاء الدعم غير
+    مطروح"); simplemma's dictionary lists the two under different lemmas, or not at
+    all. Patterns, on a folded word without clitics: the future س before an imperfect
+    prefix; four letters after ي ت ن (imperfect) or ا (form IV past: ألغى);
+    إفعال (إقفال، إلغاء; also the plural أفعال: أسعار -> سعر); تفعيل (تسريح، تأجيل).
+    A weak last letter (ء ا و ى ي) is written ي: ألغى، تلغي and إلغاء meet. Two
+    nouns of one root meet too (إعلام، تعليم): the cost, within one story's claims.
+    """
+    if len(tok) >= 5 and tok[0] == "س" and tok[1] in "يتن":
+        tok = tok[1:]
+    if len(tok) == 4 and tok[0] in "يتنا":
+        core = tok[1:]
+    elif len(tok) == 5 and tok[3] == ("ا" if tok[0] == "ا" else "ي") and tok[0] in "ات":
+        core = tok[1:3] + tok[4]
+    else:
+        return None
+    return core[:-1] + "ي" if core[-1] in _WEAK_LAST else core
 
 
 _PRONOUNS_AFTER_T = ("تهما", "تهم", "تها", "ته")
@@ -398,10 +437,11 @@ def _roles_touching(article: Article, span: Span, max_gap: int = 3) -> list[Span
 
 
 def _only_label(sentence: str) -> bool:
-    """Whether a sentence is nothing but labels ("عاجل.."، "#عاجل"): no statement of its own."""
+    """Whether a sentence is nothing but labels ("عاجل.."، "#عاجل") or one word ("رسميا.."، "بالأرقام.."):
+    no statement of its own."""
     folded = fold(sentence)
     ws = [folded[a:b] for a, b in words(folded)]
-    return bool(ws) and all(w in COLON_LABELS for w in ws)
+    return bool(ws) and (len(ws) == 1 or all(w in COLON_LABELS for w in ws))
 
 
 def _own_voice_spans(article: Article) -> list[tuple[int, int]]:

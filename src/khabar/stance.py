@@ -53,6 +53,8 @@ DENY_PHRASES: tuple[str, ...] = (
     # no plan, no decision, no intention: the answer to a rumour of one
     "لا توجد أي خطة", "لا توجد خطة", "لا يوجد أي قرار", "لا يوجد قرار", "لم يصدر أي قرار", "لم يصدر قرار",
     "لم نصدر أي قرار", "لا نية", "لا يوجد أي توجه", "لا توجه", "عارية من الصحة", "عارية تماما من الصحة",
+    # "not on the table", "out of the question": the answer to a rumoured measure
+    "غير مطروح", "ليس مطروحا", "ليست مطروحة", "غير وارد", "ليس واردا",
 )
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))
@@ -60,6 +62,13 @@ _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\
 _ELSEWHERE_RE = re.compile(fold(
     r"(?:فيديو|الفيديو|مقطع|المقطع|صور|الصور|صورة|الصورة)\b[^.؟!]{0,60}?"
     r"\b(?:مصور|مصورة|صور|صورت|التقط|التقطت|يعود|تعود)\b[^.؟!]{0,15}?\b(?:خارج|في دولة أخرى|في بلد آخر)"))
+# "الصورة المتداولة معدلة ببرامج التصميم", "الفيديو مولد بالذكاء الاصطناعي": the picture or clip is doctored.
+# The adjective must name its tool (معدل is also "rate", مركبة "vehicle", مولد "birthday"); ممنتج, a tool alone.
+_DOCTORED_RE = re.compile(fold(
+    r"(?:فيديو|الفيديو|مقطع|المقطع|صور|الصور|صورة|الصورة|التسجيل|تسجيل)\b[^.؟!]{0,60}?\b(?:"
+    r"(?:معدل|معدلة|مركب|مركبة|مولد|مولدة|مصنوع|مصنوعة|معالج|معالجة)\s+(?:ب|عبر\s+|باستخدام\s+|بواسطة\s+)"
+    r"(?:ال)?(?:برامج|برنامج|فوتوشوب|ذكاء|تطبيق|تطبيقات|تقنيات|تقنية|تصميم|مونتاج)"
+    r"|ممنتج|ممنتجة)\b|ببرامج (?:التصميم|التعديل|المونتاج)|بالفوتوشوب"))
 _RUMOUR_PREPS = frozenset(fold(w) for w in "من عن حول".split())
 
 
@@ -131,7 +140,7 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
     if cue == "allege":
         return "allege"
     if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content) or _ELSEWHERE_RE.search(content) \
-            or _names_rumours(content):
+            or _DOCTORED_RE.search(content) or _names_rumours(content):
         return "deny"
     cue_words = {fold(cue_text)[s:e] for s, e in words(fold(cue_text))}
     if not cue_text.strip() and content.removeprefix(fold("ما ")).split(" ", 1)[0] in _ABOUT_HEADS:
