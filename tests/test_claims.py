@@ -452,6 +452,38 @@ def test_claims_verb_and_verbal_noun_of_one_root_are_one_token() -> None:
     assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "assert"), ("p1", "deny")]
 
 
+def test_claims_reply_answering_a_question_denies_what_was_asked() -> None:
+    # the reply is the clearer member, but it answers the question: the claim is the question's, the reply denies it
+    claims, _ = _rumour_claim(
+        "@MOI_KSA هل صحيح أنه تم إيقاف تجديد الإقامات للعمالة المنزلية؟",
+        "@muqeem22 نفيدكم بأن تجديد إقامات العمالة المنزلية مستمر ولم يتم إيقافه",
+    )
+    assert len(claims) == 1
+    assert claims[0].text == "هل صحيح أنه تم إيقاف تجديد الإقامات للعمالة المنزلية؟"  # the addressee is not the claim
+    assert [(m.article_id, m.stance) for m in claims[0].members] == [("p0", "question"), ("p1", "deny")]
+
+
+def test_claims_no_case_recorded_and_no_change_to_a_measure_deny_it() -> None:
+    claims, _ = _rumour_claim(  # "without any deaths recorded" answers "15 dead"
+        "وفاة 15 شخصا في حريق ضخم داخل مستشفى الأمل بمدينة حمص",
+        "مديرية صحة حمص: الحريق في مستشفى الأمل محدود وتمت السيطرة عليه دون تسجيل أي وفيات",
+    )
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+    claims, _ = _rumour_claim(  # "no change to the entry procedures" answers a ban on entry
+        "السعودية تمنع دخول المقيمين القادمين من مصر اعتبارا من الغد",
+        "السفارة السعودية في القاهرة: لا تغيير على إجراءات دخول المقيمين القادمين من مصر",
+    )
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+    claims, _ = _rumour_claim(  # "the level is normal" answers "the level rises"
+        "ارتفاع منسوب نهر النيل يهدد بإغراق قرى الأقصر خلال ساعات",
+        "وزارة الري تطمئن المواطنين: منسوب النيل في الأقصر طبيعي ولا خطر على القرى",
+    )
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+    # "without" alone is not a negation: "دون" before anything but a record word negates nothing
+    same = _posts("افتتاح المعرض دون حضور الوزير", "وزارة الثقافة: افتتاح المعرض دون حضور الوزير")
+    assert {m.stance for c in group_claims("S", same, entity_names={}, settings={}) for m in c.members} == {"assert"}
+
+
 def test_claims_one_word_lead_sentence_is_a_label() -> None:
     claims = group_claims("S", _posts("رسميا.. انتقال اللاعب سالم الدوسري إلى نادي النصر"), entity_names={}, settings={})
     assert [c.text for c in claims] == ["انتقال اللاعب سالم الدوسري إلى نادي النصر"]

@@ -72,7 +72,7 @@ _STOP = frozenset(
         "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر "
         "أساس له لها عار عارية مزيف مزيفة ملفق ملفقة مفبرك مفبركة افتراء محض زائفة زائف ننفي مزور مزورة مختلق "
         "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة يتم تم يجري وما "
-        "حتى وهو وهي سيتم ستتم "
+        "حتى وهو وهي سيتم ستتم تمت هل بأن نفيدكم بشكل أمام يتعلق تتعلق "
         # spoken-register particles of posts ("يا جماعة سمعت إنهم راح يقطعون ..."); not مش / مو, which negate
         "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى"
     ).split()
@@ -156,7 +156,7 @@ def _word_token(word: str) -> str | None:
         tok = _bare_feminine(fold(word))
     else:
         tok = strip_clitics(_bare_feminine(fold(word)))
-    if tok in _STOP or len(tok) < 2:
+    if tok in _STOP or len(tok) < 2 or (tok[0] in "وف" and tok[1:] in _STOP):  # ولم, فلا, وتم
         return None
     lem = dictionary_lemma(word)  # a plural meets its singular: الأطباء / طبيب, أسعار / سعر
     if lem is not None:
@@ -169,7 +169,7 @@ def _word_token(word: str) -> str | None:
     if root is None:
         tok = light_stem(tok)
         root = _SYNONYMS.get(tok) or _verb_noun_root(tok)
-    tok = root or tok
+    tok = root if root and root not in _STOP else tok  # تغيير stays: غير is a stop word
     return None if tok in _STOP else tok
 
 
@@ -185,17 +185,21 @@ def _verb_noun_root(tok: str) -> str | None:
     denial names it with the verbal noun ("لا صحة لإقفال الفروع"، "إلغاء الدعم غير
     مطروح"); simplemma's dictionary lists the two under different lemmas, or not at
     all. Patterns, on a folded word without clitics: the future س before an imperfect
-    prefix; four letters after ي ت ن (imperfect) or ا (form IV past: ألغى);
-    إفعال (إقفال، إلغاء; also the plural أفعال: أسعار -> سعر); تفعيل (تسريح، تأجيل).
+    prefix; the imperfect prefix before a form V ت (تتوقف); four letters after ي ت ن (imperfect) or ا (form IV past: ألغى);
+    إفعال (إقفال، إلغاء; إيقاف -> وقف; also the plural أفعال: أسعار -> سعر); تفعيل (تسريح، تأجيل).
     A weak last letter (ء ا و ى ي) is written ي: ألغى، تلغي and إلغاء meet. Two
     nouns of one root meet too (إعلام، تعليم): the cost, within one story's claims.
     """
     if len(tok) >= 5 and tok[0] == "س" and tok[1] in "يتن":
         tok = tok[1:]
+    if len(tok) == 5 and tok[0] in "يتن" and tok[1] == "ت":  # form V: تتوقف -> توقف, then as four letters
+        tok = tok[1:]
     if len(tok) == 4 and tok[0] in "يتنا":
         core = tok[1:]
     elif len(tok) == 5 and tok[3] == ("ا" if tok[0] == "ا" else "ي") and tok[0] in "ات":
         core = tok[1:3] + tok[4]
+        if tok[:2] == "اي":  # إيقاف، إيضاح: the root's و (يوقف، يوضح)
+            core = "و" + core[1:]
     else:
         return None
     return core[:-1] + "ي" if core[-1] in _WEAK_LAST else core
@@ -508,19 +512,25 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
 
 _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS)
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
+# "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات")
+_RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود".split())
+_WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
 
 
 def _negated_tokens(st: _Statement) -> frozenset[str]:
-    """Topical tokens of the words a negator governs ("ولا تأجيل", "لم يتم تأجيل", "عدم وجود")."""
+    """Topical tokens of the words a negator governs ("ولا تأجيل", "لم يتم تأجيل", "عدم وجود خطة",
+    "لم يتم تسجيل أي إصابة"; "دون" only before a record word: "دون تسجيل أي وفيات")."""
     text = st.article.text[st.start : st.end]
     raw = [text[a:b] for a, b in words(text)]
     ws = [fold(w) for w in raw]
     out: set[str] = set()
     for k, w in enumerate(ws):
-        if w not in _NEGATORS and not (len(w) > 2 and w[0] in "وف" and w[1:] in _NEGATORS):
+        bare = w[1:] if len(w) > 2 and w[0] in "وف" else w
+        if w not in _NEGATORS and bare not in _NEGATORS and not (
+                (w in _WITHOUT or bare in _WITHOUT) and k + 1 < len(ws) and ws[k + 1] in _RECORD_FILLERS):
             continue
-        for nxt, nxt_raw in zip(ws[k + 1 : k + 4], raw[k + 1 : k + 4]):
-            if nxt in _NEGATION_FILLERS:
+        for nxt, nxt_raw in zip(ws[k + 1 : k + 5], raw[k + 1 : k + 5]):
+            if nxt in _NEGATION_FILLERS or nxt in _RECORD_FILLERS:
                 continue
             tok = _word_token(nxt_raw)  # the written word: its dictionary lemma is looked up as written
             if tok is not None:
@@ -539,8 +549,16 @@ _CHANGE_TOKENS = _tokens_of(
     "تغير يتغير تتغير تغيرت تغيير ارتفاع ارتفع ترتفع يرتفع ارتفعت زيادة زاد يزيد تزيد رفع يرفع ترفع انخفاض انخفض "
     "ينخفض تنخفض خفض يخفض تخفض تخفيض تعديل يطرأ تطرأ"
 )
-_STEADY_TOKENS = _tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
-_CHANGE_OR_STEADY = _CHANGE_TOKENS | _STEADY_TOKENS
+# A measure ("منع دخول المقيمين"، "إيقاف التجديد") is answered by "no change" too ("لا تغيير على إجراءات
+# الدخول"), but a negated measure denies only that measure, not any change.
+_MEASURE_TOKENS = _tokens_of(
+    "منع يمنع تمنع حظر يحظر فرض يفرض تفرض إيقاف يوقف توقف تعليق يعلق تعلق إغلاق يغلق تغلق إلغاء يلغي تلغي "
+    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل"
+) - _CHANGE_TOKENS
+# "as it was", "normal", "continues": the thing did not change ("منسوب النيل طبيعي"، "التجديد مستمر")
+_STEADY_TOKENS = _tokens_of("ثابت ثابتة ثابتا مستقر مستقرة طبيعي طبيعية طبيعيا كالمعتاد معتاد مستمر مستمرة مستمرا")
+_CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
+_CHANGE_OR_STEADY = _CHANGED | _STEADY_TOKENS
 _NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
 
 
@@ -555,8 +573,8 @@ def _says_no_change(a: _Statement, b: _Statement, negated: dict[int, frozenset[s
     for i, st in ((ia, a), (ib, b)):
         if i not in negated:
             negated[i] = _negated_tokens(st)
-    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & _STEADY_TOKENS and not a.tokens & _CHANGE_TOKENS)
-    return bool(steady) and bool((b.tokens - negated[ib]) & _CHANGE_TOKENS) and not b.tokens & _STEADY_TOKENS
+    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & _STEADY_TOKENS and not a.tokens & _CHANGED)
+    return bool(steady) and bool((b.tokens - negated[ib]) & _CHANGED) and not b.tokens & _STEADY_TOKENS
 
 
 def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
@@ -579,10 +597,16 @@ _POST_TAIL_RE = re.compile(r"(?:\s+(?:#\w+|@\w+|https?://\S+|www\.\S+|[^\w\s\"«
 _LABEL_RE = re.compile(r"\s*(?:#(\w+)\s*[:|\-–—]?\s*|(\w+)\s*[:|\-–—]\s*)")
 
 
+_MENTIONS_RE = re.compile(r"\s*(?:@\w+\s*)+")
+
+
 def _label_length(line: str) -> int:
-    """Characters of a leading label ("عاجل: ", "#عاجل | ", a bare "#عاجل ") to skip in an own-voice statement; 0 when none."""
-    m = _LABEL_RE.match(line)
-    return m.end() if m and fold(m.group(1) or m.group(2)) in COLON_LABELS and m.end() < len(line) else 0
+    """Characters of leading labels to skip in an own-voice statement ("عاجل: ", "#عاجل | ", a bare "#عاجل ",
+    the accounts a reply is addressed to: "@MOI_KSA هل صحيح ..."); 0 when none."""
+    m = _MENTIONS_RE.match(line)
+    skip = m.end() if m and m.end() < len(line) else 0
+    m = _LABEL_RE.match(line, skip)
+    return m.end() if m and fold(m.group(1) or m.group(2)) in COLON_LABELS and m.end() < len(line) else skip
 
 
 def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float], common: frozenset[str], min_shared: int,
@@ -788,6 +812,14 @@ def group_claims(
         members = [stmts[i] for i in groups[root]]
         canon = _canonical(members, int(cfg["canonical_ideal_chars"]))
         c = next(i for i in groups[root] if stmts[i] is canon)
+        if canon.stance == "assert":
+            # The clearest member may be the answer ("التجديد مستمر ولم يتم إيقافه" to "هل تم إيقاف التجديد؟",
+            # "لا تغيير على إجراءات الدخول" to "منع الدخول"): the claim is what it answers, and it a denial.
+            answered = [i for i in groups[root] if i != c and stmts[i].source != canon.source
+                        and stmts[i].stance != "deny" and _negates(canon, stmts[i], negated, c, i)]
+            if answered:
+                canon = _canonical([stmts[i] for i in answered], int(cfg["canonical_ideal_chars"]))
+                c = next(i for i in answered if stmts[i] is canon)
         for i in groups[root]:
             if i != c and stmts[i].stance == "assert" and _negates(stmts[i], canon, negated, i, c):
                 stmts[i].stance = "deny"  # "لم يلتقيا" in the claim "التقيا": the member denies it
