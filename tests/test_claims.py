@@ -484,6 +484,37 @@ def test_claims_no_case_recorded_and_no_change_to_a_measure_deny_it() -> None:
     assert {m.stance for c in group_claims("S", same, entity_names={}, settings={}) for m in c.members} == {"assert"}
 
 
+def test_claims_alive_and_well_denies_a_death_and_no_decision_denies_the_measure() -> None:
+    from khabar.claims import _word_token
+
+    assert _word_token("برفع") == _word_token("رفع") and _word_token("لخطف") == _word_token("يخطف")
+    assert _word_token("بيته") == _word_token("بيت")  # بيت + ه, not ب + يته
+    claims, _ = _rumour_claim(  # shares only "الشيخ": a short "alive" statement answers the death
+        "وفاة الشيخ عبد الرحمن الصالح إمام المسجد الكبير قبل قليل، إنا لله وإنا إليه راجعون",
+        "أسرة الشيخ عبد الرحمن الصالح: الشيخ على قيد الحياة ويتلقى العلاج في المستشفى، ونرجو عدم تداول الشائعات",
+    )
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+    claims, _ = _rumour_claim(
+        "مقتل قائد الجيش في انفجار استهدف موكبه شمال البلاد",
+        "المتحدث العسكري: قائد الجيش لم يصب بأذى وترأس اليوم اجتماعا للقيادة العامة",
+    )
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+    claims, _ = _rumour_claim(  # "no decision to raise" negates the raising
+        "الحكومة التونسية تقرر رفع سن التقاعد إلى 65 عاما بداية من السنة القادمة",
+        "رئاسة الحكومة: لا قرار برفع سن التقاعد والمسألة ما تزال قيد الدراسة مع الشركاء الاجتماعيين",
+    )
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+    # both report the death: nobody denies it
+    same = _posts("وفاة الشيخ عبد الرحمن الصالح", "أسرة الشيخ: وفاة الشيخ عبد الرحمن الصالح بعد صراع مع المرض")
+    assert {m.stance for c in group_claims("S", same, entity_names={}, settings={}) for m in c.members} == {"assert"}
+
+
+def test_claims_a_call_with_one_topical_word_is_no_statement() -> None:
+    claims = group_claims("S", _posts("انتبهوا يا جماعة!! في عصابة تخطف الأطفال من قدام المدارس في مدينة نصر"),
+                          entity_names={}, settings={})
+    assert [c.text for c in claims] == ["في عصابة تخطف الأطفال من قدام المدارس في مدينة نصر"]
+
+
 def test_claims_one_word_lead_sentence_is_a_label() -> None:
     claims = group_claims("S", _posts("رسميا.. انتقال اللاعب سالم الدوسري إلى نادي النصر"), entity_names={}, settings={})
     assert [c.text for c in claims] == ["انتقال اللاعب سالم الدوسري إلى نادي النصر"]

@@ -196,6 +196,7 @@ def test_stance_a_doctored_picture_or_a_measure_off_the_table_is_a_denial() -> N
     assert speaker_stance("أوضح", "الفيديو مولد بالذكاء الاصطناعي") == "deny"
     assert speaker_stance(":", "المقطع ممنتج") == "deny"
     assert speaker_stance(":", "إلغاء دعم البنزين غير مطروح على الإطلاق") == "deny"
+    assert speaker_stance(":", "الرسائل المتداولة بشأن تحديث البيانات احتيالية ولم تصدر عن البنك") == "deny"
     # the adjective without an editing tool is "rate", "vehicle", "boat": no denial
     assert speaker_stance("قال", "الصورة تظهر معدل البطالة") == "assert"
     assert speaker_stance("قال", "صور غرق مركب في البحر") == "assert"

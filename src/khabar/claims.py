@@ -72,7 +72,8 @@ _STOP = frozenset(
         "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر "
         "أساس له لها عار عارية مزيف مزيفة ملفق ملفقة مفبرك مفبركة افتراء محض زائفة زائف ننفي مزور مزورة مختلق "
         "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة يتم تم يجري وما "
-        "حتى وهو وهي سيتم ستتم تمت هل بأن نفيدكم بشكل أمام يتعلق تتعلق "
+        "حتى وهو وهي سيتم ستتم تمت هل بأن نفيدكم بشكل أمام يتعلق تتعلق نرجو يرجى زال تزال يزال مازال مازالت "
+        "إنا وإنا إليه راجعون "
         # spoken-register particles of posts ("يا جماعة سمعت إنهم راح يقطعون ..."); not مش / مو, which negate
         "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى"
     ).split()
@@ -441,11 +442,17 @@ def _roles_touching(article: Article, span: Span, max_gap: int = 3) -> list[Span
 
 
 def _only_label(sentence: str) -> bool:
-    """Whether a sentence is nothing but labels ("عاجل.."، "#عاجل") or one word ("رسميا.."، "بالأرقام.."):
-    no statement of its own."""
-    folded = fold(sentence)
-    ws = [folded[a:b] for a, b in words(folded)]
-    return bool(ws) and (len(ws) == 1 or all(w in COLON_LABELS for w in ws))
+    """Whether a sentence is nothing but labels ("عاجل.."، "#عاجل"), one word ("رسميا.."، "بالأرقام..")
+    or a call with one topical word ("انتبهوا يا جماعة!!"): no statement of its own."""
+    spans = words(sentence)
+    if not spans:
+        return False
+    if len(spans) == 1 or all(fold(sentence[a:b]) in COLON_LABELS for a, b in spans):
+        return True
+    return sum(1 for a, b in spans if _word_token(sentence[a:b]) is not None) < 2
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?؟]+\s|\n")
 
 
 def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
@@ -464,13 +471,14 @@ def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
         out.append((lead.start, lead.end))
     else:
         rest = text[pos:].lstrip()
-        while rest:
+        while rest:  # no sentence layer: split at end punctuation before a space, or a line break
             begin = len(text) - len(rest)
-            stop = min((i for i in (rest.find(". "), rest.find("\n")) if i >= 0), default=len(rest))
+            end = _SENTENCE_END_RE.search(rest)
+            stop = end.start() if end else len(rest)
             if not _only_label(rest[:stop]):
                 out.append((begin, begin + stop))
                 break
-            rest = rest[stop:].lstrip(". \n")
+            rest = rest[end.end() :].lstrip() if end else ""
     return [(a, b) for a, b in out if b > a]
 
 
@@ -511,9 +519,11 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
 
 
 _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS)
-_NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
+# "لا قرار برفع"، "لا نية لإلغاء": no decision or plan to do it negates the doing
+_NEGATION_FILLERS = frozenset(fold(w) for w in (
+    "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية قرار نية خطة توجه اتجاه").split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات")
-_RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود".split())
+_RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود اعتماد إقرار إصدار".split())
 _WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
 
 
@@ -556,9 +566,13 @@ _MEASURE_TOKENS = _tokens_of(
     "تعطيل يعطل تعطل تأجيل يؤجل تؤجل"
 ) - _CHANGE_TOKENS
 # "as it was", "normal", "continues": the thing did not change ("منسوب النيل طبيعي"، "التجديد مستمر")
-_STEADY_TOKENS = _tokens_of("ثابت ثابتة ثابتا مستقر مستقرة طبيعي طبيعية طبيعيا كالمعتاد معتاد مستمر مستمرة مستمرا")
+_STEADY_TOKENS = _tokens_of(
+    "ثابت ثابتة ثابتا مستقر مستقرة طبيعي طبيعية طبيعيا كالمعتاد معتاد مستمر مستمرة مستمرا ساري سارية")
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
-_CHANGE_OR_STEADY = _CHANGED | _STEADY_TOKENS
+# A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
+_HARM_TOKENS = _tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت")
+_UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|بصحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي أذى"))
+_CHANGE_OR_STEADY = _CHANGED | _STEADY_TOKENS | _HARM_TOKENS | _tokens_of("قيد الحياة بخير بصحة جيدة يصب بأذى أذى يتعرض")
 _NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
 
 
@@ -569,12 +583,16 @@ def _verb_forms(tok: str) -> tuple[str, ...]:
 
 
 def _says_no_change(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
-    """Whether ``a`` says no change ("لم يتغير"، "ثابت"، "لم يطرأ أي تغيير") where ``b`` reports one."""
+    """Whether ``a`` says no change ("لم يتغير"، "ثابت"، "لم يطرأ أي تغيير") where ``b`` reports one,
+    or that someone is alive and well where ``b`` reports a death or an injury."""
     for i, st in ((ia, a), (ib, b)):
         if i not in negated:
             negated[i] = _negated_tokens(st)
     steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & _STEADY_TOKENS and not a.tokens & _CHANGED)
-    return bool(steady) and bool((b.tokens - negated[ib]) & _CHANGED) and not b.tokens & _STEADY_TOKENS
+    if steady and (b.tokens - negated[ib]) & _CHANGED and not b.tokens & _STEADY_TOKENS:
+        return True
+    return bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not a.tokens & _HARM_TOKENS \
+        and bool(_UNHARMED_RE.search(fold(a.text))) and not _UNHARMED_RE.search(fold(b.text))
 
 
 def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
@@ -780,8 +798,8 @@ def group_claims(
     apart = _Apart(stmts, float(cfg["figures_days_apart"]))
     # Short assertions with a change or no-change word: the only candidates for a no-change denial (below),
     # flagged once so the pair loop of a big story does not test every pair.
-    short_change = [st.stance == "assert" and len(st.tokens) <= _NO_CHANGE_MAX_TOKENS and bool(st.tokens & _CHANGE_OR_STEADY)
-                    for st in stmts]
+    short_change = [st.stance == "assert" and len(st.tokens) <= _NO_CHANGE_MAX_TOKENS
+                    and bool(st.tokens & _CHANGE_OR_STEADY or _UNHARMED_RE.search(fold(st.text))) for st in stmts]
     for i, j in _candidate_pairs(stmts, vague, common):
         score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
         if score >= threshold:
@@ -793,10 +811,11 @@ def group_claims(
                     weak.append((score, d, o))
         elif min_shared > 1 and (short_change[i] or short_change[j]):
             # "لم يطرأ أي تغيير على الرسوم" answers "رفع رسوم التأشيرة" through one shared word: a no-change
-            # statement names only what did not change, so it is compared on what the two say changed or not
+            # statement names only what did not change, so it is compared on what the two say changed or not,
+            # at half the denial threshold ("الشيخ على قيد الحياة ويتلقى العلاج" shares only "الشيخ")
             one = _overlap(stmts[i].tokens - _CHANGE_OR_STEADY, stmts[j].tokens - _CHANGE_OR_STEADY, idf, common, 1)
             for d, o in ((i, j), (j, i)):
-                if one >= deny_threshold and short_change[d] and _says_no_change(stmts[d], stmts[o], negated, d, o):
+                if one >= deny_threshold / 2 and short_change[d] and _says_no_change(stmts[d], stmts[o], negated, d, o):
                     weak.append((one, d, o))
     _link_groups(uf, edges, float(cfg["min_link_share"]))
     _attach_denials(stmts, uf, weak)

@@ -84,6 +84,9 @@ def dictionary_lemma(word: str) -> str | None:
             lemma = _lookup(w[len(art) :])
         elif len(w) > 4 and w[0] in _PROCLITICS:
             lemma = _lookup(w[1:])
+        elif len(w) == 4 and w[0] in _PROCLITICS and _lookup(w[:-1]) is None:
+            # برفع -> رفع, لخطف -> خطف; but بيته is بيت + ه (a listed word before a pronoun letter), not ب + يته
+            lemma = _lookup(w[1:])
     return lemma
 
 

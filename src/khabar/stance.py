@@ -55,6 +55,8 @@ DENY_PHRASES: tuple[str, ...] = (
     "لم نصدر أي قرار", "لا نية", "لا يوجد أي توجه", "لا توجه", "عارية من الصحة", "عارية تماما من الصحة",
     # "not on the table", "out of the question": the answer to a rumoured measure
     "غير مطروح", "ليس مطروحا", "ليست مطروحة", "غير وارد", "ليس واردا",
+    # a message or statement passed off as the speaker's: "احتيالية ولم تصدر عن البنك"
+    "احتيالي", "غير صادرة عن", "ليست صادرة عن", "لم تصدر عن",
 )
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))
