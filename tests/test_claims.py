@@ -301,8 +301,9 @@ def test_claims_loosely_worded_denial_joins_the_claim_it_answers() -> None:
     assert by_article["p1"] != by_article["p0"]  # the denial joins one claim, it does not chain two
     denial = next(m for c in claims for m in c.members if m.article_id == "p2")
     assert denial.stance == "deny" and denial.source == "البلدية"
-    # below the denial threshold the denial stays a claim of its own
-    alone = group_claims("S", arts, entity_names={}, settings={"deny_link_threshold": 0.9})
+    # below the denial threshold (and with the opening-denial rule off) it stays a claim of its own
+    off = {"deny_link_threshold": 0.9, "opening_denials": False}
+    alone = group_claims("S", arts, entity_names={}, settings=off)
     assert {m.article_id for c in alone for m in c.members if "p2" in {x.article_id for x in c.members}} == {"p2"}
 
 
@@ -513,6 +514,27 @@ def test_claims_a_call_with_one_topical_word_is_no_statement() -> None:
     claims = group_claims("S", _posts("انتبهوا يا جماعة!! في عصابة تخطف الأطفال من قدام المدارس في مدينة نصر"),
                           entity_names={}, settings={})
     assert [c.text for c in claims] == ["في عصابة تخطف الأطفال من قدام المدارس في مدينة نصر"]
+
+
+def test_claims_reply_readings_stay_in_posts() -> None:
+    from khabar.claims import _negates, _Statement, topical_tokens
+
+    def stmt(text: str, news: bool) -> _Statement:
+        # the same sentence alone (a post) or opening a long article (news)
+        body = text + ("\n" + "وتناول المقال موضوعات أخرى كثيرة في فقرات طويلة. " * 20 if news else "")
+        art = Article(id=f"{text}|{news}", path="x.txt", raw=body, text=body, source="s")
+        return _Statement(art, None, 0, len(text), "assert", "s", None, topical_tokens(art, 0, len(text)))
+
+    for news in (False, True):
+        # a root shared by the negated verb and the other's noun: a post's denial, not news' ("unexploded charges")
+        a, b = stmt("العبوة لم تنفجر في السوق", news), stmt("تفجير العبوة في السوق", news)
+        assert _negates(a, b, {}, 0, 1) is (not news)
+        # "continues" says no change to a reported stop in a post; in news it is an adjective ("الرعاية المستمرة")
+        a, b = stmt("تجديد الإقامات مستمر", news), stmt("إيقاف تجديد الإقامات", news)
+        assert _negates(a, b, {}, 0, 1) is (not news)
+        # written the same way, a negation counts in news too
+        a, b = stmt("لم يتم تأجيل الامتحانات", news), stmt("تأجيل الامتحانات", news)
+        assert _negates(a, b, {}, 0, 1)
 
 
 def test_claims_one_word_lead_sentence_is_a_label() -> None:

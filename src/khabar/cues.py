@@ -359,6 +359,8 @@ ENTOURAGE_HEADS = frozenset(
         "أنصار الأنصار مؤيدو عائلة العائلة أسرة الأسرة ذوو ذوي مقربون المقربون"
     ).split()
 )
+# Two-word heads of a camp: "مدير أعمال الفنانة"، "مدير مكتب الوزير".
+ENTOURAGE_PHRASES = frozenset(fold(p) for p in ("مدير أعمال", "مديرة أعمال", "مدير مكتب", "مديرة مكتب"))
 PERSON_HEADS = frozenset(
     fold(w)
     for w in (

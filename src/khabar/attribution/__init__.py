@@ -96,8 +96,9 @@ _SPEAKER_TYPES = ("PER", "ORG", "LOC", "MISC")  # preference when a speaker phra
 
 def is_entourage(phrase: str) -> bool:
     """Whether a speaker phrase opens with a word for a person's camp (cues.ENTOURAGE_HEADS)."""
-    first = next(iter(fold(phrase).split()), "")
-    return bool(_head_keys(first) & cues.ENTOURAGE_HEADS)
+    ws = fold(phrase).split()
+    first = ws[0] if ws else ""
+    return bool(_head_keys(first) & cues.ENTOURAGE_HEADS) or " ".join(ws[:2]) in cues.ENTOURAGE_PHRASES
 
 
 def link_speakers(article: Article) -> None:
