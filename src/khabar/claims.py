@@ -74,7 +74,7 @@ _STOP = frozenset(
         "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر "
         "أساس له لها عار عارية مزيف مزيفة ملفق ملفقة مفبرك مفبركة افتراء محض زائفة زائف ننفي مزور مزورة مختلق "
         "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة يتم تم يجري وما "
-        "حتى وهو وهي سيتم ستتم تمت هل بأن نفيدكم بشكل أمام يتعلق تتعلق نرجو يرجى زال تزال يزال مازال مازالت "
+        "حتى وهو وهي سيتم ستتم تمت هل بأن نفيدكم بشكل أمام يتعلق تتعلق نرجو يرجى زال تزال يزال مازال مازالت لأي بأي "
         "إنا وإنا إليه راجعون "
         # spoken-register particles of posts ("يا جماعة سمعت إنهم راح يقطعون ..."); not مش / مو, which negate
         "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى"
@@ -551,7 +551,7 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
 _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS)
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision or plan to do it negates the doing
-_REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه".split())
+_REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي".split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات")
 _RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود اعتماد إقرار إصدار".split())
 _RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدوث وجود اعتماد إقرار إصدار عملية حالة حالات".split()
@@ -602,18 +602,22 @@ _CHANGE_TOKENS = _tokens_of(
 # الدخول"), but a negated measure denies only that measure, not any change.
 _MEASURE_TOKENS = _tokens_of(
     "منع يمنع تمنع حظر يحظر فرض يفرض تفرض إيقاف يوقف توقف تعليق يعلق تعلق إغلاق يغلق تغلق إلغاء يلغي تلغي "
-    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل"
+    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب"
 ) - _CHANGE_TOKENS
 _STEADY_TOKENS = _tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
 # In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
-_REPLY_STEADY_TOKENS = _tokens_of("طبيعي طبيعية طبيعيا كالمعتاد معتاد مستمر مستمرة مستمرا ساري سارية") | _STEADY_TOKENS
+_REPLY_STEADY_TOKENS = _tokens_of(
+    "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية باق باقية يبقى تبقى "
+    "ستظل سيظل تظل يظل") | _STEADY_TOKENS
+# ... and so do these phrases ("باق دون تغيير")
+_REPLY_STEADY_RE = re.compile(fold(r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"))
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = _tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت")
-_UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|بصحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي أذى"))
+_UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي"))
 _CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _tokens_of("قيد الحياة بخير بصحة جيدة يصب بأذى أذى يتعرض")
 _NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
-_POST_MAX_CHARS = 600  # a post or a headline alone, not an article
+_POST_MAX_CHARS = 320  # a post or a headline alone (a tweet is at most 280), not an article or a news brief
 _REPLY_MAX_TOKENS = 20
 
 
@@ -632,7 +636,8 @@ def _says_no_change(a: _Statement, b: _Statement, negated: dict[int, frozenset[s
             negated[i] = _negated_tokens(st)
     reply = a.reply
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
-    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a.tokens & changed)
+    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a.tokens & changed) \
+        or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
     if steady and (b.tokens - negated[ib]) & changed and not b.tokens & steady_words:
         return True
     return reply and bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not a.tokens & _HARM_TOKENS \
@@ -876,7 +881,7 @@ def group_claims(
         elif score >= deny_threshold / 2 and (reply[i] or reply[j]) and (negating := _negating_pairs(stmts, negated, i, j)):
             # "لم ترصد أي متحور جديد" / "ظهور متحور جديد": a short reply negating a shared word is compared at
             # half the denial threshold (in news a negation is more often about something else: on two days of
-            # SaudiNewsNet, 239 false denials without the length limits, 8 with the statement's only)
+            # SaudiNewsNet, 239 false denials without the length limits, 8 with the statement's only, none with both)
             weak += [(score, d, o) for d, o in negating if reply[d]]
         if score < deny_threshold and min_shared > 1 and (short_change[i] or short_change[j]):
             # "لم يطرأ أي تغيير على الرسوم" answers "رفع رسوم التأشيرة" through one shared word: a no-change
