@@ -1098,6 +1098,17 @@ def test_attribution_hashtag_speaker_link_after_a_trailing_cue_and_a_sourced_col
     assert not run("مصدر الصورة: وكالة الأنباء").attributions  # a credit line stays one
 
 
+def test_attribution_colon_speaker_a_body_with_its_place_or_a_centre() -> None:
+    text = "السفارة السعودية في القاهرة: لا تغيير على إجراءات دخول المقيمين"
+    a = run(text, entities=[("القاهرة", "LOC", "E1")])
+    assert a.span_text(one(a, ":").speaker) == "السفارة السعودية في القاهرة"
+    assert not run(text).attributions  # في before words that are not a place: not a speaker phrase
+    a = run("المركز الوطني للأرصاد: الصور المتداولة لتساقط الثلوج مفبركة")
+    assert (a.span_text(one(a, ":").speaker), one(a, ":").stance) == ("المركز الوطني للأرصاد", "deny")
+    # a topic before the colon, with في but no place after it, is not a speaker
+    assert not run("الحكومة في مواجهة الأزمة: خطة جديدة للإنقاذ").attributions
+
+
 def test_attribution_no_plan_no_decision_deny() -> None:
     a = run("الشركة السعودية للكهرباء: لا توجد أي خطة لقطع الكهرباء عن الرياض")
     assert one(a, ":").stance == "deny"

@@ -101,6 +101,12 @@ def _colon_frames(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
         # "مصدر في الخارجية: ...", "مسؤول من الوزارة: ...": a person's or source's phrase may hold في / من
         # (مصدر alone is a credit line's label, "مصدر: وكالة الأنباء"; before في / من it is a source)
         inner_ok = _INNER_PREPS if _head_keys(ws[0].key) & (cues.ANONYMOUS_HEADS | cues.PERSON_HEADS) else frozenset()
+        if not inner_ok and _head_keys(ws[0].key) & cues.ORGANIZATION_HEADS:
+            # "السفارة السعودية في القاهرة: ..."، "هيئة المعابر في غزة: ...": a body and its place
+            at = next((n for n, t in enumerate(ws) if t.key in _INNER_PREPS), None)
+            if at is not None and at + 1 < len(ws) and any(
+                    e.label == "LOC" and e.start == ws[at + 1].start for e in doc.entities_in(ws[at + 1].start, ws[-1].end)):
+                inner_ok = _INNER_PREPS
         sourced = len(ws) > 2 and ws[1].key in inner_ok
         if any((t.key in cues.COLON_LABELS and not (n == 0 and sourced)) or t.key in cues.TIME_WORDS or _verb_of(t)
                or (_is_stop(doc, t) and not (n and t.key in inner_ok)) for n, t in enumerate(ws)):
