@@ -537,6 +537,22 @@ def test_claims_reply_readings_stay_in_posts() -> None:
         assert _negates(a, b, {}, 0, 1)
 
 
+def test_claims_intact_not_detained_and_in_good_health_deny() -> None:
+    from khabar.claims import _word_token
+
+    assert _word_token("توقيف") == _word_token("اعتقال") == _word_token("القبض")  # one notion, as written
+    for rumour, reply in (
+        ("اعتقال الصحفي سامر عودة في مطار بيروت لدى عودته من باريس",
+         "الأمن العام اللبناني: لم يتم توقيف الصحفي سامر عودة وقد غادر المطار بشكل طبيعي"),
+        ("الفنان المصري أحمد حلمي في العناية المركزة بعد تدهور حالته الصحية",
+         "نقابة المهن التمثيلية: الفنان أحمد حلمي بصحة جيدة ويصور حاليا فيلمه الجديد"),
+        ("انهيار سد وادي ضيقة في عمان وغرق القرى المجاورة",
+         "وزارة الثروة الزراعية: سد وادي ضيقة سليم ويعمل بكفاءة"),
+    ):
+        claims, _ = _rumour_claim(rumour, reply)
+        assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
+
+
 def test_claims_one_word_lead_sentence_is_a_label() -> None:
     claims = group_claims("S", _posts("رسميا.. انتقال اللاعب سالم الدوسري إلى نادي النصر"), entity_names={}, settings={})
     assert [c.text for c in claims] == ["انتقال اللاعب سالم الدوسري إلى نادي النصر"]

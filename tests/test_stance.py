@@ -210,3 +210,5 @@ def test_stance_a_clip_from_elsewhere_is_a_denial() -> None:
     assert speaker_stance("أوضح", "الصور المتداولة التقطت في دولة أخرى") == "deny"
     assert speaker_stance("أكد", "صور الحادث التقطت صباح اليوم في الرياض") == "assert"  # a place, not elsewhere
     assert speaker_stance("قال", "فيديو للوزير خارج مكتبه") == "assert"  # no filming verb
+    assert speaker_stance(":", "المقطع المتداول لسد آخر خارج السلطنة") == "deny"  # the clip is of another dam
+    assert speaker_stance("قال", "صور لمراحل أخرى من المشروع") == "assert"  # not a circulating picture

@@ -89,6 +89,7 @@ _SYNONYMS: dict[str, str] = {
         ("ترك", "ترك غادر يغادر مغادره مغادرت مغادر"),
         ("تحدث", "تحدث يتحدث تحدثا تحدثو حديث محادث تحادث"),
         ("نفي", "نفي نفى ينفي نفت تنفي"),
+        ("اعتقال", "اعتقال اعتقل يعتقل اعتقلت توقيف احتجاز احتجز قبض"),  # "لم يتم توقيف الصحفي" / "اعتقال الصحفي"
     )
     for w in group.split()
 }
@@ -181,6 +182,8 @@ def _token(word: str, *, roots: bool) -> str | None:
         tok = strip_clitics(_bare_feminine(fold(word)))
     if tok in _STOP or len(tok) < 2 or (tok[0] in "وف" and tok[1:] in _STOP):  # ولم, فلا, وتم
         return None
+    if tok in _SYNONYMS:  # as written: the dictionary may list it under another notion (توقيف -> أوقف)
+        return _SYNONYMS[tok]
     lem = dictionary_lemma(word)  # a plural meets its singular: الأطباء / طبيب, أسعار / سعر
     if lem is not None:
         lem = fold(lem) if own_al else strip_clitics(fold(lem))
@@ -613,8 +616,10 @@ _REPLY_STEADY_TOKENS = _tokens_of(
 _REPLY_STEADY_RE = re.compile(fold(r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"))
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
-_HARM_TOKENS = _tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت")
-_UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي"))
+_HARM_TOKENS = _tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
+                          "انهيار انهار")
+_UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
+                                r"|لم (?:يتضرر|تتضرر)"))
 _CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _tokens_of("قيد الحياة بخير بصحة جيدة يصب بأذى أذى يتعرض")
 _NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
 _POST_MAX_CHARS = 320  # a post or a headline alone (a tweet is at most 280), not an article or a news brief
