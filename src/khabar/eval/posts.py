@@ -1,0 +1,97 @@
+"""Score rumour posts and their replies: is each reply in the rumour's story, denying its claim?
+
+The input is JSONL in ingest's post format (``id``, ``text``, ``source``,
+``published``), rows in pairs: a rumour, then the reply that denies it (the
+layout of ``tests/posts/rumours_and_replies.jsonl``). Two settings are scored:
+
+* ``alone``: each pair in a store of its own (what a user checking one rumour sees);
+* ``mixed``: all rows in one store, in file order (a day of posts: pairs must not
+  merge with each other's stories, nor lose their link).
+
+For each: the share of pairs whose two posts form one story (``same_story``), the
+share where the reply is a member denying a claim the rumour is a member of
+(``denied``), and, mixed only, the stories holding posts of more than one pair
+(``merged_stories``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from khabar.errors import KhabarError
+
+
+def read_pairs(path: Path) -> list[tuple[dict, dict]]:
+    """``(rumour, reply)`` rows of a posts JSONL file; an odd row count is an error naming the file."""
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if len(rows) % 2:
+        raise KhabarError(f"{path}: {len(rows)} rows; expected rumour / reply pairs (an even count)")
+    return [(rows[k], rows[k + 1]) for k in range(0, len(rows), 2)]
+
+
+def _outcome(db: Path, src: Path, rumour_row: int, reply_row: int) -> tuple[str, str, bool]:
+    """(rumour's story, reply's story, whether the reply denies a claim of the rumour) in the store ``db``."""
+    conn = sqlite3.connect(db)
+    try:
+        ids = {}
+        for row in (rumour_row, reply_row):
+            ids[row] = conn.execute("SELECT id, story_id FROM articles WHERE path = ?", (f"{src}:{row}",)).fetchone()
+        members = conn.execute("SELECT claim_id, article_id, stance FROM claim_members").fetchall()
+    finally:
+        conn.close()
+    (rumour_id, rumour_story), (reply_id, reply_story) = ids[rumour_row], ids[reply_row]
+    claims = {c for c, a, _ in members if a == rumour_id}
+    denials = {c for c, a, s in members if a == reply_id and s == "deny"}
+    return rumour_story, reply_story, bool(claims & denials)
+
+
+def _analyze(rows: list[dict], workdir: Path, name: str, *, embed: bool) -> tuple[Path, Path]:
+    from khabar.pipeline import analyze
+    from khabar.settings import Settings
+    from khabar.store import Store
+
+    src = workdir / f"{name}.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    db = workdir / f"{name}.db"
+    with Store(db) as store:
+        analyze([src], store, Settings.load(), embed=embed)
+    return src, db
+
+
+def evaluate_posts(path: Path, *, embed: bool = False, mixed: bool = True) -> dict[str, Any]:
+    """Shares of pairs kept together and denied, alone and (with ``mixed``) all in one store; failing pair ids."""
+    pairs = read_pairs(path)
+    out: dict[str, Any] = {"pairs": len(pairs)}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        together = denied = 0
+        failed: list[str] = []
+        for k, (rumour, reply) in enumerate(pairs):
+            src, db = _analyze([rumour, reply], work, f"pair{k}", embed=embed)
+            a, b, deny = _outcome(db, src, 1, 2)
+            together += a == b
+            denied += a == b and deny
+            if not (a == b and deny):
+                failed.append(str(rumour.get("id", k)))
+        out["alone.same_story"] = together / len(pairs) if pairs else 0.0
+        out["alone.denied"] = denied / len(pairs) if pairs else 0.0
+        out["alone.failed"] = ", ".join(failed)
+        if mixed and pairs:
+            rows = [r for pair in pairs for r in pair]
+            src, db = _analyze(rows, work, "mixed", embed=embed)
+            together = denied = 0
+            story_pairs: dict[str, set[int]] = {}
+            for k in range(len(pairs)):
+                a, b, deny = _outcome(db, src, 2 * k + 1, 2 * k + 2)
+                together += a == b
+                denied += a == b and deny
+                story_pairs.setdefault(a, set()).add(k)
+                story_pairs.setdefault(b, set()).add(k)
+            out["mixed.same_story"] = together / len(pairs)
+            out["mixed.denied"] = denied / len(pairs)
+            out["mixed.merged_stories"] = sum(1 for ks in story_pairs.values() if len(ks) > 1)
+    return out

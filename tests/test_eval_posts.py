@@ -1,0 +1,40 @@
+"""`khabar eval posts`: pairs alone and mixed, with a pair that fails and a wrong file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from khabar.errors import KhabarError
+from khabar.eval.posts import evaluate_posts
+
+ROWS = [
+    {"id": "a", "text": "تعليق الدراسة في جميع مدارس محافظة الجيزة الأسبوع المقبل", "source": "تويتر/@x", "published": "2026-12-01T08:00:00"},
+    {"id": "a-reply", "text": "محافظة الجيزة: لا صحة لتعليق الدراسة بالمدارس", "source": "تويتر/@giza", "published": "2026-12-01T11:00:00"},
+    # a reply about something else: not the rumour's story, nothing denied
+    {"id": "b", "text": "رفع أسعار تذاكر القطارات إلى 50 جنيها الشهر المقبل", "source": "فيسبوك/y", "published": "2026-12-02T08:00:00"},
+    {"id": "b-reply", "text": "افتتاح معرض الكتاب الدولي في موعده بمشاركة ألف ناشر", "source": "تويتر/@fair", "published": "2026-12-02T10:00:00"},
+]
+
+
+def _write(tmp_path: Path, rows: list[dict]) -> Path:
+    path = tmp_path / "posts.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_eval_posts_scores_pairs_alone_and_mixed(tmp_path: Path) -> None:
+    res = evaluate_posts(_write(tmp_path, ROWS))
+    assert res["pairs"] == 2
+    assert res["alone.same_story"] == 0.5 and res["alone.denied"] == 0.5
+    assert res["alone.failed"] == "b"
+    assert res["mixed.denied"] == 0.5 and res["mixed.merged_stories"] == 0
+    assert "mixed.same_story" not in evaluate_posts(_write(tmp_path, ROWS[:2]), mixed=False)
+
+
+def test_eval_posts_odd_rows_name_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, ROWS[:3])
+    with pytest.raises(KhabarError, match="posts.jsonl: 3 rows"):
+        evaluate_posts(path)
