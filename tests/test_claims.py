@@ -391,12 +391,12 @@ def test_claims_post_statement_leaves_out_its_tags_links_and_emoji() -> None:
 
 
 def test_claims_denial_with_a_pronoun_suffixed_noun_joins_the_rumour() -> None:
-    from khabar.claims import _word_token
+    from khabar.claim_tokens import word_token
 
     # "وفاته" (his death) and "وفاة" (death) are one word: ة turns ت before a pronoun, and the و is the root's.
-    assert _word_token("وفاته") == _word_token("وفاة") == _word_token("وفاتها")
-    assert _word_token("حكومته") == _word_token("حكومة") and _word_token("تصريحاته") == _word_token("تصريحات")
-    assert _word_token("بيته") == _word_token("بيت")  # too short a stem before the ت: a root ت, kept
+    assert word_token("وفاته") == word_token("وفاة") == word_token("وفاتها")
+    assert word_token("حكومته") == word_token("حكومة") and word_token("تصريحاته") == word_token("تصريحات")
+    assert word_token("بيته") == word_token("بيت")  # too short a stem before the ت: a root ت, kept
     claims, _ = _rumour_claim(
         "وفاة الفنان محمد عبده قبل قليل في أحد مستشفيات باريس",
         "مكتب الفنان محمد عبده: الفنان بصحة جيدة وما يتم تداوله عن وفاته مجرد إشاعة",
@@ -437,14 +437,14 @@ def test_claims_post_opening_with_a_label_sentence_states_what_follows() -> None
 
 
 def test_claims_verb_and_verbal_noun_of_one_root_are_one_token() -> None:
-    from khabar.claims import _word_token
+    from khabar.claim_tokens import word_token
 
     # a rumour's future verb and the denial's verbal noun: ستقفل / إقفال, ستلغي / إلغاء / ألغى, يسرح / تسريح
-    assert _word_token("ستقفل") == _word_token("إقفال") == _word_token("يقفلون")
-    assert _word_token("ستلغي") == _word_token("إلغاء") == _word_token("لإلغاء") == _word_token("الإلغاء") == _word_token("ألغى")
-    assert _word_token("يسرح") == _word_token("تسريح")
-    assert _word_token("إلغاء") != _word_token("غاء")  # the ال of إلغاء is its own, not the article
-    assert _word_token("الاتفاق") == _word_token("يتفق") and _word_token("الحدود") != _word_token("يتفق")
+    assert word_token("ستقفل") == word_token("إقفال") == word_token("يقفلون")
+    assert word_token("ستلغي") == word_token("إلغاء") == word_token("لإلغاء") == word_token("الإلغاء") == word_token("ألغى")
+    assert word_token("يسرح") == word_token("تسريح")
+    assert word_token("إلغاء") != word_token("غاء")  # the ال of إلغاء is its own, not the article
+    assert word_token("الاتفاق") == word_token("يتفق") and word_token("الحدود") != word_token("يتفق")
     claims, _ = _rumour_claim(
         "جمعية المصارف ستقفل جميع الفروع لمدة أسبوع بسبب الإضراب",
         "جمعية المصارف تنفي الأخبار المتداولة عن إقفال الفروع",
@@ -486,10 +486,10 @@ def test_claims_no_case_recorded_and_no_change_to_a_measure_deny_it() -> None:
 
 
 def test_claims_alive_and_well_denies_a_death_and_no_decision_denies_the_measure() -> None:
-    from khabar.claims import _word_token
+    from khabar.claim_tokens import word_token
 
-    assert _word_token("برفع") == _word_token("رفع") and _word_token("لخطف") == _word_token("يخطف")
-    assert _word_token("بيته") == _word_token("بيت")  # بيت + ه, not ب + يته
+    assert word_token("برفع") == word_token("رفع") and word_token("لخطف") == word_token("يخطف")
+    assert word_token("بيته") == word_token("بيت")  # بيت + ه, not ب + يته
     claims, _ = _rumour_claim(  # shares only "الشيخ": a short "alive" statement answers the death
         "وفاة الشيخ عبد الرحمن الصالح إمام المسجد الكبير قبل قليل، إنا لله وإنا إليه راجعون",
         "أسرة الشيخ عبد الرحمن الصالح: الشيخ على قيد الحياة ويتلقى العلاج في المستشفى، ونرجو عدم تداول الشائعات",
@@ -517,7 +517,9 @@ def test_claims_a_call_with_one_topical_word_is_no_statement() -> None:
 
 
 def test_claims_reply_readings_stay_in_posts() -> None:
-    from khabar.claims import _negates, _Statement, topical_tokens
+    from khabar.claim_tokens import topical_tokens
+    from khabar.claims import _Statement
+    from khabar.denials import negates
 
     def stmt(text: str, news: bool) -> _Statement:
         # the same sentence alone (a post) or opening a long article (news)
@@ -528,19 +530,19 @@ def test_claims_reply_readings_stay_in_posts() -> None:
     for news in (False, True):
         # a root shared by the negated verb and the other's noun: a post's denial, not news' ("unexploded charges")
         a, b = stmt("العبوة لم تنفجر في السوق", news), stmt("تفجير العبوة في السوق", news)
-        assert _negates(a, b, {}, 0, 1) is (not news)
+        assert negates(a, b, {}, 0, 1) is (not news)
         # "continues" says no change to a reported stop in a post; in news it is an adjective ("الرعاية المستمرة")
         a, b = stmt("تجديد الإقامات مستمر", news), stmt("إيقاف تجديد الإقامات", news)
-        assert _negates(a, b, {}, 0, 1) is (not news)
+        assert negates(a, b, {}, 0, 1) is (not news)
         # written the same way, a negation counts in news too
         a, b = stmt("لم يتم تأجيل الامتحانات", news), stmt("تأجيل الامتحانات", news)
-        assert _negates(a, b, {}, 0, 1)
+        assert negates(a, b, {}, 0, 1)
 
 
 def test_claims_intact_not_detained_and_in_good_health_deny() -> None:
-    from khabar.claims import _word_token
+    from khabar.claim_tokens import word_token
 
-    assert _word_token("توقيف") == _word_token("اعتقال") == _word_token("القبض")  # one notion, as written
+    assert word_token("توقيف") == word_token("اعتقال") == word_token("القبض")  # one notion, as written
     for rumour, reply in (
         ("اعتقال الصحفي سامر عودة في مطار بيروت لدى عودته من باريس",
          "الأمن العام اللبناني: لم يتم توقيف الصحفي سامر عودة وقد غادر المطار بشكل طبيعي"),
@@ -559,9 +561,9 @@ def test_claims_one_word_lead_sentence_is_a_label() -> None:
 
 
 def test_claims_negated_verbal_noun_denies_the_imperfect_verb() -> None:
-    from khabar.claims import _verb_forms
+    from khabar.denials import verb_forms
 
-    assert _verb_forms("تسحب") == ("تسحب", "سحب") and _verb_forms("سحب") == ("سحب",)
+    assert verb_forms("تسحب") == ("تسحب", "سحب") and verb_forms("سحب") == ("سحب",)
     claims, _ = _rumour_claim(
         "هيئة الغذاء والدواء تسحب حليب الأطفال من الأسواق بسبب تلوثه",
         "هيئة الغذاء والدواء: لم يتم سحب أي نوع من حليب الأطفال من الأسواق، وجميع المنتجات المسجلة آمنة",

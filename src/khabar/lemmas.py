@@ -13,7 +13,7 @@ letters that are the word's own (بيته -> يته), a dictionary entry does no
 word the dictionary lacks is looked up once more without its article
 (الرسوم -> رسوم) or an attached conjunction or preposition (لتسريح -> تسريح).
 Stories take a word's lemma key in place of its own (:func:`lemma_key`);
-claims use the lemma as the word's token (:func:`khabar.claims.topical_tokens`).
+claims use the lemma as the word's token (:func:`khabar.claim_tokens.topical_tokens`).
 
 Memory (issue #9): simplemma holds the dictionary as a dict of 297,000 byte
 strings (~33 MiB) in the main process, which is near its bar. :class:`_Table`

@@ -6,7 +6,7 @@ one of agree / disagree / discuss / unrelated. :func:`article_features` reads
 * lexical relatedness: coverage of the claim's topical stems in the article and
   in its best sentences, IDF-weighted, and TF-IDF cosines (stems are
   :func:`khabar.arabic.match_key` words, light-stemmed as in
-  :func:`khabar.claims.light_stem`);
+  :func:`khabar.claim_tokens.light_stem`);
 * denial: denial and rumour words near claim words, negation mismatch between
   claim and best sentence, and the statement-pair model's
   (:func:`khabar.stance.bundled_model`) probabilities on the best sentences;
@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from khabar.arabic import match_key
-from khabar.claims import light_stem
+from khabar.claim_tokens import light_stem
 from khabar.stance import NEGATIONS, bundled_model
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,192 @@
+"""Topical tokens of claim statements: the words two statements are compared on.
+
+A word's token is a pure function of the written word: folded, clitic-stripped
+(an ال written with a hamza is the word's own: إلغاء), its dictionary lemma where
+simplemma lists it (:func:`khabar.lemmas.dictionary_lemma`: الأطباء / طبيب), lightly
+stemmed, a synonym's head, and the root of a verb or verbal noun of a common
+pattern (ستقفل / إقفال). Words of an entity mention become the entity's id
+(:func:`topical_tokens`). Function words and claim talk ("reports", "false") are
+no token. :func:`surface_token` is the same without the root step: what a
+negation in news is compared on (:mod:`khabar.denials`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from khabar.arabic import fold, match_key, strip_clitics, words
+from khabar.lemmas import dictionary_lemma
+from khabar.model import Article
+from khabar.stance import NEGATIONS
+
+# Function words and claim-talk
+# nothing about which proposition a statement is about. Folded, clitic-stripped.
+STOP = frozenset(
+    match_key(
+        "في من على الى عن مع ان إن انه إنه انها كان كانت كانا كانوا يكون تكون تكن هذا هذه ذلك تلك التي الذي الذين ما لا لم لن قد "
+        "كل أي بين بينهما بينهم إجراء بعد قبل عند منذ حول خلال او أو ثم هو هي هم كما لكن اذا إذا لو عبر امس اليوم هناك هنا ايضا "
+        "جدا تماما تماماً فقط غير صحيح صحيحة صحة عاجل خبر شائعة شائعات إشاعة يتداول متداول تداول لما كاذب كاذبة كاذبه معلومات المعلومات مزاعم المزاعم تقرير التقرير "
+        "تقارير تقريرا الصحيفة صحيفة انباء الأنباء نشر نشرت قال وقال اكد نفى شيء أمور أخرى آخر "
+        "أساس له لها عار عارية مزيف مزيفة ملفق ملفقة مفبرك مفبركة افتراء محض زائفة زائف ننفي مزور مزورة مختلق "
+        "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة يتم تم يجري وما "
+        "حتى وهو وهي سيتم ستتم تمت هل بأن نفيدكم بشكل أمام يتعلق تتعلق نرجو يرجى زال تزال يزال مازال مازالت لأي بأي "
+        "إنا وإنا إليه راجعون "
+        # spoken-register particles of posts ("يا جماعة سمعت إنهم راح يقطعون ..."); not مش / مو, which negate
+        "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى"
+    ).split()
+) | NEGATIONS
+# Words that name one notion in claim paraphrases ("بعد مغادرته منصبه" / "بعد ترك منصبه",
+# "التحدث" / "محادثات"): light stems -> one token. Kept narrow: a word as frequent as
+# "اتصال" would become a story-wide protagonist token and stop linking anything.
+_SYNONYMS: dict[str, str] = {
+    w: head
+    for head, group in (
+        ("ترك", "ترك غادر يغادر مغادره مغادرت مغادر"),
+        ("تحدث", "تحدث يتحدث تحدثا تحدثو حديث محادث تحادث"),
+        ("نفي", "نفي نفى ينفي نفت تنفي"),
+        ("اعتقال", "اعتقال اعتقل يعتقل اعتقلت توقيف احتجاز احتجز قبض"),  # "لم يتم توقيف الصحفي" / "اعتقال الصحفي"
+    )
+    for w in group.split()
+}
+_SUFFIXES_LONG = ("ات", "ون", "ين", "ها", "هم", "ان")
+_SUFFIXES_SHORT = ("ه", "ا", "ي")
+
+def light_stem(tok: str) -> str:
+    """A light suffix trim so plural and construct forms meet (اتصالات -> اتصال); expects a match_key word."""
+    if len(tok) > 4:
+        for s in _SUFFIXES_LONG:
+            if tok.endswith(s):
+                return tok[: -len(s)]
+    if len(tok) > 3:
+        for s in _SUFFIXES_SHORT:
+            if tok.endswith(s):
+                return tok[:-1]
+    return tok
+
+
+
+def topical_tokens(article: Article, start: int, end: int) -> frozenset[str]:
+    """Topical tokens of ``article.text[start:end]``; words in an entity mention with a ``ref`` become ``@ref``."""
+    ents = [e for e in article.spans("entities") if e.ref and e.start < end and start < e.end]
+    out: set[str] = set()
+    for s, e in words(article.text[start:end]):
+        s, e = s + start, e + start
+        ent = next((x for x in ents if x.start <= s and e <= x.end), None)
+        if ent is not None:
+            out.add("@" + str(ent.ref))
+            continue
+        tok = word_token(article.text[s:e])
+        if tok is not None:
+            out.add(tok)
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def word_token(word: str) -> str | None:
+    """The topical token of one word outside entity mentions, None for a stop word; cached by word form.
+
+    A pure function of the written word (its dictionary lemma, :func:`khabar.lemmas.dictionary_lemma`,
+    where simplemma lists it, so الأطباء and طبيب meet; fold, clitics, light stem, synonyms; the
+    root of a verb or verbal noun, :func:`_verb_noun_root`): the same words recur across a story's
+    statements, and every member's tokens are computed again on the story's first regroup in each run.
+    """
+    return _token(word, roots=True)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def surface_token(word: str) -> str | None:
+    """:func:`word_token` without the root step: what a negation in news is compared on (:func:`_negates`)."""
+    return _token(word, roots=False)
+
+
+def _token(word: str, *, roots: bool) -> str | None:
+    own_al = _OWN_AL_RE.match(word)
+    if own_al:  # إلغاء، لإلغاء، الإلغاء: the ال is the word's own (the article has no hamza), so it stays
+        word = word[own_al.end() - 2 :]
+        tok = _bare_feminine(fold(word))
+    else:
+        tok = strip_clitics(_bare_feminine(fold(word)))
+    if tok in STOP or len(tok) < 2 or (tok[0] in "وف" and tok[1:] in STOP):  # ولم, فلا, وتم
+        return None
+    if tok in _SYNONYMS:  # as written: the dictionary may list it under another notion (توقيف -> أوقف)
+        return _SYNONYMS[tok]
+    lem = dictionary_lemma(word)  # a plural meets its singular: الأطباء / طبيب, أسعار / سعر
+    if lem is not None:
+        lem = fold(lem) if own_al else strip_clitics(fold(lem))
+        if lem not in STOP and len(lem) >= 2:
+            tok = lem
+    if tok in _SYNONYMS:
+        return _SYNONYMS[tok]
+    root = _verb_noun_root(tok) if roots else None
+    if root is None:
+        tok = light_stem(tok)
+        root = _SYNONYMS.get(tok) or (_verb_noun_root(tok) if roots else None)
+    tok = root if root and root not in STOP else tok  # تغيير stays: غير is a stop word
+    return None if tok in STOP else tok
+
+
+# A word written with أل / إل has its own ال (ألغى، إلغاء، ألف): the article is never written with a hamza.
+_OWN_AL_RE = re.compile(r"^[وفبلك]{0,2}(?:ال)?[أإ]ل")
+_WEAK_LAST = frozenset("ءاوىي")
+
+
+def _verb_noun_root(tok: str) -> str | None:
+    """The three root letters of a verb or verbal noun of a common pattern, None for any other word.
+
+    A rumour says what will happen with a verb ("ستقفل الفروع"، "ستلغي الدعم") and the
+    denial names it with the verbal noun ("لا صحة لإقفال الفروع"، "إلغاء الدعم غير
+    مطروح"); simplemma's dictionary lists the two under different lemmas, or not at
+    all. Patterns, on a folded word without clitics: the future س before an imperfect
+    prefix; the imperfect prefix before a form V ت (تتوقف); forms VII and VIII (انسحاب / ينسحب،
+    ارتفاع / يرتفع); four letters after ي ت ن (imperfect) or ا (form IV past: ألغى);
+    إفعال (إقفال، إلغاء; إيقاف -> وقف; also the plural أفعال: أسعار -> سعر); تفعيل (تسريح، تأجيل).
+    A weak last letter (ء ا و ى ي) is written ي: ألغى، تلغي and إلغاء meet. Two
+    nouns of one root meet too (إعلام، تعليم): the cost, within one story's claims.
+    """
+    if len(tok) >= 5 and tok[0] == "س" and tok[1] in "يتن":
+        tok = tok[1:]
+    if len(tok) == 5 and tok[0] in "يتن" and tok[1] == "ت":  # form V: تتوقف -> توقف, then as four letters
+        tok = tok[1:]
+    if len(tok) == 4 and tok[0] in "يتنا":
+        core = tok[1:]
+    elif len(tok) == 6 and tok[0] == "ا" and tok[4] == "ا" and (tok[2] == "ت" or tok[1] == "ن"):
+        # forms VIII and VII: ارتفاع، اعتزال، انتشار -> رفع، عزل، نشر; انسحاب -> سحب
+        core = tok[1] + tok[3] + tok[5] if tok[2] == "ت" else tok[2:4] + tok[5]
+    elif len(tok) == 5 and tok[0] in "يتن" and (tok[2] == "ت" or tok[1] == "ن"):
+        core = tok[1] + tok[3:] if tok[2] == "ت" else tok[2:]  # يرتفع -> رفع, ينسحب -> سحب
+    elif len(tok) == 5 and tok[3] == ("ا" if tok[0] == "ا" else "ي") and tok[0] in "ات":
+        core = tok[1:3] + tok[4]
+        if tok[:2] == "اي":  # إيقاف، إيضاح: the root's و (يوقف، يوضح)
+            core = "و" + core[1:]
+    elif len(tok) == 5 and tok[0] == "ا" and (tok[2] == "ت" or tok[1] == "ن"):
+        core = tok[1] + tok[3:] if tok[2] == "ت" else tok[2:]  # past of VIII and VII: ارتفع -> رفع, انسحب -> سحب
+    else:
+        return None
+    return core[:-1] + "ي" if core[-1] in _WEAK_LAST else core
+
+
+_PRONOUNS_AFTER_T = ("تهما", "تهم", "تها", "ته")
+
+
+def _bare_feminine(folded: str) -> str:
+    """A noun in ة with a pronoun written as its bare form: حكومته -> حكومه, وفاتها -> وفاه, تصريحاته -> تصريحات.
+
+    The pronoun turns ة into ت, so "زيارته" and "زيارة" would give different
+    tokens and a denial ("ما يتم تداوله عن وفاته") would miss the rumour
+    ("وفاة ..."). A stem of fewer than 3 letters before the ت is left alone
+    (بيته, صوته); a root ت then lost (سكوته) is the accepted cost. (Whether an
+    initial و is the word's own is :func:`khabar.arabic.strip_clitics`' call.)
+    """
+    for suffix in _PRONOUNS_AFTER_T:
+        if folded.endswith(suffix):
+            base = folded[: -len(suffix)]
+            if base.endswith("ا") and len(base) >= 4:
+                return base + "ت"  # a plural in ات: تصريحاته -> تصريحات
+            return base + "ه" if len(base) >= 3 else folded
+    return folded
+
+
+def tokens_of(text: str) -> frozenset[str]:
+    """Tokens of the space-separated words of ``text`` (word lists: the change words, the harm words)."""
+    return frozenset(t for w in text.split() if (t := word_token(w)) is not None)

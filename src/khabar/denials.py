@@ -1,0 +1,176 @@
+"""Readings of denial in claim statements: negation of a shared word, "no change", "alive and well".
+
+A statement denies another when it negates a word the other asserts ("ولا
+تأجيل" / "تأجيل الامتحانات"), or says no change where the other reports one
+("لم يطرأ أي تغيير على الرسوم" / "رفع الرسوم"). A reply (:func:`is_reply`: a
+short statement in a post-length text) is read more loosely, as posts answer
+each other in few words: "normal", "continues", "in force" say no change, also
+to a measure (منع، إيقاف); "alive and well" answers a death; a negation reaches
+past "no decision to" and "no case recorded of". In news the same words are
+mostly about something else, and a negation counts only on a word written the
+same way (:func:`khabar.claim_tokens.surface_token`), not on a shared root.
+The statements are those :func:`khabar.claims.group_claims` compares (``Statement``: what is read of them).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from khabar.arabic import fold, words
+from khabar.claim_tokens import surface_token, tokens_of, word_token
+from khabar.cues import STATEMENT_NEGATORS
+from khabar.model import Article
+
+
+class Statement(Protocol):
+    """What the readings need of a claim statement (:class:`khabar.claims._Statement`)."""
+
+    article: Article
+    start: int
+    end: int
+    stance: str
+    tokens: frozenset[str]
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def reply(self) -> bool: ...
+
+
+POST_MAX_CHARS = 320  # a post or a headline alone (a tweet is at most 280), not an article or a news brief
+REPLY_MAX_TOKENS = 20
+
+
+def is_reply(text_chars: int, n_tokens: int) -> bool:
+    """Whether a statement of ``n_tokens`` topical tokens in a text of ``text_chars`` characters is a reply:
+    a post or a headline alone, answering in few words."""
+    return text_chars <= POST_MAX_CHARS and n_tokens <= REPLY_MAX_TOKENS
+
+
+_NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS)
+_NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
+# In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision or plan to do it negates the doing
+_REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي".split())
+# "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات")
+_RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود اعتماد إقرار إصدار".split())
+_RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدوث وجود اعتماد إقرار إصدار عملية حالة حالات".split()
+                           if (t := word_token(w)) is not None)
+_WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
+
+
+def negated_tokens(st: Statement) -> frozenset[str]:
+    """Topical tokens (:func:`word_token`) of the words a negator governs (:func:`_negated_words`)."""
+    return frozenset(t for w in _negated_words(st) if (t := word_token(w)) is not None) & st.tokens
+
+
+def _negated_words(st: Statement) -> list[str]:
+    """The written words a negator governs ("ولا تأجيل", "لم يتم تأجيل", "عدم وجود"); in a
+    reply (:attr:`Statement.reply`) also past a plan or a record ("لا قرار برفع"، "لم يتم تسجيل أي
+    إصابة"; "دون" only before a record word: "دون تسجيل أي وفيات")."""
+    text = st.article.text[st.start : st.end]
+    raw = [text[a:b] for a, b in words(text)]
+    ws = [fold(w) for w in raw]
+    out: list[str] = []
+    reply = st.reply
+    for k, w in enumerate(ws):
+        bare = w[1:] if len(w) > 2 and w[0] in "وف" else w
+        if w not in _NEGATORS and bare not in _NEGATORS and not (
+                reply and (w in _WITHOUT or bare in _WITHOUT) and k + 1 < len(ws) and ws[k + 1] in _RECORD_FILLERS):
+            continue
+        for nxt, nxt_raw in zip(ws[k + 1 : k + 5 if reply else k + 4], raw[k + 1 : k + 5 if reply else k + 4]):
+            if nxt in _NEGATION_FILLERS or reply and (
+                    nxt in _REPLY_FILLERS or nxt in _RECORD_FILLERS or word_token(nxt_raw) in _RECORD_TOKENS):
+                continue
+            if word_token(nxt_raw) is not None:  # the written word: its dictionary lemma is looked up as written
+                out.append(nxt_raw)
+            break
+    return out
+
+
+# Words of a change in amount or state ("ارتفاع سعر الخبز"، "رفع الأسعار"، "تعديل الرسوم"), and words
+# that say the thing stayed as it was ("السعر ثابت"): "لم يتغير السعر" or "ثابت" answers any change.
+_CHANGE_TOKENS = tokens_of(
+    "تغير يتغير تتغير تغيرت تغيير ارتفاع ارتفع ترتفع يرتفع ارتفعت زيادة زاد يزيد تزيد رفع يرفع ترفع انخفاض انخفض "
+    "ينخفض تنخفض خفض يخفض تخفض تخفيض تعديل يطرأ تطرأ"
+)
+# A measure ("منع دخول المقيمين"، "إيقاف التجديد") is answered by "no change" too ("لا تغيير على إجراءات
+# الدخول"), but a negated measure denies only that measure, not any change.
+_MEASURE_TOKENS = tokens_of(
+    "منع يمنع تمنع حظر يحظر فرض يفرض تفرض إيقاف يوقف توقف تعليق يعلق تعلق إغلاق يغلق تغلق إلغاء يلغي تلغي "
+    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب"
+) - _CHANGE_TOKENS
+_STEADY_TOKENS = tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
+# In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
+_REPLY_STEADY_TOKENS = tokens_of(
+    "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية باق باقية يبقى تبقى "
+    "ستظل سيظل تظل يظل") | _STEADY_TOKENS
+# ... and so do these phrases ("باق دون تغيير")
+_REPLY_STEADY_RE = re.compile(fold(r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"))
+_CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
+# A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
+_HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
+                          "انهيار انهار")
+UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
+                                r"|لم (?:يتضرر|تتضرر)"))
+CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | tokens_of("قيد الحياة بخير بصحة جيدة يصب بأذى أذى يتعرض")
+NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
+
+
+def verb_forms(tok: str) -> tuple[str, ...]:
+    """A token and, for 4+ letters after an imperfect prefix ي/ت/ن, the token without it
+    (تسحب -> سحب, يتغير -> تغير): enough to see that "لم يتم سحب" negates "تسحب"."""
+    return (tok, tok[1:]) if len(tok) >= 4 and tok[0] in "يتن" else (tok,)
+
+
+def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
+    """Whether ``a`` says no change ("لم يتغير"، "ثابت"، "لم يطرأ أي تغيير") where ``b`` reports one; a
+    reply (:attr:`Statement.reply`) also with "normal" / "continues" words, against a measure (منع، إيقاف)
+    as well as a change, or saying someone is alive and well where ``b`` reports a death or an injury."""
+    for i, st in ((ia, a), (ib, b)):
+        if i not in negated:
+            negated[i] = negated_tokens(st)
+    reply = a.reply
+    steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
+    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a.tokens & changed) \
+        or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
+    if steady and (b.tokens - negated[ib]) & changed and not b.tokens & steady_words:
+        return True
+    return reply and bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not a.tokens & _HARM_TOKENS \
+        and bool(UNHARMED_RE.search(fold(a.text))) and not UNHARMED_RE.search(fold(b.text))
+
+
+def negating_pairs(stmts: list[Statement], negated: dict[int, frozenset[str]], i: int, j: int) -> list[tuple[int, int]]:
+    """``(denial, other)`` for each of ``i``, ``j`` that is an assertion negating a word the two share
+    which the other does not negate ("لا يوجد أي تسرب إشعاعي" / "تسرب إشعاعي من المحطة")."""
+    for k in (i, j):
+        if k not in negated:
+            negated[k] = negated_tokens(stmts[k])
+    shared = stmts[i].tokens & stmts[j].tokens
+    return [(d, o) for d, o in ((i, j), (j, i))
+            if stmts[d].stance == "assert" and negated[d] & shared and not negated[o] & shared]
+
+
+def _negates_surface(a: Statement, b: Statement) -> bool:
+    """Whether a word ``a`` negates is one of ``b``'s written the same way (:func:`surface_token`): in news,
+    "عبوات لم تنفجر" does not negate "تفجير عبوة" though the two share a root (two days of SaudiNewsNet: about
+    50 false denials from roots)."""
+    mine = {f for w in _negated_words(a) if (t := surface_token(w)) is not None for f in verb_forms(t)}
+    return bool(mine) and any(f in mine for x, y in words(b.text) if (t := surface_token(b.text[x:y])) for f in verb_forms(t))
+
+
+def negates(a: Statement, b: Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
+    """Whether ``a`` negates a word it shares with ``b`` that ``b`` does not negate ("لا تأجيل" / "تأجيل"),
+    or says no change ("لم يتغير"، "ثابت") where ``b`` reports one ("ارتفاع سعر ربطة الخبز")."""
+    for i, st in ((ia, a), (ib, b)):
+        if i not in negated:
+            negated[i] = negated_tokens(st)
+    shared = a.tokens & b.tokens
+    if negated[ia] & shared and not negated[ib] & shared and (a.reply or _negates_surface(a, b)):
+        return True
+    # "لم يتم سحب" / "تسحب": the negated word and the other's verb differ by an imperfect prefix
+    theirs = {f for t in b.tokens - negated[ib] for f in verb_forms(t)}
+    if any(f in theirs for t in negated[ia] - shared for f in verb_forms(t)) and (a.reply or _negates_surface(a, b)):
+        return True
+    return says_no_change(a, b, negated, ia, ib)
