@@ -555,6 +555,19 @@ def test_claims_intact_not_detained_and_in_good_health_deny() -> None:
         assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
 
 
+def test_claims_fine_without_injuries_and_machines_working_deny() -> None:
+    from khabar.claim_tokens import word_token
+
+    assert word_token("لإغلاقها") == word_token("إغلاق") == word_token("تغلق")  # the preposition before a hamza
+    for rumour, reply in (
+        ("وفاة رئيس نادي الوداد البيضاوي في حادث سير", "نادي الوداد: الرئيس بخير وتعرض لحادث بسيط دون إصابات"),
+        ("بنك القاهرة يوقف السحب من ماكينات الصراف الآلي لمدة 3 أيام",
+         "بنك القاهرة: ماكينات الصراف الآلي تعمل بكفاءة على مدار الساعة"),
+    ):
+        claims, _ = _rumour_claim(rumour, reply)
+        assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
+
+
 def test_claims_one_word_lead_sentence_is_a_label() -> None:
     claims = group_claims("S", _posts("رسميا.. انتقال اللاعب سالم الدوسري إلى نادي النصر"), entity_names={}, settings={})
     assert [c.text for c in claims] == ["انتقال اللاعب سالم الدوسري إلى نادي النصر"]

@@ -1,16 +1,17 @@
 """Authorities denying rumours in short posts: each rumour and its reply, analysed alone.
 
-``tests/posts/rumours_and_replies.jsonl`` holds 96 rumours, each followed by the
+``tests/posts/rumours_and_replies.jsonl`` holds 108 rumours, each followed by the
 reply that denies it, written for these tests in the styles of X, Facebook and
 WhatsApp posts and of site headlines (labels, hashtags, links, spoken register,
 cue-last headlines, no-change denials, a clip "filmed elsewhere", a doctored
 picture, a future verb answered by its verbal noun, a reply to a question
 addressed to an account, "no deaths recorded", "no change to the procedures",
 "alive and well", "no decision to raise", a fraudulent message, a manager
-denying for his artist, "remains unchanged", "the dam is intact", "not detained").
-Rounds ``posts9-`` to ``posts14-`` (12 each) were written fresh after the rounds
-before them passed, to see how far the fixes carried: 7, 7, 5, 4, 8 and 8 of 12
-passed as written; 10, 11, 12, 11, 11 and 11 after the fixes they led to. The whole
+denying for his artist, "remains unchanged", "the dam is intact", "not detained",
+"the machines work efficiently", "fine, no injuries"). Rounds ``posts9-`` to
+``posts15-`` (12 each) were written fresh after the rounds before them passed, to
+see how far the fixes carried: 7, 7, 5, 4, 8, 8 and 9 of 12 passed as written; 10,
+11, 12, 11, 11, 11 and 11 after the fixes they led to. The whole
 pipeline runs on each pair in a store of its own: the two posts must form one
 story, and the reply must deny the claim the rumour makes.
 """
@@ -48,6 +49,9 @@ KNOWN_LIMITS = {
     # "the tremor was 3.2 degrees only" answers "a magnitude 6 earthquake": a changed figure, no denial word
     "posts13-r3": "denial by a changed figure",
     "posts14-r5": "cross-lingual pair",  # an English post, as posts-r6
+    # "تغلق جميع المساجد" / "المساجد مفتوحة ولا صحة لإغلاقها": verb and verbal noun meet in claims (roots),
+    # not in story terms, where the two share only "المساجد"
+    "posts15-r10": "verb and verbal noun in story terms",
 }
 
 

@@ -101,6 +101,8 @@ def surface_token(word: str) -> str | None:
 
 
 def _token(word: str, *, roots: bool) -> str | None:
+    if (prep := _PREP_BEFORE_HAMZA_RE.match(word)) is not None:
+        word = word[prep.end() - 1 :]  # لإغلاقها، بإلغاء: the preposition before a hamza-initial word is not the word's
     own_al = _OWN_AL_RE.match(word)
     if own_al:  # إلغاء، لإلغاء، الإلغاء: the ال is the word's own (the article has no hamza), so it stays
         word = word[own_al.end() - 2 :]
@@ -128,6 +130,7 @@ def _token(word: str, *, roots: bool) -> str | None:
 
 # A word written with أل / إل has its own ال (ألغى، إلغاء، ألف): the article is never written with a hamza.
 _OWN_AL_RE = re.compile(r"^[وفبلك]{0,2}(?:ال)?[أإ]ل")
+_PREP_BEFORE_HAMZA_RE = re.compile(r"^[وف]?[لبك][أإ]")
 _WEAK_LAST = frozenset("ءاوىي")
 
 

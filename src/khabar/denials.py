@@ -68,7 +68,7 @@ def negated_tokens(st: Statement) -> frozenset[str]:
 def _negated_words(st: Statement) -> list[str]:
     """The written words a negator governs ("ولا تأجيل", "لم يتم تأجيل", "عدم وجود"); in a
     reply (:attr:`Statement.reply`) also past a plan or a record ("لا قرار برفع"، "لم يتم تسجيل أي
-    إصابة"; "دون" only before a record word: "دون تسجيل أي وفيات")."""
+    إصابة"), and after "دون" ("دون إصابات"، "دون تسجيل أي وفيات")."""
     text = st.article.text[st.start : st.end]
     raw = [text[a:b] for a, b in words(text)]
     ws = [fold(w) for w in raw]
@@ -76,9 +76,8 @@ def _negated_words(st: Statement) -> list[str]:
     reply = st.reply
     for k, w in enumerate(ws):
         bare = w[1:] if len(w) > 2 and w[0] in "وف" else w
-        if w not in _NEGATORS and bare not in _NEGATORS and not (
-                reply and (w in _WITHOUT or bare in _WITHOUT) and k + 1 < len(ws) and ws[k + 1] in _RECORD_FILLERS):
-            continue
+        if w not in _NEGATORS and bare not in _NEGATORS and not (reply and (w in _WITHOUT or bare in _WITHOUT)):
+            continue  # in a reply "دون" negates too: "دون إصابات"، "دون تسجيل أي وفيات"
         for nxt, nxt_raw in zip(ws[k + 1 : k + 5 if reply else k + 4], raw[k + 1 : k + 5 if reply else k + 4]):
             if nxt in _NEGATION_FILLERS or reply and (
                     nxt in _REPLY_FILLERS or nxt in _RECORD_FILLERS or word_token(nxt_raw) in _RECORD_TOKENS):
@@ -107,7 +106,9 @@ _REPLY_STEADY_TOKENS = tokens_of(
     "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية باق باقية يبقى تبقى "
     "ستظل سيظل تظل يظل") | _STEADY_TOKENS
 # ... and so do these phrases ("باق دون تغيير")
-_REPLY_STEADY_RE = re.compile(fold(r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"))
+_REPLY_STEADY_RE = re.compile(fold(
+    r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"
+    r"|(?:يعمل|تعمل|تعملان|يعملان|تعمل) (?:بكفاءة|بانتظام|كالمعتاد|بشكل (?:طبيعي|اعتيادي|عادي)|بصورة (?:طبيعية|اعتيادية))"))
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
@@ -137,7 +138,7 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
         or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
     if steady and (b.tokens - negated[ib]) & changed and not b.tokens & steady_words:
         return True
-    return reply and bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not a.tokens & _HARM_TOKENS \
+    return reply and bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not (a.tokens - negated[ia]) & _HARM_TOKENS \
         and bool(UNHARMED_RE.search(fold(a.text))) and not UNHARMED_RE.search(fold(b.text))
 
 
