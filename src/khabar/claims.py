@@ -400,8 +400,6 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
 
 _POST_TAIL_RE = re.compile(r"(?:\s+(?:#\w+|@\w+|https?://\S+|www\.\S+|[^\w\s\"«»“”()%٪$€£]+))+\s*$")
 _LABEL_RE = re.compile(r"\s*(?:#(\w+)\s*[:|\-–—]?\s*|(\w+)\s*[:|\-–—]\s*)")
-
-
 _MENTIONS_RE = re.compile(r"\s*(?:@\w+\s*)+")
 
 
@@ -500,6 +498,10 @@ class _UnionFind:
             x = self.parent[x]
         return x
 
+    def sizes(self) -> Counter[int]:
+        """Members per root (the statements of each claim so far)."""
+        return Counter(self.find(i) for i in range(len(self.parent)))
+
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
@@ -585,9 +587,9 @@ def group_claims(
     apart = _Apart(stmts, float(cfg["figures_days_apart"]))
     # Short assertions with a change or no-change word: the only candidates for a no-change denial (below),
     # flagged once so the pair loop of a big story does not test every pair.
-    reply = [st.reply and len(st.tokens) <= NO_CHANGE_MAX_TOKENS for st in stmts]
+    short_reply = [st.reply and len(st.tokens) <= NO_CHANGE_MAX_TOKENS for st in stmts]
     short_change = [st.stance == "assert" and len(st.tokens) <= NO_CHANGE_MAX_TOKENS
-                    and bool(st.tokens & CHANGE_OR_STEADY or (reply[k] and UNHARMED_RE.search(fold(st.text))))
+                    and bool(st.tokens & CHANGE_OR_STEADY or (short_reply[k] and UNHARMED_RE.search(fold(st.text))))
                     for k, st in enumerate(stmts)]
     for i, j in _candidate_pairs(stmts, vague, common):
         score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
@@ -598,18 +600,18 @@ def group_claims(
             for d, o in ((i, j), (j, i)):
                 if stmts[d].stance == "deny" or (stmts[d].stance == "assert" and negates(stmts[d], stmts[o], negated, d, o)):
                     weak.append((score, d, o))
-        elif score >= deny_threshold / 2 and (reply[i] or reply[j]) and (negating := negating_pairs(stmts, negated, i, j)):
+        elif score >= deny_threshold / 2 and (short_reply[i] or short_reply[j]) and (negating := negating_pairs(stmts, negated, i, j)):
             # "لم ترصد أي متحور جديد" / "ظهور متحور جديد": a short reply negating a shared word is compared at
             # half the denial threshold (in news a negation is more often about something else: on two days of
             # SaudiNewsNet, 239 false denials without the length limits, 8 with the statement's only, none with both)
-            weak += [(score, d, o) for d, o in negating if reply[d]]
+            weak += [(score, d, o) for d, o in negating if short_reply[d]]
         if score < deny_threshold and min_shared > 1 and (short_change[i] or short_change[j]):
             # "لم يطرأ أي تغيير على الرسوم" answers "رفع رسوم التأشيرة" through one shared word: a no-change
             # statement names only what did not change, so it is compared on what the two say changed or not;
             # a reply at half the denial threshold ("الشيخ على قيد الحياة ويتلقى العلاج" shares only "الشيخ")
             one = _overlap(stmts[i].tokens - CHANGE_OR_STEADY, stmts[j].tokens - CHANGE_OR_STEADY, idf, common, 1)
             for d, o in ((i, j), (j, i)):
-                floor = deny_threshold / 2 if reply[d] else deny_threshold
+                floor = deny_threshold / 2 if short_reply[d] else deny_threshold
                 if one >= floor and short_change[d] and says_no_change(stmts[d], stmts[o], negated, d, o):
                     weak.append((one, d, o))
     _link_groups(uf, edges, float(cfg["min_link_share"]))
@@ -726,10 +728,7 @@ def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[fl
     """
     if not weak:
         return
-    size: dict[int, int] = {}
-    for i in range(len(stmts)):
-        root = uf.find(i)
-        size[root] = size.get(root, 0) + 1
+    size = uf.sizes()
     best: dict[int, tuple[float, int]] = {}
     for score, d, o in weak:
         if size[uf.find(d)] != 1 or stmts[o].source == stmts[d].source:
@@ -782,7 +781,7 @@ def _attach_opening_denials(stmts: list[_Statement], vague: list[bool], uf: _Uni
     """A short denial that opens its post and is still alone in its claim ("خبر الاعتزال لا أساس له وهي تستعد
     لعمل جديد", sharing only "الاعتزال" with the rumour) joins the statement sharing most of its words, as a
     vague one does (:func:`_attach_vague`): a reply names what it denies in few words."""
-    size = Counter(uf.find(i) for i in range(len(stmts)))
+    size = uf.sizes()
     first: dict[int, int] = {}  # id(article) -> start of its first statement
     for t in stmts:
         first[id(t.article)] = min(first.get(id(t.article), t.start), t.start)

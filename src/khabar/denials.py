@@ -119,6 +119,13 @@ CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | tokens_of("�
 NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
 
 
+def _negated_of(negated: dict[int, frozenset[str]], *pairs: tuple[int, Statement]) -> None:
+    """Fill ``negated`` (statement index -> :func:`negated_tokens`) for the statements not in it yet."""
+    for i, st in pairs:
+        if i not in negated:
+            negated[i] = negated_tokens(st)
+
+
 def verb_forms(tok: str) -> tuple[str, ...]:
     """A token and, for 4+ letters after an imperfect prefix ي/ت/ن, the token without it
     (تسحب -> سحب, يتغير -> تغير): enough to see that "لم يتم سحب" negates "تسحب"."""
@@ -129,9 +136,7 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     """Whether ``a`` says no change ("لم يتغير"، "ثابت"، "لم يطرأ أي تغيير") where ``b`` reports one; a
     reply (:attr:`Statement.reply`) also with "normal" / "continues" words, against a measure (منع، إيقاف)
     as well as a change, or saying someone is alive and well where ``b`` reports a death or an injury."""
-    for i, st in ((ia, a), (ib, b)):
-        if i not in negated:
-            negated[i] = negated_tokens(st)
+    _negated_of(negated, (ia, a), (ib, b))
     reply = a.reply
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
     steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a.tokens & changed) \
@@ -145,9 +150,7 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
 def negating_pairs(stmts: list[Statement], negated: dict[int, frozenset[str]], i: int, j: int) -> list[tuple[int, int]]:
     """``(denial, other)`` for each of ``i``, ``j`` that is an assertion negating a word the two share
     which the other does not negate ("لا يوجد أي تسرب إشعاعي" / "تسرب إشعاعي من المحطة")."""
-    for k in (i, j):
-        if k not in negated:
-            negated[k] = negated_tokens(stmts[k])
+    _negated_of(negated, (i, stmts[i]), (j, stmts[j]))
     shared = stmts[i].tokens & stmts[j].tokens
     return [(d, o) for d, o in ((i, j), (j, i))
             if stmts[d].stance == "assert" and negated[d] & shared and not negated[o] & shared]
@@ -164,9 +167,7 @@ def _negates_surface(a: Statement, b: Statement) -> bool:
 def negates(a: Statement, b: Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
     """Whether ``a`` negates a word it shares with ``b`` that ``b`` does not negate ("لا تأجيل" / "تأجيل"),
     or says no change ("لم يتغير"، "ثابت") where ``b`` reports one ("ارتفاع سعر ربطة الخبز")."""
-    for i, st in ((ia, a), (ib, b)):
-        if i not in negated:
-            negated[i] = negated_tokens(st)
+    _negated_of(negated, (ia, a), (ib, b))
     shared = a.tokens & b.tokens
     if negated[ia] & shared and not negated[ib] & shared and (a.reply or _negates_surface(a, b)):
         return True
