@@ -1142,3 +1142,13 @@ def test_attribution_denials_of_posts_round_eight(text: str, cue: str, speaker: 
 )
 def test_attribution_dash_signature_is_not_a_place_or_an_agency(text: str) -> None:
     assert not run(text).attributions
+
+
+def test_attribution_refute_verb_is_a_denial_cue() -> None:
+    # فنّد ("refuted") with its object as the content: "المكتب ... يفند الأخبار الزائفة حول سحب الحليب"
+    text = "المكتب الوطني للسلامة الصحية يفند الأخبار الزائفة حول سحب حليب الأطفال."
+    a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
+    find_attributions(a, settings={})
+    [at] = a.attributions
+    assert (a.span_text(at.cue), at.stance) == ("يفند", "deny")
+    assert a.span_text(at.content) == "الأخبار الزائفة حول سحب حليب الأطفال"

@@ -568,6 +568,65 @@ def test_claims_fine_without_injuries_and_machines_working_deny() -> None:
         assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
 
 
+def test_claims_tokens_fuel_words_and_plural_verbs_meet() -> None:
+    from khabar.claim_tokens import word_token
+
+    # "البنزين رح يرتفع" / "أسعار المحروقات ثابتة"; "رح يقطعوا الكهربا" / "قطع التيار"
+    assert word_token("البنزين") == word_token("المحروقات") == word_token("الوقود") != word_token("الكهرباء")
+    assert word_token("يقطعوا") == word_token("قطع")
+
+
+def test_claims_no_attack_suffered_and_no_case_recorded_deny() -> None:
+    # "لم يتعرض أي حساب لاختراق": the ل-word after the subject is what did not happen
+    claims, _ = _rumour_claim("تعطل خدمات مصرف الراجحي وسرقة أرصدة العملاء عبر اختراق إلكتروني",
+                              "مصرف الراجحي: أنظمتنا تعمل بكفاءة ولم يتعرض أي حساب لاختراق، وأموال العملاء في أمان")
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+    # "لم تسجل أي إصابة بالكوليرا": the disease after the case word; NER tagged it in the rumour only, so in
+    # both its token is the entity's (a negated word is read through the same aliases)
+    rumour, reply = _posts("انتشار مرض الكوليرا في مخيمات اللاجئين شمال سوريا وعشرات الوفيات",
+                           "مديرية الصحة في إدلب: لم تسجل أي إصابة بالكوليرا في المخيمات والوضع الصحي مستقر")
+    rumour.add("entities", _ents(rumour.text, {"الكوليرا": ("EC", "MISC")}))
+    claims = group_claims("S", [rumour, reply], entity_names={}, settings={})
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+
+
+def test_claims_a_later_reply_correcting_the_figure_denies_it() -> None:
+    from khabar.denials import figures
+
+    assert figures("هزة بقوة ٧ درجات وارتفاع 30٪") == {"درج": frozenset({"7"}), "%": frozenset({"30"})}
+    rumour, reply = ("تسجيل هزة أرضية بقوة 7 درجات قرب مدينة أكادير",
+                     "المعهد الوطني للجيوفيزياء: الهزة التي سجلت قرب أكادير بلغت 3.1 درجات ولم تخلف أي أضرار")
+
+    def stances(first: str, second: str, second_at: str = "2027-07-10T12:00:00") -> list[tuple[str, str]]:
+        arts = _posts(first, second)
+        arts[0].published, arts[1].published = "2027-07-10T08:00:00", second_at
+        return [(m.article_id, m.stance) for c in group_claims("S", arts, entity_names={}, settings={}) for m in c.members]
+
+    assert stances(rumour, reply) == [("p0", "assert"), ("p1", "deny")]
+    # the same figure agrees; and the correction must come after what it corrects
+    assert stances(rumour, reply.replace("3.1", "7")) == [("p0", "assert"), ("p1", "assert")]
+    assert "deny" not in {s for _, s in stances(rumour, reply, second_at="2027-07-10T08:00:00")}
+
+
+def test_claims_in_news_a_negation_among_other_words_is_no_denial() -> None:
+    from khabar.claim_tokens import topical_tokens
+    from khabar.claims import _Statement
+    from khabar.denials import negates
+
+    filler = "\n" + "وتناول المقال موضوعات أخرى كثيرة في فقرات طويلة. " * 20
+
+    def stmt(text: str) -> _Statement:
+        art = Article(id=text, path="x.txt", raw=text + filler, text=text + filler, source="s")
+        return _Statement(art, None, 0, len(text), "assert", "s", None, topical_tokens(art, 0, len(text)))
+
+    # the two share the negated word (حرق) but most of the first's words are not the other's
+    a, b = stmt("لم يكن حرقا لكتب ابن حيان في بغداد"), stmt("دعا بعضهم لحرق كتب ماركس في الحقبة المكارثية")
+    assert not negates(a, b, {}, 0, 1)
+    # nearly all its words are the other's: "no postponement of the exams" denies "postponement of the exams"
+    a, b = stmt("لم يتم تأجيل امتحانات الثانوية العامة"), stmt("تأجيل امتحانات الثانوية العامة إلى يوليو")
+    assert negates(a, b, {}, 0, 1)
+
+
 def test_claims_one_word_lead_sentence_is_a_label() -> None:
     claims = group_claims("S", _posts("رسميا.. انتقال اللاعب سالم الدوسري إلى نادي النصر"), entity_names={}, settings={})
     assert [c.text for c in claims] == ["انتقال اللاعب سالم الدوسري إلى نادي النصر"]

@@ -13,8 +13,8 @@ def test_lemmas_plural_and_nisba_forms_meet_their_singular() -> None:
 def test_lemmas_an_attached_proclitic_is_dropped_only_when_the_dictionary_lacks_the_word() -> None:
     assert dictionary_lemma("لتسريح") == "تسريح" and dictionary_lemma("والأطباء") == "طبيب"
     assert dictionary_lemma("وزارة") == "وزارة"  # listed: its و is its own, not a conjunction
-    # simplemma's guessing strategies read بيته as ب + يته; the dictionary alone gives nothing
-    assert dictionary_lemma("بيته") is None
+    # simplemma's guessing strategies read بيته as ب + يته; the dictionary reads بيت + ه
+    assert dictionary_lemma("بيته") == "بيت"
 
 
 def test_lemmas_lemma_keys_list_only_lemmas_that_differ_from_the_word() -> None:
@@ -24,6 +24,14 @@ def test_lemmas_lemma_keys_list_only_lemmas_that_differ_from_the_word() -> None:
 
 
 
-def test_lemmas_a_four_letter_word_keeps_its_first_letter() -> None:
-    # ب + يته: the dictionary lists يته, so four-letter words are looked up whole only
-    assert dictionary_lemma("بيته") is None and dictionary_lemma("لقطع") is None
+def test_lemmas_a_four_letter_word_keeps_its_first_letter_only_before_a_pronoun_letter() -> None:
+    # بيته is بيت + ه, not ب + يته; برفع، بدعم، لقطع end in no pronoun letter: ب / ل + a listed word
+    assert dictionary_lemma("بيته") == "بيت"
+    assert (dictionary_lemma("برفع"), dictionary_lemma("بدعم"), dictionary_lemma("لقطع")) == ("رفع", "دعم", "قطع")
+
+
+def test_lemmas_an_attached_pronoun_is_dropped_when_the_dictionary_lacks_the_word() -> None:
+    # "لا نية لتأجيلها" meets "تأجيل الامتحانات"; the ة a pronoun turns into ت comes back
+    assert dictionary_lemma("لتأجيلها") == dictionary_lemma("تأجيل") == "تأجيل"
+    assert (dictionary_lemma("حياته"), dictionary_lemma("وفاته"), dictionary_lemma("بدعمها")) == ("حياة", "وفاة", "دعم")
+    assert dictionary_lemma("صوته") == "صوت"  # a three-letter stem keeps its ت (not صوة)

@@ -442,3 +442,12 @@ def test_stories_lemma_terms_join_a_denial_that_shares_only_lemmas_with_its_rumo
     other = StoryIndex()
     other.add(PORT_1, embedding=None, entity_ids=set())
     assert other.add(SUMMIT, embedding=None, entity_ids=set()).is_new
+
+
+def test_stories_spoken_particles_of_posts_are_no_terms() -> None:
+    from khabar.stories import terms_of
+
+    # "يا جماعة ... رح" would be a post's rarest, heaviest terms and pull unrelated posts together
+    terms = terms_of("يا جماعة سمعت إنو رح يرتفع سعر البنزين ولا حدا قال لهذا السبب", lemmas=True)
+    assert not {"يا", "جماعه", "سمعت", "انو", "رح", "ولا", "لهذا"} & set(terms)
+    assert {"بنزين", "سعر"} <= set(terms)

@@ -46,6 +46,7 @@ _SYNONYMS: dict[str, str] = {
         ("تحدث", "تحدث يتحدث تحدثا تحدثو حديث محادث تحادث"),
         ("نفي", "نفي نفى ينفي نفت تنفي"),
         ("اعتقال", "اعتقال اعتقل يعتقل اعتقلت توقيف احتجاز احتجز قبض"),  # "لم يتم توقيف الصحفي" / "اعتقال الصحفي"
+        ("وقود", "وقود محروق بنزين سولار ديزل مازوت"),  # "البنزين رح يرتفع" / "أسعار المحروقات ثابتة"
     )
     for w in group.split()
 }
@@ -120,6 +121,8 @@ def _token(word: str, *, roots: bool) -> str | None:
             tok = lem
     if tok in _SYNONYMS:
         return _SYNONYMS[tok]
+    if len(tok) >= 5 and tok[0] in "يتن" and tok.endswith("وا"):
+        tok = tok[:-2]  # the plural of a subjunctive or spoken imperfect: يقطعوا -> يقطع
     root = _verb_noun_root(tok) if roots else None
     if root is None:
         tok = light_stem(tok)

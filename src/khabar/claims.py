@@ -47,6 +47,7 @@ from khabar.cues import COLON_LABELS, MINISTRY_FIELDS, ORGANIZATION_HEADS, PERSO
 from khabar.denials import (
     CHANGE_OR_STEADY,
     NO_CHANGE_MAX_TOKENS,
+    SHORT_REPLY_MAX_TOKENS,
     UNHARMED_RE,
     is_reply,
     negates,
@@ -91,6 +92,7 @@ class _Statement:
     source_entity: str | None
     tokens: frozenset[str]
     source_group: str | None = None
+    aliases: Mapping[str, str] = field(default_factory=dict)  # plain token -> @ref (:func:`_mention_aliases`)
 
     @property
     def text(self) -> str:
@@ -566,7 +568,7 @@ def group_claims(
     aliases = _mention_aliases(articles, int(cfg["alias_min_letters"]))
     if aliases:
         for st in stmts:
-            st.tokens = _with_aliases(st.tokens, aliases)
+            st.tokens, st.aliases = _with_aliases(st.tokens, aliases), aliases
     vague = [s.stance in ("deny", "question") and len(s.tokens) <= int(cfg["vague_max_tokens"]) for s in stmts]
     df: dict[str, int] = {}
     for st in stmts:
@@ -587,7 +589,7 @@ def group_claims(
     apart = _Apart(stmts, float(cfg["figures_days_apart"]))
     # Short assertions with a change or no-change word: the only candidates for a no-change denial (below),
     # flagged once so the pair loop of a big story does not test every pair.
-    short_reply = [st.reply and len(st.tokens) <= NO_CHANGE_MAX_TOKENS for st in stmts]
+    short_reply = [st.reply and len(st.tokens) <= SHORT_REPLY_MAX_TOKENS for st in stmts]
     short_change = [st.stance == "assert" and len(st.tokens) <= NO_CHANGE_MAX_TOKENS
                     and bool(st.tokens & CHANGE_OR_STEADY or (short_reply[k] and UNHARMED_RE.search(fold(st.text))))
                     for k, st in enumerate(stmts)]
@@ -847,3 +849,4 @@ def claim_matrix(claims: list[Claim]) -> dict:
         "claims": [{"id": c.id, "text": c.text} for c in claims], "sources": list(names.values()), "cells": cells,
         "groups": out_groups,
     }
+

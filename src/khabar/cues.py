@@ -101,6 +101,7 @@ VERBS: tuple[Verb, ...] = (
     _verb("كذب", "يكذب", "deny", np_object=True),
     _verb("رفض", "يرفض", "deny", np_object=True),
     _verb("دحض", "يدحض", "deny", np_object=True),
+    _verb("فند", "يفند", "deny", np_object=True),  # "يفند الأخبار الزائفة حول ..."
     _verb("تساءل", "يتساءل", "question"),
     _verb("شكك", "يشكك", "question"),
     _verb("اتهم", "يتهم"),  # the speaker accuses: an assertion, not the reporter's doubt (CHARGE_VERBS)

@@ -30,6 +30,9 @@ from khabar.arabic import match_key, strip_diacritics
 
 # One attached letter the dictionary does not list before an indefinite noun: و ف ب ل ك.
 _PROCLITICS = "وفبلك"
+# Attached pronouns, longest first, and the letters that end one.
+_PRONOUNS = ("هما", "كما", "هم", "ها", "كم", "نا", "ه")
+_PRONOUN_LETTERS = "هاكي"
 # The article and what attaches before it, longest first (as written, not folded).
 _ARTICLES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال")
 
@@ -74,9 +77,23 @@ def _lookup(word: str) -> str | None:
 
 def dictionary_lemma(word: str) -> str | None:
     """simplemma's dictionary lemma of the written ``word``, else of ``word`` without its article
-    (الرسوم -> رسوم) or, having none, one attached proclitic (و ف ب ل ك); None when the dictionary
-    gives no other form for either (see module docstring)."""
+    (الرسوم -> رسوم) or, having none, one attached proclitic (و ف ب ل ك), else without an attached
+    pronoun (لتأجيلها -> تأجيل, حياته -> حياة); None when the dictionary gives no other form for
+    any of them (see module docstring)."""
     w = strip_diacritics(word)
+    lemma = _listed_lemma(w)
+    if lemma is None:
+        for suffix in _PRONOUNS:
+            stem = w[: -len(suffix)]
+            if w.endswith(suffix) and len(stem) >= 3:
+                # the ة before a pronoun is written ت: حياته -> حياة
+                three = len(stem) == 3  # بيته، صوته: a three-letter stem keeps its ت
+                lemma = (None if three or stem[-1] != "ت" else _listed_lemma(stem[:-1] + "ة")) or _listed_lemma(stem)
+                break
+    return lemma
+
+
+def _listed_lemma(w: str) -> str | None:
     lemma = _lookup(w)
     if lemma is None:
         art = next((p for p in _ARTICLES if w.startswith(p) and len(w) - len(p) >= 3), None)
@@ -84,8 +101,8 @@ def dictionary_lemma(word: str) -> str | None:
             lemma = _lookup(w[len(art) :])
         elif len(w) > 4 and w[0] in _PROCLITICS:
             lemma = _lookup(w[1:])
-        elif len(w) == 4 and w[0] in _PROCLITICS and _lookup(w[:-1]) is None:
-            # برفع -> رفع, لخطف -> خطف; but بيته is بيت + ه (a listed word before a pronoun letter), not ب + يته
+        elif len(w) == 4 and w[0] in _PROCLITICS and (w[-1] not in _PRONOUN_LETTERS or _lookup(w[:-1]) is None):
+            # برفع -> رفع, بدعم -> دعم; but بيته is بيت + ه (a listed word before a pronoun letter), not ب + يته
             lemma = _lookup(w[1:])
     return lemma
 
