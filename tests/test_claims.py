@@ -590,6 +590,33 @@ def test_claims_no_attack_suffered_and_no_case_recorded_deny() -> None:
     assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
 
 
+@pytest.mark.parametrize("rumour,reply", [
+    # an authority confirming or updating a rumour does not deny it
+    ("إغلاق جسر الملك فهد بسبب الضباب",
+     "المؤسسة العامة لجسر الملك فهد: إغلاق الجسر مؤقتا بسبب الضباب الكثيف حرصا على السلامة"),
+    ("حريق في سوق الحميدية بدمشق", "محافظة دمشق: حريق محدود في أحد محال سوق الحميدية وتمت السيطرة عليه دون إصابات"),
+    ("ارتفاع عدد ضحايا الفيضانات في درنة إلى 30 قتيلا",
+     "وزارة الصحة الليبية: ارتفاع حصيلة ضحايا الفيضانات في درنة إلى 45 قتيلا"),
+    # "no change to the ban" keeps the ban the rumour reports
+    ("منع دخول الشاحنات إلى وسط المدينة نهارا",
+     "أمانة الرياض: لا تغيير على قرار منع دخول الشاحنات وسط المدينة نهارا وسيستمر تطبيقه"),
+])
+def test_claims_a_confirming_reply_is_no_denial(rumour: str, reply: str) -> None:
+    claims, _ = _rumour_claim(rumour, reply)
+    assert "deny" not in {m.stance for c in claims for m in c.members}
+
+
+def test_claims_nothing_happened_and_unharmed_after_a_fire_deny() -> None:
+    for rumour, reply in (
+        ("تسرب إشعاعي من محطة براكة للطاقة النووية في أبوظبي",
+         "الهيئة الاتحادية للرقابة النووية: محطة براكة تعمل بأمان تام ولم يحدث أي تسرب إشعاعي"),
+        ("حريق هائل يلتهم سوق الحميدية في دمشق الآن",
+         "محافظة دمشق: الحريق الذي نشب في أحد المحال قرب سوق الحميدية محدود وتمت السيطرة عليه دون إصابات، والسوق لم يتضرر"),
+    ):
+        claims, _ = _rumour_claim(rumour, reply)
+        assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
+
+
 def test_claims_a_later_reply_correcting_the_figure_denies_it() -> None:
     from khabar.denials import figures
 
@@ -603,8 +630,10 @@ def test_claims_a_later_reply_correcting_the_figure_denies_it() -> None:
         return [(m.article_id, m.stance) for c in group_claims("S", arts, entity_names={}, settings={}) for m in c.members]
 
     assert stances(rumour, reply) == [("p0", "assert"), ("p1", "deny")]
-    # the same figure agrees; and the correction must come after what it corrects
+    # the same figure agrees, a higher one updates ("ارتفاع الحصيلة إلى 45"); the correction must come after
     assert stances(rumour, reply.replace("3.1", "7")) == [("p0", "assert"), ("p1", "assert")]
+    assert stances(rumour, reply.replace("3.1", "7.4")) == [("p0", "assert"), ("p1", "assert")]
+    assert figures("2,000 شخص و3,5 درجات") == {"شخص": frozenset({"2000"}), "درج": frozenset({"3.5"})}
     assert "deny" not in {s for _, s in stances(rumour, reply, second_at="2027-07-10T08:00:00")}
 
 

@@ -55,10 +55,11 @@ _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS)
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision or plan to do it negates the doing
 _REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي".split())
-# "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات")
+# "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات",
+# "لم يحدث أي تسرب")
 _EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
 _RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود اعتماد إقرار إصدار".split())
-_RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدوث وجود اعتماد إقرار إصدار عملية حالة حالات".split()
+_RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدوث وجود اعتماد إقرار إصدار عملية حالة حالات يحدث يقع".split()
                            if (t := word_token(w)) is not None)
 _CASE_TOKENS = frozenset(t for w in "إصابة إصابات حالة حالات".split() if (t := word_token(w)) is not None)
 _WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
@@ -140,7 +141,7 @@ _REPLY_STEADY_RE = re.compile(fold(
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
-                          "انهيار انهار")
+                          "انهيار انهار يلتهم تلتهم التهم دمار دمر تدمير احترق احتراق")  # "حريق يلتهم السوق" / "السوق لم يتضرر"
 UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
                                 r"|لم (?:يتضرر|تتضرر)"))
 CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | tokens_of("قيد الحياة بخير بصحة جيدة يصب بأذى أذى يتعرض")
@@ -172,7 +173,9 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
     steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a.tokens & changed) \
         or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
-    if steady and (b.tokens - negated[ib]) & changed and not b.tokens & steady_words:
+    # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
+    reported = (b.tokens - negated[ib]) & changed - (a.tokens - negated[ia])
+    if steady and reported and not b.tokens & steady_words:
         return True
     return reply and bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not (a.tokens - negated[ia]) & _HARM_TOKENS \
         and bool(UNHARMED_RE.search(fold(a.text))) and not UNHARMED_RE.search(fold(b.text))
@@ -202,21 +205,26 @@ def figures(text: str) -> dict[str, frozenset[str]]:
     for m in _FIGURE_RE.finditer(fold(text)):  # fold: ٣ -> 3, ٪ -> %
         unit = "%" if m.group(2) else word_token(m.group(3) or "")
         if unit is not None:
-            out.setdefault(unit, set()).add(m.group(1).replace(",", ".").replace("٫", "."))
+            num = m.group(1)  # "2,000" is two thousand; "3,5" and "3٫5" are three and a half
+            num = num.replace(",", "") if _THOUSANDS_RE.fullmatch(num) else num.replace(",", ".").replace("٫", ".")
+            if num.count(".") <= 1:
+                out.setdefault(unit, set()).add(num)
     return {u: frozenset(v) for u, v in out.items()}
 
 
-_FIGURE_RE = re.compile(r"(\d+(?:[.,٫]\d+)?)\s*(?:(%)|(\w{2,}))")
+_FIGURE_RE = re.compile(r"(\d+(?:[.,٫]\d+)*)\s*(?:(%)|(\w{2,}))")
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 def changes_figure(a: Statement, b: Statement) -> bool:
-    """Whether reply ``a``, later than reply ``b``, gives another figure of a unit ``b`` counts in ("بلغت 3.1
+    """Whether reply ``a``, later than reply ``b``, gives a lower figure of a unit ``b`` counts in ("بلغت 3.1
     درجات" / "هزة بقوة 7 درجات"): an authority correcting a rumour's figure denies it. Posts only: in news
     a later figure is an update, which :mod:`khabar.contradictions` reports as a changed number."""
     if not (a.reply and b.reply) or (a.article.published or "") <= (b.article.published or ""):
         return False
     fa, fb = figures(a.text), figures(b.text)
-    return any(u in fb and not fa[u] & fb[u] for u in fa)
+    # lower only: a rumour inflates ("200 حالة تسمم" / "4 حالات فقط"); a higher toll is an update
+    return any(u in fb and max(map(float, fa[u])) < min(map(float, fb[u])) for u in fa)
 
 
 def negates(a: Statement, b: Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
