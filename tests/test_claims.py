@@ -617,6 +617,20 @@ def test_claims_nothing_happened_and_unharmed_after_a_fire_deny() -> None:
         assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
 
 
+@pytest.mark.parametrize("rumour,answer", [
+    # few shared words (the denial path) and most words shared (one claim from the start)
+    ("ماكو رواتب للموظفين هالشهر، الحكومة مفلسة",
+     "وزارة المالية العراقية: رواتب الموظفين لهذا الشهر ستصرف في موعدها والسيولة متوفرة"),
+    ("لا دراسة غدا في مدارس الرياض", "وزارة التعليم: الدراسة غدا في مدارس الرياض مستمرة"),
+])
+def test_claims_a_rumour_that_something_will_not_happen_is_denied_by_the_answer(rumour: str, answer: str) -> None:
+    arts = _posts(rumour, answer)
+    arts[0].published, arts[1].published = "2027-07-10T08:00:00", "2027-07-10T12:00:00"
+    [claim] = group_claims("S", arts, entity_names={}, settings={})
+    assert [(m.article_id, m.stance) for m in claim.members] == [("p0", "assert"), ("p1", "deny")]
+    assert claim.text == rumour
+
+
 def test_claims_a_later_reply_correcting_the_figure_denies_it() -> None:
     from khabar.denials import figures
 

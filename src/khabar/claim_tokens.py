@@ -18,6 +18,7 @@ import re
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.lemmas import dictionary_lemma
 from khabar.model import Article
+from khabar.spoken import written
 from khabar.stance import NEGATIONS
 
 # Function words and claim-talk
@@ -46,10 +47,13 @@ _SYNONYMS: dict[str, str] = {
         ("تحدث", "تحدث يتحدث تحدثا تحدثو حديث محادث تحادث"),
         ("نفي", "نفي نفى ينفي نفت تنفي"),
         ("اعتقال", "اعتقال اعتقل يعتقل اعتقلت توقيف احتجاز احتجز قبض"),  # "لم يتم توقيف الصحفي" / "اعتقال الصحفي"
-        ("وقود", "وقود محروق بنزين سولار ديزل مازوت"),  # "البنزين رح يرتفع" / "أسعار المحروقات ثابتة"
+        ("وقود", "وقود محروق بنزين سولار ديزل مازوت"),
+        ("بنك", "بنك مصرف"),  # "البنوك" / "المصارف"  # "البنزين رح يرتفع" / "أسعار المحروقات ثابتة"
     )
     for w in group.split()
 }
+# Roots of one act: "لا صحة لإقفال المصارف" / "البنوك رح تسكر" (يغلق).
+_ROOT_SYNONYMS = {"قفل": "غلق"}
 _SUFFIXES_LONG = ("ات", "ون", "ين", "ها", "هم", "ان")
 _SUFFIXES_SHORT = ("ه", "ا", "ي")
 
@@ -102,6 +106,9 @@ def surface_token(word: str) -> str | None:
 
 
 def _token(word: str, *, roots: bool) -> str | None:
+    word = written(word)  # spoken Arabic as written: بكرا -> غدا، هيقطع -> يقطع (:mod:`khabar.spoken`)
+    if not word:
+        return None
     if (prep := _PREP_BEFORE_HAMZA_RE.match(word)) is not None:
         word = word[prep.end() - 1 :]  # لإغلاقها، بإلغاء: the preposition before a hamza-initial word is not the word's
     own_al = _OWN_AL_RE.match(word)
@@ -128,6 +135,7 @@ def _token(word: str, *, roots: bool) -> str | None:
         tok = light_stem(tok)
         root = _SYNONYMS.get(tok) or (_verb_noun_root(tok) if roots else None)
     tok = root if root and root not in STOP else tok  # تغيير stays: غير is a stop word
+    tok = _ROOT_SYNONYMS.get(tok, tok)
     return None if tok in STOP else tok
 
 

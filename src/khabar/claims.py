@@ -600,13 +600,15 @@ def group_claims(
                 edges.append((score, i, j))
         elif score >= deny_threshold:
             for d, o in ((i, j), (j, i)):
-                if stmts[d].stance == "deny" or (stmts[d].stance == "assert" and negates(stmts[d], stmts[o], negated, d, o)):
+                if stmts[d].stance == "deny":
                     weak.append((score, d, o))
+                elif stmts[d].stance == "assert" and negates(stmts[d], stmts[o], negated, d, o):
+                    weak.append((score, *_answer_first(stmts, d, o)))
         elif score >= deny_threshold / 2 and (short_reply[i] or short_reply[j]) and (negating := negating_pairs(stmts, negated, i, j)):
             # "لم ترصد أي متحور جديد" / "ظهور متحور جديد": a short reply negating a shared word is compared at
             # half the denial threshold (in news a negation is more often about something else: on two days of
             # SaudiNewsNet, 239 false denials without the length limits, 8 with the statement's only, none with both)
-            weak += [(score, d, o) for d, o in negating if short_reply[d]]
+            weak += [(score, *_answer_first(stmts, d, o)) for d, o in negating if short_reply[d]]
         if score < deny_threshold and min_shared > 1 and (short_change[i] or short_change[j]):
             # "لم يطرأ أي تغيير على الرسوم" answers "رفع رسوم التأشيرة" through one shared word: a no-change
             # statement names only what did not change, so it is compared on what the two say changed or not;
@@ -640,6 +642,15 @@ def group_claims(
             if answered:
                 canon = _canonical([stmts[i] for i in answered], int(cfg["canonical_ideal_chars"]))
                 c = next(i for i in answered if stmts[i] is canon)
+            # A rumour that something will not happen ("ماكو رواتب هالشهر"), then the answer that it will ("الرواتب
+            # ستصرف في موعدها"): the rumour is the claim and the later answer its denial, not the other way round.
+            negative = [i for i in groups[root] if i != c and stmts[i].reply and stmts[i].stance == "assert"
+                        and stmts[i].source != canon.source and _published(stmts[i]) < _published(canon)
+                        and negates(stmts[i], canon, negated, i, c)]
+            if negative and canon.stance == "assert":
+                canon.stance = "deny"
+                c = min(negative, key=lambda i: (_published(stmts[i]), i))
+                canon = stmts[c]
         for i in groups[root]:
             if i != c and stmts[i].stance == "assert" and negates(stmts[i], canon, negated, i, c):
                 stmts[i].stance = "deny"  # "لم يلتقيا" in the claim "التقيا": the member denies it
@@ -685,6 +696,20 @@ def _mention_aliases(articles: list[Article], min_letters: int) -> dict[str, str
             if tok is not None and len(tok) >= min_letters:
                 found.setdefault(tok, set()).add("@" + str(e.ref))
     return {tok: next(iter(refs)) for tok, refs in found.items() if len(refs) == 1}
+
+
+def _published(st: _Statement) -> str:
+    return st.article.published or ""
+
+
+def _answer_first(stmts: list[_Statement], d: int, o: int) -> tuple[int, int]:
+    """``(denial, other)`` for statement ``d`` negating ``o``: ``(o, d)`` when ``d`` is a post before post ``o``.
+
+    A rumour that something will not happen ("ماكو رواتب هالشهر") and the later answer that it will ("الرواتب
+    ستصرف في موعدها") contradict each other; the answer denies the rumour, not the other way round."""
+    if stmts[d].reply and stmts[o].reply and stmts[o].stance == "assert" and _published(stmts[d]) < _published(stmts[o]):
+        return o, d
+    return d, o
 
 
 def _with_aliases(tokens: frozenset[str], aliases: Mapping[str, str]) -> frozenset[str]:

@@ -22,6 +22,7 @@ from khabar.arabic import fold, words
 from khabar.claim_tokens import surface_token, tokens_of, word_token
 from khabar.cues import STATEMENT_NEGATORS
 from khabar.model import Article
+from khabar.spoken import NEGATORS as SPOKEN_NEGATORS
 
 
 class Statement(Protocol):
@@ -51,14 +52,14 @@ def is_reply(text_chars: int, n_tokens: int) -> bool:
     return text_chars <= POST_MAX_CHARS and n_tokens <= REPLY_MAX_TOKENS
 
 
-_NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS)
+_NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS) | SPOKEN_NEGATORS  # "مش صحيح"، "مفيش قرار"
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision or plan to do it negates the doing
 _REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي".split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات",
-# "لم يحدث أي تسرب")
+# "لم يحدث أي تسرب"، "لم يتم العثور على أي جثة")
 _EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
-_RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود اعتماد إقرار إصدار".split())
+_RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود اعتماد إقرار إصدار العثور على".split())
 _RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدوث وجود اعتماد إقرار إصدار عملية حالة حالات يحدث يقع".split()
                            if (t := word_token(w)) is not None)
 _CASE_TOKENS = frozenset(t for w in "إصابة إصابات حالة حالات".split() if (t := word_token(w)) is not None)
@@ -100,7 +101,7 @@ def _negated_spans(st: Statement) -> list[tuple[int, int]]:
         bare = w[1:] if len(w) > 2 and w[0] in "وف" else w
         if w not in _NEGATORS and bare not in _NEGATORS and not (reply and (w in _WITHOUT or bare in _WITHOUT)):
             continue  # in a reply "دون" negates too: "دون إصابات"، "دون تسجيل أي وفيات"
-        stop = k + 5 if reply else k + 4
+        stop = k + 6 if reply else k + 4  # a reply: "لم يتم العثور على أي جثة"
         for m, (nxt, nxt_raw) in enumerate(zip(ws[k + 1 : stop], raw[k + 1 : stop]), start=k + 1):
             if nxt in _NEGATION_FILLERS or reply and (
                     nxt in _REPLY_FILLERS or nxt in _RECORD_FILLERS or word_token(nxt_raw) in _RECORD_TOKENS):

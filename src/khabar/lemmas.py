@@ -75,6 +75,11 @@ def _lookup(word: str) -> str | None:
     return _table.get(word)
 
 
+def listed(word: str) -> bool:
+    """Whether simplemma's dictionary lists ``word`` as written (diacritics aside)."""
+    return _lookup(strip_diacritics(word)) is not None
+
+
 def dictionary_lemma(word: str) -> str | None:
     """simplemma's dictionary lemma of the written ``word``, else of ``word`` without its article
     (الرسوم -> رسوم) or, having none, one attached proclitic (و ف ب ل ك), else without an attached

@@ -61,6 +61,7 @@ from khabar.lemmas import lemma_key
 from khabar.memo import Generations
 from khabar.model import Article, Story
 from khabar.settings import check_range, section_with_defaults
+from khabar.spoken import written
 
 # Function words, written plainly; folded and clitic-stripped below so they
 # compare with match_key output.
@@ -170,8 +171,9 @@ def terms_of(text: str, *, lemmas: bool = False) -> list[str]:
         w = text[a:b]
         keys = _WORD_TERMS.get(w)
         if keys is None:
-            lk = lemma_key(w)
-            keys = tuple(t for t in ((lk,) if lk else match_key(w).split()) if len(t) > 1 and t not in _STOPWORDS)
+            ww = written(w)  # spoken Arabic as written (:mod:`khabar.spoken`): بكرا -> غدا
+            lk = lemma_key(ww) if ww else ""
+            keys = tuple(t for t in ((lk,) if lk else match_key(ww).split()) if len(t) > 1 and t not in _STOPWORDS)
             _WORD_TERMS.put(w, keys)
         out += keys
     return out

@@ -1,0 +1,32 @@
+"""Spoken Arabic read as written Arabic: the words rumour posts are told in."""
+
+from __future__ import annotations
+
+from khabar.claim_tokens import word_token
+from khabar.spoken import written
+from khabar.stories import terms_of
+
+
+def test_spoken_words_read_as_their_written_equivalent() -> None:
+    assert written("بكرا") == written("بكرة") == "غدا"
+    assert word_token("تسكر") == word_token("إغلاق") == word_token("لإقفالها")  # spoken, written, written
+    assert word_token("النت") == word_token("الإنترنت") and word_token("البنوك") == word_token("المصارف")
+    assert written("الحين") == "" and word_token("خلاص") is None  # fillers name nothing
+
+
+def test_spoken_verb_prefixes_are_cut_only_from_words_the_dictionary_lacks() -> None:
+    assert written("هيقطع") == "يقطع" and word_token("هيقطع") == word_token("قطع")  # Egyptian future
+    assert written("بيقولوا") == "يقولوا" and written("اتلغى") == "تلغى"  # progressive, Egyptian passive
+    assert word_token("اتلغى") == word_token("إلغاء")
+    assert written("هالشهر") == "الشهر"
+    # written words that start the same way stay whole
+    for word in ("بيروت", "هيئة", "اتفاق", "بيان", "حيث"):
+        assert written(word) == word
+    # sugar is not "close" (only the verb forms of سكّر are in the table)
+    assert word_token("السكر") != word_token("تسكر")
+
+
+def test_spoken_rumour_and_written_denial_share_story_terms() -> None:
+    rumour = set(terms_of("عاجل يا شباب البنوك رح تسكر بكرا كلها", lemmas=True))
+    denial = set(terms_of("جمعية المصارف: المصارف تفتح أبوابها غدا كالمعتاد", lemmas=True))
+    assert {"مصرف", "غد"} <= rumour & denial  # lemma keys: مصرف، غد
