@@ -325,7 +325,8 @@ def test_claims_negation_without_denial_words_denies_the_claim() -> None:
     stance = {m.article_id: (c.id, m.stance) for c in claims for m in c.members}
     assert stance["p1"] == (stance["p0"][0], "deny")  # "ولا تأجيل" answers "تأجيل"
     assert stance["p0"][1] == "assert"
-    assert stance["p2"][1] == "assert"  # no negated shared word: not a denial, wherever it is grouped
+    # no negated shared word, but "on its date" is the opposite state of a postponement in a post
+    assert stance["p2"] == (stance["p0"][0], "deny")
 
 
 def test_claims_body_of_a_place_is_its_own_source() -> None:
@@ -588,6 +589,21 @@ def test_claims_no_attack_suffered_and_no_case_recorded_deny() -> None:
     rumour.add("entities", _ents(rumour.text, {"الكوليرا": ("EC", "MISC")}))
     claims = group_claims("S", [rumour, reply], entity_names={}, settings={})
     assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+
+
+def test_claims_it_stands_no_decision_and_no_forecast_deny() -> None:
+    for rumour, reply in (
+        # the opposite state of a cancellation: it stands, on its date, as announced
+        ("تعميم: إلغاء إجازة اليوم الوطني لموظفي القطاع الخاص هذا العام",
+         "وزارة الموارد البشرية: إجازة اليوم الوطني لموظفي القطاع الخاص قائمة كما هو معلن"),
+        # no decision regarding it, no forecast of it: the negation reaches past them
+        ("زيادة الحد الأدنى للأجور إلى 6000 جنيه من الشهر القادم",
+         "المجلس القومي للأجور: لم يتم اتخاذ أي قرار بشأن الحد الأدنى للأجور حتى الآن"),
+        ("هطول ثلوج على مكة المكرمة الليلة لأول مرة في التاريخ",
+         "المركز الوطني للأرصاد: لا توقعات بتساقط ثلوج على مكة المكرمة"),
+    ):
+        claims, _ = _rumour_claim(rumour, reply)
+        assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
 
 
 @pytest.mark.parametrize("rumour,reply", [

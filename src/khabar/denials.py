@@ -6,9 +6,11 @@ A statement denies another when it negates a word the other asserts ("ولا
 short statement in a post-length text) is read more loosely, as posts answer
 each other in few words: "normal", "continues", "in force" say no change, also
 to a measure (منع، إيقاف); "alive and well" answers a death; a negation reaches
-past "no decision to" and "no case recorded of". In news the same words are
-mostly about something else, and a negation counts only on a word written the
-same way (:func:`khabar.claim_tokens.surface_token`), not on a shared root.
+past "no decision to" and "no case recorded of", and a later, lower figure
+corrects a rumour's. In news the same words are mostly about something else: a
+negation counts only when most of the negating statement's words are the
+other's, and only on a word written the same way
+(:func:`khabar.claim_tokens.surface_token`), not on a shared root.
 The statements are those :func:`khabar.claims.group_claims` compares (``Statement``: what is read of them).
 """
 
@@ -54,11 +56,13 @@ def is_reply(text_chars: int, n_tokens: int) -> bool:
 
 _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS) | SPOKEN_NEGATORS  # "مش صحيح"، "مفيش قرار"
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
-# In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision or plan to do it negates the doing
-_REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي".split())
+# In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan or forecast of it negates the doing
+_REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي اتخاذ بشأن بخصوص توقعات "
+                                             "توقع".split())  # "لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"
+# "was not subjected to": what did not happen is the ل-word after the subject ("لم يتعرض أي حساب لاختراق")
+_EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات",
 # "لم يحدث أي تسرب"، "لم يتم العثور على أي جثة")
-_EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
 _RECORD_FILLERS = frozenset(fold(w) for w in "تسجيل رصد وقوع حدوث وجود اعتماد إقرار إصدار العثور على".split())
 _RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدوث وجود اعتماد إقرار إصدار عملية حالة حالات يحدث يقع".split()
                            if (t := word_token(w)) is not None)
@@ -101,7 +105,7 @@ def _negated_spans(st: Statement) -> list[tuple[int, int]]:
         bare = w[1:] if len(w) > 2 and w[0] in "وف" else w
         if w not in _NEGATORS and bare not in _NEGATORS and not (reply and (w in _WITHOUT or bare in _WITHOUT)):
             continue  # in a reply "دون" negates too: "دون إصابات"، "دون تسجيل أي وفيات"
-        stop = k + 6 if reply else k + 4  # a reply: "لم يتم العثور على أي جثة"
+        stop = k + 7 if reply else k + 4  # a reply: "لم يتم اتخاذ أي قرار بشأن الحد الأدنى"
         for m, (nxt, nxt_raw) in enumerate(zip(ws[k + 1 : stop], raw[k + 1 : stop]), start=k + 1):
             if nxt in _NEGATION_FILLERS or reply and (
                     nxt in _REPLY_FILLERS or nxt in _RECORD_FILLERS or word_token(nxt_raw) in _RECORD_TOKENS):
@@ -138,7 +142,9 @@ _REPLY_STEADY_TOKENS = tokens_of(
 # ... and so do these phrases ("باق دون تغيير")
 _REPLY_STEADY_RE = re.compile(fold(
     r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"
-    r"|(?:يعمل|تعمل|تعملان|يعملان|تعمل) (?:بكفاءة|بانتظام|كالمعتاد|بشكل (?:طبيعي|اعتيادي|عادي)|بصورة (?:طبيعية|اعتيادية))"))
+    r"|(?:يعمل|تعمل|تعملان|يعملان|تعمل) (?:بكفاءة|بانتظام|كالمعتاد|بشكل (?:طبيعي|اعتيادي|عادي)|بصورة (?:طبيعية|اعتيادية))"
+    # "الامتحانات قائمة في موعدها"، "الإجازة قائمة كما هو معلن": it stands, as announced
+    r"|\bقائمة?\b|في موعد(?:ه|ها|هما|هم)?\b|كما هو (?:معلن|مقرر)"))
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "

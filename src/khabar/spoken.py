@@ -64,10 +64,9 @@ def written(word: str) -> str:
     if key in _TABLE:
         return _TABLE[key]
     w = strip_diacritics(word)
-    if len(w) >= 5 and not listed(w):
-        # هيقطع، حيقطع، بيقولوا: the spoken future or progressive before an imperfect; اتلغى -> تلغى: the
-        # Egyptian passive, read as form V (its root is the verb's); هالشهر -> الشهر: the demonstrative ها
-        cut = w[1:] if (w[0] in "هحب" and w[1] in "يتن") or w.startswith(("ات", "هال")) else ""
-        if cut and (listed(cut) or strip_clitics(fold(cut)) in _TABLE):
-            return _TABLE.get(strip_clitics(fold(cut)), cut)
+    # هيقطع، حيقطع، بيقولوا: the spoken future or progressive before an imperfect; اتلغى -> تلغى: the Egyptian
+    # passive, read as form V (its root is the verb's); هالشهر -> الشهر: the demonstrative ها
+    cut = w[1:] if len(w) >= 5 and ((w[0] in "هحب" and w[1] in "يتن") or w.startswith(("ات", "هال"))) else ""
+    if cut and not listed(w) and (listed(cut) or strip_clitics(fold(cut)) in _TABLE):  # the dictionary last: news words
+        return _TABLE.get(strip_clitics(fold(cut)), cut)
     return word
