@@ -73,10 +73,13 @@ _WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
 def negated_tokens(st: Statement) -> frozenset[str]:
     """Topical tokens of the words a negator governs (:func:`_negated_spans`): a word's :func:`word_token`, or
     ``@ref`` inside an entity mention ("لم تسجل أي إصابة بالكوليرا": the disease is an entity)."""
+    spans = _negated_spans(st)
+    if not spans:
+        return frozenset()  # most statements: no negation, and no need to look at the article's entities
     text = st.article.text
     ents = [e for e in st.article.spans("entities") if e.ref and e.start < st.end and st.start < e.end]
     out = set()
-    for a, b in _negated_spans(st):
+    for a, b in spans:
         a, b = a + st.start, b + st.start
         ent = next((e for e in ents if e.start <= a and b <= e.end), None)
         tok = "@" + str(ent.ref) if ent is not None else word_token(text[a:b])
