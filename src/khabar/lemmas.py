@@ -80,14 +80,14 @@ def listed(word: str) -> bool:
     return _lookup(strip_diacritics(word)) is not None
 
 
-def dictionary_lemma(word: str) -> str | None:
+def dictionary_lemma(word: str, *, pronouns: bool = True) -> str | None:
     """simplemma's dictionary lemma of the written ``word``, else of ``word`` without its article
     (الرسوم -> رسوم) or, having none, one attached proclitic (و ف ب ل ك), else without an attached
     pronoun (لتأجيلها -> تأجيل, حياته -> حياة); None when the dictionary gives no other form for
     any of them (see module docstring)."""
     w = strip_diacritics(word)
     lemma = _listed_lemma(w)
-    if lemma is None:
+    if lemma is None and pronouns:
         for suffix in _PRONOUNS:
             stem = w[: -len(suffix)]
             if w.endswith(suffix) and len(stem) >= 3:
@@ -112,9 +112,9 @@ def _listed_lemma(w: str) -> str | None:
     return lemma
 
 
-def lemma_key(word: str) -> str:
+def lemma_key(word: str, *, pronouns: bool = False) -> str:
     """Match key of ``word``'s dictionary lemma when it differs from the word's own key, else ""
     (callers memoise per word: :func:`khabar.stories.terms_of`)."""
-    lemma = dictionary_lemma(word)
+    lemma = dictionary_lemma(word, pronouns=pronouns)
     key = match_key(lemma) if lemma else ""
     return key if key and " " not in key and key != match_key(word) else ""

@@ -76,6 +76,7 @@ the a an of to in on for and or is are was were be by with from at as that this 
 ولا ولم لهذا لذلك بهذا يا جماعة سمعت إنو انو رح راح هيك اللي
 """
 _STOPWORDS: frozenset[str] = frozenset(match_key(_STOPWORDS_RAW).split())
+_POST_CHARS = 320  # a post or a headline alone (as khabar.denials.POST_MAX_CHARS): see terms_of's ``pronouns``
 
 _SENT_RE = re.compile(r"[^.!?؟\n]+[.!?؟]*")
 
@@ -158,23 +159,29 @@ def lead_parts(article: Article, *, sentences: int = 2, max_chars: int = 600) ->
     return lead[:max_chars], first
 
 
-def terms_of(text: str, *, lemmas: bool = False) -> list[str]:
+def terms_of(text: str, *, lemmas: bool = False, pronouns: bool = False) -> list[str]:
     """Salient terms of ``text``: match keys of its words, no stopwords or 1-letter words.
 
     With ``lemmas``, a word the dictionary lists under another form counts as
-    that form's key (:func:`khabar.lemmas.lemma_key`): أسعار as سعر, الأطباء as طبيب.
+    that form's key (:func:`khabar.lemmas.lemma_key`): أسعار as سعر, الأطباء as طبيب;
+    with ``pronouns`` too, a word with an attached pronoun the dictionary lacks
+    counts as the word without it (لتأجيلها as تأجيل). That is for posts: a rumour
+    and its two-line denial share few words. In news it merged more stories than it
+    should (two days of SaudiNewsNet: 7 % fewer stories, squared story sizes +14 %;
+    baly2018 fold 1 precision 0.86 -> 0.81).
     """
     if not lemmas:
         return [t for t in match_key(text).split() if len(t) > 1 and t not in _STOPWORDS]
     out: list[str] = []
     for a, b in words(text):
         w = text[a:b]
-        keys = _WORD_TERMS.get(w)
+        memo = "\x00" + w if pronouns else w
+        keys = _WORD_TERMS.get(memo)
         if keys is None:
             ww = written(w)  # spoken Arabic as written (:mod:`khabar.spoken`): بكرا -> غدا
-            lk = lemma_key(ww) if ww else ""
+            lk = lemma_key(ww, pronouns=pronouns) if ww else ""
             keys = tuple(t for t in ((lk,) if lk else match_key(ww).split()) if len(t) > 1 and t not in _STOPWORDS)
-            _WORD_TERMS.put(w, keys)
+            _WORD_TERMS.put(memo, keys)
         out += keys
     return out
 
@@ -274,8 +281,9 @@ class StoryIndex:
 
     def _article_terms(self, article: Article) -> tuple[Counter[str], str]:
         lead, first = lead_parts(article, sentences=self.lead_sentences, max_chars=self.lead_chars)
-        counts = Counter(terms_of(lead, lemmas=self.lemma_terms))
-        for t in terms_of(article.title, lemmas=self.lemma_terms):
+        post = len(article.text) <= _POST_CHARS
+        counts = Counter(terms_of(lead, lemmas=self.lemma_terms, pronouns=post))
+        for t in terms_of(article.title, lemmas=self.lemma_terms, pronouns=post):
             counts[t] += self.title_weight - 1
         return counts, first
 
