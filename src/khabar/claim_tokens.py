@@ -47,11 +47,11 @@ _SYNONYMS: dict[str, str] = {
         ("تحدث", "تحدث يتحدث تحدثا تحدثو حديث محادث تحادث"),
         ("نفي", "نفي نفى ينفي نفت تنفي"),
         ("اعتقال", "اعتقال اعتقل يعتقل اعتقلت توقيف احتجاز احتجز قبض"),  # "لم يتم توقيف الصحفي" / "اعتقال الصحفي"
-        ("وقود", "وقود محروق بنزين سولار ديزل مازوت"),
+        ("وقود", "وقود محروق بنزين سولار ديزل مازوت"),  # "البنزين رح يرتفع" / "أسعار المحروقات ثابتة"
         ("بنك", "بنك مصرف"),  # "البنوك" / "المصارف"
         ("قتل", "قتل مقتل قتيل قتلى ضحيه ضحايا ضحي"),  # "مقتل 20 شخصا" / "دون أي ضحايا"
         ("هطل", "هطل هطول تساقط يتساقط تتساقط"),  # "هطول ثلوج" / "لا توقعات بتساقط ثلوج"
-        ("فقد", "فقد فقدان اختفاء اختفى يختفي تختفي مفقود"),  # "اختفاء طائرة" / "لا صحة لفقدان أي طائرة"  # "البنزين رح يرتفع" / "أسعار المحروقات ثابتة"
+        ("فقد", "فقد فقدان اختفاء اختفى يختفي تختفي مفقود"),  # "اختفاء طائرة" / "لا صحة لفقدان أي طائرة"
     )
     for w in group.split()
 }
@@ -59,6 +59,7 @@ _SYNONYMS: dict[str, str] = {
 _ROOT_SYNONYMS = {"قفل": "غلق"}
 _SUFFIXES_LONG = ("ات", "ون", "ين", "ها", "هم", "ان")
 _SUFFIXES_SHORT = ("ه", "ا", "ي")
+
 
 def light_stem(tok: str) -> str:
     """A light suffix trim so plural and construct forms meet (اتصالات -> اتصال); expects a match_key word."""
@@ -73,18 +74,21 @@ def light_stem(tok: str) -> str:
     return tok
 
 
-
 def topical_tokens(article: Article, start: int, end: int) -> frozenset[str]:
     """Topical tokens of ``article.text[start:end]``; words in an entity mention with a ``ref`` become ``@ref``."""
+    return spans_tokens(article, start, end, [(s + start, e + start) for s, e in words(article.text[start:end])])
+
+
+def spans_tokens(article: Article, start: int, end: int, spans: list[tuple[int, int]]) -> frozenset[str]:
+    """Tokens of the words at ``spans`` (article offsets) inside ``article.text[start:end]``: a word's
+    :func:`word_token`, or ``@ref`` when it lies in an entity mention with a ``ref``."""
+    if not spans:
+        return frozenset()
     ents = [e for e in article.spans("entities") if e.ref and e.start < end and start < e.end]
     out: set[str] = set()
-    for s, e in words(article.text[start:end]):
-        s, e = s + start, e + start
+    for s, e in spans:
         ent = next((x for x in ents if x.start <= s and e <= x.end), None)
-        if ent is not None:
-            out.add("@" + str(ent.ref))
-            continue
-        tok = word_token(article.text[s:e])
+        tok = "@" + str(ent.ref) if ent is not None else word_token(article.text[s:e])
         if tok is not None:
             out.add(tok)
     return frozenset(out)

@@ -874,4 +874,3 @@ def claim_matrix(claims: list[Claim]) -> dict:
         "claims": [{"id": c.id, "text": c.text} for c in claims], "sources": list(names.values()), "cells": cells,
         "groups": out_groups,
     }
-

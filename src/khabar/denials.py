@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from khabar.arabic import fold, words
-from khabar.claim_tokens import surface_token, tokens_of, word_token
+from khabar.claim_tokens import spans_tokens, surface_token, tokens_of, word_token
 from khabar.cues import STATEMENT_NEGATORS
-from khabar.model import Article
+from khabar.model import POST_MAX_CHARS, Article
 from khabar.spoken import NEGATORS as SPOKEN_NEGATORS
 
 
@@ -44,7 +44,6 @@ class Statement(Protocol):
     def reply(self) -> bool: ...
 
 
-POST_MAX_CHARS = 320  # a post or a headline alone (a tweet is at most 280), not an article or a news brief
 REPLY_MAX_TOKENS = 20
 
 
@@ -73,19 +72,9 @@ _WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
 def negated_tokens(st: Statement) -> frozenset[str]:
     """Topical tokens of the words a negator governs (:func:`_negated_spans`): a word's :func:`word_token`, or
     ``@ref`` inside an entity mention ("لم تسجل أي إصابة بالكوليرا": the disease is an entity)."""
-    spans = _negated_spans(st)
-    if not spans:
-        return frozenset()  # most statements: no negation, and no need to look at the article's entities
-    text = st.article.text
-    ents = [e for e in st.article.spans("entities") if e.ref and e.start < st.end and st.start < e.end]
-    out = set()
-    for a, b in spans:
-        a, b = a + st.start, b + st.start
-        ent = next((e for e in ents if e.start <= a and b <= e.end), None)
-        tok = "@" + str(ent.ref) if ent is not None else word_token(text[a:b])
-        if tok is not None:
-            out.add(st.aliases.get(tok, tok))
-    return frozenset(out) & st.tokens
+    # most statements have no negation: spans_tokens then skips the article's entities
+    toks = spans_tokens(st.article, st.start, st.end, [(a + st.start, b + st.start) for a, b in _negated_spans(st)])
+    return frozenset(st.aliases.get(t, t) for t in toks) & st.tokens
 
 
 def _negated_words(st: Statement) -> list[str]:
@@ -184,8 +173,7 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a.tokens & changed) \
         or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
-    reported = (b.tokens - negated[ib]) & changed - (a.tokens - negated[ia])
-    if steady and reported and not b.tokens & steady_words:
+    if steady and (b.tokens - negated[ib]) & changed - (a.tokens - negated[ia]) and not b.tokens & steady_words:
         return True
     return reply and bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not (a.tokens - negated[ia]) & _HARM_TOKENS \
         and bool(UNHARMED_RE.search(fold(a.text))) and not UNHARMED_RE.search(fold(b.text))

@@ -17,6 +17,10 @@ from typing import Literal
 
 from khabar.errors import SpanError
 
+# A text this short is a post or a headline alone (a tweet is at most 280 characters), not an article or a
+# news brief: claims read its statements as replies (khabar.denials), stories its words more loosely.
+POST_MAX_CHARS = 320
+
 AttributionKind = Literal["direct", "indirect", "according_to", "mixed"]
 Stance = Literal["assert", "deny", "confirm", "allege", "question", "other"]
 SpeakerKind = Literal["person", "organization", "media", "document", "anonymous", "unspecified"]

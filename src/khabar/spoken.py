@@ -34,22 +34,22 @@ from khabar.lemmas import listed
 # verb becomes the verbal noun a denial uses ("البنوك رح تسكر" / "لا صحة لإغلاق المصارف"): claims read both
 # through their root, story terms meet only the written form.
 _TABLE_RAW: dict[str, str] = {
-    **dict.fromkeys(("بكرة بكرا بكره باكر").split(), "غدا"),
-    **dict.fromkeys(("يسكر تسكر يسكرون يسكروا سكروا سكرت يسكّر تسكّر سكّروا بيسكر بتسكر").split(), "إغلاق"),
-    **dict.fromkeys(("يقفل تقفل قفلوا يقفلون يقفلوا").split(), "إغلاق"),
-    **dict.fromkeys(("يطلع تطلع يطلعون طلعوا").split(), "خروج"),
-    **dict.fromkeys(("يشيل تشيل شال شالوا يشيلون").split(), "إلغاء"),
-    **dict.fromkeys(("الجاي الجاية الجايه جاي").split(), "القادم"),
-    **dict.fromkeys(("النت نت").split(), "الإنترنت"),
-    **dict.fromkeys(("البنوك بنوك البنك بنك").split(), "المصارف"),  # the word of speech; statements write مصرف
-    **dict.fromkeys(("المولات مولات المول مول").split(), "المراكز"),  # "المراكز التجارية"
-    **dict.fromkeys(("البنزين بنزين المحروقات محروقات").split(), "الوقود"),  # "البنزين رح يغلى" / "أسعار الوقود"
-    **dict.fromkeys(("العيش عيش").split(), "الخبز"),
-    **dict.fromkeys(("الكهربا كهربا").split(), "الكهرباء"),
-    **dict.fromkeys(("الموبايل موبايل التليفون تليفون").split(), "الهاتف"),
-    **dict.fromkeys(("فلوس مصاري").split(), "أموال"),
-    **dict.fromkeys(("الحين هلأ هلق هسه هسا دلوقتي دحين توا خلاص والله شفت شفنا بعيني انشروها انشروا "
-                    "عشان علشان كده هيك هاي هادي هاد بدي بدنا يبغى ايش شو ليش واحد حدا يأكد يأكدلي").split(), ""),
+    **dict.fromkeys("بكرة بكرا بكره باكر".split(), "غدا"),
+    **dict.fromkeys("يسكر تسكر يسكرون يسكروا سكروا سكرت يسكّر تسكّر سكّروا بيسكر بتسكر".split(), "إغلاق"),
+    **dict.fromkeys("يقفل تقفل قفلوا يقفلون يقفلوا".split(), "إغلاق"),
+    **dict.fromkeys("يطلع تطلع يطلعون طلعوا".split(), "خروج"),
+    **dict.fromkeys("يشيل تشيل شال شالوا يشيلون".split(), "إلغاء"),
+    **dict.fromkeys("الجاي الجاية الجايه جاي".split(), "القادم"),
+    **dict.fromkeys("النت نت".split(), "الإنترنت"),
+    **dict.fromkeys("البنوك بنوك البنك بنك".split(), "المصارف"),  # the word of speech; statements write مصرف
+    **dict.fromkeys("المولات مولات المول مول".split(), "المراكز"),  # "المراكز التجارية"
+    **dict.fromkeys("البنزين بنزين المحروقات محروقات".split(), "الوقود"),  # "البنزين رح يغلى" / "أسعار الوقود"
+    **dict.fromkeys("العيش عيش".split(), "الخبز"),
+    **dict.fromkeys("الكهربا كهربا".split(), "الكهرباء"),
+    **dict.fromkeys("الموبايل موبايل التليفون تليفون".split(), "الهاتف"),
+    **dict.fromkeys("فلوس مصاري".split(), "أموال"),
+    **dict.fromkeys("الحين هلأ هلق هسه هسا دلوقتي دحين توا خلاص والله شفت شفنا بعيني انشروها انشروا "
+                    "عشان علشان كده هيك هاي هادي هاد بدي بدنا يبغى ايش شو ليش واحد حدا يأكد يأكدلي".split(), ""),
 }
 _TABLE: dict[str, str] = {strip_clitics(fold(k)): v for k, v in _TABLE_RAW.items()}
 # Spoken negators ("مش صحيح"، "ماكو رواتب"، "مفيش دراسة"), for :mod:`khabar.denials`.

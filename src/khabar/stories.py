@@ -59,7 +59,7 @@ from khabar.arabic import fold, match_key, normalize, words
 from khabar.compact import Postings, SparseVec
 from khabar.lemmas import lemma_key
 from khabar.memo import Generations
-from khabar.model import Article, Story
+from khabar.model import POST_MAX_CHARS, Article, Story
 from khabar.settings import check_range, section_with_defaults
 from khabar.spoken import written
 
@@ -76,7 +76,6 @@ the a an of to in on for and or is are was were be by with from at as that this 
 ولا ولم لهذا لذلك بهذا يا جماعة سمعت إنو انو رح راح هيك اللي
 """
 _STOPWORDS: frozenset[str] = frozenset(match_key(_STOPWORDS_RAW).split())
-_POST_CHARS = 320  # a post or a headline alone (as khabar.denials.POST_MAX_CHARS): see terms_of's ``pronouns``
 
 _SENT_RE = re.compile(r"[^.!?؟\n]+[.!?؟]*")
 
@@ -281,7 +280,7 @@ class StoryIndex:
 
     def _article_terms(self, article: Article) -> tuple[Counter[str], str]:
         lead, first = lead_parts(article, sentences=self.lead_sentences, max_chars=self.lead_chars)
-        post = len(article.text) <= _POST_CHARS
+        post = len(article.text) <= POST_MAX_CHARS  # see terms_of's ``pronouns``
         counts = Counter(terms_of(lead, lemmas=self.lemma_terms, pronouns=post))
         for t in terms_of(article.title, lemmas=self.lemma_terms, pronouns=post):
             counts[t] += self.title_weight - 1
