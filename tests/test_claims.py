@@ -446,6 +446,10 @@ def test_claims_verb_and_verbal_noun_of_one_root_are_one_token() -> None:
     assert word_token("يسرح") == word_token("تسريح")
     assert word_token("إلغاء") != word_token("غاء")  # the ال of إلغاء is its own, not the article
     assert word_token("الاتفاق") == word_token("يتفق") and word_token("الحدود") != word_token("يتفق")
+    # تفعيل is not form VII (تنظيم is نظم, not ت + ن + ظيم); a word in ة is no verb (نسبة is not ن + سبة)
+    assert word_token("تنظيم") == word_token("ينظم") and word_token("ينسحب") == word_token("انسحاب")
+    assert word_token("نسبة") != word_token("سبب") and word_token("نهاية") != word_token("هوى")
+    assert word_token("يناير") == "يناير"  # ي + ن + ا is no form VII (its root's first letter is no ا)
     claims, _ = _rumour_claim(
         "جمعية المصارف ستقفل جميع الفروع لمدة أسبوع بسبب الإضراب",
         "جمعية المصارف تنفي الأخبار المتداولة عن إقفال الفروع",

@@ -444,6 +444,22 @@ def test_stories_lemma_terms_join_a_denial_that_shares_only_lemmas_with_its_rumo
     assert other.add(SUMMIT, embedding=None, entity_ids=set()).is_new
 
 
+def test_stories_a_posts_terms_add_the_verb_root_and_synonym_head_claims_read() -> None:
+    from khabar.stories import terms_of
+
+    # Written for this test: the rumour's verb (تغلق) and the reply's verbal noun (لإغلاقها) share غلق,
+    # اختفاء and فقدان share فقد; in news the terms stay match keys and lemmas only.
+    rumour, reply = "عاجل: تغلق جميع المساجد لمدة أسبوع", "المساجد مفتوحة ولا صحة لإغلاقها"
+    assert "غلق" in set(terms_of(rumour, lemmas=True, pronouns=True)) & set(terms_of(reply, lemmas=True, pronouns=True))
+    assert "فقد" in set(terms_of("اختفاء طائرة", lemmas=True, pronouns=True)) & set(
+        terms_of("لا صحة لفقدان أي طائرة", lemmas=True, pronouns=True))
+    assert "غلق" not in terms_of(rumour, lemmas=True)
+    assert "ظيم" not in terms_of("هيئة تنظيم الكهرباء", lemmas=True, pronouns=True)  # light stems add nothing
+    idx = StoryIndex()
+    idx.add(art("r1", "", rumour, "2026-12-01"), embedding=None, entity_ids=set())
+    assert not idx.add(art("d1", "", reply, "2026-12-01"), embedding=None, entity_ids=set()).is_new
+
+
 def test_stories_spoken_particles_of_posts_are_no_terms() -> None:
     from khabar.stories import terms_of
 

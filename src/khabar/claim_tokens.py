@@ -55,6 +55,7 @@ _SYNONYMS: dict[str, str] = {
     )
     for w in group.split()
 }
+_SYNONYM_HEADS = frozenset(_SYNONYMS.values())
 # Roots of one act: "لا صحة لإقفال المصارف" / "البنوك رح تسكر" (يغلق).
 _ROOT_SYNONYMS = {"قفل": "غلق"}
 _SUFFIXES_LONG = ("ات", "ون", "ين", "ها", "هم", "ان")
@@ -112,6 +113,17 @@ def surface_token(word: str) -> str | None:
     return _token(word, roots=False)
 
 
+def act_token(word: str) -> str | None:
+    """The verb root or synonym head claims read ``word`` as, None when it is only the stemmed word.
+
+    What a post's story terms add (:func:`khabar.stories.terms_of`): "تغلق المساجد" and
+    "لا صحة لإغلاقها" share غلق, "اختفاء طائرة" and "فقدان أي طائرة" share فقد; the
+    light stems are left out: a term per word more only dilutes the cosine of two posts.
+    """
+    tok = word_token(word)
+    return tok if tok is not None and (tok != surface_token(word) or tok in _SYNONYM_HEADS) else None
+
+
 def _token(word: str, *, roots: bool) -> str | None:
     word = written(word)  # spoken Arabic as written: بكرا -> غدا، هيقطع -> يقطع (:mod:`khabar.spoken`)
     if not word:
@@ -137,10 +149,11 @@ def _token(word: str, *, roots: bool) -> str | None:
         return _SYNONYMS[tok]
     if len(tok) >= 5 and tok[0] in "يتن" and tok.endswith("وا"):
         tok = tok[:-2]  # the plural of a subjunctive or spoken imperfect: يقطعوا -> يقطع
-    root = _verb_noun_root(tok) if roots else None
+    noun = word.endswith("ة")  # a feminine noun is no verb: نسبة، نهاية are not ن + سبه، ن + هاي
+    root = _verb_noun_root(tok) if roots and not noun else None
     if root is None:
         tok = light_stem(tok)
-        root = _SYNONYMS.get(tok) or (_verb_noun_root(tok) if roots else None)
+        root = _SYNONYMS.get(tok) or (_verb_noun_root(tok) if roots and not noun else None)
     tok = root if root and root not in STOP else tok  # تغيير stays: غير is a stop word
     tok = _ROOT_SYNONYMS.get(tok, tok)
     return None if tok in STOP else tok
@@ -174,7 +187,9 @@ def _verb_noun_root(tok: str) -> str | None:
     elif len(tok) == 6 and tok[0] == "ا" and tok[4] == "ا" and (tok[2] == "ت" or tok[1] == "ن"):
         # forms VIII and VII: ارتفاع، اعتزال، انتشار -> رفع، عزل، نشر; انسحاب -> سحب
         core = tok[1] + tok[3] + tok[5] if tok[2] == "ت" else tok[2:4] + tok[5]
-    elif len(tok) == 5 and tok[0] in "يتن" and (tok[2] == "ت" or tok[1] == "ن"):
+    elif len(tok) == 5 and tok[0] == "ت" and tok[3] == "ي":  # تفعيل before form VII: تنظيم -> نظم, not ت + ن
+        core = tok[1:3] + tok[4]
+    elif len(tok) == 5 and tok[0] in "يتن" and (tok[2] == "ت" or tok[1] == "ن" and tok[2] not in "اوي"):
         core = tok[1] + tok[3:] if tok[2] == "ت" else tok[2:]  # يرتفع -> رفع, ينسحب -> سحب
     elif len(tok) == 5 and tok[3] == ("ا" if tok[0] == "ا" else "ي") and tok[0] in "ات":
         core = tok[1:3] + tok[4]

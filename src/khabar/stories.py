@@ -57,6 +57,7 @@ import numpy as np
 
 from khabar.arabic import fold, match_key, normalize, words
 from khabar.compact import Postings, SparseVec
+from khabar.claim_tokens import act_token
 from khabar.lemmas import lemma_key
 from khabar.memo import Generations
 from khabar.model import POST_MAX_CHARS, Article, Story
@@ -180,6 +181,8 @@ def terms_of(text: str, *, lemmas: bool = False, pronouns: bool = False) -> list
             ww = written(w)  # spoken Arabic as written (:mod:`khabar.spoken`): بكرا -> غدا
             lk = lemma_key(ww, pronouns=pronouns) if ww else ""
             keys = tuple(t for t in ((lk,) if lk else match_key(ww).split()) if len(t) > 1 and t not in _STOPWORDS)
+            if pronouns and keys and (tok := act_token(w)) and tok not in keys and len(tok) > 1 and tok not in _STOPWORDS:
+                keys += (tok,)  # a post's verb meets the reply's verbal noun, a synonym its head (claim tokens)
             _WORD_TERMS.put(memo, keys)
         out += keys
     return out
