@@ -605,6 +605,11 @@ def test_claims_it_stands_no_decision_and_no_forecast_deny() -> None:
          "المجلس القومي للأجور: لم يتم اتخاذ أي قرار بشأن الحد الأدنى للأجور حتى الآن"),
         ("هطول ثلوج على مكة المكرمة الليلة لأول مرة في التاريخ",
          "المركز الوطني للأرصاد: لا توقعات بتساقط ثلوج على مكة المكرمة"),
+        # no circular was issued: the negation reaches past "issued" and "circular"
+        ("تعطيل الدوام الحكومي أسبوعا كاملا بسبب موجة الغبار",
+         "ديوان الخدمة المدنية: لم يصدر أي تعميم بتعطيل الدوام الحكومي"),
+        # "continues as usual" with the measure negated beside it says no change
+        ("إغلاق المدارس أسبوعا بسبب موجة الغبار", "وزارة التعليم: الدراسة في المدارس مستمرة كالمعتاد ولا تعطيل"),
     ):
         claims, _ = _rumour_claim(rumour, reply)
         assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply

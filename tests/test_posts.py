@@ -49,6 +49,10 @@ KNOWN_LIMITS = {
     "posts21-r9": "a reply sharing one word",
     # "يصادق على قانون يمنع الحجاب" / "لم يعرض أي مشروع قانون يتعلق بالحجاب": the negation stops at "يعرض"
     "posts21-r10": "denial in other words",
+    # "يقال إن الفنانة فيروز نقلت إلى المستشفى" / "ريما الرحباني: والدتي بخير": the reply names her as "my mother"
+    "posts22-r5": "a person named by relation",
+    # "وصول شحنة لقاح مغشوش إلى مستشفيات بغداد" / "تنفي دخول أي لقاح غير مطابق للمواصفات": one shared word (لقاح)
+    "posts22-r8": "denial in other words",
 }
 
 

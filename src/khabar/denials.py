@@ -57,7 +57,8 @@ _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS) | SPOKEN_NEGATORS  # 
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan or forecast of it negates the doing
 _REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي اتخاذ بشأن بخصوص توقعات "
-                                             "توقع".split())  # "لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"
+                                             "توقع يصدر تصدر صدر تعميم تعليمات".split())
+# ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله")
 # "was not subjected to": what did not happen is the ل-word after the subject ("لم يتعرض أي حساب لاختراق")
 _EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات",
@@ -170,7 +171,7 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     _negated_of(negated, (ia, a), (ib, b))
     reply = a.reply
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
-    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a.tokens & changed) \
+    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not (a.tokens - negated[ia]) & changed) \
         or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
     if steady and (b.tokens - negated[ib]) & changed - (a.tokens - negated[ia]) and not b.tokens & steady_words:
