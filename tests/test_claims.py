@@ -610,6 +610,14 @@ def test_claims_it_stands_no_decision_and_no_forecast_deny() -> None:
          "ديوان الخدمة المدنية: لم يصدر أي تعميم بتعطيل الدوام الحكومي"),
         # "continues as usual" with the measure negated beside it says no change
         ("إغلاق المدارس أسبوعا بسبب موجة الغبار", "وزارة التعليم: الدراسة في المدارس مستمرة كالمعتاد ولا تعطيل"),
+        # not received any notice of it; exports continue
+        ("الصين تعلق استيراد التمور من الجزائر بسبب مبيدات محظورة",
+         "وزارة الفلاحة الجزائرية: صادرات التمور نحو الصين متواصلة ولم نتلق أي إشعار بتعليقها"),
+        # no change to the broadcaster answers a move to other channels
+        ("نقل مباريات الدوري السعودي إلى قنوات مشفرة بالكامل الموسم المقبل",
+         "رابطة الدوري: لا تغيير على الناقل الرسمي ومباريات الدوري ستبث كما في الموسم الحالي"),
+        # to ban is to prohibit: تمنع / لحظر
+        ("الداخلية تمنع استخدام الدراجات النارية في القاهرة", "مصدر أمني: لا نية لحظر الدراجات النارية في القاهرة"),
     ):
         claims, _ = _rumour_claim(rumour, reply)
         assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply

@@ -53,6 +53,8 @@ KNOWN_LIMITS = {
     "posts22-r5": "a person named by relation",
     # "وصول شحنة لقاح مغشوش إلى مستشفيات بغداد" / "تنفي دخول أي لقاح غير مطابق للمواصفات": one shared word (لقاح)
     "posts22-r8": "denial in other words",
+    # "تمنع استخدام الموتوسيكلات في القاهرة" / "لا نية لحظر الدراجات النارية": two shared terms among eleven
+    "posts23-r5": "denial in other words",
 }
 
 

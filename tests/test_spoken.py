@@ -12,6 +12,8 @@ def test_spoken_words_read_as_their_written_equivalent() -> None:
     assert word_token("تسكر") == word_token("إغلاق") == word_token("لإقفالها")  # spoken, written, written
     assert word_token("النت") == word_token("الإنترنت") and word_token("البنوك") == word_token("المصارف")
     assert written("الحين") == "" and word_token("خلاص") is None  # fillers name nothing
+    assert word_token("الموتوسيكلات") == word_token("الدراجات")  # "الدراجات النارية"
+    assert word_token("عم") is None  # the Levantine progressive ("عم يقولوا")
 
 
 def test_spoken_verb_prefixes_are_cut_only_from_words_the_dictionary_lacks() -> None:

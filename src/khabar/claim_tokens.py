@@ -34,7 +34,7 @@ STOP = frozenset(
         "حتى وهو وهي سيتم ستتم تمت هل بأن نفيدكم بشكل أمام يتعلق تتعلق نرجو يرجى زال تزال يزال مازال مازالت لأي بأي "
         "إنا وإنا إليه راجعون "
         # spoken-register particles of posts ("يا جماعة سمعت إنهم راح يقطعون ..."); not مش / مو, which negate
-        "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى"
+        "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى عم"
     ).split()
 ) | NEGATIONS
 # Words that name one notion in claim paraphrases ("بعد مغادرته منصبه" / "بعد ترك منصبه",
@@ -55,9 +55,9 @@ _SYNONYMS: dict[str, str] = {
     )
     for w in group.split()
 }
-_SYNONYM_HEADS = frozenset(_SYNONYMS.values())
 # Roots of one act: "لا صحة لإقفال المصارف" / "البنوك رح تسكر" (يغلق).
-_ROOT_SYNONYMS = {"قفل": "غلق"}
+_ROOT_SYNONYMS = {"قفل": "غلق", "منع": "حظر"}  # "تمنع الموتوسيكلات" / "لا نية لحظر الدراجات النارية"
+_SYNONYM_HEADS = frozenset(_SYNONYMS.values()) | frozenset(_ROOT_SYNONYMS.values())
 _SUFFIXES_LONG = ("ات", "ون", "ين", "ها", "هم", "ان")
 _SUFFIXES_SHORT = ("ه", "ا", "ي")
 

@@ -74,7 +74,7 @@ _STOPWORDS_RAW = """
 الثلاثاء الأربعاء الخميس الجمعة السبت العام عام كما وفق وفقا حيث إذا اذا لدى فيه فيها به بها له لها
 عليه عليها منه منها إليه إليها وذلك وهو وهي أيضا ايضا جدا تم يتم وقد كذلك فقط مثل ضمن عبر بشكل شكل
 the a an of to in on for and or is are was were be by with from at as that this it its said says
-ولا ولم لهذا لذلك بهذا يا جماعة سمعت إنو انو رح راح هيك اللي
+ولا ولم لهذا لذلك بهذا يا جماعة سمعت إنو انو رح راح هيك اللي عم
 """
 _STOPWORDS: frozenset[str] = frozenset(match_key(_STOPWORDS_RAW).split())
 
