@@ -1152,3 +1152,23 @@ def test_attribution_refute_verb_is_a_denial_cue() -> None:
     [at] = a.attributions
     assert (a.span_text(at.cue), at.stance) == ("يفند", "deny")
     assert a.span_text(at.content) == "الأخبار الزائفة حول سحب حليب الأطفال"
+
+
+@pytest.mark.parametrize("text", [
+    "مستشفى الأطفال في بنغازي يرفض استقبال الحالات بسبب نفاد الأكسجين.",
+    "رفض وزير الخارجية التعليق على التقارير.",
+    "رفضت الحكومة الانسحاب من الاتفاق النووي.",
+])
+def test_attribution_refusal_to_act_is_no_denial(text: str) -> None:
+    # رفض before the verbal noun of an act (استقبال، التعليق، الانسحاب) is a refusal, not a denial of a claim
+    a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
+    find_attributions(a, settings={})
+    assert not a.attributions
+
+
+def test_attribution_rejecting_a_claim_is_a_denial() -> None:
+    text = "رفض الوزير الاتهامات التي وجهتها المعارضة."
+    a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
+    find_attributions(a, settings={})
+    [at] = a.attributions
+    assert at.stance == "deny" and a.span_text(at.content) == "الاتهامات التي وجهتها المعارضة"

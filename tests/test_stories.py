@@ -460,6 +460,25 @@ def test_stories_a_posts_terms_add_the_verb_root_and_synonym_head_claims_read() 
     assert not idx.add(art("d1", "", reply, "2026-12-01"), embedding=None, entity_ids=set()).is_new
 
 
+def test_stories_a_question_to_an_account_and_its_answer_share_a_thread_term() -> None:
+    from khabar.stories import conversation_terms
+
+    # Written for this test: the citizen asks the ministry, the ministry answers the citizen in other words
+    q = conversation_terms("تويتر/@oman_citizen", "@MOH_Oman هل صحيح أنه سيتم فرض الكمامة؟")
+    assert q == conversation_terms("تويتر/@MOH_Oman", "@oman_citizen لا يوجد أي توجه لإلزامية الكمامة")
+    assert not set(q) & set(conversation_terms("تويتر/@MOH_Oman", "@other_user المراكز الصحية تعمل"))
+    assert conversation_terms("واتساب", "@MOH_Oman هل صحيح؟") == []  # no author account, no thread
+    idx = StoryIndex()
+    ask = art("q1", "", "@MOH_Oman هل صحيح أنه سيتم فرض الكمامة في جميع الأماكن العامة ابتداء من الأحد؟", "2026-12-01")
+    ask.source = "تويتر/@oman_citizen"
+    answer = art("a1", "", "@oman_citizen لا يوجد أي توجه حاليا لإلزامية الكمامة في الأماكن العامة، ونرجو استقاء الأخبار من "
+                 "المصادر الرسمية",
+                 "2026-12-01")
+    answer.source = "تويتر/@MOH_Oman"
+    idx.add(ask, embedding=None, entity_ids=set())
+    assert not idx.add(answer, embedding=None, entity_ids=set()).is_new
+
+
 def test_stories_spoken_particles_of_posts_are_no_terms() -> None:
     from khabar.stories import terms_of
 

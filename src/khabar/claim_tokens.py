@@ -128,6 +128,8 @@ def _token(word: str, *, roots: bool) -> str | None:
     word = written(word)  # spoken Arabic as written: بكرا -> غدا، هيقطع -> يقطع (:mod:`khabar.spoken`)
     if not word:
         return None
+    if (hamza := _IMPERFECT_HAMZA_RE.match(word)) is not None:  # ستؤجل، يؤكد: the root's أ (تأجيل، تأكيد)
+        word = word[: hamza.end() - 1] + "أ" + word[hamza.end() :]
     if (prep := _PREP_BEFORE_HAMZA_RE.match(word)) is not None:
         word = word[prep.end() - 1 :]  # لإغلاقها، بإلغاء: the preposition before a hamza-initial word is not the word's
     own_al = _OWN_AL_RE.match(word)
@@ -162,6 +164,7 @@ def _token(word: str, *, roots: bool) -> str | None:
 # A word written with أل / إل has its own ال (ألغى، إلغاء، ألف): the article is never written with a hamza.
 _OWN_AL_RE = re.compile(r"^[وفبلك]{0,2}(?:ال)?[أإ]ل")
 _PREP_BEFORE_HAMZA_RE = re.compile(r"^[وف]?[لبك][أإ]")
+_IMPERFECT_HAMZA_RE = re.compile(r"^[وف]?س?[يتن]ؤ")
 _WEAK_LAST = frozenset("ءاوىي")
 
 

@@ -57,7 +57,8 @@ _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS) | SPOKEN_NEGATORS  # 
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan or forecast of it negates the doing
 _REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي اتخاذ بشأن بخصوص توقعات "
-                                             "توقع يصدر تصدر صدر تعميم تعليمات نتلق نتلقى يتلق تتلق إشعار إخطار".split())
+                                             "توقع يصدر تصدر صدر تعميم تعليمات نتلق نتلقى يتلق تتلق إشعار إخطار خطط "
+                                             "يدل تدل تصريح تصريحات عن".split())  # "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"
 # ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله"، "لم نتلق أي إشعار بتعليقها")
 # "was not subjected to": what did not happen is the ل-word after the subject ("لم يتعرض أي حساب لاختراق")
 _EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
@@ -137,14 +138,20 @@ _REPLY_STEADY_RE = re.compile(fold(
     r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"
     r"|(?:يعمل|تعمل|تعملان|يعملان|تعمل) (?:بكفاءة|بانتظام|كالمعتاد|بشكل (?:طبيعي|اعتيادي|عادي)|بصورة (?:طبيعية|اعتيادية))"
     # "الامتحانات قائمة في موعدها"، "الإجازة قائمة كما هو معلن": it stands, as announced
-    r"|\bقائمة?\b|في موعد(?:ه|ها|هما|هم)?\b|كما هو (?:معلن|مقرر)"))
+    r"|\bقائمة?\b|في موعد(?:ه|ها|هما|هم)?\b|كما هو (?:معلن|مقرر)"
+    r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"))  # "ستجرى في التواريخ المحددة سلفا"
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
                           "انهيار انهار يلتهم تلتهم التهم دمار دمر تدمير احترق احتراق")  # "حريق يلتهم السوق" / "السوق لم يتضرر"
 UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
+                                r"|\bآمنة?\b"  # "سد الموصل آمن" / "انهيار سد الموصل"
                                 r"|لم (?:يتضرر|تتضرر)"))
-CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | tokens_of("قيد الحياة بخير بصحة جيدة يصب بأذى أذى يتعرض")
+# A shortage is answered by "available" ("نفاد الأكسجين" / "الأكسجين متوفر").
+_SHORTAGE_TOKENS = tokens_of("نفاد نفد ينفد تنفد نقص شح شحة انقطاع انعدام")
+_AVAILABLE_TOKENS = tokens_of("متوفر متوفرة متوفرا متوافر متوافرة متاح متاحة")
+CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _SHORTAGE_TOKENS | _AVAILABLE_TOKENS \
+    | tokens_of("قيد الحياة بخير بصحة جيدة يصب بأذى أذى يتعرض")
 NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
 # A reply compared at half the denial threshold: "أنظمتنا تعمل بكفاءة ولم يتعرض أي حساب لاختراق، وأموال
 # العملاء في أمان" (9 tokens) says three things, each answering the rumour.
@@ -167,7 +174,8 @@ def verb_forms(tok: str) -> tuple[str, ...]:
 def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
     """Whether ``a`` says no change ("لم يتغير"، "ثابت"، "لم يطرأ أي تغيير") where ``b`` reports one; a
     reply (:attr:`Statement.reply`) also with "normal" / "continues" words, against a measure (منع، إيقاف)
-    as well as a change, or saying someone is alive and well where ``b`` reports a death or an injury."""
+    as well as a change, saying something is available where ``b`` reports a shortage, or saying someone
+    is alive and well where ``b`` reports a death or an injury."""
     _negated_of(negated, (ia, a), (ib, b))
     reply = a.reply
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
@@ -176,6 +184,9 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
     if steady and (b.tokens - negated[ib]) & changed - (a.tokens - negated[ia]) and not b.tokens & steady_words:
         return True
+    if reply and (b.tokens - negated[ib]) & _SHORTAGE_TOKENS and not (a.tokens - negated[ia]) & _SHORTAGE_TOKENS \
+            and a.tokens & _AVAILABLE_TOKENS and not b.tokens & _AVAILABLE_TOKENS:
+        return True  # "الأكسجين متوفر" answers "نفاد الأكسجين"
     return reply and bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not (a.tokens - negated[ia]) & _HARM_TOKENS \
         and bool(UNHARMED_RE.search(fold(a.text))) and not UNHARMED_RE.search(fold(b.text))
 

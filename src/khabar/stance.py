@@ -57,6 +57,8 @@ DENY_PHRASES: tuple[str, ...] = (
     "غير مطروح", "ليس مطروحا", "ليست مطروحة", "غير وارد", "ليس واردا",
     # a message or statement passed off as the speaker's: "احتيالية ولم تصدر عن البنك"
     "احتيالي", "غير صادرة عن", "ليست صادرة عن", "لم تصدر عن",
+    # "premature": the answer to a claimed outcome ("الأنباء عن السيطرة على المدينة سابقة لأوانها")
+    "سابقة لأوانها", "سابق لأوانه", "سابقة لأوانه",
 )
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))

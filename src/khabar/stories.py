@@ -188,6 +188,20 @@ def terms_of(text: str, *, lemmas: bool = False, pronouns: bool = False) -> list
     return out
 
 
+def conversation_terms(author: str, text: str) -> list[str]:
+    """One term per pair of accounts a post links, its author's and each it mentions ("@a|@b", in order).
+
+    A question to a ministry ("@MOH_Oman هل صحيح ...", by @oman_citizen) and its answer
+    ("@oman_citizen لا يوجد أي توجه ...", by @MOH_Oman) give the same term: a thread joins
+    even when the answer words the matter otherwise. Posts by one account do not share it
+    unless they address the same account.
+    """
+    mine = {h.lower() for h in _HANDLE_RE.findall(author)}
+    return [f"@{'|'.join(sorted((a, m)))}" for a in sorted(mine)
+            for m in sorted({h.lower() for h in _HANDLE_RE.findall(text)} - mine)]
+
+
+_HANDLE_RE = re.compile(r"@(\w{2,})", re.ASCII)
 # Per written word, its story terms with lemmas (a bounded memo: news reuses its words).
 _WORD_TERMS: Generations[str, tuple[str, ...]] = Generations(20_000)
 
@@ -287,6 +301,8 @@ class StoryIndex:
         counts = Counter(terms_of(lead, lemmas=self.lemma_terms, pronouns=post))
         for t in terms_of(article.title, lemmas=self.lemma_terms, pronouns=post):
             counts[t] += self.title_weight - 1
+        if post:
+            counts.update(conversation_terms(article.source, article.text))
         return counts, first
 
     def _unit(self, tids: Iterable[int], cnts: Iterable[int]) -> SparseVec:

@@ -9,6 +9,7 @@ dash signature) are in :mod:`khabar.attribution.headlines`.
 from __future__ import annotations
 
 import logging
+import re
 
 from khabar import cues
 from khabar.arabic import fold
@@ -154,6 +155,8 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
                 drafts.append(ghost)  # "شكك الزعيم في الأرقام، وقال إن": the subject the continuation takes
             continue
         kind, content = frame
+        if verb.lemma in _REFUSAL_VERBS and _refuses_an_act(doc, speaker, content):
+            continue  # "يرفض استقبال الحالات"، "رفض الوزير التعليق": a refusal to act, nothing said or denied
         if kind == "indirect" and _has_speech_quote(doc, content):
             kind = "mixed"
         d = _Draft((tok.start, tok.end), content, kind, speaker, nested=nested, features=feats)
@@ -171,6 +174,27 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             d.nested_kind = _head_info(doc, *nested)[0]
         drafts.append(d)
     return drafts
+
+
+# "رفض" denies what it takes as object when that is a claim ("رفض الاتهامات"، "رفض التقرير"); before the
+# verbal noun of an act ("رفض التعليق"، "يرفض استقبال الحالات"، "رفضت الانسحاب") it is a refusal to act.
+_REFUSAL_VERBS = frozenset({"رفض"})
+_ACT_NOUN_RE = re.compile(r"^(?:ال)?(?:ت..ي.|است..ا.|ان..ا.|ا.ت.ا.|م.ا..ه|ا..ا.)$")
+
+
+def _refuses_an_act(doc: _Doc, speaker: tuple[int, int] | None, content: tuple[int, int]) -> bool:
+    """Whether the word opening ``content``, or the last of ``speaker`` when the object was read into it
+    ("رفض وزير الخارجية التعليق على ..."), is the verbal noun of an act rather than a claim or document."""
+    ks = [doc.tok_at(content[0])]
+    if speaker is not None and speaker[1] <= content[0]:
+        ks.append(doc.tok_at(speaker[1]) - 1)
+    for k in ks:
+        if 0 <= k < len(doc.toks):
+            key = doc.toks[k].key
+            if key not in cues.CONTENT_HEADS and key not in cues.DOCUMENT_HEADS and key not in cues.RUMOUR_NOUNS \
+                    and _ACT_NOUN_RE.match(key):
+                return True
+    return False
 
 
 def _object_not_speaker(doc: _Doc, i: int, speaker: tuple[int, int] | None, frame: tuple[str, tuple[int, int]],
