@@ -414,36 +414,45 @@ def _label_length(line: str) -> int:
     return m.end() if m and fold(m.group(1) or m.group(2)) in COLON_LABELS and m.end() < len(line) else skip
 
 
-def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float], common: frozenset[str], min_shared: int,
-             wa: float | None = None, wb: float | None = None) -> float:
+def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, int], common: frozenset[str], min_shared: int,
+             wa: int | None = None, wb: int | None = None) -> float:
     """IDF-weighted overlap coefficient; 0.0 unless a shared token is not ``common``.
 
     The story's protagonists (ماسك، بوتين) occur in most statements: sharing
     only them says nothing about sharing a proposition. ``wa``/``wb`` are the
     IDF sums of ``a``/``b`` when the caller computed them once per statement.
-    Sums are :func:`math.fsum`: exact, so they do not depend on the order a
-    set of strings is walked in, which changes with each process's hash seed
-    (a plain ``sum`` could tip a score across the threshold in one run only).
+    The weights are integers (:func:`_idf_weights`), so a sum does not depend on
+    the order a set of strings is walked in, which changes with each process's
+    hash seed (a float sum could tip a score across the threshold in one run only),
+    and costs half of an exact float sum (``math.fsum``) in the pair loop of a big story.
     """
     shared = a & b
-    if len(shared) < min_shared or not shared - common:
+    if len(shared) < min_shared or shared <= common:
         return 0.0
     if wa is None:
-        wa = math.fsum(idf[t] for t in a)
+        wa = sum(idf[t] for t in a)
     if wb is None:
-        wb = math.fsum(idf[t] for t in b)
-    return math.fsum(idf[t] for t in shared) / min(wa, wb)
+        wb = sum(idf[t] for t in b)
+    return sum(idf[t] for t in shared) / min(wa, wb)
 
 
-def _candidate_pairs(stmts: list[_Statement], vague: list[bool], common: frozenset[str]) -> Iterator[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of non-vague statements sharing a token that is not ``common``; each once.
+def _idf_weights(df: dict[str, int], n: int) -> dict[str, int]:
+    """Token -> IDF (log((n + 1) / (df + 1)) + 1) as an integer in units of 2**-32: exact, order-free sums."""
+    return {t: round((math.log((n + 1) / (d + 1)) + 1.0) * 2**32) for t, d in df.items()}
 
-    :func:`_overlap` is 0.0 for every other pair, so scoring only these gives
-    the same edges as scoring all pairs, without the O(statements^2) loop
-    over a big story (an inverted index: token -> statements holding it).
-    The neighbours of each statement are collected in one set (C-level
-    updates from the postings) rather than as a set of pair tuples.
-    Unordered: :func:`_link_groups` orders the edges itself.
+
+def _candidate_pairs(stmts: list[_Statement], vague: list[bool], common: frozenset[str], min_shared: int,
+                     any_shared: list[bool]) -> Iterator[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of non-vague statements that :func:`_overlap` can score above 0; each once.
+
+    That is, sharing a token that is not ``common`` and at least ``min_shared``
+    tokens in all; a statement flagged in ``any_shared`` (a short no-change
+    statement, compared on one shared word) pairs with any sharing a token
+    that is not ``common``. Scoring only these gives the same edges as scoring
+    all pairs, without the O(statements^2) loop over a big story (an inverted
+    index: token -> statements holding it), and without scoring the many pairs
+    of a big story that share one word only. Unordered: :func:`_link_groups`
+    orders the edges itself.
     """
     postings: dict[str, list[int]] = {}
     for i, st in enumerate(stmts):
@@ -453,11 +462,13 @@ def _candidate_pairs(stmts: list[_Statement], vague: list[bool], common: frozens
     for i, st in enumerate(stmts):
         if vague[i]:
             continue
-        near: set[int] = set()
+        shared: Counter[int] = Counter()  # j -> tokens shared with i that are not common
         for t in st.tokens - common:
-            near.update(postings[t])
-        for j in near:
-            if j > i:
+            shared.update(postings[t])
+        mine = st.tokens & common
+        for j, n in shared.items():
+            if j > i and (n >= min_shared or any_shared[i] or any_shared[j]
+                          or mine and n + len(mine & stmts[j].tokens) >= min_shared):
                 yield i, j
 
 
@@ -574,7 +585,7 @@ def group_claims(
     for st in stmts:
         for t in st.tokens:
             df[t] = df.get(t, 0) + 1
-    idf = {t: math.log((len(stmts) + 1) / (d + 1)) + 1.0 for t, d in df.items()}
+    idf = _idf_weights(df, len(stmts))
     # A handful of statements all about one thing (a rumour, its denials) share their words because they share
     # a proposition, not a protagonist: the rule applies from common_min_statements on.
     common = frozenset(t for t, d in df.items() if d > 2 and d / len(stmts) > float(cfg["common_token_share"])) \
@@ -582,7 +593,7 @@ def group_claims(
     uf = _UnionFind(len(stmts))
     edges: list[tuple[float, int, int]] = []
     min_shared, threshold = int(cfg["min_shared_tokens"]), float(cfg["overlap_threshold"])
-    weight = [math.fsum(idf[t] for t in st.tokens) for st in stmts]  # the sums _overlap would redo per pair
+    weight = [sum(idf[t] for t in st.tokens) for st in stmts]  # the sums _overlap would redo per pair
     deny_threshold = min(threshold, float(cfg["deny_link_threshold"]))
     weak: list[tuple[float, int, int]] = []  # (score, denial, other) below the threshold but above deny_threshold
     negated: dict[int, frozenset[str]] = {}  # statement -> its negated tokens, computed on demand
@@ -593,7 +604,7 @@ def group_claims(
     short_change = [st.stance == "assert" and len(st.tokens) <= NO_CHANGE_MAX_TOKENS
                     and bool(st.tokens & CHANGE_OR_STEADY or (short_reply[k] and UNHARMED_RE.search(fold(st.text))))
                     for k, st in enumerate(stmts)]
-    for i, j in _candidate_pairs(stmts, vague, common):
+    for i, j in _candidate_pairs(stmts, vague, common, min_shared, short_change):
         score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
         if score >= threshold:
             if not apart(i, j):  # "ارتفع المؤشر 44 نقطة" / "انخفض المؤشر 291 نقطة" days apart: two reports, not one claim

@@ -244,13 +244,15 @@ def negates(a: Statement, b: Statement, negated: dict[int, frozenset[str]], ia: 
     if changes_figure(a, b):
         return True
     _negated_of(negated, (ia, a), (ib, b))
-    shared = a.tokens & b.tokens
-    if negated[ia] & shared and not negated[ib] & shared and (a.reply or _negates_in_news(a, b, shared)):
-        return True
-    # "لم يتم سحب" / "تسحب": the negated word and the other's verb differ by an imperfect prefix
-    theirs = {f for t in b.tokens - negated[ib] for f in verb_forms(t)}
-    if any(f in theirs for t in negated[ia] - shared for f in verb_forms(t)) and (a.reply or _negates_in_news(a, b, shared)):
-        return True
+    if negated[ia]:  # most statements negate nothing: the pair loop of a big story asks this of every pair
+        shared = a.tokens & b.tokens
+        if negated[ia] & shared and not negated[ib] & shared and (a.reply or _negates_in_news(a, b, shared)):
+            return True
+        # "لم يتم سحب" / "تسحب": the negated word and the other's verb differ by an imperfect prefix
+        if (mine := negated[ia] - shared):
+            theirs = {f for t in b.tokens - negated[ib] for f in verb_forms(t)}
+            if any(f in theirs for t in mine for f in verb_forms(t)) and (a.reply or _negates_in_news(a, b, shared)):
+                return True
     return says_no_change(a, b, negated, ia, ib)
 
 
