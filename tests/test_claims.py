@@ -776,3 +776,37 @@ def test_claims_no_change_statement_sharing_one_word_denies_the_reported_change(
         "وزارة النقل: الرسوم الجديدة للطرق السريعة تطبق الشهر المقبل",
     )
     assert [m.article_id for m in rumour.members] == ["p0"]
+
+
+def test_claims_sparse_pair_scores_equal_the_pairwise_overlap() -> None:
+    # _scored_pairs compares all statements in one sparse product; every pair it gives (and only those) must
+    # have the score _overlap gives the pair, on random token sets with common and vague statements.
+    import random
+    from types import SimpleNamespace
+
+    from khabar.claims import _idf_weights, _overlap, _scored_pairs
+
+    rng = random.Random(7)
+    vocab = [f"t{k}" for k in range(40)]
+    stmts = [SimpleNamespace(tokens=frozenset(rng.sample(vocab, rng.randint(1, 9)))) for _ in range(120)]
+    vague = [rng.random() < 0.1 for _ in stmts]
+    df: dict[str, int] = {}
+    for st in stmts:
+        for t in st.tokens:
+            df[t] = df.get(t, 0) + 1
+    idf = _idf_weights(df, len(stmts))
+    common = frozenset(vocab[:3])
+    weight = [sum(idf[t] for t in st.tokens) for st in stmts]
+    flagged = [rng.random() < 0.05 for _ in stmts]
+    floor = 0.3
+    got = {(i, j): sc for i, j, sc in _scored_pairs(stmts, vague, common, 2, idf, weight, floor, flagged)}  # type: ignore[arg-type]
+    want = {}
+    for i in range(len(stmts)):
+        for j in range(i + 1, len(stmts)):
+            if vague[i] or vague[j]:
+                continue
+            sc = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, 2, weight[i], weight[j])
+            rare = bool((stmts[i].tokens & stmts[j].tokens) - common)
+            if sc >= floor or (flagged[i] or flagged[j]) and rare:
+                want[(i, j)] = sc
+    assert got == want and any(sc >= 0.5 for sc in want.values()) and any(sc == 0 for sc in want.values())

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from khabar.claims import _attach_vague, _link_groups, _overlap, _Statement, _UnionFind
+from khabar.claims import _attach_vague, _idf_weights, _link_groups, _overlap, _Statement, _UnionFind
 from khabar.model import Article, Claim, ClaimMember, Story
 from khabar.store import Store
 
@@ -130,11 +130,14 @@ def test_store_replace_claims_rewrites_only_changed_claims() -> None:
 
 
 def test_claims_overlap_score_does_not_depend_on_set_order() -> None:
-    """0.1 + 0.2 + 0.3 is 0.6000000000000001 in one order and 0.6 in another: a plain sum over a set of
-    strings gives a score that changes with the process's hash seed, and can tip a pair across the threshold."""
-    idf = {"ا1": 0.1, "ب2": 0.2, "ج3": 0.3, "د4": 5.0}
+    """0.1 + 0.2 + 0.3 is 0.6000000000000001 in one order and 0.6 in another: a float sum over a set of
+    strings gives a score that changes with the process's hash seed, and can tip a pair across the threshold.
+    The weights are integers, whose sums are exact in any order."""
+    idf = _idf_weights({"ا1": 9, "ب2": 7, "ج3": 5, "د4": 1}, 10)
+    assert all(isinstance(w, int) for w in idf.values())
     a = frozenset({"ا1", "ب2", "ج3"})
+    wa = sum(idf[t] for t in sorted(a))
     for b in (a, a | {"د4"}, frozenset(sorted(a, reverse=True))):
-        assert _overlap(a, b, idf, frozenset(), 2, 0.6, 0.6) == 1.0
+        assert _overlap(a, b, idf, frozenset(), 2, wa, wa) == 1.0
         assert _overlap(a, b, idf, frozenset(), 2) == 1.0  # weights summed by the function itself
     assert _overlap(a, frozenset({"ا1", "د4"}), idf, frozenset(), 2) == 0.0  # one shared token: below min_shared

@@ -40,6 +40,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+from scipy import sparse
+
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.attribution import is_entourage
 from khabar.claim_tokens import STOP, topical_tokens, word_token
@@ -437,39 +440,51 @@ def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, int], common: 
 
 
 def _idf_weights(df: dict[str, int], n: int) -> dict[str, int]:
-    """Token -> IDF (log((n + 1) / (df + 1)) + 1) as an integer in units of 2**-32: exact, order-free sums."""
-    return {t: round((math.log((n + 1) / (d + 1)) + 1.0) * 2**32) for t, d in df.items()}
+    """Token -> IDF (log((n + 1) / (df + 1)) + 1) as an integer in units of 2**-20: exact, order-free sums
+    (that also fit :func:`_scored_pairs`' packed 64-bit sums)."""
+    return {t: round((math.log((n + 1) / (d + 1)) + 1.0) * 2**20) for t, d in df.items()}
 
 
-def _candidate_pairs(stmts: list[_Statement], vague: list[bool], common: frozenset[str], min_shared: int,
-                     any_shared: list[bool]) -> Iterator[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of non-vague statements that :func:`_overlap` can score above 0; each once.
+def _scored_pairs(stmts: list[_Statement], vague: list[bool], common: frozenset[str], min_shared: int,
+                  idf: dict[str, int], weight: list[int], floor: float, flagged: list[bool],
+                  ) -> Iterator[tuple[int, int, float]]:
+    """``(i, j, score)``, ``i < j``, of the non-vague pairs the pair loop of :func:`group_claims` acts on.
 
-    That is, sharing a token that is not ``common`` and at least ``min_shared``
-    tokens in all; a statement flagged in ``any_shared`` (a short no-change
-    statement, compared on one shared word) pairs with any sharing a token
-    that is not ``common``. Scoring only these gives the same edges as scoring
-    all pairs, without the O(statements^2) loop over a big story (an inverted
-    index: token -> statements holding it), and without scoring the many pairs
-    of a big story that share one word only. Unordered: :func:`_link_groups`
-    orders the edges itself.
+    ``score`` is :func:`_overlap` of the two (``weight`` holds each statement's IDF sum); a pair is
+    given when the score reaches ``floor``, or, sharing a token that is not ``common``, when either
+    statement is ``flagged`` (a short no-change statement, compared on one shared word). One sparse
+    product gives, for every pair that shares a token, the shared tokens, the shared tokens that are
+    not ``common`` and the IDF sum of the shared tokens (packed in one integer), so the thousands of
+    statements of a big story are compared in numpy, not pair by pair in Python.
     """
-    postings: dict[str, list[int]] = {}
+    terms = sorted(idf)
+    col = {t: k for k, t in enumerate(terms)}
+    rows: list[int] = []
+    cols: list[int] = []
     for i, st in enumerate(stmts):
         if not vague[i]:
-            for t in st.tokens - common:
-                postings.setdefault(t, []).append(i)
-    for i, st in enumerate(stmts):
-        if vague[i]:
-            continue
-        shared: Counter[int] = Counter()  # j -> tokens shared with i that are not common
-        for t in st.tokens - common:
-            shared.update(postings[t])
-        mine = st.tokens & common
-        for j, n in shared.items():
-            if j > i and (n >= min_shared or any_shared[i] or any_shared[j]
-                          or mine and n + len(mine & stmts[j].tokens) >= min_shared):
-                yield i, j
+            for t in st.tokens:
+                rows.append(i)
+                cols.append(col[t])
+    if not rows:
+        return
+    # per token: IDF << 24 | (not common) << 12 | 1; sums of up to 4,095 shared tokens stay apart
+    packed = np.array([idf[t] << _SUM_SHIFT | (t not in common) << _COUNT_BITS | 1 for t in terms], dtype=np.int64)
+    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(len(stmts), len(terms)))
+    pairs = sparse.triu(x @ x.multiply(packed).tocsr().T, k=1).tocoo()
+    i, j, v = pairs.row, pairs.col, pairs.data
+    n_all, n_rare, sums = v & _COUNT_MASK, (v >> _COUNT_BITS) & _COUNT_MASK, v >> _SUM_SHIFT
+    w = np.array(weight, dtype=np.int64)
+    score = np.where((n_all >= min_shared) & (n_rare > 0), sums / np.minimum(w[i], w[j]), 0.0)
+    flag = np.array(flagged, dtype=bool)
+    keep = (score >= floor) | ((flag[i] | flag[j]) & (n_rare > 0))
+    for a, b, sc in zip(i[keep].tolist(), j[keep].tolist(), score[keep].tolist(), strict=True):
+        yield a, b, sc
+
+
+_COUNT_BITS = 12
+_COUNT_MASK = (1 << _COUNT_BITS) - 1
+_SUM_SHIFT = 2 * _COUNT_BITS
 
 
 def _link_groups(uf: _UnionFind, edges: list[tuple[float, int, int]], min_share: float) -> None:
@@ -604,8 +619,7 @@ def group_claims(
     short_change = [st.stance == "assert" and len(st.tokens) <= NO_CHANGE_MAX_TOKENS
                     and bool(st.tokens & CHANGE_OR_STEADY or (short_reply[k] and UNHARMED_RE.search(fold(st.text))))
                     for k, st in enumerate(stmts)]
-    for i, j in _candidate_pairs(stmts, vague, common, min_shared, short_change):
-        score = _overlap(stmts[i].tokens, stmts[j].tokens, idf, common, min_shared, weight[i], weight[j])
+    for i, j, score in _scored_pairs(stmts, vague, common, min_shared, idf, weight, deny_threshold / 2, short_change):
         if score >= threshold:
             if not apart(i, j):  # "ارتفع المؤشر 44 نقطة" / "انخفض المؤشر 291 نقطة" days apart: two reports, not one claim
                 edges.append((score, i, j))
