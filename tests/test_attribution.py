@@ -1172,3 +1172,17 @@ def test_attribution_rejecting_a_claim_is_a_denial() -> None:
     find_attributions(a, settings={})
     [at] = a.attributions
     assert at.stance == "deny" and a.span_text(at.content) == "الاتهامات التي وجهتها المعارضة"
+
+
+@pytest.mark.parametrize("text,source", [
+    ("تصدر التأشيرات وفق الضوابط المعمول بها.", None),
+    ("تجري الانتخابات وفق القانون.", None),
+    ("جميع رحلاتنا تسير وفق الجدول.", None),
+    ("ارتفع عدد المصابين إلى 40 وفقا لوزارة الصحة.", "وزارة الصحة"),
+    ("ارتفع التضخم إلى 5 بالمئة وفق بيانات البنك المركزي.", "بيانات البنك المركزي"),
+])
+def test_attribution_in_accordance_with_a_rule_is_no_source(text: str, source: str | None) -> None:
+    # "وفق القانون" is "in accordance with the law"; "وفقا لوزارة الصحة" names a source
+    a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
+    find_attributions(a, settings={})
+    assert [a.span_text(at.speaker) for at in a.attributions] == ([source] if source else [])

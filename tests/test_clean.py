@@ -255,3 +255,16 @@ def test_clean_keeps_a_one_line_post_whose_title_is_its_text():
     out = clean(raw, title=title, settings=Settings.load().section("clean"))
     assert out.text == title
     assert not any(b.rule == "title_line" for b in out.removed)
+
+
+def test_clean_keeps_a_post_that_is_one_caption_like_line():
+    from khabar.clean import clean
+    from khabar.settings import Settings
+
+    # "صورة: ..." under a photo on a page is a caption; a post that is only that line is the post itself
+    cfg = Settings.load().section("clean")
+    post = "صورة: طوابير طويلة أمام محطات الوقود في الخرطوم اليوم بسبب انقطاع الإمداد"
+    assert clean(post, settings=cfg).text == post
+    page = "وصل الوفد إلى الخرطوم صباح اليوم في زيارة تستمر ثلاثة أيام يلتقي خلالها المسؤولين.\n" + post + "\n"
+    out = clean(page, settings=cfg)
+    assert post not in out.text and any(b.rule == "photo_credit" for b in out.removed)

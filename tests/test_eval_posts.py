@@ -38,3 +38,10 @@ def test_eval_posts_odd_rows_name_the_file(tmp_path: Path) -> None:
     path = _write(tmp_path, ROWS[:3])
     with pytest.raises(KhabarError, match="posts.jsonl: 3 rows"):
         evaluate_posts(path)
+
+
+def test_eval_posts_a_post_not_stored_fails_its_pair_without_stopping(tmp_path: Path) -> None:
+    # a reply with no text is skipped by the analysis: its pair fails, the other pair is still scored
+    rows = ROWS[:2] + [dict(ROWS[2]), dict(ROWS[3], text="   ")]
+    res = evaluate_posts(_write(tmp_path, rows))
+    assert res["alone.failed"] == "b" and res["alone.denied"] == 0.5 and res["mixed.denied"] == 0.5

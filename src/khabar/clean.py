@@ -426,8 +426,9 @@ def clean(raw: str, *, title: str = "", settings: dict) -> Cleaned:
         if e > s:
             keep.append((s, e))
             kept_words += _nwords(raw[s:e])
-    if not keep:  # a one-line post (tweet, headline-only item): its title is its text
-        lone = next((b for b in removed if b.rule == "title_line"), None)
+    if not keep:  # a one-line post (tweet, headline-only item): its title is its text; a caption needs a page
+        lone = next((b for b in removed if b.rule == "title_line"), None) or (
+            removed[0] if len(lines) == 1 and len(removed) == 1 and removed[0].rule == "photo_credit" else None)
         if lone is not None:
             removed.remove(lone)
             keep.append((lone.raw_start, lone.raw_end))

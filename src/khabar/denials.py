@@ -104,6 +104,8 @@ def _negated_spans(st: Statement) -> list[tuple[int, int]]:
             if nxt in _NEGATION_FILLERS or reply and (
                     nxt in _REPLY_FILLERS or nxt in _RECORD_FILLERS or word_token(nxt_raw) in _RECORD_TOKENS):
                 continue
+            if word_token(nxt_raw) is None and reply:
+                continue  # "وليس يوم 10": a reply's negation reaches past a word that names nothing
             if word_token(nxt_raw) is not None:  # the written word: its dictionary lemma is looked up as written
                 out.append(spans[m])
                 if reply and any(x in _EXPOSED for x in ws[k + 1 : m]):
@@ -126,20 +128,22 @@ _CHANGE_TOKENS = tokens_of(
 # الدخول"), but a negated measure denies only that measure, not any change.
 _MEASURE_TOKENS = tokens_of(
     "منع يمنع تمنع حظر يحظر فرض يفرض تفرض إيقاف يوقف توقف تعليق يعلق تعلق إغلاق يغلق تغلق إلغاء يلغي تلغي "
-    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب نقل ينقل تنقل"
+    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب نقل ينقل تنقل إفلاس أفلس يفلس"
 ) - _CHANGE_TOKENS
 _STEADY_TOKENS = tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
 # In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
 _REPLY_STEADY_TOKENS = tokens_of(
-    "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية باق باقية يبقى تبقى "
-    "ستظل سيظل تظل يظل متواصل متواصلة متواصلا مفتوح مفتوحة مفتوحا") | _STEADY_TOKENS  # "المعبر مفتوح"، "الصادرات متواصلة"
+    "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية يبقى تبقى "
+    "ستظل سيظل تظل يظل متواصل متواصلة متواصلا مفتوح مفتوحة مفتوحا منتظم منتظمة منتظما") | _STEADY_TOKENS  # "المعبر مفتوح"، "الصادرات متواصلة"
 # ... and so do these phrases ("باق دون تغيير")
 _REPLY_STEADY_RE = re.compile(fold(
     r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"
     r"|(?:يعمل|تعمل|تعملان|يعملان|تعمل) (?:بكفاءة|بانتظام|كالمعتاد|بشكل (?:طبيعي|اعتيادي|عادي)|بصورة (?:طبيعية|اعتيادية))"
     # "الامتحانات قائمة في موعدها"، "الإجازة قائمة كما هو معلن": it stands, as announced
     r"|\bقائمة?\b|في موعد(?:ه|ها|هما|هم)?\b|كما هو (?:معلن|مقرر)"
-    r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"))  # "ستجرى في التواريخ المحددة سلفا"
+    r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"
+    # "باقية كما هي" (باق is no token: باقات, bundles, reads the same)
+    r"|\bباق(?:ية|ي)? (?:كما (?:هي|هو)|على (?:حاله|حالها))"))  # "ستجرى في التواريخ المحددة سلفا"
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "

@@ -12,7 +12,7 @@ import logging
 import re
 
 from khabar import cues
-from khabar.arabic import fold
+from khabar.arabic import fold, match_key
 from khabar.attribution.doc import (
     _BIH,
     _MA,
@@ -176,6 +176,19 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
     return drafts
 
 
+# What "وفق" / "طبقا لـ" name when they mean "in accordance with", not "according to" a source.
+_NORMS = frozenset(match_key(
+    "القانون قانون الجدول جدول الخطة خطة الضوابط ضوابط المعايير معايير الشروط شروط الأنظمة أنظمة النظام نظام "
+    "اللوائح لوائح اللائحة لائحة التعليمات تعليمات الإجراءات إجراءات الاتفاق اتفاق الاتفاقية اتفاقية الدستور "
+    "الأصول الآلية آلية المواعيد مواعيد الجدولة البرنامج برنامج الأولويات أولويات الرؤية رؤية الاستراتيجية").split())
+
+
+def _is_norm(phrase: str) -> bool:
+    """Whether an according-to phrase opens with a rule, plan or schedule ("الضوابط المعمول بها"), not a source."""
+    first = match_key(phrase).split()[:1]
+    return bool(first) and first[0] in _NORMS
+
+
 # "رفض" denies what it takes as object when that is a claim ("رفض الاتهامات"، "رفض التقرير"); before the
 # verbal noun of an act ("رفض التعليق"، "يرفض استقبال الحالات"، "رفضت الانسحاب") it is a refusal to act.
 _REFUSAL_VERBS = frozenset({"رفض"})
@@ -243,6 +256,8 @@ def _according_drafts(doc: _Doc) -> list[_Draft]:
             continue
         if j == i + m and doc.toks[j].key.startswith("ل") and not doc.toks[j].key.startswith("لل") and doc.toks[i + m - 1].key.startswith(("وفق", "طبق", "ووفق", "وطبق")):
             sp = (sp[0] + 1, sp[1])  # "وفقا لوكالة" -> "وكالة"
+        if doc.toks[i + m - 1].key.startswith(("وفق", "طبق", "ووفق", "وطبق")) and _is_norm(doc.text[sp[0] : sp[1]]):
+            continue  # "وفق القانون"، "وفق الجدول"، "طبقا للضوابط": in accordance with a rule, no source
         cue = (tok.start, doc.toks[i + m - 1].end)
         before = _content_span(doc, s_start, tok.start)
         head_clause = before is None or all(t.kind != "w" for t in doc.toks[doc.tok_at(s_start) : i])

@@ -43,6 +43,8 @@ def _outcome(db: Path, src: Path, rumour_row: int, reply_row: int) -> tuple[str,
         members = conn.execute("SELECT claim_id, article_id, stance FROM claim_members").fetchall()
     finally:
         conn.close()
+    if ids[rumour_row] is None or ids[reply_row] is None:  # skipped (the store's problems say why): a failure
+        return f"(row {rumour_row} not stored)", f"(row {reply_row} not stored)", False
     (rumour_id, rumour_story), (reply_id, reply_story) = ids[rumour_row], ids[reply_row]
     claims = {c for c, a, _ in members if a == rumour_id}
     denials = {c for c, a, s in members if a == reply_id and s == "deny"}
