@@ -212,3 +212,6 @@ def test_stance_a_clip_from_elsewhere_is_a_denial() -> None:
     assert speaker_stance("قال", "فيديو للوزير خارج مكتبه") == "assert"  # no filming verb
     assert speaker_stance(":", "المقطع المتداول لسد آخر خارج السلطنة") == "deny"  # the clip is of another dam
     assert speaker_stance("قال", "صور لمراحل أخرى من المشروع") == "assert"  # not a circulating picture
+    # ... or from another year
+    assert speaker_stance(":", "الصورة المتداولة تعود لعام 2019، والإمداد بالوقود منتظم") == "deny"
+    assert speaker_stance("قال", "تعود العلاقات بين البلدين إلى عام 1990") == "assert"  # no picture
