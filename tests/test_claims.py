@@ -450,6 +450,7 @@ def test_claims_verb_and_verbal_noun_of_one_root_are_one_token() -> None:
     assert word_token("تنظيم") == word_token("ينظم") and word_token("ينسحب") == word_token("انسحاب")
     assert word_token("نسبة") != word_token("سبب") and word_token("نهاية") != word_token("هوى")
     assert word_token("يناير") == "يناير"  # ي + ن + ا is no form VII (its root's first letter is no ا)
+    assert word_token("سقوط") == word_token("يسقط") and word_token("دخول") == word_token("يدخل")  # فعول
     claims, _ = _rumour_claim(
         "جمعية المصارف ستقفل جميع الفروع لمدة أسبوع بسبب الإضراب",
         "جمعية المصارف تنفي الأخبار المتداولة عن إقفال الفروع",
@@ -637,6 +638,13 @@ def test_claims_it_stands_no_decision_and_no_forecast_deny() -> None:
          "الشركة: لا تعديل على أسعار باقات الجوال، ونهيب بالعملاء استقاء المعلومات من قنواتنا الرسمية"),
         ("الإعلان عن إفلاس شركة طيران الخليج البحرينية",
          "طيران الخليج: الشركة تمارس أعمالها بشكل اعتيادي وجميع رحلاتنا تسير وفق الجدول"),
+        # the numbers are not set yet; no risk of a tsunami; no missile fell (سقوط / يسقط: one root)
+        ("وزارة الحج: تقليص عدد الحجاج القادمين من الخارج إلى 100 ألف فقط هذا العام",
+         "وزارة الحج والعمرة: لم يتم تحديد أعداد حجاج الخارج لهذا العام حتى الآن، وأي إعلان سيصدر عبر القنوات الرسمية"),
+        ("عاجل جدا: تسونامي متوقع على سواحل عمان خلال الساعات القادمة",
+         "المركز الوطني للإنذار المبكر: لا يوجد أي خطر تسونامي على سواحل سلطنة عمان"),
+        ("سقوط صاروخ على مبنى سكني في أربيل وسقوط ضحايا",
+         "المتحدث باسم حكومة الإقليم: لم يسقط أي صاروخ على أربيل، والأصوات ناتجة عن مناورة عسكرية"),
         # to ban is to prohibit: تمنع / لحظر
         ("الداخلية تمنع استخدام الدراجات النارية في القاهرة", "مصدر أمني: لا نية لحظر الدراجات النارية في القاهرة"),
     ):
@@ -706,6 +714,11 @@ def test_claims_a_later_reply_correcting_the_figure_denies_it() -> None:
     assert stances(rumour, reply.replace("3.1", "7.4")) == [("p0", "assert"), ("p1", "assert")]
     assert figures("2,000 شخص و3,5 درجات") == {"شخص": frozenset({"2000"}), "درج": frozenset({"3.5"})}
     assert "deny" not in {s for _, s in stances(rumour, reply, second_at="2027-07-10T08:00:00")}
+    # counts of people are one unit: "50 طالبا" / "3 حالات"; not a count of something else
+    assert stances("تسمم 50 طالبا في مطعم المدينة الجامعية بالقاهرة",
+                   "إدارة المدينة الجامعية: 3 حالات تسمم في مطعم المدينة الجامعية وخرجت جميعها") == [("p0", "assert"), ("p1", "deny")]
+    assert stances("تسمم 50 طالبا في مطعم المدينة الجامعية بالقاهرة",
+                   "إدارة المدينة الجامعية: 3 مطاعم في المدينة الجامعية أغلقت بعد حالات تسمم") == [("p0", "assert"), ("p1", "assert")]
 
 
 def test_claims_in_news_a_negation_among_other_words_is_no_denial() -> None:

@@ -32,7 +32,7 @@ STOP = frozenset(
         "أساس له لها عار عارية مزيف مزيفة ملفق ملفقة مفبرك مفبركة افتراء محض زائفة زائف ننفي مزور مزورة مختلق "
         "مختلقة يمت الحقيقة مجرد مغرضة مغلوطة مغلوط مضلل مضللة يشاع تداوله المتداول المتداولة يتم تم يجري وما "
         "حتى وهو وهي سيتم ستتم تمت هل بأن نفيدكم بشكل أمام يتعلق تتعلق نرجو يرجى زال تزال يزال مازال مازالت لأي بأي "
-        "إنا وإنا إليه راجعون نهيب يهيب تهيب استقاء قنوات قنواتنا الرسمية الرسمي رسمية "
+        "لهذا لهذه بهذا بهذه إنا وإنا إليه راجعون نهيب يهيب تهيب استقاء قنوات قنواتنا الرسمية الرسمي رسمية "
         # spoken-register particles of posts ("يا جماعة سمعت إنهم راح يقطعون ..."); not مش / مو, which negate
         "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى عم"
     ).split()
@@ -151,7 +151,8 @@ def _token(word: str, *, roots: bool) -> str | None:
         return _SYNONYMS[tok]
     if len(tok) >= 5 and tok[0] in "يتن" and tok.endswith("وا"):
         tok = tok[:-2]  # the plural of a subjunctive or spoken imperfect: يقطعوا -> يقطع
-    noun = word.endswith("ة")  # a feminine noun is no verb: نسبة، نهاية are not ن + سبه، ن + هاي
+    # a feminine noun is no verb: نسبة، نهاية are not ن + سبه، ن + هاي; nor is one with a pronoun (حكومته)
+    noun = word.endswith("ة") or (bare := _bare_feminine(fold(word))) != fold(word) and bare.endswith("ه")
     root = _verb_noun_root(tok) if roots and not noun else None
     if root is None:
         tok = light_stem(tok)
@@ -177,7 +178,8 @@ def _verb_noun_root(tok: str) -> str | None:
     all. Patterns, on a folded word without clitics: the future س before an imperfect
     prefix; the imperfect prefix before a form V ت (تتوقف); forms VII and VIII (انسحاب / ينسحب،
     ارتفاع / يرتفع); four letters after ي ت ن (imperfect) or ا (form IV past: ألغى);
-    إفعال (إقفال، إلغاء; إيقاف -> وقف; also the plural أفعال: أسعار -> سعر); تفعيل (تسريح، تأجيل).
+    إفعال (إقفال، إلغاء; إيقاف -> وقف; also the plural أفعال: أسعار -> سعر); تفعيل (تسريح، تأجيل); فعول
+    (سقوط / يسقط، دخول / يدخل; also the plural فعول: رسوم -> رسم).
     A weak last letter (ء ا و ى ي) is written ي: ألغى، تلغي and إلغاء meet. Two
     nouns of one root meet too (إعلام، تعليم): the cost, within one story's claims.
     """
@@ -200,6 +202,8 @@ def _verb_noun_root(tok: str) -> str | None:
             core = "و" + core[1:]
     elif len(tok) == 5 and tok[0] == "ا" and (tok[2] == "ت" or tok[1] == "ن"):
         core = tok[1] + tok[3:] if tok[2] == "ت" else tok[2:]  # past of VIII and VII: ارتفع -> رفع, انسحب -> سحب
+    elif len(tok) == 4 and tok[2] == "و" and tok[1] not in "اوي":
+        core = tok[:2] + tok[3]  # فعول: سقوط / يسقط، دخول / يدخل، رسوم / رسم
     else:
         return None
     return core[:-1] + "ي" if core[-1] in _WEAK_LAST else core

@@ -58,8 +58,9 @@ _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يك
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan or forecast of it negates the doing
 _REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي اتخاذ بشأن بخصوص توقعات "
                                              "توقع يصدر تصدر صدر تعميم تعليمات نتلق نتلقى يتلق تتلق إشعار إخطار خطط "
-                                             "يدل تدل تصريح تصريحات عن".split())  # "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"
-# ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله"، "لم نتلق أي إشعار بتعليقها")
+                                             "يدل تدل تصريح تصريحات عن تحديد يحدد تحدد خطر احتمال احتمالية".split())  # "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"
+# ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله"، "لم نتلق أي إشعار بتعليقها"،
+# "لم يتم تحديد أعداد الحجاج"، "لا يوجد أي خطر تسونامي")
 # "was not subjected to": what did not happen is the ل-word after the subject ("لم يتعرض أي حساب لاختراق")
 _EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات",
@@ -236,9 +237,22 @@ def changes_figure(a: Statement, b: Statement) -> bool:
     a later figure is an update, which :mod:`khabar.contradictions` reports as a changed number."""
     if not (a.reply and b.reply) or (a.article.published or "") <= (b.article.published or ""):
         return False
-    fa, fb = figures(a.text), figures(b.text)
+    fa, fb = _people_as_one(figures(a.text)), _people_as_one(figures(b.text))
     # lower only: a rumour inflates ("200 حالة تسمم" / "4 حالات فقط"); a higher toll is an update
     return any(u in fb and max(map(float, fa[u])) < min(map(float, fb[u])) for u in fa)
+
+
+# Counts of people are one unit when a reply corrects a rumour: "إصابة 50 طالبا" / "3 حالات اشتباه".
+_PEOPLE_UNITS = tokens_of("طالب طالبا طلاب طالبة طالبات تلميذ تلاميذ شخص شخصا أشخاص مواطن مواطنا مواطنين مريض مرضى "
+                          "طفل طفلا أطفال حاج حجاج عامل عاملا عمال مصاب مصابا مصابين قتيل قتيلا قتلى ضحية ضحايا "
+                          "حالة حالات إصابة إصابات وفاة وفيات")
+
+
+def _people_as_one(figs: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """``figs`` with every count of people under one unit, "people"."""
+    people = frozenset(n for u, ns in figs.items() if u in _PEOPLE_UNITS for n in ns)
+    out = {u: ns for u, ns in figs.items() if u not in _PEOPLE_UNITS}
+    return {**out, "people": people} if people else out
 
 
 def negates(a: Statement, b: Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
