@@ -215,6 +215,7 @@ def test_stance_a_clip_from_elsewhere_is_a_denial() -> None:
     # ... or from another year
     assert speaker_stance(":", "الصورة المتداولة تعود لعام 2019، والإمداد بالوقود منتظم") == "deny"
     assert speaker_stance("قال", "تعود العلاقات بين البلدين إلى عام 1990") == "assert"  # no picture
+    assert speaker_stance("قال", "الصورة المعنية تعود إلى سنة 1933 وتظهر الملكة") == "assert"  # not a circulating one
     # news called premature denies it; a measure called premature is not denied
     assert speaker_stance(":", "الأنباء عن السيطرة الكاملة على المدينة سابقة لأوانها والمعارك مستمرة") == "deny"
     assert speaker_stance("وصفت", "هذا الإجراء بأنه سابق لأوانه") == "assert"

@@ -69,8 +69,9 @@ _ELSEWHERE_RE = re.compile(fold(
     rf"|(?:{_PICTURES}) (?:ال)?متداول(?:ة)?\b[^.؟!]{{0,20}}?\bل\w+ (?:آخر|اخر|أخرى|اخرى)\b"
     # "الأنباء عن السيطرة على المدينة سابقة لأوانها": the news is premature (a measure called premature is not)
     r"|(?:الأنباء|الأخبار|التقارير|الحديث|الكلام|ما يتم تداوله|ما تم تداوله)\b[^.؟!]{0,80}?\bسابق(?:ة)? لأوان"
-    # "الصورة المتداولة تعود لعام 2019": the picture is from another year
-    rf"|(?:{_PICTURES})\b[^.؟!]{{0,30}}?\b(?:يعود|تعود|يرجع|ترجع) (?:إلى |الى |ل)?(?:عام|سنة) ?\d{{4}}"))
+    # "الصورة المتداولة تعود لعام 2019": the circulating picture is from another year (a news photo "تعود إلى سنة
+    # 1933" is history, not a debunk)
+    rf"|(?:{_PICTURES}) (?:ال)?متداول(?:ة)?\b[^.؟!]{{0,30}}?\b(?:يعود|تعود|يرجع|ترجع) (?:إلى |الى |ل)?(?:عام|سنة) ?\d{{4}}"))
 # "الصورة المتداولة معدلة ببرامج التصميم", "الفيديو مولد بالذكاء الاصطناعي": the picture or clip is doctored.
 # The adjective must name its tool (معدل is also "rate", مركبة "vehicle", مولد "birthday"); ممنتج, a tool alone.
 _DOCTORED_RE = re.compile(fold(
