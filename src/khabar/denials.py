@@ -70,6 +70,10 @@ _RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدو�
                            if (t := word_token(w)) is not None)
 _CASE_TOKENS = frozenset(t for w in "إصابة إصابات حالة حالات".split() if (t := word_token(w)) is not None)
 _WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
+# A negator as a whole word, with or without و / ف (the scan's own test, on the folded statement): the quick check
+_NEGATOR_RE = re.compile(r"(?<!\w)[وف]?(?:" + "|".join(sorted(map(re.escape, _NEGATORS), key=len, reverse=True)) + r")(?!\w)")
+_ANY_NEGATOR_RE = re.compile(
+    r"(?<!\w)[وف]?(?:" + "|".join(sorted(map(re.escape, _NEGATORS | _WITHOUT), key=len, reverse=True)) + r")(?!\w)")
 
 
 def negated_tokens(st: Statement) -> frozenset[str]:
@@ -91,11 +95,13 @@ def _negated_spans(st: Statement) -> list[tuple[int, int]]:
     reply (:attr:`Statement.reply`) also past a plan or a record ("لا قرار برفع"، "لم يتم تسجيل أي
     إصابة"), and after "دون" ("دون إصابات"، "دون تسجيل أي وفيات")."""
     text = st.article.text[st.start : st.end]
+    reply = st.reply
+    if not (_ANY_NEGATOR_RE if reply else _NEGATOR_RE).search(fold(text)):
+        return []  # most statements negate nothing: no word-by-word scan (a big story asks this of thousands)
     spans = words(text)
     raw = [text[a:b] for a, b in spans]
     ws = [fold(w) for w in raw]
     out: list[tuple[int, int]] = []  # offsets into the statement
-    reply = st.reply
     for k, w in enumerate(ws):
         bare = w[1:] if len(w) > 2 and w[0] in "وف" else w
         if w not in _NEGATORS and bare not in _NEGATORS and not (reply and (w in _WITHOUT or bare in _WITHOUT)):
