@@ -70,6 +70,7 @@ _RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدو�
                            if (t := word_token(w)) is not None)
 _CASE_TOKENS = frozenset(t for w in "إصابة إصابات حالة حالات".split() if (t := word_token(w)) is not None)
 _WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
+_OR = frozenset(fold(w) for w in "أو او ولا".split())
 # A negator as a whole word, with or without و / ف (the scan's own test, on the folded statement): the quick check
 _NEGATOR_RE = re.compile(r"(?<!\w)[وف]?(?:" + "|".join(sorted(map(re.escape, _NEGATORS), key=len, reverse=True)) + r")(?!\w)")
 _ANY_NEGATOR_RE = re.compile(
@@ -121,6 +122,10 @@ def _negated_spans(st: Statement) -> list[tuple[int, int]]:
                             if ws[n][0] == "ل" and word_token(raw[n]) is not None][:1]
                 elif reply and word_token(nxt_raw) in _CASE_TOKENS and m + 1 < len(ws) and ws[m + 1][0] == "ب":
                     out.append(spans[m + 1])  # "لم تسجل أي إصابة بالكوليرا": no case of the disease
+                n = m + 1
+                while n + 1 < len(ws) and ws[n] in _OR and word_token(raw[n + 1]) is not None:
+                    out.append(spans[n + 1])  # "لم يحدث أي اختراق أو تسريب"، "لا رسوم ولا ضرائب": each is negated
+                    n += 2
             break
     return out
 
@@ -135,7 +140,7 @@ _CHANGE_TOKENS = tokens_of(
 # الدخول"), but a negated measure denies only that measure, not any change.
 _MEASURE_TOKENS = tokens_of(
     "منع يمنع تمنع حظر يحظر فرض يفرض تفرض إيقاف يوقف توقف تعليق يعلق تعلق إغلاق يغلق تغلق إلغاء يلغي تلغي "
-    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب نقل ينقل تنقل إفلاس أفلس يفلس"
+    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب نقل ينقل تنقل إفلاس أفلس يفلس إعفاء يعفي أعفى إقالة يقيل أقال"
 ) - _CHANGE_TOKENS
 _STEADY_TOKENS = tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
 # In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
