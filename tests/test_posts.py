@@ -62,8 +62,6 @@ KNOWN_LIMITS = {
     "posts26-r9": "a reply sharing one word",
     # "تأجيل كأس العالم للأندية في المغرب" / "البطولة ستقام في موعدها": the reply names the cup "the tournament"
     "posts26-r10": "denial in other words",
-    # "وفاة الداعية عائض القرني" / "نجل الشيخ عائض القرني: الوالد بخير": the name is only in the speaker
-    "posts27-r2": "the subject only in the reply's speaker",
     # "الأردن يغلق حدوده مع سوريا" / "مركز جابر الحدودي يعمل بشكل طبيعي": the crossing by its name
     "posts27-r5": "denial in other words",
     # "تلغي التأشيرة الذهبية" / "برنامج الإقامة الذهبية مستمر": visa and residence

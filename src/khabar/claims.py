@@ -57,7 +57,7 @@ from khabar.denials import (
     negating_pairs,
     says_no_change,
 )
-from khabar.model import Article, Claim, ClaimMember, Span
+from khabar.model import POST_MAX_CHARS, Article, Claim, ClaimMember, Span
 from khabar.stance import speaker_stance
 
 log = logging.getLogger(__name__)
@@ -381,12 +381,14 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
             toks = token_cache[key] = topical_tokens(article, start, end)
         return toks
 
+    post = len(article.text) <= POST_MAX_CHARS
     for i, att in enumerate(article.attributions):
         src, ent = sources.of(i)
-        out.append(
-            _Statement(article, i, att.content.start, att.content.end, att.stance, src, ent,
-                       tokens(att.content.start, att.content.end), sources.group(i, ent))
-        )
+        toks = tokens(att.content.start, att.content.end)
+        if post and att.speaker is not None and (who := _kin_of(article.text, att.speaker)) is not None:
+            toks = toks | tokens(*who)  # "نجل الشيخ عائض القرني: الوالد بخير": the statement is about the sheikh
+        out.append(_Statement(article, i, att.content.start, att.content.end, att.stance, src, ent, toks,
+                              sources.group(i, ent)))
     if own_voice:
         outlet = article.outlet()
         for a, b in _own_voice_spans(article):
@@ -401,6 +403,18 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
                 b -= 1
             out.append(_Statement(article, None, a, b, speaker_stance("", text), outlet, None, tokens(a, b)))
     return out
+
+
+# A speaker who speaks for a person ("نجل الشيخ ..."، "محامي اللاعب ..."، "مدير أعمال الفنان ..."): in a post the
+# person named after the head is what the statement is about ("الوالد بخير" answers "وفاة الشيخ ...").
+_KIN_RE = re.compile(r"\s*(?:نجل|ابن|ابنة|نجلة|كريمة|شقيق|شقيقة|زوجة|زوج|عائلة|أسرة|ذوو|محامي|محامية|وكيل أعمال|وكيل"
+                     r"|مدير أعمال|مديرة أعمال|مكتب)\s+(?:ال)?(?:شيخ|فنان|فنانة|لاعب|لاعبة|داعية|دكتور|الدكتور)?\s*")
+
+
+def _kin_of(text: str, speaker: Span) -> tuple[int, int] | None:
+    """The span of the person a kin or agent speaker speaks for, None for any other speaker."""
+    m = _KIN_RE.match(text, speaker.start, speaker.end)
+    return (m.end(), speaker.end) if m and m.end() < speaker.end else None
 
 
 _POST_TAIL_RE = re.compile(r"(?:\s+(?:#\w+|@\w+|https?://\S+|www\.\S+|[^\w\s\"«»“”()%٪$€£]+))+\s*$")
