@@ -68,9 +68,6 @@ KNOWN_LIMITS = {
     "posts27-r10": "denial in other words",
     # "إيقاف صرف بطاقات التموين لمن يملك سيارة" / "لم يتم حذف أي مواطن من منظومة الدعم بسبب امتلاك سيارة"
     "posts28-r3": "denial in other words",
-    # "الأمم المتحدة تعلن المجاعة" / "مكتب الأمم المتحدة: لم يصدر أي إعلان رسمي عن المجاعة": the reply's speaker is
-    # the source the rumour names, and a source's own statements do not deny each other
-    "posts28-r9": "the rumour's named source answers",
     # "اعتقال مغني الراب المغربي طوطو" / "لا وجود لأي إجراء توقيف في حق الفنان": the artist by his trade only
     "posts28-r11": "a person named by title",
 }

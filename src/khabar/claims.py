@@ -676,7 +676,10 @@ def group_claims(
         if canon.stance == "assert" and canon.reply:
             # The clearest member may be the answer ("التجديد مستمر ولم يتم إيقافه" to "هل تم إيقاف التجديد؟",
             # "لا تغيير على إجراءات الدخول" to "منع الدخول"): the claim is what it answers, and it a denial.
-            answered = [i for i in groups[root] if i != c and stmts[i].source != canon.source
+            # ... also when it names the same source, published elsewhere: "الأمم المتحدة تعلن المجاعة" (a post's
+            # report) answered by the UN office's own "لم يصدر أي إعلان رسمي عن المجاعة"
+            answered = [i for i in groups[root] if i != c and (stmts[i].source != canon.source
+                        or stmts[i].article.outlet() != canon.article.outlet())
                         and stmts[i].stance != "deny" and negates(canon, stmts[i], negated, c, i)]
             if answered:
                 canon = _canonical([stmts[i] for i in answered], int(cfg["canonical_ideal_chars"]))
