@@ -95,3 +95,20 @@ def test_posts_reply_denies_the_rumour_in_one_story(pair: tuple[dict, dict], tmp
     rumour_claims = {c for c, a, _ in members if a == rumour_id}
     denials = {c for c, a, s in members if a == reply_id and s == "deny"}
     assert rumour_claims & denials, f"no denial of the rumour's claim: {members}"
+
+
+def test_posts_a_son_speaking_for_his_father_is_the_source_grouped_with_him(tmp_path: Path) -> None:
+    # Written for this test: the son answers a rumour of his father's death; the matrix shows the son as the
+    # source (not the father, whose name his speaker phrase holds), grouped with the father
+    rows = [
+        {"id": "r", "text": "وفاة الداعية عائض القرني إثر أزمة قلبية", "source": "واتساب", "published": "2028-06-02T08:00:00"},
+        {"id": "d", "text": "نجل الشيخ عائض القرني: الوالد بخير ويتابع نشاطه، والخبر المنتشر كذب",
+         "source": "تويتر/@son", "published": "2028-06-02T12:00:00"},
+    ]
+    src = tmp_path / "pair.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    db = tmp_path / "k.db"
+    with Store(db) as store:
+        analyze([src], store, Settings.load(), embed=False)
+    members = sqlite3.connect(db).execute("SELECT source, source_group, stance FROM claim_members").fetchall()
+    assert ("نجل الشيخ عائض القرني", "عائض القرني", "deny") in members

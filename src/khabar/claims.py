@@ -267,8 +267,8 @@ class _Sources:
         if ref is not None and toks and toks[0] in _DOCUMENT_HEADS and self.names.labels.get(ref) == "MISC":
             # a titled work ("كتاب “الحرب”"): the document is the source, not an entity named like its title
             return " ".join(text.translate(_STRIP_QUOTES).split()), None
-        if ref is not None and self.names.labels.get(ref) == "PER" and is_entourage(text):
-            return " ".join(text.split()), None  # "فريق ترامب": the camp, grouped with the person (group())
+        if ref is not None and self.names.labels.get(ref) == "PER" and (is_entourage(text) or _KIN_RE.match(text)):
+            return " ".join(text.split()), None  # "فريق ترامب"، "نجل الشيخ ...": the camp or kin, grouped with the person
         if ref is not None and self.names.labels.get(ref) == "LOC" and _body_of_place(text):
             return " ".join(text.split()), None  # "شرطة دبي" or "محافظ دبي" speaks, not Dubai
         if ref is not None:
@@ -286,7 +286,7 @@ class _Sources:
         sp = self.article.attributions[index].speaker
         if sp is None:
             return None
-        if source_entity is None and is_entourage(self.article.span_text(sp)):
+        if source_entity is None and (is_entourage(self.article.span_text(sp)) or _KIN_RE.match(self.article.span_text(sp))):
             ref = self._entity_in(sp)
             if ref is not None and self.names.labels.get(ref) == "PER":
                 return self.entity_names.get(ref, self.article.span_text(sp))
