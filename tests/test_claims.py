@@ -288,6 +288,12 @@ def _rumour_claim(rumour: str, reply: str) -> tuple[list[Claim], Claim]:
     return claims, next(c for c in claims if any(m.article_id == "p0" for m in c.members))
 
 
+def _assert_reply_denies(rumour: str, reply: str) -> None:
+    """The rumour post (p0) asserts, the reply (p1) denies, in one claim."""
+    claims, _ = _rumour_claim(rumour, reply)
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
+
+
 def test_claims_loosely_worded_denial_joins_the_claim_it_answers() -> None:
     # the denial shares only two words with the rumour ("تحظر" / "لم نصدر أي قرار بحظر" do not meet)
     arts = _posts(
@@ -471,21 +477,18 @@ def test_claims_reply_answering_a_question_denies_what_was_asked() -> None:
 
 
 def test_claims_no_case_recorded_and_no_change_to_a_measure_deny_it() -> None:
-    claims, _ = _rumour_claim(  # "without any deaths recorded" answers "15 dead"
+    _assert_reply_denies(  # "without any deaths recorded" answers "15 dead"
         "وفاة 15 شخصا في حريق ضخم داخل مستشفى الأمل بمدينة حمص",
         "مديرية صحة حمص: الحريق في مستشفى الأمل محدود وتمت السيطرة عليه دون تسجيل أي وفيات",
     )
-    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
-    claims, _ = _rumour_claim(  # "no change to the entry procedures" answers a ban on entry
+    _assert_reply_denies(  # "no change to the entry procedures" answers a ban on entry
         "السعودية تمنع دخول المقيمين القادمين من مصر اعتبارا من الغد",
         "السفارة السعودية في القاهرة: لا تغيير على إجراءات دخول المقيمين القادمين من مصر",
     )
-    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
-    claims, _ = _rumour_claim(  # "the level is normal" answers "the level rises"
+    _assert_reply_denies(  # "the level is normal" answers "the level rises"
         "ارتفاع منسوب نهر النيل يهدد بإغراق قرى الأقصر خلال ساعات",
         "وزارة الري تطمئن المواطنين: منسوب النيل في الأقصر طبيعي ولا خطر على القرى",
     )
-    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
     # "without" alone is not a negation: "دون" before anything but a record word negates nothing
     same = _posts("افتتاح المعرض دون حضور الوزير", "وزارة الثقافة: افتتاح المعرض دون حضور الوزير")
     assert {m.stance for c in group_claims("S", same, entity_names={}, settings={}) for m in c.members} == {"assert"}
@@ -496,21 +499,18 @@ def test_claims_alive_and_well_denies_a_death_and_no_decision_denies_the_measure
 
     assert word_token("برفع") == word_token("رفع") and word_token("لخطف") == word_token("يخطف")
     assert word_token("بيته") == word_token("بيت")  # بيت + ه, not ب + يته
-    claims, _ = _rumour_claim(  # shares only "الشيخ": a short "alive" statement answers the death
+    _assert_reply_denies(  # shares only "الشيخ": a short "alive" statement answers the death
         "وفاة الشيخ عبد الرحمن الصالح إمام المسجد الكبير قبل قليل، إنا لله وإنا إليه راجعون",
         "أسرة الشيخ عبد الرحمن الصالح: الشيخ على قيد الحياة ويتلقى العلاج في المستشفى، ونرجو عدم تداول الشائعات",
     )
-    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
-    claims, _ = _rumour_claim(
+    _assert_reply_denies(
         "مقتل قائد الجيش في انفجار استهدف موكبه شمال البلاد",
         "المتحدث العسكري: قائد الجيش لم يصب بأذى وترأس اليوم اجتماعا للقيادة العامة",
     )
-    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
-    claims, _ = _rumour_claim(  # "no decision to raise" negates the raising
+    _assert_reply_denies(  # "no decision to raise" negates the raising
         "الحكومة التونسية تقرر رفع سن التقاعد إلى 65 عاما بداية من السنة القادمة",
         "رئاسة الحكومة: لا قرار برفع سن التقاعد والمسألة ما تزال قيد الدراسة مع الشركاء الاجتماعيين",
     )
-    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
     # both report the death: nobody denies it
     same = _posts("وفاة الشيخ عبد الرحمن الصالح", "أسرة الشيخ: وفاة الشيخ عبد الرحمن الصالح بعد صراع مع المرض")
     assert {m.stance for c in group_claims("S", same, entity_names={}, settings={}) for m in c.members} == {"assert"}
@@ -557,8 +557,7 @@ def test_claims_intact_not_detained_and_in_good_health_deny() -> None:
         ("انهيار سد وادي ضيقة في عمان وغرق القرى المجاورة",
          "وزارة الثروة الزراعية: سد وادي ضيقة سليم ويعمل بكفاءة"),
     ):
-        claims, _ = _rumour_claim(rumour, reply)
-        assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
+        _assert_reply_denies(rumour, reply)
 
 
 def test_claims_fine_without_injuries_and_machines_working_deny() -> None:
@@ -570,8 +569,7 @@ def test_claims_fine_without_injuries_and_machines_working_deny() -> None:
         ("بنك القاهرة يوقف السحب من ماكينات الصراف الآلي لمدة 3 أيام",
          "بنك القاهرة: ماكينات الصراف الآلي تعمل بكفاءة على مدار الساعة"),
     ):
-        claims, _ = _rumour_claim(rumour, reply)
-        assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
+        _assert_reply_denies(rumour, reply)
 
 
 def test_claims_tokens_fuel_words_and_plural_verbs_meet() -> None:
@@ -584,9 +582,8 @@ def test_claims_tokens_fuel_words_and_plural_verbs_meet() -> None:
 
 def test_claims_no_attack_suffered_and_no_case_recorded_deny() -> None:
     # "لم يتعرض أي حساب لاختراق": the ل-word after the subject is what did not happen
-    claims, _ = _rumour_claim("تعطل خدمات مصرف الراجحي وسرقة أرصدة العملاء عبر اختراق إلكتروني",
+    _assert_reply_denies("تعطل خدمات مصرف الراجحي وسرقة أرصدة العملاء عبر اختراق إلكتروني",
                               "مصرف الراجحي: أنظمتنا تعمل بكفاءة ولم يتعرض أي حساب لاختراق، وأموال العملاء في أمان")
-    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
     # "لم تسجل أي إصابة بالكوليرا": the disease after the case word; NER tagged it in the rumour only, so in
     # both its token is the entity's (a negated word is read through the same aliases)
     rumour, reply = _posts("انتشار مرض الكوليرا في مخيمات اللاجئين شمال سوريا وعشرات الوفيات",
@@ -596,70 +593,69 @@ def test_claims_no_attack_suffered_and_no_case_recorded_deny() -> None:
     assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
 
 
-def test_claims_it_stands_no_decision_and_no_forecast_deny() -> None:
-    for rumour, reply in (
-        # the opposite state of a cancellation: it stands, on its date, as announced
-        ("تعميم: إلغاء إجازة اليوم الوطني لموظفي القطاع الخاص هذا العام",
-         "وزارة الموارد البشرية: إجازة اليوم الوطني لموظفي القطاع الخاص قائمة كما هو معلن"),
-        # no decision regarding it, no forecast of it: the negation reaches past them
-        ("زيادة الحد الأدنى للأجور إلى 6000 جنيه من الشهر القادم",
-         "المجلس القومي للأجور: لم يتم اتخاذ أي قرار بشأن الحد الأدنى للأجور حتى الآن"),
-        ("هطول ثلوج على مكة المكرمة الليلة لأول مرة في التاريخ",
-         "المركز الوطني للأرصاد: لا توقعات بتساقط ثلوج على مكة المكرمة"),
-        # no circular was issued: the negation reaches past "issued" and "circular"
-        ("تعطيل الدوام الحكومي أسبوعا كاملا بسبب موجة الغبار",
-         "ديوان الخدمة المدنية: لم يصدر أي تعميم بتعطيل الدوام الحكومي"),
-        # "continues as usual" with the measure negated beside it says no change
-        ("إغلاق المدارس أسبوعا بسبب موجة الغبار", "وزارة التعليم: الدراسة في المدارس مستمرة كالمعتاد ولا تعطيل"),
-        # not received any notice of it; exports continue
-        ("الصين تعلق استيراد التمور من الجزائر بسبب مبيدات محظورة",
-         "وزارة الفلاحة الجزائرية: صادرات التمور نحو الصين متواصلة ولم نتلق أي إشعار بتعليقها"),
-        # no change to the broadcaster answers a move to other channels
-        ("نقل مباريات الدوري السعودي إلى قنوات مشفرة بالكامل الموسم المقبل",
-         "رابطة الدوري: لا تغيير على الناقل الرسمي ومباريات الدوري ستبث كما في الموسم الحالي"),
-        # no plans to close it, made no statement about it, at the set dates, premature, safe, available
-        ("شركة أبل تغلق فرعها في الرياض نهائيا", "أبل: متجرنا في الرياض يعمل كالمعتاد ولا خطط لإغلاقه"),
-        ("تصريح لوزير الخارجية المصري عن قطع العلاقات مع إثيوبيا",
-         "المتحدث باسم الخارجية: الوزير لم يدل بأي تصريح عن قطع العلاقات مع إثيوبيا"),
-        ("امتحانات الباكالوريا ستؤجل إلى شهر يوليوز بسبب الإضرابات",
-         "وزارة التربية الوطنية: امتحانات الباكالوريا ستجرى في التواريخ المحددة سلفا"),
-        ("الجيش يعلن السيطرة الكاملة على مدينة الفاشر",
-         "مصدر عسكري: الأنباء عن السيطرة الكاملة على الفاشر سابقة لأوانها والمعارك مستمرة"),
-        ("انهيار سد الموصل خلال ساعات", "وزارة الموارد المائية: سد الموصل آمن ولا داعي للقلق"),
-        ("مستشفى الأطفال في بنغازي يرفض استقبال الحالات بسبب نفاد الأكسجين",
-         "إدارة مستشفى الأطفال: الأكسجين متوفر والمستشفى يستقبل جميع الحالات"),
-        # the picture is old, supply is regular; "day 24, not day 10"; no change to the bundles' prices; a bankruptcy
-        # answered by business as usual
-        ("طوابير طويلة أمام محطات الوقود في الخرطوم اليوم بسبب انقطاع الإمداد",
-         "وزارة الطاقة: الصورة المتداولة تعود لعام 2019، والإمداد بالوقود منتظم في جميع المحطات"),
-        ("موعد صرف الدعم السكني هذا الشهر يوم 10",
-         "برنامج سكني: صرف الدعم السكني لهذا الشهر سيكون يوم 24 وليس يوم 10 كما يتم تداوله"),
-        ("شركة الاتصالات ترفع أسعار باقات الجوال 30% ابتداء من أول الشهر",
-         "الشركة: لا تعديل على أسعار باقات الجوال، ونهيب بالعملاء استقاء المعلومات من قنواتنا الرسمية"),
-        ("الإعلان عن إفلاس شركة طيران الخليج البحرينية",
-         "طيران الخليج: الشركة تمارس أعمالها بشكل اعتيادي وجميع رحلاتنا تسير وفق الجدول"),
-        # the numbers are not set yet; no risk of a tsunami; no missile fell (سقوط / يسقط: one root)
-        ("وزارة الحج: تقليص عدد الحجاج القادمين من الخارج إلى 100 ألف فقط هذا العام",
-         "وزارة الحج والعمرة: لم يتم تحديد أعداد حجاج الخارج لهذا العام حتى الآن، وأي إعلان سيصدر عبر القنوات الرسمية"),
-        ("عاجل جدا: تسونامي متوقع على سواحل عمان خلال الساعات القادمة",
-         "المركز الوطني للإنذار المبكر: لا يوجد أي خطر تسونامي على سواحل سلطنة عمان"),
-        ("سقوط صاروخ على مبنى سكني في أربيل وسقوط ضحايا",
-         "المتحدث باسم حكومة الإقليم: لم يسقط أي صاروخ على أربيل، والأصوات ناتجة عن مناورة عسكرية"),
-        # a negation covers the nouns coordinated with أو / ولا; a dismissal is a measure "as usual" answers
-        ("ضريبة جديدة بنسبة 5% على التحويلات المالية للمقيمين في السعودية",
-         "البنك المركزي السعودي: لا توجد أي رسوم أو ضرائب جديدة على التحويلات المالية"),
-        ("تسريب بيانات ملايين العملاء من بنك مصر على الإنترنت",
-         "بنك مصر: أنظمتنا آمنة ولم يحدث أي اختراق أو تسريب لبيانات العملاء"),
-        ("الملك يعفي وزير الداخلية من مهامه",
-         "مصدر حكومي: وزير الداخلية يزاول مهامه بشكل عادي وترأس اليوم اجتماعا بالرباط"),
-        # no announcement about it was issued
-        ("الأمم المتحدة تعلن المجاعة رسميا في كامل السودان",
-         "مكتب الأمم المتحدة لتنسيق الشؤون الإنسانية: لم يصدر أي إعلان رسمي عن المجاعة في كامل السودان"),
-        # to ban is to prohibit: تمنع / لحظر
-        ("الداخلية تمنع استخدام الدراجات النارية في القاهرة", "مصدر أمني: لا نية لحظر الدراجات النارية في القاهرة"),
-    ):
-        claims, _ = _rumour_claim(rumour, reply)
-        assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
+@pytest.mark.parametrize("rumour,reply", [
+    # the opposite state of a cancellation: it stands, on its date, as announced
+    ("تعميم: إلغاء إجازة اليوم الوطني لموظفي القطاع الخاص هذا العام",
+     "وزارة الموارد البشرية: إجازة اليوم الوطني لموظفي القطاع الخاص قائمة كما هو معلن"),
+    # no decision regarding it, no forecast of it: the negation reaches past them
+    ("زيادة الحد الأدنى للأجور إلى 6000 جنيه من الشهر القادم",
+     "المجلس القومي للأجور: لم يتم اتخاذ أي قرار بشأن الحد الأدنى للأجور حتى الآن"),
+    ("هطول ثلوج على مكة المكرمة الليلة لأول مرة في التاريخ",
+     "المركز الوطني للأرصاد: لا توقعات بتساقط ثلوج على مكة المكرمة"),
+    # no circular was issued: the negation reaches past "issued" and "circular"
+    ("تعطيل الدوام الحكومي أسبوعا كاملا بسبب موجة الغبار",
+     "ديوان الخدمة المدنية: لم يصدر أي تعميم بتعطيل الدوام الحكومي"),
+    # "continues as usual" with the measure negated beside it says no change
+    ("إغلاق المدارس أسبوعا بسبب موجة الغبار", "وزارة التعليم: الدراسة في المدارس مستمرة كالمعتاد ولا تعطيل"),
+    # not received any notice of it; exports continue
+    ("الصين تعلق استيراد التمور من الجزائر بسبب مبيدات محظورة",
+     "وزارة الفلاحة الجزائرية: صادرات التمور نحو الصين متواصلة ولم نتلق أي إشعار بتعليقها"),
+    # no change to the broadcaster answers a move to other channels
+    ("نقل مباريات الدوري السعودي إلى قنوات مشفرة بالكامل الموسم المقبل",
+     "رابطة الدوري: لا تغيير على الناقل الرسمي ومباريات الدوري ستبث كما في الموسم الحالي"),
+    # no plans to close it, made no statement about it, at the set dates, premature, safe, available
+    ("شركة أبل تغلق فرعها في الرياض نهائيا", "أبل: متجرنا في الرياض يعمل كالمعتاد ولا خطط لإغلاقه"),
+    ("تصريح لوزير الخارجية المصري عن قطع العلاقات مع إثيوبيا",
+     "المتحدث باسم الخارجية: الوزير لم يدل بأي تصريح عن قطع العلاقات مع إثيوبيا"),
+    ("امتحانات الباكالوريا ستؤجل إلى شهر يوليوز بسبب الإضرابات",
+     "وزارة التربية الوطنية: امتحانات الباكالوريا ستجرى في التواريخ المحددة سلفا"),
+    ("الجيش يعلن السيطرة الكاملة على مدينة الفاشر",
+     "مصدر عسكري: الأنباء عن السيطرة الكاملة على الفاشر سابقة لأوانها والمعارك مستمرة"),
+    ("انهيار سد الموصل خلال ساعات", "وزارة الموارد المائية: سد الموصل آمن ولا داعي للقلق"),
+    ("مستشفى الأطفال في بنغازي يرفض استقبال الحالات بسبب نفاد الأكسجين",
+     "إدارة مستشفى الأطفال: الأكسجين متوفر والمستشفى يستقبل جميع الحالات"),
+    # the picture is old, supply is regular; "day 24, not day 10"; no change to the bundles' prices; a bankruptcy
+    # answered by business as usual
+    ("طوابير طويلة أمام محطات الوقود في الخرطوم اليوم بسبب انقطاع الإمداد",
+     "وزارة الطاقة: الصورة المتداولة تعود لعام 2019، والإمداد بالوقود منتظم في جميع المحطات"),
+    ("موعد صرف الدعم السكني هذا الشهر يوم 10",
+     "برنامج سكني: صرف الدعم السكني لهذا الشهر سيكون يوم 24 وليس يوم 10 كما يتم تداوله"),
+    ("شركة الاتصالات ترفع أسعار باقات الجوال 30% ابتداء من أول الشهر",
+     "الشركة: لا تعديل على أسعار باقات الجوال، ونهيب بالعملاء استقاء المعلومات من قنواتنا الرسمية"),
+    ("الإعلان عن إفلاس شركة طيران الخليج البحرينية",
+     "طيران الخليج: الشركة تمارس أعمالها بشكل اعتيادي وجميع رحلاتنا تسير وفق الجدول"),
+    # the numbers are not set yet; no risk of a tsunami; no missile fell (سقوط / يسقط: one root)
+    ("وزارة الحج: تقليص عدد الحجاج القادمين من الخارج إلى 100 ألف فقط هذا العام",
+     "وزارة الحج والعمرة: لم يتم تحديد أعداد حجاج الخارج لهذا العام حتى الآن، وأي إعلان سيصدر عبر القنوات الرسمية"),
+    ("عاجل جدا: تسونامي متوقع على سواحل عمان خلال الساعات القادمة",
+     "المركز الوطني للإنذار المبكر: لا يوجد أي خطر تسونامي على سواحل سلطنة عمان"),
+    ("سقوط صاروخ على مبنى سكني في أربيل وسقوط ضحايا",
+     "المتحدث باسم حكومة الإقليم: لم يسقط أي صاروخ على أربيل، والأصوات ناتجة عن مناورة عسكرية"),
+    # a negation covers the nouns coordinated with أو / ولا; a dismissal is a measure "as usual" answers
+    ("ضريبة جديدة بنسبة 5% على التحويلات المالية للمقيمين في السعودية",
+     "البنك المركزي السعودي: لا توجد أي رسوم أو ضرائب جديدة على التحويلات المالية"),
+    ("تسريب بيانات ملايين العملاء من بنك مصر على الإنترنت",
+     "بنك مصر: أنظمتنا آمنة ولم يحدث أي اختراق أو تسريب لبيانات العملاء"),
+    ("الملك يعفي وزير الداخلية من مهامه",
+     "مصدر حكومي: وزير الداخلية يزاول مهامه بشكل عادي وترأس اليوم اجتماعا بالرباط"),
+    # no announcement about it was issued
+    ("الأمم المتحدة تعلن المجاعة رسميا في كامل السودان",
+     "مكتب الأمم المتحدة لتنسيق الشؤون الإنسانية: لم يصدر أي إعلان رسمي عن المجاعة في كامل السودان"),
+    # to ban is to prohibit: تمنع / لحظر
+    ("الداخلية تمنع استخدام الدراجات النارية في القاهرة", "مصدر أمني: لا نية لحظر الدراجات النارية في القاهرة"),
+])
+def test_claims_it_stands_no_decision_and_no_forecast_deny(rumour: str, reply: str) -> None:
+    _assert_reply_denies(rumour, reply)
 
 
 @pytest.mark.parametrize("rumour,reply", [
@@ -678,18 +674,17 @@ def test_claims_a_confirming_reply_is_no_denial(rumour: str, reply: str) -> None
     assert "deny" not in {m.stance for c in claims for m in c.members}
 
 
-def test_claims_nothing_happened_and_unharmed_after_a_fire_deny() -> None:
-    for rumour, reply in (
-        ("تسرب إشعاعي من محطة براكة للطاقة النووية في أبوظبي",
-         "الهيئة الاتحادية للرقابة النووية: محطة براكة تعمل بأمان تام ولم يحدث أي تسرب إشعاعي"),
-        # "no victims" answers "20 killed": casualty words are one token
-        ("انهيار عمارة سكنية في حي الشيخ عثمان بعدن ومقتل 20 شخصا",
-         "السلطة المحلية في عدن: انهيار جزئي لمبنى مهجور في الشيخ عثمان دون أي ضحايا"),
-        ("حريق هائل يلتهم سوق الحميدية في دمشق الآن",
-         "محافظة دمشق: الحريق الذي نشب في أحد المحال قرب سوق الحميدية محدود وتمت السيطرة عليه دون إصابات، والسوق لم يتضرر"),
-    ):
-        claims, _ = _rumour_claim(rumour, reply)
-        assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")], reply
+@pytest.mark.parametrize("rumour,reply", [
+    ("تسرب إشعاعي من محطة براكة للطاقة النووية في أبوظبي",
+     "الهيئة الاتحادية للرقابة النووية: محطة براكة تعمل بأمان تام ولم يحدث أي تسرب إشعاعي"),
+    # "no victims" answers "20 killed": casualty words are one token
+    ("انهيار عمارة سكنية في حي الشيخ عثمان بعدن ومقتل 20 شخصا",
+     "السلطة المحلية في عدن: انهيار جزئي لمبنى مهجور في الشيخ عثمان دون أي ضحايا"),
+    ("حريق هائل يلتهم سوق الحميدية في دمشق الآن",
+     "محافظة دمشق: الحريق الذي نشب في أحد المحال قرب سوق الحميدية محدود وتمت السيطرة عليه دون إصابات، والسوق لم يتضرر"),
+])
+def test_claims_nothing_happened_and_unharmed_after_a_fire_deny(rumour: str, reply: str) -> None:
+    _assert_reply_denies(rumour, reply)
 
 
 @pytest.mark.parametrize("rumour,answer", [

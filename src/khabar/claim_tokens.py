@@ -135,9 +135,9 @@ def _token(word: str, *, roots: bool) -> str | None:
     own_al = _OWN_AL_RE.match(word)
     if own_al:  # إلغاء، لإلغاء، الإلغاء: the ال is the word's own (the article has no hamza), so it stays
         word = word[own_al.end() - 2 :]
-        tok = _bare_feminine(fold(word))
-    else:
-        tok = strip_clitics(_bare_feminine(fold(word)))
+    folded = fold(word)
+    bare = _bare_feminine(folded)
+    tok = bare if own_al else strip_clitics(bare)
     if tok in STOP or len(tok) < 2 or (tok[0] in "وف" and tok[1:] in STOP):  # ولم, فلا, وتم
         return None
     if tok in _SYNONYMS:  # as written: the dictionary may list it under another notion (توقيف -> أوقف)
@@ -152,7 +152,7 @@ def _token(word: str, *, roots: bool) -> str | None:
     if len(tok) >= 5 and tok[0] in "يتن" and tok.endswith("وا"):
         tok = tok[:-2]  # the plural of a subjunctive or spoken imperfect: يقطعوا -> يقطع
     # a feminine noun is no verb: نسبة، نهاية are not ن + سبه، ن + هاي; nor is one with a pronoun (حكومته)
-    noun = word.endswith("ة") or (bare := _bare_feminine(fold(word))) != fold(word) and bare.endswith("ه")
+    noun = word.endswith("ة") or bare != folded and bare.endswith("ه")
     root = _verb_noun_root(tok) if roots and not noun else None
     if root is None:
         tok = light_stem(tok)

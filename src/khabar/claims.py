@@ -267,7 +267,7 @@ class _Sources:
         if ref is not None and toks and toks[0] in _DOCUMENT_HEADS and self.names.labels.get(ref) == "MISC":
             # a titled work ("كتاب “الحرب”"): the document is the source, not an entity named like its title
             return " ".join(text.translate(_STRIP_QUOTES).split()), None
-        if ref is not None and self.names.labels.get(ref) == "PER" and (is_entourage(text) or _KIN_RE.match(text)):
+        if ref is not None and self.names.labels.get(ref) == "PER" and _speaks_for(text):
             return " ".join(text.split()), None  # "فريق ترامب"، "نجل الشيخ ...": the camp or kin, grouped with the person
         if ref is not None and self.names.labels.get(ref) == "LOC" and _body_of_place(text):
             return " ".join(text.split()), None  # "شرطة دبي" or "محافظ دبي" speaks, not Dubai
@@ -286,7 +286,7 @@ class _Sources:
         sp = self.article.attributions[index].speaker
         if sp is None:
             return None
-        if source_entity is None and (is_entourage(self.article.span_text(sp)) or _KIN_RE.match(self.article.span_text(sp))):
+        if source_entity is None and _speaks_for(self.article.span_text(sp)):
             ref = self._entity_in(sp)
             if ref is not None and self.names.labels.get(ref) == "PER":
                 return self.entity_names.get(ref, self.article.span_text(sp))
@@ -408,7 +408,12 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
 # A speaker who speaks for a person ("نجل الشيخ ..."، "محامي اللاعب ..."، "مدير أعمال الفنان ..."): in a post the
 # person named after the head is what the statement is about ("الوالد بخير" answers "وفاة الشيخ ...").
 _KIN_RE = re.compile(r"\s*(?:نجل|ابن|ابنة|نجلة|كريمة|شقيق|شقيقة|زوجة|زوج|عائلة|أسرة|ذوو|محامي|محامية|وكيل أعمال|وكيل"
-                     r"|مدير أعمال|مديرة أعمال|مكتب)\s+(?:ال)?(?:شيخ|فنان|فنانة|لاعب|لاعبة|داعية|دكتور|الدكتور)?\s*")
+                     r"|مدير أعمال|مديرة أعمال|مكتب)\s+(?:ال)?(?:شيخ|فنان|فنانة|لاعب|لاعبة|داعية|دكتور)?\s*")
+
+
+def _speaks_for(phrase: str) -> bool:
+    """Whether a speaker phrase is a person's camp ("فريق ترامب", :func:`is_entourage`) or kin or agent ("نجل الشيخ ...")."""
+    return is_entourage(phrase) or _KIN_RE.match(phrase) is not None
 
 
 def _kin_of(text: str, speaker: Span) -> tuple[int, int] | None:

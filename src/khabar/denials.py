@@ -55,12 +55,12 @@ def is_reply(text_chars: int, n_tokens: int) -> bool:
 
 _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS) | SPOKEN_NEGATORS  # "مش صحيح"، "مفيش قرار"
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
-# In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan or forecast of it negates the doing
+# In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan, forecast, notice or statement of it negates the
+# doing ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله"، "لم نتلق أي
+# إشعار بتعليقها"، "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"، "لم يتم تحديد أعداد الحجاج"، "لا يوجد أي خطر تسونامي")
 _REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي اتخاذ بشأن بخصوص توقعات "
                                              "توقع يصدر تصدر صدر تعميم تعليمات نتلق نتلقى يتلق تتلق إشعار إخطار خطط "
-                                             "يدل تدل تصريح تصريحات عن تحديد يحدد تحدد خطر احتمال احتمالية إعلان بيان".split())  # "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"
-# ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله"، "لم نتلق أي إشعار بتعليقها"،
-# "لم يتم تحديد أعداد الحجاج"، "لا يوجد أي خطر تسونامي")
+                                             "يدل تدل تصريح تصريحات عن تحديد يحدد تحدد خطر احتمال احتمالية إعلان بيان".split())
 # "was not subjected to": what did not happen is the ل-word after the subject ("لم يتعرض أي حساب لاختراق")
 _EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات",
@@ -71,10 +71,15 @@ _RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدو�
 _CASE_TOKENS = frozenset(t for w in "إصابة إصابات حالة حالات".split() if (t := word_token(w)) is not None)
 _WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
 _OR = frozenset(fold(w) for w in "أو او ولا".split())
-# A negator as a whole word, with or without و / ف (the scan's own test, on the folded statement): the quick check
-_NEGATOR_RE = re.compile(r"(?<!\w)[وف]?(?:" + "|".join(sorted(map(re.escape, _NEGATORS), key=len, reverse=True)) + r")(?!\w)")
-_ANY_NEGATOR_RE = re.compile(
-    r"(?<!\w)[وف]?(?:" + "|".join(sorted(map(re.escape, _NEGATORS | _WITHOUT), key=len, reverse=True)) + r")(?!\w)")
+
+
+def _whole_word_re(words_: frozenset[str]) -> re.Pattern[str]:
+    """One of ``words_`` as a whole word, with or without و / ف: the scan's own test, on a folded statement."""
+    return re.compile(r"(?<!\w)[وف]?(?:" + "|".join(sorted(map(re.escape, words_), key=len, reverse=True)) + r")(?!\w)")
+
+
+# The quick check before the scan: a negator (in a reply also دون / بدون) anywhere in the statement
+_NEGATOR_RE, _ANY_NEGATOR_RE = _whole_word_re(_NEGATORS), _whole_word_re(_NEGATORS | _WITHOUT)
 
 
 def negated_tokens(st: Statement) -> frozenset[str]:
@@ -112,20 +117,22 @@ def _negated_spans(st: Statement) -> list[tuple[int, int]]:
             if nxt in _NEGATION_FILLERS or reply and (
                     nxt in _REPLY_FILLERS or nxt in _RECORD_FILLERS or word_token(nxt_raw) in _RECORD_TOKENS):
                 continue
-            if word_token(nxt_raw) is None and reply:
-                continue  # "وليس يوم 10": a reply's negation reaches past a word that names nothing
-            if word_token(nxt_raw) is not None:  # the written word: its dictionary lemma is looked up as written
-                out.append(spans[m])
-                if reply and any(x in _EXPOSED for x in ws[k + 1 : m]):
-                    # "لم يتعرض أي حساب لاختراق": what did not happen is the ل-word after the subject
-                    out += [spans[n] for n in range(m + 1, min(m + 3, len(ws)))
-                            if ws[n][0] == "ل" and word_token(raw[n]) is not None][:1]
-                elif reply and word_token(nxt_raw) in _CASE_TOKENS and m + 1 < len(ws) and ws[m + 1][0] == "ب":
-                    out.append(spans[m + 1])  # "لم تسجل أي إصابة بالكوليرا": no case of the disease
-                n = m + 1
-                while n + 1 < len(ws) and ws[n] in _OR and word_token(raw[n + 1]) is not None:
-                    out.append(spans[n + 1])  # "لم يحدث أي اختراق أو تسريب"، "لا رسوم ولا ضرائب": each is negated
-                    n += 2
+            tok = word_token(nxt_raw)  # the written word: its dictionary lemma is looked up as written
+            if tok is None:
+                if reply:
+                    continue  # "وليس يوم 10": a reply's negation reaches past a word that names nothing
+                break
+            out.append(spans[m])
+            if reply and any(x in _EXPOSED for x in ws[k + 1 : m]):
+                # "لم يتعرض أي حساب لاختراق": what did not happen is the ل-word after the subject
+                out += [spans[n] for n in range(m + 1, min(m + 3, len(ws)))
+                        if ws[n][0] == "ل" and word_token(raw[n]) is not None][:1]
+            elif reply and tok in _CASE_TOKENS and m + 1 < len(ws) and ws[m + 1][0] == "ب":
+                out.append(spans[m + 1])  # "لم تسجل أي إصابة بالكوليرا": no case of the disease
+            n = m + 1
+            while n + 1 < len(ws) and ws[n] in _OR and word_token(raw[n + 1]) is not None:
+                out.append(spans[n + 1])  # "لم يحدث أي اختراق أو تسريب"، "لا رسوم ولا ضرائب": each is negated
+                n += 2
             break
     return out
 
@@ -153,9 +160,9 @@ _REPLY_STEADY_RE = re.compile(fold(
     r"|(?:يعمل|تعمل|تعملان|يعملان|تعمل) (?:بكفاءة|بانتظام|كالمعتاد|بشكل (?:طبيعي|اعتيادي|عادي)|بصورة (?:طبيعية|اعتيادية))"
     # "الامتحانات قائمة في موعدها"، "الإجازة قائمة كما هو معلن": it stands, as announced
     r"|\bقائمة?\b|في موعد(?:ه|ها|هما|هم)?\b|كما هو (?:معلن|مقرر)"
-    r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"
+    r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"  # "ستجرى في التواريخ المحددة سلفا"
     # "باقية كما هي" (باق is no token: باقات, bundles, reads the same)
-    r"|\bباق(?:ية|ي)? (?:كما (?:هي|هو)|على (?:حاله|حالها))"))  # "ستجرى في التواريخ المحددة سلفا"
+    r"|\bباق(?:ية|ي)? (?:كما (?:هي|هو)|على (?:حاله|حالها))"))
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
@@ -194,16 +201,17 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     is alive and well where ``b`` reports a death or an injury."""
     _negated_of(negated, (ia, a), (ib, b))
     reply = a.reply
+    a_says, b_says = a.tokens - negated[ia], b.tokens - negated[ib]  # what each asserts, its negated words aside
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
-    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not (a.tokens - negated[ia]) & changed) \
+    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a_says & changed) \
         or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
-    if steady and (b.tokens - negated[ib]) & changed - (a.tokens - negated[ia]) and not b.tokens & steady_words:
+    if steady and b_says & changed - a_says and not b.tokens & steady_words:
         return True
-    if reply and (b.tokens - negated[ib]) & _SHORTAGE_TOKENS and not (a.tokens - negated[ia]) & _SHORTAGE_TOKENS \
+    if reply and b_says & _SHORTAGE_TOKENS and not a_says & _SHORTAGE_TOKENS \
             and a.tokens & _AVAILABLE_TOKENS and not b.tokens & _AVAILABLE_TOKENS:
         return True  # "الأكسجين متوفر" answers "نفاد الأكسجين"
-    return reply and bool((b.tokens - negated[ib]) & _HARM_TOKENS) and not (a.tokens - negated[ia]) & _HARM_TOKENS \
+    return reply and bool(b_says & _HARM_TOKENS) and not a_says & _HARM_TOKENS \
         and bool(UNHARMED_RE.search(fold(a.text))) and not UNHARMED_RE.search(fold(b.text))
 
 

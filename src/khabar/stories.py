@@ -197,8 +197,8 @@ def conversation_terms(author: str, text: str) -> list[str]:
     unless they address the same account.
     """
     mine = {h.lower() for h in _HANDLE_RE.findall(author)}
-    return [f"@{'|'.join(sorted((a, m)))}" for a in sorted(mine)
-            for m in sorted({h.lower() for h in _HANDLE_RE.findall(text)} - mine)]
+    mentioned = sorted({h.lower() for h in _HANDLE_RE.findall(text)} - mine)
+    return [f"@{'|'.join(sorted((a, m)))}" for a in sorted(mine) for m in mentioned]
 
 
 _HANDLE_RE = re.compile(r"@(\w{2,})", re.ASCII)
@@ -469,12 +469,7 @@ class StoryIndex:
         windows = np.zeros((len(starts), local.size))
         windows[rows, cols] = self._unit_rows(rows, local[cols], counts, len(starts))
         # The members' lead vectors at today's IDF, from their stored term counts (none is kept).
-        off = self._m_off
-        spans = [np.arange(off[m], off[m + 1]) for _, m in members]
-        at = np.concatenate(spans)
-        rows = np.repeat(np.arange(len(members)), [x.size for x in spans])
-        flat_ids = np.frombuffer(self._m_tids, dtype=np.int32)[at].astype(np.int64)
-        flat_w = self._unit_rows(rows, flat_ids, np.frombuffer(self._m_cnts, dtype=np.int32)[at], len(members))
+        rows, flat_ids, flat_w = self._member_units([m for _, m in members])
         pos = np.minimum(np.searchsorted(local, flat_ids), local.size - 1)
         hit = local[pos] == flat_ids
         leads = np.zeros((len(members), local.size))
@@ -484,6 +479,16 @@ class StoryIndex:
         for (s, _), b in zip(members, best.tolist(), strict=True):
             out[s] = max(out.get(s, 0.0), b)
         return out
+
+    def _member_units(self, members: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(row, term id, weight)`` of every stored term of each member row, ``row`` its index in ``members``:
+        their lead vectors as :meth:`_unit` gives them at today's IDF, vectorised."""
+        off = self._m_off
+        spans = [np.arange(off[m], off[m + 1]) for m in members]
+        at = np.concatenate(spans)
+        rows = np.repeat(np.arange(len(members)), [x.size for x in spans])
+        ids = np.frombuffer(self._m_tids, dtype=np.int32)[at].astype(np.int64)
+        return rows, ids, self._unit_rows(rows, ids, np.frombuffer(self._m_cnts, dtype=np.int32)[at], len(members))
 
     def _unit_rows(self, rows: np.ndarray, ids: np.ndarray, counts: np.ndarray, n_rows: int) -> np.ndarray:
         """Weights of (row, term id, count) triples as :meth:`_unit` gives them, vectorised: sublinear TF times
@@ -737,18 +742,8 @@ class StoryIndex:
         members = story.members
         if len(members) == 1:
             return members[0]
-        off = self._m_off
-        starts = np.array([off[m] for m in members], dtype=np.int64)
-        sizes = np.array([off[m + 1] for m in members], dtype=np.int64) - starts
-        owner = np.repeat(np.arange(len(members)), sizes)
-        rows = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes) + np.repeat(starts, sizes)
-        tids = np.frombuffer(self._m_tids, dtype=np.int32)[rows]
-        cnts = np.frombuffer(self._m_cnts, dtype=np.int32)[rows].astype(np.float64)
-        n1, pdf = self._idf_parts()
-        w = np.where(cnts > 0, (1.0 + np.log(np.maximum(cnts, 1.0))) * np.log(n1 / (np.frombuffer(self._df, dtype=np.int32)[tids] + pdf)), 0.0)
-        norm = np.sqrt(np.bincount(owner, w * w, minlength=len(members)))
-        dot = np.bincount(owner, w * story.vec.get_many(tids), minlength=len(members))
-        cos = np.divide(dot, norm, out=np.zeros_like(dot), where=norm > 0).tolist()
+        rows, ids, w = self._member_units(members)
+        cos = np.bincount(rows, w * story.vec.get_many(ids), minlength=len(members)).tolist()
         best = 0
         for k in range(1, len(members)):
             if cos[k] > cos[best] + 1e-12:

@@ -254,9 +254,10 @@ def _according_drafts(doc: _Doc) -> list[_Draft]:
         sp, k = _np_until_comma(doc, j, s_end, doc.cfg["according_max_words"])
         if sp is None:
             continue
-        if j == i + m and doc.toks[j].key.startswith("ل") and not doc.toks[j].key.startswith("لل") and doc.toks[i + m - 1].key.startswith(("وفق", "طبق", "ووفق", "وطبق")):
+        in_accordance = doc.toks[i + m - 1].key.startswith(("وفق", "طبق", "ووفق", "وطبق"))
+        if j == i + m and doc.toks[j].key.startswith("ل") and not doc.toks[j].key.startswith("لل") and in_accordance:
             sp = (sp[0] + 1, sp[1])  # "وفقا لوكالة" -> "وكالة"
-        if doc.toks[i + m - 1].key.startswith(("وفق", "طبق", "ووفق", "وطبق")) and _is_norm(doc.text[sp[0] : sp[1]]):
+        if in_accordance and _is_norm(doc.text[sp[0] : sp[1]]):
             continue  # "وفق القانون"، "وفق الجدول"، "طبقا للضوابط": in accordance with a rule, no source
         cue = (tok.start, doc.toks[i + m - 1].end)
         before = _content_span(doc, s_start, tok.start)
