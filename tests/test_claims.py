@@ -838,3 +838,10 @@ def test_claims_sparse_pair_scores_equal_the_pairwise_overlap() -> None:
             if sc >= floor or (flagged[i] or flagged[j]) and rare:
                 want[(i, j)] = sc
     assert got == want and any(sc >= 0.5 for sc in want.values()) and any(sc == 0 for sc in want.values())
+
+
+def test_claims_kin_speakers_but_not_names_that_open_with_ibn() -> None:
+    from khabar.claims import _speaks_for
+
+    assert _speaks_for("نجل الشيخ عائض القرني") and _speaks_for("محامي اللاعب") and _speaks_for("فريق ترامب")
+    assert not _speaks_for("ابن كيران") and not _speaks_for("ابن سلمان")  # names: the person speaks

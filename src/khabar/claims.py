@@ -407,7 +407,8 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
 
 # A speaker who speaks for a person ("نجل الشيخ ..."، "محامي اللاعب ..."، "مدير أعمال الفنان ..."): in a post the
 # person named after the head is what the statement is about ("الوالد بخير" answers "وفاة الشيخ ...").
-_KIN_RE = re.compile(r"\s*(?:نجل|ابن|ابنة|نجلة|كريمة|شقيق|شقيقة|زوجة|زوج|عائلة|أسرة|ذوو|محامي|محامية|وكيل أعمال|وكيل"
+# (Not ابن / ابنة: they open names, "ابن كيران"، "ابن سلمان", whose speaker is the person himself.)
+_KIN_RE = re.compile(r"\s*(?:نجل|نجلة|كريمة|شقيق|شقيقة|زوجة|زوج|عائلة|أسرة|ذوو|محامي|محامية|وكيل أعمال|وكيل"
                      r"|مدير أعمال|مديرة أعمال|مكتب)\s+(?:ال)?(?:شيخ|فنان|فنانة|لاعب|لاعبة|داعية|دكتور)?\s*")
 
 
