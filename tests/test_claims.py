@@ -687,6 +687,40 @@ def test_claims_nothing_happened_and_unharmed_after_a_fire_deny(rumour: str, rep
     _assert_reply_denies(rumour, reply)
 
 
+@pytest.mark.parametrize("rumour,reply", [
+    # a reply of 15 words negating the rumour's event (خطف), sharing little else with it
+    ("عاجل: ملثمون يخطفون طالبا جامعيا في الزرقاء",
+     "مديرية الأمن العام: الطالب المبلغ عن غيابه في الزرقاء عاد إلى منزله بعد زيارة أصدقائه، ولم تقع أي عملية خطف"),
+    # the negation reaches past a qualifier after the case ("حالة مؤكدة") to the disease
+    ("تسجيل إصابات بالملاريا في مدينة بورتسودان والمستشفيات ممتلئة",
+     "وزارة الصحة: لم تسجل أي حالة مؤكدة بالملاريا في الولاية، والحالات المشتبه بها جاءت نتائجها سلبية"),
+    # a delay answered by "as usual", in a reply longer than a no-change denial in news may be
+    ("تأخير صرف رواتب المتقاعدين لشهر مارس بسبب نقص السيولة",
+     "هيئة التقاعد: بدأنا اليوم صرف رواتب المتقاعدين لشهر مارس وفق المواعيد المعتادة، ويمكن الاستعلام عبر الموقع الإلكتروني"),
+])
+def test_claims_longer_replies_deny(rumour: str, reply: str) -> None:
+    _assert_reply_denies(rumour, reply)
+
+
+def test_claims_a_reply_about_the_named_person_being_stable_denies_his_death() -> None:
+    # the two posts share only the person (one token, however long his name): the reply names its subject
+    rumour, reply = _posts("وفاة الفنان سامي الخطيب في أحد مستشفيات بيروت بعد صراع مع المرض",
+                           "نقابة الفنانين: الفنان القدير سامي الخطيب يخضع لفحوصات روتينية وحالته الصحية مستقرة")
+    for a in (rumour, reply):
+        a.add("entities", _ents(a.text, {"سامي الخطيب": ("EK", "PER")}))
+    claims = group_claims("S", [rumour, reply], entity_names={"EK": "سامي الخطيب"}, settings={})
+    assert [(m.article_id, m.stance) for c in claims for m in c.members] == [("p0", "assert"), ("p1", "deny")]
+
+
+def test_claims_a_short_news_caption_says_no_change_only_to_posts() -> None:
+    # a caption article as short as a post, with a "normal" word, against a long article's statement: no answer
+    long_text = ("قررت الحكومة رفع أسعار الكهرباء بنسبة 10 في المئة اعتبارا من الشهر المقبل. " * 6).strip()
+    caption = "رئيس الوزراء خلال زيارته محطة الكهرباء الجديدة التي تعمل بشكل طبيعي منذ افتتاحها في الشمال الشهر الماضي"
+    arts = _posts(long_text, caption)
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    assert len(long_text) > 320 and "deny" not in {m.stance for c in claims for m in c.members}
+
+
 @pytest.mark.parametrize("rumour,answer", [
     # few shared words (the denial path) and most words shared (one claim from the start)
     ("ماكو رواتب للموظفين هالشهر، الحكومة مفلسة",

@@ -1,6 +1,6 @@
 """Authorities denying rumours in short posts: each rumour and its reply, analysed alone.
 
-``tests/posts/rumours_and_replies.jsonl`` holds 108 rumours, each followed by the
+``tests/posts/rumours_and_replies.jsonl`` holds 300 rumours, each followed by the
 reply that denies it, written for these tests in the styles of X, Facebook and
 WhatsApp posts and of site headlines (labels, hashtags, links, spoken register,
 cue-last headlines, no-change denials, a clip "filmed elsewhere", a doctored
@@ -36,9 +36,6 @@ KNOWN_LIMITS = {
     # e5-small does not bring an English post and its Arabic denial together (cosine 0.880; the denial's
     # nearest Arabic post is at 0.901), and lexical mode has no shared word.
     "posts-r6": "cross-lingual pair",
-    # "the player stays with the club" answers "transferred to another club": an antonym of the rumour's
-    # event, sharing only the player's name and "player" with it
-    "posts9-r5": "denial by the opposite event",
     # "no tropical system in the Arabian Sea" answers "a cyclone hits Oman": no shared story term
     # (إعصار / حالة مدارية, عمان / العمانية)
     "posts9-r8": "denial in other words",
@@ -70,6 +67,27 @@ KNOWN_LIMITS = {
     "posts28-r3": "denial in other words",
     # "اعتقال مغني الراب المغربي طوطو" / "لا وجود لأي إجراء توقيف في حق الفنان": the artist by his trade only
     "posts28-r11": "a person named by title",
+    # Rounds posts29- to posts31- were written by a helper session that never read the code (varied dialects,
+    # replies in other words by design); 9 of 36 passed as written, 19 after the fixes they led to. The rest:
+    # "الدراسة هتتعطل بكرة في كل مدارس القاهرة" / "الدراسة منتظمة غدًا في جميع المدارس": 3 shared story terms of 14
+    "posts29-r1": "a reply sharing few words",
+    "posts29-r4": "a place by two names",  # معبر الكرامة / جسر الملك حسين
+    "posts29-r7": "denial in other words",  # سمات الزيارة / تأشيرات الزيارة: two stories
+    "posts29-r9": "denial in other words",  # إعصار / المنخفض المداري
+    "posts29-r11": "denial in other words",  # الباقات / الخبز المدعم (Tunisian)
+    "posts30-r1": "denial in other words",  # إقامات المرافقين / هويات مقيم التابعين
+    "posts30-r2": "denial in other words",  # هتشيل من بطاقات التموين / حذف أي مستحق من منظومة الدعم
+    "posts30-r5": "an exam by two names",  # التوجيهي / امتحان الإنجاز
+    # "يقيل مدرب العنابي" / "الجهاز الفني للمنتخب الوطني الأول مستمر في مهامه": one story, no shared claim word
+    "posts30-r7": "a team by its nickname",
+    "posts30-r8": "denial in other words",  # السمطة / حزام السلامة (Moroccan)
+    "posts30-r12": "denial in other words",  # سقوط ضحايا / لا توجد أي خسائر بشرية
+    "posts31-r1": "a spoken passive",  # اتأجلت (Egyptian) / تبدأ في موعدها
+    "posts31-r2": "denial by the facts",  # extended to 3 weeks / the holiday's first and last days
+    "posts31-r4": "denial in other words",  # توقف التحويلات / لا قيود على الحوالات
+    "posts31-r5": "a company by two names",  # الميدل إيست / طيران الشرق الأوسط
+    "posts31-r7": "a reply sharing one word",  # إغلاق معبر أرقين / حركة العبور بمنفذ أرقين طبيعية
+    "posts31-r9": "denial in other words",  # البوطا / قنينة غاز البوتان (Moroccan)
 }
 
 

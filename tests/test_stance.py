@@ -52,6 +52,9 @@ from khabar.stance import (
         ("", "الفنان بخير والكلام ده مش صحيح خالص", "deny"),  # colloquial "not true"
         ("", "الخبر المتداول غير دقيق، والامتحانات قائمة في موعدها", "deny"),
         ("وقال", "إن الأرقام الأولية دقيقة", "assert"),
+        ("", "الوالد بخير، ونرجو الكف عن نشر الأخبار الزائفة", "deny"),  # the definite form of "أخبار زائفة"
+        ("", "اللاعب في معسكر المنتخب، وكل ما نشر عن إصابته كذب", "deny"),  # what was published is a lie
+        ("وقال", "ما يتم تداوله حول رفع الرسوم مجرد كلام", "assert"),  # no lie or rumour named
     ],
 )
 def test_speaker_stance(cue: str, content: str, expected: str) -> None:

@@ -636,10 +636,15 @@ def group_claims(
     # Short assertions with a change or no-change word: the only candidates for a no-change denial (below),
     # flagged once so the pair loop of a big story does not test every pair.
     short_reply = [st.reply and len(st.tokens) <= SHORT_REPLY_MAX_TOKENS for st in stmts]
-    short_change = [st.stance == "assert" and len(st.tokens) <= NO_CHANGE_MAX_TOKENS
-                    and bool(st.tokens & CHANGE_OR_STEADY or (short_reply[k] and UNHARMED_RE.search(fold(st.text))))
-                    for k, st in enumerate(stmts)]
-    for i, j, score in _scored_pairs(stmts, vague, common, min_shared, idf, weight, deny_threshold / 2, short_change):
+    says_change = [st.stance == "assert" and bool(st.tokens & CHANGE_OR_STEADY
+                                                  or (short_reply[k] and UNHARMED_RE.search(fold(st.text))))
+                   for k, st in enumerate(stmts)]
+    short_change = [c and len(st.tokens) <= NO_CHANGE_MAX_TOKENS for c, st in zip(says_change, stmts, strict=True)]
+    # A post's answer to a post may say more ("المعبر مفتوح وحركة العبور طبيعية، ونرجو من المسافرين ..."): any
+    # length, against another post only (a short news caption against a long article's statement is no answer)
+    post_change = [c and st.reply for c, st in zip(says_change, stmts, strict=True)]
+    may_change = [a or b for a, b in zip(short_change, post_change, strict=True)]
+    for i, j, score in _scored_pairs(stmts, vague, common, min_shared, idf, weight, deny_threshold / 2, may_change):
         if score >= threshold:
             if not apart(i, j):  # "ارتفع المؤشر 44 نقطة" / "انخفض المؤشر 291 نقطة" days apart: two reports, not one claim
                 edges.append((score, i, j))
@@ -654,14 +659,18 @@ def group_claims(
             # half the denial threshold (in news a negation is more often about something else: on two days of
             # SaudiNewsNet, 239 false denials without the length limits, 8 with the statement's only, none with both)
             weak += [(score, *_answer_first(stmts, d, o)) for d, o in negating if short_reply[d]]
-        if score < deny_threshold and min_shared > 1 and (short_change[i] or short_change[j]):
+        if score < deny_threshold and min_shared > 1 and (may_change[i] or may_change[j]):
             # "لم يطرأ أي تغيير على الرسوم" answers "رفع رسوم التأشيرة" through one shared word: a no-change
             # statement names only what did not change, so it is compared on what the two say changed or not;
             # a reply at half the denial threshold ("الشيخ على قيد الحياة ويتلقى العلاج" shares only "الشيخ")
             one = _overlap(stmts[i].tokens - CHANGE_OR_STEADY, stmts[j].tokens - CHANGE_OR_STEADY, idf, common, 1)
+            # a name counts as one token however long: a reply sharing the person it is about ("الفنان نزار الحلبي
+            # ... حالته الصحية مستقرة" / "وفاة الممثل نزار الحلبي") names its subject
+            named = any(t[0] == "@" for t in stmts[i].tokens & stmts[j].tokens)
             for d, o in ((i, j), (j, i)):
                 floor = deny_threshold / 2 if short_reply[d] else deny_threshold
-                if one >= floor and short_change[d] and says_no_change(stmts[d], stmts[o], negated, d, o):
+                if (one >= floor or named and short_reply[d]) and (short_change[d] or post_change[d] and stmts[o].reply) \
+                        and says_no_change(stmts[d], stmts[o], negated, d, o):
                     weak.append((one, d, o))
     _link_groups(uf, edges, float(cfg["min_link_share"]))
     _attach_denials(stmts, uf, weak)

@@ -60,7 +60,9 @@ _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يك
 # إشعار بتعليقها"، "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"، "لم يتم تحديد أعداد الحجاج"، "لا يوجد أي خطر تسونامي")
 _REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه اتجاه يتعرض تتعرض لأي بأي اتخاذ بشأن بخصوص توقعات "
                                              "توقع يصدر تصدر صدر تعميم تعليمات نتلق نتلقى يتلق تتلق إشعار إخطار خطط "
-                                             "يدل تدل تصريح تصريحات عن تحديد يحدد تحدد خطر احتمال احتمالية إعلان بيان".split())
+                                             "يدل تدل تصريح تصريحات عن تحديد يحدد تحدد خطر احتمال احتمالية إعلان بيان "
+                                             # a qualifier after a record ("لم تسجل أي حالة مؤكدة بالحمى النزفية")
+                                             "مؤكد مؤكدة جديد جديدة رسمي رسمية إضافي إضافية فعلي فعلية".split())
 # "was not subjected to": what did not happen is the ل-word after the subject ("لم يتعرض أي حساب لاختراق")
 _EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات",
@@ -147,7 +149,8 @@ _CHANGE_TOKENS = tokens_of(
 # الدخول"), but a negated measure denies only that measure, not any change.
 _MEASURE_TOKENS = tokens_of(
     "منع يمنع تمنع حظر يحظر فرض يفرض تفرض إيقاف يوقف توقف تعليق يعلق تعلق إغلاق يغلق تغلق إلغاء يلغي تلغي "
-    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب نقل ينقل تنقل إفلاس أفلس يفلس إعفاء يعفي أعفى إقالة يقيل أقال"
+    "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب نقل ينقل تنقل إفلاس أفلس يفلس إعفاء يعفي أعفى إقالة يقيل أقال "
+    "تأخير تأخر يتأخر تتأخر بيع يبيع باع"  # "تأخير الرواتب" / "الصرف وفق التوقيتات المعتادة"؛ "بيع اللاعب" / "مستمر معنا"
 ) - _CHANGE_TOKENS
 _STEADY_TOKENS = tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
 # In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
@@ -169,7 +172,8 @@ _HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت 
                           "انهيار انهار يلتهم تلتهم التهم دمار دمر تدمير احترق احتراق")  # "حريق يلتهم السوق" / "السوق لم يتضرر"
 UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
                                 r"|\bآمنة?\b"  # "سد الموصل آمن" / "انهيار سد الموصل"
-                                r"|لم (?:يتضرر|تتضرر)"))
+                                r"|لم (?:يتضرر|تتضرر)"
+                                r"|حالت(?:ه|ها) (?:الصحية )?(?:مستقرة|جيدة|مطمئنة)"))  # "حالته الصحية مستقرة" / "وفاة"
 # A shortage is answered by "available" ("نفاد الأكسجين" / "الأكسجين متوفر").
 _SHORTAGE_TOKENS = tokens_of("نفاد نفد ينفد تنفد نقص شح شحة انقطاع انعدام")
 _AVAILABLE_TOKENS = tokens_of("متوفر متوفرة متوفرا متوافر متوافرة متاح متاحة")
@@ -178,7 +182,7 @@ CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _SHORTAGE_TO
 NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
 # A reply compared at half the denial threshold: "أنظمتنا تعمل بكفاءة ولم يتعرض أي حساب لاختراق، وأموال
 # العملاء في أمان" (9 tokens) says three things, each answering the rumour.
-SHORT_REPLY_MAX_TOKENS = 10
+SHORT_REPLY_MAX_TOKENS = 20
 
 
 def _negated_of(negated: dict[int, frozenset[str]], *pairs: tuple[int, Statement]) -> None:

@@ -57,7 +57,14 @@ DENY_PHRASES: tuple[str, ...] = (
     "غير مطروح", "ليس مطروحا", "ليست مطروحة", "غير وارد", "ليس واردا",
     # a message or statement passed off as the speaker's: "احتيالية ولم تصدر عن البنك"
     "احتيالي", "غير صادرة عن", "ليست صادرة عن", "لم تصدر عن",
+    # the definite forms: "الكف عن نشر الأخبار الزائفة"
+    "الأخبار الزائفة", "المعلومات الزائفة", "الأنباء الزائفة", "أنباء زائفة",
 )
+
+# "كل ما نشر عن توقيفه كذب": what was published or circulated about it is a lie or a rumour.
+_CIRCULATED_LIE_RE = re.compile(fold(
+    r"\bما (?:\w+ )?(?:نشر|ينشر|نشرته|تداول|يتداول|تداوله|أشيع|يشاع|يروج|روج|تناقلته|قيل|يقال)\b[^.؟!]{0,80}?"
+    r"\b(?:كذب|افتراء|إشاعة|شائعة|إشاعات|شائعات)\b"))
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))
 # "فيديو الأسد الطليق مصور خارج الدولة": the clip or picture is from elsewhere.
@@ -149,8 +156,9 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
         return "deny"
     if cue == "allege":
         return "allege"
-    if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content) or _ELSEWHERE_RE.search(content) \
-            or _DOCTORED_RE.search(content) or _names_rumours(content):
+    if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content) \
+            or _ELSEWHERE_RE.search(content) or _DOCTORED_RE.search(content) or _CIRCULATED_LIE_RE.search(content) \
+            or _names_rumours(content):
         return "deny"
     cue_words = {fold(cue_text)[s:e] for s, e in words(fold(cue_text))}
     if not cue_text.strip() and content.removeprefix(fold("ما ")).split(" ", 1)[0] in _ABOUT_HEADS:
