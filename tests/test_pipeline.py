@@ -329,3 +329,33 @@ def test_analyze_reports_an_unexpected_error_with_its_file_and_goes_on(tmp_path,
     reasons = {Path(p).name: r for p, r in summary.skipped}
     assert "internal error" in reasons["b.txt"] and "KeyError" in reasons["b.txt"]
     assert [Path(a.path).name for a in store.iter_articles()] == ["a.txt"]
+
+
+def test_pipeline_first_batch_is_mapped_while_the_corpus_state_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Loading a large store's state takes seconds: the first batch goes to the workers before it, not after.
+    from khabar import pipeline
+
+    order: list[str] = []
+    submit, init = pipeline._submit, pipeline.Analyzer.__init__
+
+    def recording_submit(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        order.append("map")
+        return submit(*args, **kwargs)
+
+    def recording_init(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        order.append("state")
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_submit", recording_submit)
+    monkeypatch.setattr(pipeline.Analyzer, "__init__", recording_init)
+    for k in range(3):
+        (tmp_path / f"a{k}.txt").write_text(f"خبر رقم {k}\nقال الوزير إن المدارس ستفتح غدا في المدينة رقم {k}.", encoding="utf-8")
+    settings = Settings.load()
+    settings.values["store"]["batch_size"] = 2
+    with Store(tmp_path / "k.db") as store:
+        summary = analyze(sorted(tmp_path.glob("a*.txt")), store, settings, embed=False)
+    assert summary.analysed == 3 and order == ["map", "state", "map"]
+    order.clear()
+    with Store(tmp_path / "empty.db") as store:  # no input: the state still loads (lagging claims are regrouped)
+        analyze([], store, settings, embed=False)
+    assert order == ["state"]

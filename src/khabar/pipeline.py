@@ -573,7 +573,7 @@ def _analyze_locked(docs: Iterable[RawDocument | IngestProblem], store: Store, s
                     embed: bool, on_progress: Callable[[int], None] | None, mapper: Mapper | None) -> RunSummary:
     mapper = mapper or process_documents
     summary = RunSummary(run_id=store.start_run(embed=embed))
-    analyzer = Analyzer(store, settings, embed=embed)
+    analyzer: Analyzer | None = None
     seen: set[str] = set()
     # In-process mapping gains nothing from a thread (one GIL): it runs when its batch is taken.
     in_process = mapper is process_documents or getattr(mapper, "in_process", False)
@@ -582,6 +582,8 @@ def _analyze_locked(docs: Iterable[RawDocument | IngestProblem], store: Store, s
     try:
         for batch in iter_batches(docs, settings.get("store", "batch_size")):
             mapped = _submit(batch, store, settings, mapper, pool, seen, summary)
+            if analyzer is None:  # the corpus state loads (seconds on a large store) while the workers map batch 1
+                analyzer = Analyzer(store, settings, embed=embed)
             if pending is not None:
                 _finish(pending, analyzer, store, summary, on_progress)
             pending = mapped
@@ -593,6 +595,8 @@ def _analyze_locked(docs: Iterable[RawDocument | IngestProblem], store: Store, s
         raise
     if pool is not None:
         pool.shutdown(wait=True)
+    if analyzer is None:  # no input: lagging claims are still regrouped at the end of the run
+        analyzer = Analyzer(store, settings, embed=embed)
     analyzer.checkpoint()
     store.finish_run(summary.run_id, analysed=summary.analysed, skipped=len(summary.skipped),
                      duplicates=summary.duplicates, unchanged=summary.unchanged)
