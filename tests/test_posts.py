@@ -68,14 +68,11 @@ KNOWN_LIMITS = {
     # "اعتقال مغني الراب المغربي طوطو" / "لا وجود لأي إجراء توقيف في حق الفنان": the artist by his trade only
     "posts28-r11": "a person named by title",
     # Rounds posts29- to posts31- were written by a helper session that never read the code (varied dialects,
-    # replies in other words by design); 9 of 36 passed as written, 19 after the fixes they led to. The rest:
+    # replies in other words by design); 9 of 36 passed as written, 22 after the fixes they led to. The rest:
     # "الدراسة هتتعطل بكرة في كل مدارس القاهرة" / "الدراسة منتظمة غدًا في جميع المدارس": 3 shared story terms of 14
     "posts29-r1": "a reply sharing few words",
-    "posts29-r4": "a place by two names",  # معبر الكرامة / جسر الملك حسين
-    "posts29-r7": "denial in other words",  # سمات الزيارة / تأشيرات الزيارة: two stories
     "posts29-r9": "denial in other words",  # إعصار / المنخفض المداري
     "posts29-r11": "denial in other words",  # الباقات / الخبز المدعم (Tunisian)
-    "posts30-r1": "denial in other words",  # إقامات المرافقين / هويات مقيم التابعين
     "posts30-r2": "denial in other words",  # هتشيل من بطاقات التموين / حذف أي مستحق من منظومة الدعم
     "posts30-r5": "an exam by two names",  # التوجيهي / امتحان الإنجاز
     # "يقيل مدرب العنابي" / "الجهاز الفني للمنتخب الوطني الأول مستمر في مهامه": one story, no shared claim word

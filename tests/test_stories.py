@@ -486,3 +486,37 @@ def test_stories_spoken_particles_of_posts_are_no_terms() -> None:
     terms = terms_of("يا جماعة سمعت إنو رح يرتفع سعر البنزين ولا حدا قال لهذا السبب", lemmas=True)
     assert not {"يا", "جماعه", "سمعت", "انو", "رح", "ولا", "لهذا"} & set(terms)
     assert {"وقود", "سعر"} <= set(terms)  # petrol read as fuel (khabar.spoken)
+
+
+def _post(aid: str, text: str, published: str) -> Article:
+    from khabar.attribution import find_attributions
+
+    a = Article(id=aid, path=f"{aid}.txt", raw=text, text=text, title="", published=published, language="ar")
+    find_attributions(a, settings={})
+    return a
+
+
+def test_stories_a_denial_post_joins_its_rumour_at_the_lower_threshold() -> None:
+    # Written for this test: the spoken rumour and the traffic department's denial share few story terms
+    rumour = _post("r", "عاجل: بيقولوا رخص القيادة للأجانب هتتوقف من أول الشهر الجاي في كل المحافظات بسبب الزحمة، حد عنده تأكيد؟",
+                   "2027-03-01T10:00:00")
+    denial = _post("d", "الإدارة العامة للمرور: لا صحة لما يتم تداوله بشأن وقف رخص القيادة للمقيمين، والخدمات تقدم كالمعتاد "
+                   "عبر المنصة الإلكترونية", "2027-03-01T13:00:00")
+    idx = StoryIndex()
+    idx.add(rumour, embedding=None, entity_ids=set())
+    joined = idx.add(denial, embedding=None, entity_ids=set())
+    assert not joined.is_new and idx.denial_threshold <= joined.score < idx.threshold
+    strict = StoryIndex({"denial_post_join_threshold": 0.15})
+    strict.add(rumour, embedding=None, entity_ids=set())
+    assert strict.add(denial, embedding=None, entity_ids=set()).is_new
+
+
+def test_stories_a_denial_post_sharing_only_its_speaker_and_cue_stays_apart() -> None:
+    # Written for this test: the ministry denies a transfer fee; its earlier post announced a bonus. Speaker and
+    # cue words ("وزارة المالية تنفي") are all the two share: no lower threshold for that
+    bonus = _post("b", "وزارة المالية: صرف منحة 3000 ريال لكل موظف حكومي بمناسبة العيد الوطني خلال أيام", "2027-03-01T10:00:00")
+    denial = _post("d", "وزارة المالية تنفي فرض رسوم على تحويلات العمالة الوافدة إلى الخارج", "2027-03-01T13:00:00")
+    idx = StoryIndex()
+    idx.add(bonus, embedding=None, entity_ids=set())
+    apart = idx.add(denial, embedding=None, entity_ids=set())
+    assert apart.is_new and idx.denial_threshold <= apart.score < idx.threshold

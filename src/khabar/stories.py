@@ -231,6 +231,7 @@ class StoryIndex:
         self.w_emb = c("stories.weight_embedding", sec["weight_embedding"], 0.0, 1.0)
         self.emb_floor = c("stories.embedding_floor", sec["embedding_floor"], -1.0, 0.99)
         self.threshold = c("stories.join_threshold", sec["join_threshold"], 0.0, 1.0)
+        self.denial_threshold = c("stories.denial_post_join_threshold", sec["denial_post_join_threshold"], 0.0, 1.0)
         self.merge_threshold = c("stories.merge_threshold", sec["merge_threshold"], 0.0, 1.01)
         self.xl_cos = c("stories.crosslingual_min_cosine", sec["crosslingual_min_cosine"], -1.0, 1.0)
         self.xl_margin = c("stories.crosslingual_margin", sec["crosslingual_margin"], 0.0, 2.0)
@@ -294,6 +295,17 @@ class StoryIndex:
             self._terms.append(term)
             self._df.append(0)
         return tid
+
+    def _denies_into(self, article: Article, s: int) -> bool:
+        """Whether ``article`` is a post that denies something (an attribution read as a denial) with a word of
+        what it denies in story ``s``: an authority's answer to a rumour often words the matter otherwise ("لا صحة
+        لوقف تأشيرات الزيارة" / "وقف إصدار سمات الزيارة"), so it joins at ``denial_post_join_threshold``. Its
+        speaker and cue do not count: "وزارة المالية تنفي ..." shares them with any of the ministry's stories."""
+        if len(article.text) > POST_MAX_CHARS:
+            return False
+        denied = " ".join(article.span_text(at.content) for at in article.attributions if at.stance == "deny")
+        ids = [self._vocab[t] for t in terms_of(denied, lemmas=self.lemma_terms, pronouns=True) if t in self._vocab]
+        return bool(ids) and bool(np.isin(np.array(ids, dtype=np.int32), self._stories[s].tids).any())
 
     def _article_terms(self, article: Article) -> tuple[Counter[str], str]:
         lead, first = lead_parts(article, sentences=self.lead_sentences, max_chars=self.lead_chars)
@@ -572,7 +584,8 @@ class StoryIndex:
         best_score = scores.get(best, 0.0)
         if (best < 0 or best_score < self.threshold) and emb is not None and self._foreign(article):
             best, best_score = self._crosslingual(emb, day, best, best_score, entity_ids)
-        is_new = best < 0 or best_score < self.threshold
+        is_new = best < 0 or best_score < self.threshold and not (
+            best_score >= self.denial_threshold and self._denies_into(article, best))
         if is_new:
             best = len(self._stories)
             story = _Story(id=f"S{best + 1:06d}")
