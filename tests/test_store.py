@@ -51,6 +51,29 @@ def test_article_round_trip_keeps_layers_offsets_and_attributions():
     assert b.raw[rs:re_] == "بيسكوف"
 
 
+def test_load_articles_gives_each_article_as_it_was_stored_and_leaves_out_unknown_ids(monkeypatch):
+    import khabar.store as store_mod
+
+    monkeypatch.setattr(store_mod, "_LOAD_CHUNK", 2)  # three articles: two chunks
+    s = Store(":memory:")
+    arts = [make_article(f"a{k}") for k in range(3)]
+    arts[1].layers.pop("sentences")  # articles differ in their layers
+    arts[2].attributions.clear()
+    arts[2].removed = []
+    with s.transaction():
+        s.insert_articles(arts, run_id=None)
+    got = s.load_articles(["a2", "nope", "a0", "a1", "a0"])
+    assert sorted(got) == ["a0", "a1", "a2"]
+    for a in arts:
+        b = got[a.id]
+        assert (b.text, b.offsets, b.removed) == (a.text, a.offsets, a.removed)
+        assert [(t.cue.start, t.content.end, t.stance, t.speaker.ref) for t in b.attributions] == \
+            [(t.cue.start, t.content.end, t.stance, t.speaker.ref) for t in a.attributions]
+        assert {k: [(x.start, x.end, x.label, x.ref) for x in v] for k, v in b.layers.items()} == \
+            {k: [(x.start, x.end, x.label, x.ref) for x in v] for k, v in a.layers.items()}
+    assert s.load_articles([]) == {} and s.load_article("nope") is None
+
+
 def test_transaction_rolls_back_whole_batch():
     s = Store(":memory:")
     with pytest.raises(sqlite3.IntegrityError):

@@ -436,11 +436,9 @@ class _StoryMembers:
     def load(self, story_id: str) -> list[Article]:
         cached = self._stories.pop(story_id, {})
         self._size -= len(cached)
-        members = []
-        for aid in self.store.article_ids(story_id=story_id):
-            art = cached.get(aid) or self.store.load_article(aid)
-            if art is not None:
-                members.append(art)
+        ids = self.store.article_ids(story_id=story_id)
+        loaded = self.store.load_articles([aid for aid in ids if aid not in cached])
+        members = [art for aid in ids if (art := cached.get(aid) or loaded.get(aid)) is not None]
         if len(members) <= self.max_articles:
             self._stories[story_id] = {a.id: a for a in members}
             self._size += len(members)
