@@ -879,3 +879,24 @@ def test_claims_kin_speakers_but_not_names_that_open_with_ibn() -> None:
 
     assert _speaks_for("نجل الشيخ عائض القرني") and _speaks_for("محامي اللاعب") and _speaks_for("فريق ترامب")
     assert not _speaks_for("ابن كيران") and not _speaks_for("ابن سلمان")  # names: the person speaks
+
+
+@pytest.mark.parametrize("rumour,reply", [
+    # Written for this test: the authority denies another rumour of the day, about the same people or places and
+    # an event of another kind (an arrest, not a death; a shortage, not a rise; a fee, not a closure)
+    ("وفاة المطرب سامر الحلو في أحد مستشفيات القاهرة بعد صراع مع المرض",
+     "نقابة المهن الموسيقية: ما تردد عن القبض على المطرب فادي نور في القاهرة غير صحيح"),
+    ("السولار هيزيد جنيه من أول الشهر والمحطات في الجيزة زحمة",
+     "وزارة البترول: لا صحة لوجود نقص في السولار بمحطات الجيزة والكميات متوفرة"),
+    ("إغلاق منفذ الوديعة أمام الشاحنات من الليلة حتى إشعار آخر",
+     "وزارة الداخلية: لا صحة لفرض رسوم جديدة على الشاحنات العابرة من منفذ الوديعة"),
+])
+def test_claims_a_denial_of_another_kind_of_event_is_no_answer(rumour: str, reply: str) -> None:
+    claims, rumour_claim = _rumour_claim(rumour, reply)
+    assert "p1" not in {m.article_id for m in rumour_claim.members}, reply
+
+
+def test_claims_a_denial_of_the_same_kind_of_event_answers_in_other_words() -> None:
+    # the same pair as above with the reply about the rumour's own event: it still joins, worded otherwise
+    _assert_reply_denies("وفاة المطرب سامر الحلو في أحد مستشفيات القاهرة بعد صراع مع المرض",
+                         "نقابة المهن الموسيقية: ما تردد عن رحيل المطرب سامر الحلو غير صحيح وهو بخير")

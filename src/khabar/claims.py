@@ -52,6 +52,7 @@ from khabar.denials import (
     NO_CHANGE_MAX_TOKENS,
     SHORT_REPLY_MAX_TOKENS,
     UNHARMED_RE,
+    acts_conflict,
     is_reply,
     negates,
     negating_pairs,
@@ -815,7 +816,7 @@ def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[fl
     size = uf.sizes()
     best: dict[int, tuple[float, int]] = {}
     for score, d, o in weak:
-        if size[uf.find(d)] != 1 or stmts[o].source == stmts[d].source:
+        if size[uf.find(d)] != 1 or stmts[o].source == stmts[d].source or acts_conflict(stmts[d], stmts[o]):
             continue
         if stmts[o].stance == "deny" and stmts[o].article is stmts[d].article:
             continue
@@ -857,7 +858,8 @@ def _most_shared(i: int, stmts: list[_Statement], vague: list[bool], common: fro
     if not s.tokens - common:
         return None
     shared = [(len(s.tokens & t.tokens), -t.start, -j) for j, t in enumerate(stmts)
-              if not vague[j] and t.article is not s.article and t.source != s.source and (s.tokens & t.tokens) - common]
+              if not vague[j] and t.article is not s.article and t.source != s.source and (s.tokens & t.tokens) - common
+              and not acts_conflict(s, t)]
     return -max(shared)[2] if shared else None
 
 

@@ -179,6 +179,38 @@ _SHORTAGE_TOKENS = tokens_of("نفاد نفد ينفد تنفد نقص شح شح
 _AVAILABLE_TOKENS = tokens_of("متوفر متوفرة متوفرا متوافر متوافرة متاح متاحة")
 CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _SHORTAGE_TOKENS | _AVAILABLE_TOKENS \
     | tokens_of("قيد الحياة بخير بصحة جيدة يصب بأذى أذى يتعرض")
+# Kinds of event a rumour reports and a reply denies. A denial naming an event of one kind ("لا صحة لوجود نقص في
+# البنزين") does not answer a statement naming events of other kinds only ("البنزين هيزيد جنيهين"): the ministry
+# denies another rumour of the day. "Change" words are no kind: "لا تغيير" answers a rise and a closure alike.
+_ACT_KINDS = {
+    "stop": "تعليق تعطيل وقف إيقاف توقف إغلاق إقفال منع حظر إلغاء تأجيل تأخير",
+    "rise": "رفع زيادة يزيد ارتفاع غلاء فرض",  # not تحريك: its token is حركة's (traffic)
+    "fall": "خفض تخفيض انخفاض",
+    "shortage": "نقص نفاد شح انقطاع قطع انعدام",
+    "death": "وفاة توفي موت مقتل قتل اغتيال",
+    "arrest": "اعتقال قبض توقيف احتجاز سجن حبس وقف",  # توقيفه reads as وقف
+    "ouster": "إقالة استقالة طرد عزل",
+    "leak": "تسريب",
+    "issue": "طباعة طرح",
+}
+_KINDS_OF: dict[str, frozenset[str]] = {}
+for _kind, _ws in _ACT_KINDS.items():
+    for _t in tokens_of(_ws):
+        _KINDS_OF[_t] = _KINDS_OF.get(_t, frozenset()) | {_kind}
+
+
+def act_kinds(tokens: frozenset[str]) -> frozenset[str]:
+    """The kinds of event (:data:`_ACT_KINDS`) a statement's tokens name."""
+    return frozenset(k for t in tokens if t in _KINDS_OF for k in _KINDS_OF[t])
+
+
+def acts_conflict(a: Statement, b: Statement) -> bool:
+    """Whether ``a`` and ``b`` both name events and share no kind of event: a denial of one is no answer to the
+    other ("القبض على المطرب كريم عادل غير صحيح" / "وفاة المطرب حسام الشاذلي")."""
+    ka, kb = act_kinds(a.tokens), act_kinds(b.tokens)
+    return bool(ka) and bool(kb) and not ka & kb
+
+
 NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
 # A reply compared at half the denial threshold: "أنظمتنا تعمل بكفاءة ولم يتعرض أي حساب لاختراق، وأموال
 # العملاء في أمان" (9 tokens) says three things, each answering the rumour.
