@@ -1,6 +1,6 @@
 """Authorities denying rumours in short posts: each rumour and its reply, analysed alone.
 
-``tests/posts/rumours_and_replies.jsonl`` holds 300 rumours, each followed by the
+``tests/posts/rumours_and_replies.jsonl`` holds 324 rumours, each followed by the
 reply that denies it, written for these tests in the styles of X, Facebook and
 WhatsApp posts and of site headlines (labels, hashtags, links, spoken register,
 cue-last headlines, no-change denials, a clip "filmed elsewhere", a doctored
@@ -85,6 +85,21 @@ KNOWN_LIMITS = {
     "posts31-r5": "a company by two names",  # الميدل إيست / طيران الشرق الأوسط
     "posts31-r7": "a reply sharing one word",  # إغلاق معبر أرقين / حركة العبور بمنفذ أرقين طبيعية
     "posts31-r9": "denial in other words",  # البوطا / قنينة غاز البوتان (Moroccan)
+    # Rounds posts32- and posts33-, written blind by another helper session after the fixes above: 13 of 24 as
+    # written, 12 after the event-kind rule (posts32-r1 lost: its rumour's verb is spoken, اتأجلت, and its
+    # cause, تسريب, is the only event it names). The rest:
+    "posts32-r1": "a spoken passive",  # اتأجلت ... بسبب تسريب / لا صحة لتأجيل الامتحانات
+    "posts32-r4": "denial in other words",  # تنقص من أجور / اقتطاع من رواتب (Moroccan)
+    "posts32-r5": "denial by the facts",  # ألغت تأشيرة 60 يوم / التأشيرة سارية ومتاحة
+    "posts32-r7": "a lower count of another disease",  # 15 إصابة بالكوليرا / حالتين من النزلات المعوية
+    "posts32-r8": "denial by the facts",  # باع اللاعب / مرتبط بعقد حتى 2037
+    "posts32-r10": "a corrected figure in other units",  # 50 ألف دينار / 5000 دج
+    "posts33-r1": "a reply sharing few words",  # بتلغي اختبارات / تعقد في مواعيدها
+    "posts33-r3": "the person himself, unnamed",  # القبض على المشهور X / "الخبر كذب، أنا في البيت"
+    "posts33-r4": "denial in other words",  # السولار يرتفع / تثبيت سعر الديزل
+    "posts33-r5": "denial by the facts",  # تتأخر لبعد العيد / تمويل الرواتب قبل العيد
+    "posts33-r10": "denial by the facts",  # انسحب من التصفيات / يواصل تحضيراته لمباراته المقبلة
+    "posts33-r12": "denial by the facts",  # سيول على عدن / الأجواء صحو
 }
 
 
@@ -110,6 +125,53 @@ def test_posts_reply_denies_the_rumour_in_one_story(pair: tuple[dict, dict], tmp
     rumour_claims = {c for c, a, _ in members if a == rumour_id}
     denials = {c for c, a, s in members if a == reply_id and s == "deny"}
     assert rumour_claims & denials, f"no denial of the rumour's claim: {members}"
+
+
+def _pair_claims(pair: tuple[dict, dict], tmp_path: Path) -> tuple[set[str], set[str]]:
+    """The claims the rumour is a member of, and those the reply denies, the pair analysed alone."""
+    src = tmp_path / "pair.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in pair) + "\n", encoding="utf-8")
+    db = tmp_path / "k.db"
+    with Store(db) as store:
+        analyze([src], store, Settings.load(), embed=False)
+    conn = sqlite3.connect(db)
+    rumour_id, reply_id = (conn.execute("SELECT id FROM articles WHERE path = ?", (f"{src}:{n}",)).fetchone()[0] for n in (1, 2))
+    members = conn.execute("SELECT claim_id, article_id, stance FROM claim_members").fetchall()
+    return {c for c, a, _ in members if a == rumour_id}, {c for c, a, s in members if a == reply_id and s == "deny"}
+
+
+def _rows(name: str) -> list[tuple[dict, dict]]:
+    rows = [json.loads(line) for line in (POSTS.parent / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(rows[k], rows[k + 1]) for k in range(0, len(rows), 2)]
+
+
+# Near misses, written blind by a helper session: the authority denies another rumour of the day, close to the
+# first (same institution and place, 2-4 shared words). Still read as denying it (strict xfails):
+NEAR_MISS_LIMITS = {
+    "nearmiss16-r1": "two measures of one kind",  # تعليق الدراسة / تأجيل الاختبارات: both stop
+    "nearmiss16-r4": "the rumour names no event",  # رواتب تنزل قبل موعدها / اقتطاع من الرواتب
+    "nearmiss16-r5": "a change of date is no kind",  # تسريب الامتحان / تغيير موعد الامتحان
+    "nearmiss16-r6": "the rumour names no event",  # غرامة تصير 3000 / إلغاء هامش السرعة
+    "nearmiss16-r10": "two ousters",  # طرد المدرب / استقالة الرئيس
+    "nearmiss16-r11": "a denial joined by its overlap",  # زيادة أسعار التذاكر / إلغاء الرحلات
+    "nearmiss16-r12": "the rumour names no event",  # منخفض جوي / تعليق الدراسة
+    "nearmiss16-r15": "the rumour names no event",  # سعر ربطة الخبز / إغلاق أفران
+}
+
+
+@pytest.mark.parametrize("pair", [
+    pytest.param(p, id=p[0]["id"], marks=[pytest.mark.xfail(strict=True, reason=NEAR_MISS_LIMITS[p[0]["id"]])]
+                 if p[0]["id"] in NEAR_MISS_LIMITS else []) for p in _rows("near_misses.jsonl")])
+def test_posts_a_denial_of_another_rumour_does_not_deny_this_one(pair: tuple[dict, dict], tmp_path: Path) -> None:
+    rumour_claims, denied = _pair_claims(pair, tmp_path)
+    assert not rumour_claims & denied
+
+
+@pytest.mark.parametrize("pair", [pytest.param(p, id=p[0]["id"]) for p in _rows("confirming_replies.jsonl")])
+def test_posts_a_confirming_reply_denies_nothing_of_the_rumour(pair: tuple[dict, dict], tmp_path: Path) -> None:
+    # 24 pairs written blind by helper sessions: the authority confirms the rumour in its own words
+    rumour_claims, denied = _pair_claims(pair, tmp_path)
+    assert rumour_claims and not rumour_claims & denied
 
 
 def test_posts_a_son_speaking_for_his_father_is_the_source_grouped_with_him(tmp_path: Path) -> None:
