@@ -151,11 +151,8 @@ NEAR_MISS_LIMITS = {
     "nearmiss16-r1": "two measures of one kind",  # تعليق الدراسة / تأجيل الاختبارات: both stop
     "nearmiss16-r4": "the rumour names no event",  # رواتب تنزل قبل موعدها / اقتطاع من الرواتب
     "nearmiss16-r5": "a change of date is no kind",  # تسريب الامتحان / تغيير موعد الامتحان
-    "nearmiss16-r6": "the rumour names no event",  # غرامة تصير 3000 / إلغاء هامش السرعة
     "nearmiss16-r10": "two ousters",  # طرد المدرب / استقالة الرئيس
     "nearmiss16-r11": "a denial joined by its overlap",  # زيادة أسعار التذاكر / إلغاء الرحلات
-    "nearmiss16-r12": "the rumour names no event",  # منخفض جوي / تعليق الدراسة
-    "nearmiss16-r15": "the rumour names no event",  # سعر ربطة الخبز / إغلاق أفران
 }
 
 

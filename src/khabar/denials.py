@@ -192,7 +192,11 @@ _ACT_KINDS = {
     "ouster": "إقالة استقالة طرد عزل",
     "leak": "تسريب",
     "issue": "طباعة طرح",
+    "weather": "أمطار مطر سيول عاصفة منخفض ثلوج",  # not إعصار: its token is عصر (afternoon)
 }
+# A price or fine with an amount ("سعر ربطة الخبز رح يصير 1000 ليرة"، "الغرامة بتصير 3000 درهم") reports a rise.
+_PRICE_FIGURE_RE = re.compile(fold(r"\b(?:ال)?(?:سعر|أسعار|ثمن|غرامة|غرامات|مخالفة|رسوم|تعرفة)\b[^.؟!]{0,60}?\d+\s*"
+                                   r"(?:ألف |مليون )?(?:ليرة|درهم|دينار|ريال|جنيه|دولار|فلس|قرش|مليم|دج)"))
 _KINDS_OF: dict[str, frozenset[str]] = {}
 for _kind, _ws in _ACT_KINDS.items():
     for _t in tokens_of(_ws):
@@ -207,8 +211,13 @@ def act_kinds(tokens: frozenset[str]) -> frozenset[str]:
 def acts_conflict(a: Statement, b: Statement) -> bool:
     """Whether ``a`` and ``b`` both name events and share no kind of event: a denial of one is no answer to the
     other ("القبض على المطرب كريم عادل غير صحيح" / "وفاة المطرب حسام الشاذلي")."""
-    ka, kb = act_kinds(a.tokens), act_kinds(b.tokens)
+    ka, kb = _kinds(a), _kinds(b)
     return bool(ka) and bool(kb) and not ka & kb
+
+
+def _kinds(st: Statement) -> frozenset[str]:
+    kinds = act_kinds(st.tokens)
+    return kinds | {"rise"} if _PRICE_FIGURE_RE.search(fold(st.text)) else kinds
 
 
 NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
