@@ -912,3 +912,9 @@ def test_claims_a_denial_of_the_same_kind_of_event_answers_in_other_words() -> N
 def test_claims_a_price_figure_and_the_weather_are_kinds_of_event(rumour: str, reply: str) -> None:
     claims, rumour_claim = _rumour_claim(rumour, reply)
     assert "p1" not in {m.article_id for m in rumour_claim.members}, reply
+
+
+def test_claims_a_past_measure_is_answered_by_no_change() -> None:
+    # Written for this test: "ألغت" reads as a token of its own (not إلغاء's); "no change to its durations" answers it
+    _assert_reply_denies("قطر ألغت تأشيرة الزيارة العائلية لمدة 90 يوما ابتداء من الشهر المقبل",
+                         "وزارة الداخلية: تأشيرة الزيارة العائلية لمدة 90 يوما سارية ولم يطرأ أي تعديل على مدتها")

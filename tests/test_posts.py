@@ -86,11 +86,10 @@ KNOWN_LIMITS = {
     "posts31-r7": "a reply sharing one word",  # إغلاق معبر أرقين / حركة العبور بمنفذ أرقين طبيعية
     "posts31-r9": "denial in other words",  # البوطا / قنينة غاز البوتان (Moroccan)
     # Rounds posts32- and posts33-, written blind by another helper session after the fixes above: 13 of 24 as
-    # written, 12 after the event-kind rule (posts32-r1 lost: its rumour's verb is spoken, اتأجلت, and its
+    # written, 12 after the event-kind rule, 13 after reading past measures (posts32-r1 lost: its rumour's verb is spoken, اتأجلت, and its
     # cause, تسريب, is the only event it names). The rest:
     "posts32-r1": "a spoken passive",  # اتأجلت ... بسبب تسريب / لا صحة لتأجيل الامتحانات
     "posts32-r4": "denial in other words",  # تنقص من أجور / اقتطاع من رواتب (Moroccan)
-    "posts32-r5": "denial by the facts",  # ألغت تأشيرة 60 يوم / التأشيرة سارية ومتاحة
     "posts32-r7": "a lower count of another disease",  # 15 إصابة بالكوليرا / حالتين من النزلات المعوية
     "posts32-r8": "denial by the facts",  # باع اللاعب / مرتبط بعقد حتى 2037
     "posts32-r10": "a corrected figure in other units",  # 50 ألف دينار / 5000 دج

@@ -143,14 +143,17 @@ def _negated_spans(st: Statement) -> list[tuple[int, int]]:
 # that say the thing stayed as it was ("السعر ثابت"): "لم يتغير السعر" or "ثابت" answers any change.
 _CHANGE_TOKENS = tokens_of(
     "تغير يتغير تتغير تغيرت تغيير ارتفاع ارتفع ترتفع يرتفع ارتفعت زيادة زاد يزيد تزيد رفع يرفع ترفع انخفاض انخفض "
-    "ينخفض تنخفض خفض يخفض تخفض تخفيض تعديل يطرأ تطرأ"
+    "ينخفض تنخفض خفض يخفض تخفض تخفيض تعديل يطرأ تطرأ خفضت زادت"
 )
+# Past forms whose token is not their verbal noun's ("ألغت" -> لغت, "إلغاء" -> لغي): "الإمارات ألغت تأشيرة الزيارة"
+_PAST_MEASURES = "ألغت ألغيت أوقفت أغلقت منعت علقت عطلت تأجلت"
 # A measure ("منع دخول المقيمين"، "إيقاف التجديد") is answered by "no change" too ("لا تغيير على إجراءات
 # الدخول"), but a negated measure denies only that measure, not any change.
 _MEASURE_TOKENS = tokens_of(
     "منع يمنع تمنع حظر يحظر فرض يفرض تفرض إيقاف يوقف توقف تعليق يعلق تعلق إغلاق يغلق تغلق إلغاء يلغي تلغي "
     "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب نقل ينقل تنقل إفلاس أفلس يفلس إعفاء يعفي أعفى إقالة يقيل أقال "
     "تأخير تأخر يتأخر تتأخر بيع يبيع باع"  # "تأخير الرواتب" / "الصرف وفق التوقيتات المعتادة"؛ "بيع اللاعب" / "مستمر معنا"
+    " " + _PAST_MEASURES
 ) - _CHANGE_TOKENS
 _STEADY_TOKENS = tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
 # In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
@@ -183,9 +186,9 @@ CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _SHORTAGE_TO
 # البنزين") does not answer a statement naming events of other kinds only ("البنزين هيزيد جنيهين"): the ministry
 # denies another rumour of the day. "Change" words are no kind: "لا تغيير" answers a rise and a closure alike.
 _ACT_KINDS = {
-    "stop": "تعليق تعطيل وقف إيقاف توقف إغلاق إقفال منع حظر إلغاء تأجيل تأخير",
+    "stop": "تعليق تعطيل وقف إيقاف توقف إغلاق إقفال منع حظر إلغاء تأجيل تأخير " + _PAST_MEASURES,
     "rise": "رفع زيادة يزيد ارتفاع غلاء فرض",  # not تحريك: its token is حركة's (traffic)
-    "fall": "خفض تخفيض انخفاض",
+    "fall": "خفض تخفيض انخفاض خفضت",
     "shortage": "نقص نفاد شح انقطاع قطع انعدام",
     "death": "وفاة توفي موت مقتل قتل اغتيال",
     "arrest": "اعتقال قبض توقيف احتجاز سجن حبس وقف",  # توقيفه reads as وقف
