@@ -151,7 +151,6 @@ NEAR_MISS_LIMITS = {
     "nearmiss16-r4": "the rumour names no event",  # رواتب تنزل قبل موعدها / اقتطاع من الرواتب
     "nearmiss16-r5": "a change of date is no kind",  # تسريب الامتحان / تغيير موعد الامتحان
     "nearmiss16-r10": "two ousters",  # طرد المدرب / استقالة الرئيس
-    "nearmiss16-r11": "a denial joined by its overlap",  # زيادة أسعار التذاكر / إلغاء الرحلات
 }
 
 

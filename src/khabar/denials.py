@@ -187,7 +187,7 @@ CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _SHORTAGE_TO
 # denies another rumour of the day. "Change" words are no kind: "لا تغيير" answers a rise and a closure alike.
 _ACT_KINDS = {
     "stop": "تعليق تعطيل وقف إيقاف توقف إغلاق إقفال منع حظر إلغاء تأجيل تأخير " + _PAST_MEASURES,
-    "rise": "رفع زيادة يزيد ارتفاع غلاء فرض",  # not تحريك: its token is حركة's (traffic)
+    "rise": "رفع زيادة يزيد تزيد زاد ارتفاع غلاء فرض",  # not تحريك: its token is حركة's (traffic)
     "fall": "خفض تخفيض انخفاض خفضت",
     "shortage": "نقص نفاد شح انقطاع قطع انعدام",
     "death": "وفاة توفي موت مقتل قتل اغتيال",
@@ -199,7 +199,7 @@ _ACT_KINDS = {
 }
 # A price or fine with an amount ("سعر ربطة الخبز رح يصير 1000 ليرة"، "الغرامة بتصير 3000 درهم") reports a rise.
 _PRICE_FIGURE_RE = re.compile(fold(r"\b(?:ال)?(?:سعر|أسعار|ثمن|غرامة|غرامات|مخالفة|رسوم|تعرفة)\b[^.؟!]{0,60}?\d+\s*"
-                                   r"(?:ألف |مليون )?(?:ليرة|درهم|دينار|ريال|جنيه|دولار|فلس|قرش|مليم|دج)"))
+                                   r"(?:%|(?:ألف |مليون )?(?:ليرة|درهم|دينار|ريال|جنيه|دولار|فلس|قرش|مليم|دج))"))
 _KINDS_OF: dict[str, frozenset[str]] = {}
 for _kind, _ws in _ACT_KINDS.items():
     for _t in tokens_of(_ws):
