@@ -1,6 +1,6 @@
 """Authorities denying rumours in short posts: each rumour and its reply, analysed alone.
 
-``tests/posts/rumours_and_replies.jsonl`` holds 324 rumours, each followed by the
+``tests/posts/rumours_and_replies.jsonl`` holds 348 rumours, each followed by the
 reply that denies it, written for these tests in the styles of X, Facebook and
 WhatsApp posts and of site headlines (labels, hashtags, links, spoken register,
 cue-last headlines, no-change denials, a clip "filmed elsewhere", a doctored
@@ -99,6 +99,22 @@ KNOWN_LIMITS = {
     "posts33-r5": "denial by the facts",  # تتأخر لبعد العيد / تمويل الرواتب قبل العيد
     "posts33-r10": "denial by the facts",  # انسحب من التصفيات / يواصل تحضيراته لمباراته المقبلة
     "posts33-r12": "denial by the facts",  # سيول على عدن / الأجواء صحو
+    # Rounds posts34- and posts35-, written blind by a third helper session at the end of the session: 9 of 24 as
+    # written, the same as the session's starting code; 10 after one fix (سيولة, liquidity, read as floods). The rest:
+    "posts34-r2": "denial by the facts",  # البنزين بيزيد ريالين / the quarter's prices
+    "posts34-r3": "denial by the facts",  # الكهربا رح تنقطع كلياً / the fuel shipment arrived, supply as usual
+    "posts34-r4": "denial in other words",  # جراو على المدرب (Moroccan: sacked) / إقالة الناخب الوطني: two stories
+    "posts34-r7": "a reply naming no subject",  # طيران الإمارات ألغت رحلاتها / "all our flights ..."
+    "posts34-r9": "a corrected figure",  # 500 دينار / 75 ديناراً, the fine named otherwise
+    "posts34-r10": "denial by the facts",  # العمرة بتتوقف / يستمر إصدار تصاريح العمرة
+    "posts34-r11": "the person himself",  # مات / "أنا بخير": two stories (0.148)
+    "posts34-r12": "denial in other words",  # يقصو الانترنت (Tunisian: cut) / قطع خدمة الإنترنت
+    "posts35-r1": "denial by the facts",  # العيش هيبقى بجنيه / الخبز ثابت عند 20 قرشاً
+    "posts35-r5": "denial in other words",  # إعصار / المنخفض المداري
+    "posts35-r6": "a person named by title",  # اعتقال محافظ البصرة / المحافظ يمارس مهامه
+    "posts35-r7": "denial by the facts",  # الدخول المدرسي يتأخر لأكتوبر / الدراسة يوم 8 شتنبر
+    "posts35-r9": "a correction of scope",  # المحرق يومين / البسيتين 4 ساعات
+    "posts35-r12": "denial by the facts",  # أول رمضان باكر / الغد المتمم لشعبان
 }
 
 
@@ -151,6 +167,15 @@ NEAR_MISS_LIMITS = {
     "nearmiss16-r4": "the rumour names no event",  # رواتب تنزل قبل موعدها / اقتطاع من الرواتب
     "nearmiss16-r5": "a change of date is no kind",  # تسريب الامتحان / تغيير موعد الامتحان
     "nearmiss16-r10": "two ousters",  # طرد المدرب / استقالة الرئيس
+    # a third helper's near misses, written after the rules above: 7 of 16 read as denials (6 with the session's
+    # starting code), mostly another place of the same kind of event
+    "nearmiss17-r6": "another place",  # رحلات بيروت / رحلات عمّان
+    "nearmiss17-r8": "the rumour names no event",  # مخالفة حزام الأمان 100 دينار / سحب رخص الوافدين
+    "nearmiss17-r10": "the rumour names no event",  # تصاريح حج الداخل تنفتح / رفع أسعار باقات الحج
+    "nearmiss17-r13": "another place",  # أمطار على القاهرة / إعصار على الإسكندرية
+    "nearmiss17-r14": "another place",  # إغلاق منفذ وجاجة / إغلاق منفذ المزيونة
+    "nearmiss17-r15": "another place",  # اشتباكات بحي الميدان / تفجير في حي المزة
+    "nearmiss17-r16": "the rumour names no event",  # دوام رمضان يبدأ 10 / تقديم موعد الاختبارات
 }
 
 
@@ -164,7 +189,7 @@ def test_posts_a_denial_of_another_rumour_does_not_deny_this_one(pair: tuple[dic
 
 @pytest.mark.parametrize("pair", [pytest.param(p, id=p[0]["id"]) for p in _rows("confirming_replies.jsonl")])
 def test_posts_a_confirming_reply_denies_nothing_of_the_rumour(pair: tuple[dict, dict], tmp_path: Path) -> None:
-    # 24 pairs written blind by helper sessions: the authority confirms the rumour in its own words
+    # 36 pairs written blind by helper sessions: the authority confirms the rumour in its own words
     rumour_claims, denied = _pair_claims(pair, tmp_path)
     assert rumour_claims and not rumour_claims & denied
 

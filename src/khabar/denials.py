@@ -16,6 +16,7 @@ The statements are those :func:`khabar.claims.group_claims` compares (``Statemen
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Protocol
@@ -186,7 +187,7 @@ CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _SHORTAGE_TO
 # البنزين") does not answer a statement naming events of other kinds only ("البنزين هيزيد جنيهين"): the ministry
 # denies another rumour of the day. "Change" words are no kind: "لا تغيير" answers a rise and a closure alike.
 _ACT_KINDS = {
-    "stop": "تعليق تعطيل وقف إيقاف توقف إغلاق إقفال منع حظر إلغاء تأجيل تأخير " + _PAST_MEASURES,
+    "stop": "تعليق تعطيل وقف إيقاف توقف إغلاق إقفال منع حظر إلغاء تأجيل تأخير تأخر يتأخر تتأخر " + _PAST_MEASURES,
     "rise": "رفع زيادة يزيد تزيد زاد ارتفاع غلاء فرض",  # not تحريك: its token is حركة's (traffic)
     "fall": "خفض تخفيض انخفاض خفضت",
     "shortage": "نقص نفاد شح انقطاع قطع انعدام",
@@ -195,7 +196,8 @@ _ACT_KINDS = {
     "ouster": "إقالة استقالة طرد عزل",
     "leak": "تسريب",
     "issue": "طباعة طرح",
-    "weather": "أمطار مطر سيول عاصفة منخفض ثلوج",  # not إعصار: its token is عصر (afternoon)
+    # not إعصار (its token is عصر, afternoon), سيول (سيولة, liquidity), منخفض (low) nor عاصفة (عاصفة الحزم)
+    "weather": "أمطار مطر ثلوج",
 }
 # A price or fine with an amount ("سعر ربطة الخبز رح يصير 1000 ليرة"، "الغرامة بتصير 3000 درهم") reports a rise.
 _PRICE_FIGURE_RE = re.compile(fold(r"\b(?:ال)?(?:سعر|أسعار|ثمن|غرامة|غرامات|مخالفة|رسوم|تعرفة)\b[^.؟!]{0,60}?\d+\s*"
@@ -219,8 +221,15 @@ def acts_conflict(a: Statement, b: Statement) -> bool:
 
 
 def _kinds(st: Statement) -> frozenset[str]:
-    kinds = act_kinds(st.tokens)
-    return kinds | {"rise"} if _PRICE_FIGURE_RE.search(fold(st.text)) else kinds
+    return _text_kinds(st.text, st.tokens)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _text_kinds(text: str, tokens: frozenset[str]) -> frozenset[str]:
+    """:func:`act_kinds`, and a rise for a price with an amount; cached: a big story's vague denials ask it of
+    every statement sharing a word."""
+    kinds = act_kinds(tokens)
+    return kinds | {"rise"} if _PRICE_FIGURE_RE.search(fold(text)) else kinds
 
 
 NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
