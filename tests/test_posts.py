@@ -125,34 +125,27 @@ def _case(pair: tuple[dict, dict]) -> object:
     return pytest.param(pair, id=rumour["id"], marks=marks)
 
 
+def _pair_claims(pair: tuple[dict, dict], tmp_path: Path) -> tuple[bool, set[str], set[str]]:
+    """The pair analysed alone: whether its posts form one story, the claims the rumour is a member of, and
+    those the reply denies."""
+    src = tmp_path / "pair.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in pair) + "\n", encoding="utf-8")
+    db = tmp_path / "k.db"
+    with Store(db) as store:
+        analyze([src], store, Settings.load(), embed=False)
+    conn = sqlite3.connect(db)
+    (rumour_id, rumour_story), (reply_id, reply_story) = (
+        conn.execute("SELECT id, story_id FROM articles WHERE path = ?", (f"{src}:{n}",)).fetchone() for n in (1, 2))
+    members = conn.execute("SELECT claim_id, article_id, stance FROM claim_members").fetchall()
+    return (rumour_story == reply_story, {c for c, a, _ in members if a == rumour_id},
+            {c for c, a, s in members if a == reply_id and s == "deny"})
+
+
 @pytest.mark.parametrize("pair", [_case(p) for p in PAIRS])
 def test_posts_reply_denies_the_rumour_in_one_story(pair: tuple[dict, dict], tmp_path: Path) -> None:
-    src = tmp_path / "pair.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in pair) + "\n", encoding="utf-8")
-    db = tmp_path / "k.db"
-    with Store(db) as store:
-        analyze([src], store, Settings.load(), embed=False)
-    conn = sqlite3.connect(db)
-    story = dict(conn.execute("SELECT path, story_id FROM articles").fetchall())
-    rumour_id, reply_id = (conn.execute("SELECT id FROM articles WHERE path = ?", (f"{src}:{n}",)).fetchone()[0] for n in (1, 2))
-    assert story[f"{src}:1"] == story[f"{src}:2"], "rumour and reply in two stories"
-    members = conn.execute("SELECT claim_id, article_id, stance FROM claim_members").fetchall()
-    rumour_claims = {c for c, a, _ in members if a == rumour_id}
-    denials = {c for c, a, s in members if a == reply_id and s == "deny"}
-    assert rumour_claims & denials, f"no denial of the rumour's claim: {members}"
-
-
-def _pair_claims(pair: tuple[dict, dict], tmp_path: Path) -> tuple[set[str], set[str]]:
-    """The claims the rumour is a member of, and those the reply denies, the pair analysed alone."""
-    src = tmp_path / "pair.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in pair) + "\n", encoding="utf-8")
-    db = tmp_path / "k.db"
-    with Store(db) as store:
-        analyze([src], store, Settings.load(), embed=False)
-    conn = sqlite3.connect(db)
-    rumour_id, reply_id = (conn.execute("SELECT id FROM articles WHERE path = ?", (f"{src}:{n}",)).fetchone()[0] for n in (1, 2))
-    members = conn.execute("SELECT claim_id, article_id, stance FROM claim_members").fetchall()
-    return {c for c, a, _ in members if a == rumour_id}, {c for c, a, s in members if a == reply_id and s == "deny"}
+    one_story, rumour_claims, denied = _pair_claims(pair, tmp_path)
+    assert one_story, "rumour and reply in two stories"
+    assert rumour_claims & denied, "no denial of the rumour's claim"
 
 
 def _rows(name: str) -> list[tuple[dict, dict]]:
@@ -183,14 +176,14 @@ NEAR_MISS_LIMITS = {
     pytest.param(p, id=p[0]["id"], marks=[pytest.mark.xfail(strict=True, reason=NEAR_MISS_LIMITS[p[0]["id"]])]
                  if p[0]["id"] in NEAR_MISS_LIMITS else []) for p in _rows("near_misses.jsonl")])
 def test_posts_a_denial_of_another_rumour_does_not_deny_this_one(pair: tuple[dict, dict], tmp_path: Path) -> None:
-    rumour_claims, denied = _pair_claims(pair, tmp_path)
+    _, rumour_claims, denied = _pair_claims(pair, tmp_path)
     assert not rumour_claims & denied
 
 
 @pytest.mark.parametrize("pair", [pytest.param(p, id=p[0]["id"]) for p in _rows("confirming_replies.jsonl")])
 def test_posts_a_confirming_reply_denies_nothing_of_the_rumour(pair: tuple[dict, dict], tmp_path: Path) -> None:
     # 36 pairs written blind by helper sessions: the authority confirms the rumour in its own words
-    rumour_claims, denied = _pair_claims(pair, tmp_path)
+    _, rumour_claims, denied = _pair_claims(pair, tmp_path)
     assert rumour_claims and not rumour_claims & denied
 
 
