@@ -97,7 +97,6 @@ KNOWN_LIMITS = {
     "posts33-r3": "the person himself, unnamed",  # القبض على المشهور X / "الخبر كذب، أنا في البيت"
     "posts33-r4": "denial in other words",  # السولار يرتفع / تثبيت سعر الديزل
     "posts33-r5": "denial by the facts",  # تتأخر لبعد العيد / تمويل الرواتب قبل العيد
-    "posts33-r10": "denial by the facts",  # انسحب من التصفيات / يواصل تحضيراته لمباراته المقبلة
     "posts33-r12": "denial by the facts",  # سيول على عدن / الأجواء صحو
     # Rounds posts34- and posts35-, written blind by a third helper session at the end of the session: 9 of 24 as
     # written, the same as the session's starting code; 10 after one fix (سيولة, liquidity, read as floods). The rest:
