@@ -50,7 +50,6 @@ from khabar.cues import COLON_LABELS, MINISTRY_FIELDS, ORGANIZATION_HEADS, PERSO
 from khabar.denials import (
     CHANGE_OR_STEADY,
     NO_CHANGE_MAX_TOKENS,
-    SHORT_REPLY_MAX_TOKENS,
     UNHARMED_RE,
     acts_conflict,
     is_reply,
@@ -636,14 +635,14 @@ def group_claims(
     apart = _Apart(stmts, float(cfg["figures_days_apart"]))
     # Short assertions with a change or no-change word: the only candidates for a no-change denial (below),
     # flagged once so the pair loop of a big story does not test every pair.
-    short_reply = [st.reply and len(st.tokens) <= SHORT_REPLY_MAX_TOKENS for st in stmts]
+    reply = [st.reply for st in stmts]  # a post's statement: the looser readings (is_reply, once per statement)
     says_change = [st.stance == "assert" and bool(st.tokens & CHANGE_OR_STEADY
-                                                  or (short_reply[k] and UNHARMED_RE.search(fold(st.text))))
+                                                  or (reply[k] and UNHARMED_RE.search(fold(st.text))))
                    for k, st in enumerate(stmts)]
     short_change = [c and len(st.tokens) <= NO_CHANGE_MAX_TOKENS for c, st in zip(says_change, stmts, strict=True)]
     # A post's answer to a post may say more ("المعبر مفتوح وحركة العبور طبيعية، ونرجو من المسافرين ..."): any
     # length, against another post only (a short news caption against a long article's statement is no answer)
-    post_change = [c and st.reply for c, st in zip(says_change, stmts, strict=True)]
+    post_change = [c and r for c, r in zip(says_change, reply, strict=True)]
     may_change = [a or b for a, b in zip(short_change, post_change, strict=True)]
     for i, j, score in _scored_pairs(stmts, vague, common, min_shared, idf, weight, deny_threshold / 2, may_change):
         if score >= threshold:
@@ -655,11 +654,12 @@ def group_claims(
                     weak.append((score, d, o))
                 elif stmts[d].stance == "assert" and negates(stmts[d], stmts[o], negated, d, o):
                     weak.append((score, *_answer_first(stmts, d, o)))
-        elif score >= deny_threshold / 2 and (short_reply[i] or short_reply[j]) and (negating := negating_pairs(stmts, negated, i, j)):
-            # "لم ترصد أي متحور جديد" / "ظهور متحور جديد": a short reply negating a shared word is compared at
-            # half the denial threshold (in news a negation is more often about something else: on two days of
-            # SaudiNewsNet, 239 false denials without the length limits, 8 with the statement's only, none with both)
-            weak += [(score, *_answer_first(stmts, d, o)) for d, o in negating if short_reply[d]]
+        elif score >= deny_threshold / 2 and (reply[i] or reply[j]) and (negating := negating_pairs(stmts, negated, i, j)):
+            # "لم ترصد أي متحور جديد" / "ظهور متحور جديد": a reply negating a shared word is compared at half the
+            # denial threshold (in news a negation is more often about something else: on two days of SaudiNewsNet,
+            # 239 false denials without the length limits, 8 with the statement's only, none with both; a reply has
+            # at most denials.REPLY_MAX_TOKENS tokens, the 10 of an earlier limit left out posts' longer answers)
+            weak += [(score, *_answer_first(stmts, d, o)) for d, o in negating if reply[d]]
         if score < deny_threshold and min_shared > 1 and (may_change[i] or may_change[j]):
             # "لم يطرأ أي تغيير على الرسوم" answers "رفع رسوم التأشيرة" through one shared word: a no-change
             # statement names only what did not change, so it is compared on what the two say changed or not;
@@ -669,8 +669,8 @@ def group_claims(
             # ... حالته الصحية مستقرة" / "وفاة الممثل نزار الحلبي") names its subject
             named = any(t[0] == "@" for t in stmts[i].tokens & stmts[j].tokens)
             for d, o in ((i, j), (j, i)):
-                floor = deny_threshold / 2 if short_reply[d] else deny_threshold
-                if (one >= floor or named and short_reply[d]) and (short_change[d] or post_change[d] and stmts[o].reply) \
+                floor = deny_threshold / 2 if reply[d] else deny_threshold
+                if (one >= floor or named and reply[d]) and (short_change[d] or post_change[d] and reply[o]) \
                         and says_no_change(stmts[d], stmts[o], negated, d, o):
                     weak.append((one, d, o))
     _link_groups(uf, edges, float(cfg["min_link_share"]))

@@ -234,9 +234,6 @@ def _text_kinds(text: str, tokens: frozenset[str]) -> frozenset[str]:
 
 
 NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
-# A reply compared at half the denial threshold: "أنظمتنا تعمل بكفاءة ولم يتعرض أي حساب لاختراق، وأموال
-# العملاء في أمان" (9 tokens) says three things, each answering the rumour.
-SHORT_REPLY_MAX_TOKENS = 20
 
 
 def _negated_of(negated: dict[int, frozenset[str]], *pairs: tuple[int, Statement]) -> None:
