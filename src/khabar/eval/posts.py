@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,15 @@ def _analyze(rows: list[dict], workdir: Path, name: str, *, embed: bool) -> tupl
     return src, db
 
 
+def _alone(pairs: list[tuple[dict, dict]], work: Path, *, embed: bool) -> Iterator[tuple[dict, bool, bool]]:
+    """For each pair analysed in a store of its own: its first row, whether its posts form one story, and
+    whether the second denies a claim of the first."""
+    for k, (first, second) in enumerate(pairs):
+        src, db = _analyze([first, second], work, f"pair{k}", embed=embed)
+        a, b, deny = _outcome(db, src, 1, 2)
+        yield first, a == b, deny
+
+
 def evaluate_posts(path: Path, *, embed: bool = False, mixed: bool = True) -> dict[str, Any]:
     """Shares of pairs kept together and denied, alone and (with ``mixed``) all in one store; failing pair ids."""
     pairs = read_pairs(path)
@@ -77,12 +87,10 @@ def evaluate_posts(path: Path, *, embed: bool = False, mixed: bool = True) -> di
         work = Path(tmp)
         together = denied = 0
         failed: list[str] = []
-        for k, (rumour, reply) in enumerate(pairs):
-            src, db = _analyze([rumour, reply], work, f"pair{k}", embed=embed)
-            a, b, deny = _outcome(db, src, 1, 2)
-            together += a == b
-            denied += a == b and deny
-            if not (a == b and deny):
+        for k, (rumour, one_story, deny) in enumerate(_alone(pairs, work, embed=embed)):
+            together += one_story
+            denied += one_story and deny
+            if not (one_story and deny):
                 failed.append(str(rumour.get("id", k)))
         out["alone.same_story"] = together / len(pairs) if pairs else 0.0
         out["alone.denied"] = denied / len(pairs) if pairs else 0.0
@@ -107,12 +115,8 @@ def evaluate_posts(path: Path, *, embed: bool = False, mixed: bool = True) -> di
 def evaluate_controls(path: Path, *, embed: bool = False) -> dict[str, Any]:
     """Pairs whose second post must not deny the first's claim, each alone: the share that does, and their ids."""
     pairs = read_pairs(path)
-    wrong: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for k, (first, second) in enumerate(pairs):
-            src, db = _analyze([first, second], Path(tmp), f"control{k}", embed=embed)
-            a, b, deny = _outcome(db, src, 1, 2)
-            if a == b and deny:
-                wrong.append(str(first.get("id", k)))
+        wrong = [str(first.get("id", k)) for k, (first, one_story, deny) in enumerate(_alone(pairs, Path(tmp), embed=embed))
+                 if one_story and deny]
     return {"controls.pairs": len(pairs), "controls.false_denials": len(wrong) / len(pairs) if pairs else 0.0,
             "controls.failed": ", ".join(wrong)}
