@@ -913,3 +913,69 @@ def test_claims_a_past_measure_is_answered_by_no_change() -> None:
     # Written for this test: "ألغت" reads as a token of its own (not إلغاء's); "no change to its durations" answers it
     _assert_reply_denies("قطر ألغت تأشيرة الزيارة العائلية لمدة 90 يوما ابتداء من الشهر المقبل",
                          "وزارة الداخلية: تأشيرة الزيارة العائلية لمدة 90 يوما سارية ولم يطرأ أي تعديل على مدتها")
+
+
+@pytest.mark.parametrize("rumour,reply", [
+    # "works normally" answers an outage (قطع), not only a measure
+    ("قطع الانترنت عن المحافظة يومين بسبب صيانة الكابل 🌐 منقول",
+     "هيئة الاتصالات: خدمات الإنترنت تعمل بشكل طبيعي، وأعمال صيانة الكابل لن تؤثر على المستخدمين"),
+    # what "any decision to" names is not asserted: the reply says "as usual" to the closure
+    ("بكرا عطلة رسمية بالمدارس بسبب المنخفض",
+     "وزارة التربية: الدوام في المدارس غدا كالمعتاد، وأي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية للوزارة"),
+    # a date brought forward is a change ("دون تعديل" answers it)
+    ("تقديم موعد اختبارات نهاية الفصل أسبوعين يقولون القرار طالع بكرة",
+     "وزارة التعليم: موعد اختبارات نهاية الفصل كما هو معلن في التقويم الأكاديمي دون تعديل"),
+    # a price that "becomes one dinar" names an amount: a rise, which "unchanged" answers
+    ("سعر ربطة الخبز رح يصير دينار من أول الشهر 😡",
+     "وزارة التموين: أسعار الخبز المدعوم ثابتة دون تغيير في جميع المخابز"),
+])
+def test_claims_as_usual_answers_an_outage_a_moved_date_and_a_price(rumour: str, reply: str) -> None:
+    _assert_reply_denies(rumour, reply)
+
+
+def test_claims_a_post_denying_in_its_second_sentence_joins_the_rumour() -> None:
+    # the speaker's colon covers the first sentence; the second, which denies, is a statement of the post too
+    from khabar.sentences import split_sentences
+
+    arts = _posts("مياه الشفة ببيروت ملوثة، نصيحة ما تشربوا من الحنفية",
+                  "وزارة الصحة: نتائج فحوصات عينات مياه الشفة في بيروت مطابقة للمعايير. "
+                  "وما يتم تداوله عن تلوثها لا يستند إلى أي معطيات علمية")
+    for a in arts:
+        a.add("sentences", split_sentences(a.text))
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+    assert [(m.article_id, m.stance) for m in rumour.members] == [("p0", "assert"), ("p1", "deny")]
+    denial = next(m for m in rumour.members if m.article_id == "p1")
+    assert "تلوثها" in arts[1].text[denial.start : denial.end]
+
+
+def test_claims_a_first_person_denial_in_a_post() -> None:
+    _assert_reply_denies("وفاة الفنانة مريم السعدي بعد صراع مع المرض",
+                         "أنفي خبر وفاة الوالدة الفنانة مريم السعدي جملة وتفصيلا، هي بخير والحمد لله")
+
+
+def test_claims_the_feast_is_no_steady_word() -> None:
+    # اعتيادي ("as usual") and العيد (Eid) share a token: a post's "الأطفال فرحتهم بالعيد" says nothing is unchanged
+    from khabar.denials import says_steady
+
+    assert says_steady("الدوام بشكل اعتيادي") and says_steady("الدراسة منتظمة غدا")
+    assert not says_steady("وأظهر الأطفال فرحتهم بالعيد من خلال اقتناء الملابس الجديدة")
+    assert not says_steady("نظمت الجمعية حفلا للأطفال")
+
+
+def test_claims_a_post_own_words_before_a_quoted_report_are_a_statement() -> None:
+    # "وأي مراجعة للأسعار تعلن عبر القنوات الرسمية" reads as an attribution; what the post says before it denies
+    _, rumour = _rumour_claim("يقولون البنزين بيرتفع من الليلة، 91 يصير 3 ريال 😳 متداول بالقروبات",
+                              "ما يتم تداوله عن تعديل أسعار البنزين اعتبارا من الليلة غير دقيق، والأسعار الحالية سارية "
+                              "دون تغيير، وأي مراجعة للأسعار تعلن عبر القنوات الرسمية.")
+    assert [(m.article_id, m.stance, m.attribution_index) for m in rumour.members] == [("p0", "assert", None),
+                                                                                      ("p1", "deny", None)]
+
+
+def test_claims_a_deduction_is_no_answer_to_a_delay() -> None:
+    # the ministry denies another rumour of the day: a deduction from pensions, not the salaries' delay
+    claims, _ = _rumour_claim("رواتب الموظفين راح تتأخر عشرة أيام هالشهر 😡 #رواتب",
+                              "وزارة المالية: لا صحة لما يتم تداوله عن استقطاع نسبة من رواتب المتقاعدين، وأن الرواتب "
+                              "التقاعدية ستصرف بمبالغها الكاملة.")
+    assert not any(m.article_id == "p1" for c in claims if any(x.article_id == "p0" for x in c.members)
+                   for m in c.members)

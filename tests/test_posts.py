@@ -1,6 +1,6 @@
 """Authorities denying rumours in short posts: each rumour and its reply, analysed alone.
 
-``tests/posts/rumours_and_replies.jsonl`` holds 348 rumours, each followed by the
+``tests/posts/rumours_and_replies.jsonl`` holds 428 rumours, each followed by the
 reply that denies it, written for these tests in the styles of X, Facebook and
 WhatsApp posts and of site headlines (labels, hashtags, links, spoken register,
 cue-last headlines, no-change denials, a clip "filmed elsewhere", a doctored
@@ -42,18 +42,12 @@ KNOWN_LIMITS = {
     "posts14-r5": "cross-lingual pair",  # an English post, as posts-r6
     # "وفاة شيخ الأزهر أحمد الطيب" / "فضيلة الإمام الأكبر بصحة جيدة": the reply names him by his title only
     "posts20-r3": "a person named by title",
-    # "اغتيال قائد عسكري بارز في طرابلس" / "القائد بخير وظهر في اجتماع": the posts share only "القائد"
-    "posts21-r9": "a reply sharing one word",
     # "يصادق على قانون يمنع الحجاب" / "لم يعرض أي مشروع قانون يتعلق بالحجاب": the negation stops at "يعرض"
     "posts21-r10": "denial in other words",
     # "يقال إن الفنانة فيروز نقلت إلى المستشفى" / "ريما الرحباني: والدتي بخير": the reply names her as "my mother"
     "posts22-r5": "a person named by relation",
     # "وصول شحنة لقاح مغشوش إلى مستشفيات بغداد" / "تنفي دخول أي لقاح غير مطابق للمواصفات": one shared word (لقاح)
     "posts22-r8": "denial in other words",
-    # "تمنع استخدام الموتوسيكلات في القاهرة" / "لا نية لحظر الدراجات النارية": two shared terms among eleven
-    "posts23-r5": "denial in other words",
-    # "انهيار سد الموصل خلال ساعات" / "سد الموصل آمن ومناسيب المياه ضمن الحدود الطبيعية": two shared terms
-    "posts24-r5": "a reply sharing two words",
     # "إصابة 50 طالبا بالتسمم في مطعم جامعة القاهرة" / "رئيس جامعة القاهرة: 3 حالات اشتباه في تسمم": the university
     # is in the speaker, not the statement, which shares one word (تسمم) with the rumour
     "posts26-r9": "a reply sharing one word",
@@ -69,12 +63,9 @@ KNOWN_LIMITS = {
     "posts28-r11": "a person named by title",
     # Rounds posts29- to posts31- were written by a helper session that never read the code (varied dialects,
     # replies in other words by design); 9 of 36 passed as written, 22 after the fixes they led to. The rest:
-    # "الدراسة هتتعطل بكرة في كل مدارس القاهرة" / "الدراسة منتظمة غدًا في جميع المدارس": 3 shared story terms of 14
-    "posts29-r1": "a reply sharing few words",
     "posts29-r9": "denial in other words",  # إعصار / المنخفض المداري
     "posts29-r11": "denial in other words",  # الباقات / الخبز المدعم (Tunisian)
     "posts30-r2": "denial in other words",  # هتشيل من بطاقات التموين / حذف أي مستحق من منظومة الدعم
-    "posts30-r5": "an exam by two names",  # التوجيهي / امتحان الإنجاز
     # "يقيل مدرب العنابي" / "الجهاز الفني للمنتخب الوطني الأول مستمر في مهامه": one story, no shared claim word
     "posts30-r7": "a team by its nickname",
     "posts30-r8": "denial in other words",  # السمطة / حزام السلامة (Moroccan)
@@ -84,7 +75,6 @@ KNOWN_LIMITS = {
     "posts31-r4": "denial in other words",  # توقف التحويلات / لا قيود على الحوالات
     "posts31-r5": "a company by two names",  # الميدل إيست / طيران الشرق الأوسط
     "posts31-r7": "a reply sharing one word",  # إغلاق معبر أرقين / حركة العبور بمنفذ أرقين طبيعية
-    "posts31-r9": "denial in other words",  # البوطا / قنينة غاز البوتان (Moroccan)
     # Rounds posts32- and posts33-, written blind by another helper session after the fixes above: 13 of 24 as
     # written, 12 after the event-kind rule, 13 after reading past measures (posts32-r1 lost: its rumour's verb is spoken, اتأجلت, and its
     # cause, تسريب, is the only event it names). The rest:
@@ -101,7 +91,6 @@ KNOWN_LIMITS = {
     # Rounds posts34- and posts35-, written blind by a third helper session at the end of the session: 9 of 24 as
     # written, the same as the session's starting code; 10 after one fix (سيولة, liquidity, read as floods). The rest:
     "posts34-r2": "denial by the facts",  # البنزين بيزيد ريالين / the quarter's prices
-    "posts34-r3": "denial by the facts",  # الكهربا رح تنقطع كلياً / the fuel shipment arrived, supply as usual
     "posts34-r4": "denial in other words",  # جراو على المدرب (Moroccan: sacked) / إقالة الناخب الوطني: two stories
     "posts34-r7": "a reply naming no subject",  # طيران الإمارات ألغت رحلاتها / "all our flights ..."
     "posts34-r9": "a corrected figure",  # 500 دينار / 75 ديناراً, the fine named otherwise
@@ -114,6 +103,19 @@ KNOWN_LIMITS = {
     "posts35-r7": "denial by the facts",  # الدخول المدرسي يتأخر لأكتوبر / الدراسة يوم 8 شتنبر
     "posts35-r9": "a correction of scope",  # المحرق يومين / البسيتين 4 ساعات
     "posts35-r12": "denial by the facts",  # أول رمضان باكر / الغد المتمم لشعبان
+    # Rounds blind18- and blind18b- (40 pairs each), written blind by two helper sessions of the sixteenth session
+    # as real accounts deny (most with a denial word, a fifth or a quarter by the facts alone): 32 and 24 of 40 as
+    # written; 39 and 33 after the rules they led to (a post's every sentence is a statement, "as usual" answers an
+    # outage, a moved date or a priced rise, first-person and spoken denials, a steady or own-voice denial post
+    # joins its rumour at the lower threshold), which also fixed 7 of the earlier rounds' limits. The rest:
+    "blind18-r15": "denial by the facts",  # إعصار متجه لمسقط / الحالة المدارية تبعد أكثر من 1200 كم
+    "blind18b-r9": "a reply sharing one word",  # الخبزة باش تولي بـ 400 مليم (Tunisian) / الترفيع في سعر الخبز: 0.053
+    "blind18b-r11": "a coach by his title",  # إقالة مدرب نادي السد / إقالة المدير الفني: two stories (0.049)
+    "blind18b-r25": "a reply sharing one word",  # الرجاء توصل لاتفاق مع مهاجم الوداد / انتقال مهاجم الفريق: 0.086
+    "blind18b-r26": "denial in other words",  # الواتساب بيصير مدفوع / فرض رسوم على تطبيقات المراسلة
+    "blind18b-r33": "the person himself, unnamed",  # القبض على المطرب / "أنا هلق ببيتي ومحدا وقفني"
+    "blind18b-r35": "a rumour saying it stays",  # الكهرباء راح تبقى طافية / عودة التيار: بقي is a steady word
+    "blind18b-r39": "denial by the facts",  # حريق وصل للبيوت / تمت السيطرة ولم تسجل أضرار في المنازل
 }
 
 
@@ -181,7 +183,7 @@ def test_posts_a_denial_of_another_rumour_does_not_deny_this_one(pair: tuple[dic
 
 @pytest.mark.parametrize("pair", [pytest.param(p, id=p[0]["id"]) for p in _rows("confirming_replies.jsonl")])
 def test_posts_a_confirming_reply_denies_nothing_of_the_rumour(pair: tuple[dict, dict], tmp_path: Path) -> None:
-    # 36 pairs written blind by helper sessions: the authority confirms the rumour in its own words
+    # 52 pairs written blind by helper sessions: the authority confirms the rumour in its own words
     _, rumour_claims, denied = _pair_claims(pair, tmp_path)
     assert rumour_claims and not rumour_claims & denied
 

@@ -13,7 +13,14 @@ def test_spoken_words_read_as_their_written_equivalent() -> None:
     assert word_token("النت") == word_token("الإنترنت") and word_token("البنوك") == word_token("المصارف")
     assert written("الحين") == "" and word_token("خلاص") is None  # fillers name nothing
     assert word_token("الموتوسيكلات") == word_token("الدراجات")  # "الدراجات النارية"
+    assert word_token("البوطا") == word_token("البوتان")  # Moroccan: "ثمن البوطا" / "قنينة غاز البوتان"
     assert word_token("عم") is None  # the Levantine progressive ("عم يقولوا")
+
+
+def test_spoken_plural_imperfect_in_waw_reads_as_written() -> None:
+    assert written("يقطعو") == "يقطعوا" and word_token("يقطعو") == word_token("انقطاع")  # "غادي يقطعو الما"
+    assert word_token("تسكرو") == word_token("إغلاق")  # through the table's تسكر
+    assert written("يدعو") == "يدعو" and written("نحو") == "نحو"  # written words ending in و stay
 
 
 def test_spoken_verb_prefixes_are_cut_only_from_words_the_dictionary_lacks() -> None:

@@ -222,3 +222,18 @@ def test_stance_a_clip_from_elsewhere_is_a_denial() -> None:
     # news called premature denies it; a measure called premature is not denied
     assert speaker_stance(":", "الأنباء عن السيطرة الكاملة على المدينة سابقة لأوانها والمعارك مستمرة") == "deny"
     assert speaker_stance("وصفت", "هذا الإجراء بأنه سابق لأوانه") == "assert"
+
+
+@pytest.mark.parametrize("content,stance", [
+    ("أنفي خبر وفاة الوالدة جملة وتفصيلا", "deny"),
+    ("وأنفي ما نشر عن اعتزالي", "deny"),
+    ("كسر أنفي في المباراة الأخيرة", "assert"),  # أنفي is also "my nose"
+    ("وما يتم تداوله عن تلوثها لا يستند إلى أي معطيات علمية", "deny"),
+    ("هو تحالف لا يستند إلى أي أرضية حقيقية", "assert"),  # an opinion: nothing circulating is called baseless
+    ("نكذب جملة وتفصيلا ما يروج حول انتقال مهاجم الفريق", "deny"),
+    ("لا أساس من الصحة لما يتم تداوله حول الترفيع في سعر الخبز", "deny"),
+    ("بابا بخير، وكل اللي بيتقال عن دخوله العناية المركزة إشاعات", "deny"),  # Egyptian: what is said
+    ("تهيب السفارة بأبناء الجالية عدم الالتفات إلى الشائعات المتداولة بشأن وقف تجديد الإقامات", "deny"),
+])
+def test_speaker_stance_denials_of_posts(content: str, stance: str) -> None:
+    assert speaker_stance("", content) == stance

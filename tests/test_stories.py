@@ -511,6 +511,23 @@ def test_stories_a_denial_post_joins_its_rumour_at_the_lower_threshold() -> None
     assert strict.add(denial, embedding=None, entity_ids=set()).is_new
 
 
+def test_stories_a_post_saying_things_are_unchanged_joins_as_a_denial() -> None:
+    # Written for this test: the ministry answers with no denial word, only "prices unchanged"; a post of the
+    # ministry on another matter, at a like score, says nothing is unchanged and stays apart
+    rumour = _post("r", "سعر ربطة الخبز رح يصير دينار من أول الشهر 😡 شو بدنا نوكل؟", "2037-03-01T10:00:00")
+    steady = _post("s", "وزارة الصناعة والتجارة والتموين: أسعار الخبز المدعوم ثابتة دون تغيير، ويستمر بيعه بالأسعار "
+                   "المحددة في جميع المخابز بالمملكة، وتدعو المواطنين إلى استقاء المعلومات من مصادرها الرسمية.",
+                   "2037-03-01T13:00:00")
+    other = _post("o", "وزارة الصناعة والتجارة والتموين: حملة رقابية على المخابز للتأكد من وزن ربطة الخبز ونظافة "
+                  "الأفران في المحافظات", "2037-03-01T13:00:00")
+    for reply, joins in ((steady, True), (other, False)):
+        idx = StoryIndex()
+        idx.add(rumour, embedding=None, entity_ids=set())
+        got = idx.add(reply, embedding=None, entity_ids=set())
+        assert idx.denial_threshold <= got.score < idx.threshold, (reply.id, got.score)
+        assert got.is_new is not joins, reply.id
+
+
 def test_stories_a_denial_post_sharing_only_its_speaker_and_cue_stays_apart() -> None:
     # Written for this test: the ministry denies a transfer fee; its earlier post announced a bonus. Speaker and
     # cue words ("وزارة المالية تنفي") are all the two share: no lower threshold for that

@@ -50,12 +50,12 @@ from khabar.cues import COLON_LABELS, MINISTRY_FIELDS, ORGANIZATION_HEADS, PERSO
 from khabar.denials import (
     CHANGE_OR_STEADY,
     NO_CHANGE_MAX_TOKENS,
-    UNHARMED_RE,
     acts_conflict,
     is_reply,
     negates,
     negating_pairs,
     says_no_change,
+    says_steady,
 )
 from khabar.model import POST_MAX_CHARS, Article, Claim, ClaimMember, Span
 from khabar.stance import speaker_stance
@@ -341,7 +341,8 @@ _SENTENCE_END_RE = re.compile(r"[.!?؟]+\s|\n")
 
 
 def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
-    """The title line (when the text starts with it) and the lead sentence, as ``(start, end)``."""
+    """The title line (when the text starts with it) and the lead sentence, as ``(start, end)``; in a post
+    (at most ``POST_MAX_CHARS`` characters) also every later sentence."""
     text = article.text
     sents = article.spans("sentences")
     out: list[tuple[int, int]] = []
@@ -354,6 +355,9 @@ def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
                  and not _only_label(text[s.start : s.end])), None)  # "عاجل.." is a label, the news follows
     if lead is not None:
         out.append((lead.start, lead.end))
+        if len(text) <= POST_MAX_CHARS:  # a post's every sentence is said ("المياه مطابقة للمعايير. وما يتم
+            out += [(s.start, s.end) for s in sents  # تداوله عن تلوثها لا يستند إلى أي معطيات")
+                    if s.start >= lead.end and text[s.start : s.end].strip() and not _only_label(text[s.start : s.end])]
     else:
         rest = text[pos:].lstrip()
         while rest:  # no sentence layer: split at end punctuation before a space, or a line break
@@ -392,7 +396,13 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
     if own_voice:
         outlet = article.outlet()
         for a, b in _own_voice_spans(article):
-            if any(a <= att.cue.start < b or (att.content.start < b and a < att.content.end) for att in article.attributions):
+            inside = [att for att in article.attributions
+                      if a <= att.cue.start < b or (att.content.start < b and a < att.content.end)]
+            if inside and post:  # "ما يتم تداوله عن تعديل الأسعار غير دقيق، وأي مراجعة للأسعار تعلن عبر ...":
+                b = min(min(sp.start for sp in (at.speaker, at.cue, at.content) if sp is not None) for at in inside)
+                if len(words(article.text[a:b])) < 4:  # what the post says before the report it quotes
+                    continue
+            elif inside:
                 continue  # the line reports someone else's words, or is them (a headline with its cue last)
             a += _label_length(article.text[a:b])
             tail = _POST_TAIL_RE.search(article.text, a, b)
@@ -636,9 +646,8 @@ def group_claims(
     # Short assertions with a change or no-change word: the only candidates for a no-change denial (below),
     # flagged once so the pair loop of a big story does not test every pair.
     reply = [st.reply for st in stmts]  # a post's statement: the looser readings (is_reply, once per statement)
-    says_change = [st.stance == "assert" and bool(st.tokens & CHANGE_OR_STEADY
-                                                  or (reply[k] and UNHARMED_RE.search(fold(st.text))))
-                   for k, st in enumerate(stmts)]
+    says_change = [st.stance == "assert" and bool(st.tokens & CHANGE_OR_STEADY or (reply[k] and says_steady(st.text)))
+                   for k, st in enumerate(stmts)]  # a reply's phrase too: "يقام النهائي في موعده المحدد"
     short_change = [c and len(st.tokens) <= NO_CHANGE_MAX_TOKENS for c, st in zip(says_change, stmts, strict=True)]
     # A post's answer to a post may say more ("المعبر مفتوح وحركة العبور طبيعية، ونرجو من المسافرين ..."): any
     # length, against another post only (a short news caption against a long article's statement is no answer)
@@ -851,29 +860,40 @@ def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind, co
             uf.union(target, i)
 
 
-def _most_shared(i: int, stmts: list[_Statement], vague: list[bool], common: frozenset[str]) -> int | None:
-    """The statement of another source and article sharing most words with statement ``i`` (one of them
-    a word the story does not use everywhere), the earliest-placed on ties; None when none shares one."""
+def _most_shared(i: int, stmts: list[_Statement], vague: list[bool], common: frozenset[str],
+                 tokens: frozenset[str] | None = None) -> int | None:
+    """The statement of another source and article sharing most words with statement ``i`` (or with
+    ``tokens`` in its place; one of them a word the story does not use everywhere), the earliest-placed on
+    ties; None when none shares one."""
     s = stmts[i]
-    if not s.tokens - common:
+    mine = s.tokens if tokens is None else tokens
+    if not mine - common:
         return None
-    shared = [(len(s.tokens & t.tokens), -t.start, -j) for j, t in enumerate(stmts)
-              if not vague[j] and t.article is not s.article and t.source != s.source and (s.tokens & t.tokens) - common
+    shared = [(len(mine & t.tokens), -t.start, -j) for j, t in enumerate(stmts)
+              if not vague[j] and t.article is not s.article and t.source != s.source and (mine & t.tokens) - common
               and not acts_conflict(s, t)]
     return -max(shared)[2] if shared else None
 
 
 def _attach_opening_denials(stmts: list[_Statement], vague: list[bool], uf: _UnionFind, common: frozenset[str]) -> None:
-    """A short denial that opens its post and is still alone in its claim ("خبر الاعتزال لا أساس له وهي تستعد
-    لعمل جديد", sharing only "الاعتزال" with the rumour) joins the statement sharing most of its words, as a
-    vague one does (:func:`_attach_vague`): a reply names what it denies in few words."""
+    """A post's first short denial still alone in its claim ("خبر الاعتزال لا أساس له وهي تستعد لعمل جديد",
+    sharing only "الاعتزال" with the rumour) joins the statement sharing most of its words, as a vague one
+    does (:func:`_attach_vague`): a reply names what it denies in few words. One sharing no word joins the
+    statement sharing most words with its whole post: the post's other sentences say what it is about."""
     size = uf.sizes()
-    first: dict[int, int] = {}  # id(article) -> start of its first statement
+    first: dict[int, int] = {}  # id(article) -> start of its first denial
     for t in stmts:
-        first[id(t.article)] = min(first.get(id(t.article), t.start), t.start)
+        if t.stance == "deny":
+            first[id(t.article)] = min(first.get(id(t.article), t.start), t.start)
+    post_tokens: dict[int, frozenset[str]] = {}  # id(article) -> the tokens of all its statements
+    for t in stmts:
+        post_tokens[id(t.article)] = post_tokens.get(id(t.article), frozenset()) | t.tokens
     for i, s in enumerate(stmts):
         if s.stance == "deny" and not vague[i] and s.reply and size[uf.find(i)] == 1 and s.start == first[id(s.article)]:
             target = _most_shared(i, stmts, vague, common)
+            if target is None and len(s.article.text) <= POST_MAX_CHARS:
+                # "المياه مطابقة للمعايير. وما يتم تداوله عن تلوثها لا يستند إلى أي معطيات": what the post is about
+                target = _most_shared(i, stmts, vague, common, post_tokens[id(s.article)])
             if target is not None:
                 uf.union(target, i)
 

@@ -154,24 +154,36 @@ _MEASURE_TOKENS = tokens_of(
     "منع يمنع تمنع حظر يحظر فرض يفرض تفرض إيقاف يوقف توقف تعليق يعلق تعلق إغلاق يغلق تغلق إلغاء يلغي تلغي "
     "تعطيل يعطل تعطل تأجيل يؤجل تؤجل سحب يسحب تسحب نقل ينقل تنقل إفلاس أفلس يفلس إعفاء يعفي أعفى إقالة يقيل أقال "
     "تأخير تأخر يتأخر تتأخر بيع يبيع باع"  # "تأخير الرواتب" / "الصرف وفق التوقيتات المعتادة"؛ "بيع اللاعب" / "مستمر معنا"
+    " استقالة استقالته استقال يستقيل"  # "الوزير قدم استقالته" / "الوزير يباشر مهامه بشكل اعتيادي"
     " " + _PAST_MEASURES
 ) - _CHANGE_TOKENS
 _STEADY_TOKENS = tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
 # In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
-_REPLY_STEADY_TOKENS = tokens_of(
+_REPLY_STEADY_TOKENS = (tokens_of(
     "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية يبقى تبقى "
     "ستظل سيظل تظل يظل متواصل متواصلة متواصلا مفتوح مفتوحة مفتوحا منتظم منتظمة منتظما "
     "يواصل يباشر تباشر") | _STEADY_TOKENS  # "المعبر مفتوح"، "الصادرات متواصلة"; not يمارس: its token is مارس (March)
+) - tokens_of("العيد نظمت")  # اعتيادي's token is العيد's (Eid), منتظم's is نظمت's: read as words (_REPLY_STEADY_RE)
 # ... and so do these phrases ("باق دون تغيير")
 _REPLY_STEADY_RE = re.compile(fold(
     r"(?:دون|بدون|من غير) (?:أي )?(?:تغيير|تعديل)"
-    r"|(?:يعمل|تعمل|تعملان|يعملان|تعمل) (?:بكفاءة|بانتظام|كالمعتاد|بشكل (?:طبيعي|اعتيادي|عادي)|بصورة (?:طبيعية|اعتيادية))"
+    r"|(?:يعمل|تعمل|تعملان|يعملان|تعمل) (?:بكفاءة|بانتظام|كالمعتاد|بشكل (?:طبيعي|اعتيادي|عادي)|بصورة (?:طبيعية|اعتيادية)"
+    r"|بكامل طاقت(?:ه|ها))"
+    # "عودة التيار الكهربائي إلى جميع المناطق": a service restored answers its cut
+    r"|\b(?:عودة|عاد|عادت) (?:التيار|الكهرباء|الخدمة|الخدمات|المياه|الإنترنت|الانترنت|البث|الاتصالات)\b"
     # "الامتحانات قائمة في موعدها"، "الإجازة قائمة كما هو معلن": it stands, as announced
     r"|\bقائمة?\b|في موعد(?:ه|ها|هما|هم)?\b|كما هو (?:معلن|مقرر)"
+    r"|\b(?:ب|ك)?(?:ال)?(?:اعتيادي|اعتيادية|اعتياديا|منتظم|منتظمة|منتظما|بانتظام)\b"
     r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"  # "ستجرى في التواريخ المحددة سلفا"
     # "باقية كما هي" (باق is no token: باقات, bundles, reads the same)
     r"|\bباق(?:ية|ي)? (?:كما (?:هي|هو)|على (?:حاله|حالها))"))
-_CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS
+# An outage ("قطع الانترنت يومين") is answered by "works normally" too ("خدمات الإنترنت تعمل بشكل طبيعي").
+_OUTAGE_TOKENS = tokens_of("قطع يقطع تقطع قطعت انقطاع ينقطع تنقطع انقطعت انطفاء طافية طافي")
+_CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS | _OUTAGE_TOKENS
+# A date brought forward ("تقديم موعد الاختبارات أسبوعين") is a change (not the token of تقديم: قدم is also "foot").
+_MOVED_DATE_RE = re.compile(fold(r"\b(?:تقديم|تبكير|تقريب) (?:موعد|مواعيد|تاريخ|مواعد)"))
+# What "any decision to ..." names is not asserted: "وأي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية".
+_HYPOTHETICAL_RE = re.compile(fold(r"\bو?(?:أي|اي|أية) (?:قرار|قرارات|تعديل|تغيير|إجراء|مستجدات)\s+(?:ب|بشأن |حول |يخص )?(\w+)"))
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
                           "انهيار انهار يلتهم تلتهم التهم دمار دمر تدمير احترق احتراق")  # "حريق يلتهم السوق" / "السوق لم يتضرر"
@@ -190,7 +202,7 @@ CHANGE_OR_STEADY = _CHANGED | _REPLY_STEADY_TOKENS | _HARM_TOKENS | _SHORTAGE_TO
 _ACT_KINDS = {
     "stop": "تعليق تعطيل وقف إيقاف توقف إغلاق إقفال منع حظر إلغاء تأجيل تأخير تأخر يتأخر تتأخر " + _PAST_MEASURES,
     "rise": "رفع زيادة يزيد تزيد زاد ارتفاع غلاء فرض",  # not تحريك: its token is حركة's (traffic)
-    "fall": "خفض تخفيض انخفاض خفضت",
+    "fall": "خفض تخفيض انخفاض خفضت استقطاع اقتطاع",  # a deduction from salaries is no delay of them
     "shortage": "نقص نفاد شح انقطاع قطع انعدام",
     "death": "وفاة توفي موت مقتل قتل اغتيال",
     "arrest": "اعتقال قبض توقيف احتجاز سجن حبس وقف",  # توقيفه reads as وقف
@@ -201,7 +213,9 @@ _ACT_KINDS = {
     "weather": "أمطار مطر ثلوج",
 }
 # A price or fine with an amount ("سعر ربطة الخبز رح يصير 1000 ليرة"، "الغرامة بتصير 3000 درهم") reports a rise.
-_PRICE_FIGURE_RE = re.compile(fold(r"\b(?:ال)?(?:سعر|أسعار|ثمن|غرامة|غرامات|مخالفة|رسوم|تعرفة)\b[^.؟!]{0,60}?\d+\s*"
+# "سعر ربطة الخبز رح يصير دينار": a price becoming one unit of money names its amount too.
+_PRICE_FIGURE_RE = re.compile(fold(r"\b(?:ال)?(?:سعر|أسعار|ثمن|غرامة|غرامات|مخالفة|رسوم|تعرفة)\b[^.؟!]{0,60}?"
+                                   r"(?:\d+\s*|\b(?:يصير|تصير|بيصير|بتصير|صار|صارت|يصبح|تصبح|سيصبح|ستصبح) )"
                                    r"(?:%|(?:ألف |مليون )?(?:ليرة|درهم|دينار|ريال|جنيه|دولار|فلس|قرش|مليم|دج))"))
 _KINDS_OF: dict[str, frozenset[str]] = {}
 for _kind, _ws in _ACT_KINDS.items():
@@ -256,18 +270,41 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     is alive and well where ``b`` reports a death or an injury."""
     _negated_of(negated, (ia, a), (ib, b))
     reply = a.reply
+    if reply and b.reply and (a.article.published or "") < (b.article.published or ""):
+        return False  # a post answers an earlier one: "الكهرباء راح تبقى طافية" does not answer the later "عودة التيار"
     a_says, b_says = a.tokens - negated[ia], b.tokens - negated[ib]  # what each asserts, its negated words aside
+    if reply:
+        a_says -= _hypothetical_tokens(a.text)
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
     steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a_says & changed) \
         or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
-    if steady and b_says & changed - a_says and not b.tokens & steady_words:
+    b_changed = b_says & changed - a_says or (reply and _MOVED_DATE_RE.search(fold(b.text))
+                                               and not _MOVED_DATE_RE.search(fold(a.text))) \
+        or (reply and "rise" in _kinds(b) and "rise" not in _kinds(a))  # a price with an amount
+    if steady and b_changed and not b.tokens & steady_words:
         return True
     if reply and b_says & _SHORTAGE_TOKENS and not a_says & _SHORTAGE_TOKENS \
             and a.tokens & _AVAILABLE_TOKENS and not b.tokens & _AVAILABLE_TOKENS:
         return True  # "الأكسجين متوفر" answers "نفاد الأكسجين"
     return reply and bool(b_says & _HARM_TOKENS) and not a_says & _HARM_TOKENS \
         and bool(UNHARMED_RE.search(fold(a.text))) and not UNHARMED_RE.search(fold(b.text))
+
+
+def says_steady(text: str) -> bool:
+    """Whether a reply's words say things are as they were: "normal", "continues", "no change", "alive and
+    well", "available" ("أسعار الخبز المدعوم ثابتة دون تغيير"). An authority answers a rumour so as often as
+    with a denial word; :class:`khabar.stories.StoryIndex` lets such a post join its rumour's story as a denial."""
+    folded = fold(text)
+    toks = {t for a, b in words(text) if (t := word_token(text[a:b])) is not None}
+    return bool(toks & (_REPLY_STEADY_TOKENS | _AVAILABLE_TOKENS)) or bool(_REPLY_STEADY_RE.search(folded)) \
+        or bool(UNHARMED_RE.search(folded))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _hypothetical_tokens(text: str) -> frozenset[str]:
+    """Tokens a reply names only as a possible decision ("أي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية")."""
+    return frozenset(t for m in _HYPOTHETICAL_RE.finditer(fold(text)) if (t := word_token(m.group(1))) is not None)
 
 
 def negating_pairs(stmts: list[Statement], negated: dict[int, frozenset[str]], i: int, j: int) -> list[tuple[int, int]]:

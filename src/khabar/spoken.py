@@ -45,6 +45,7 @@ _TABLE_RAW: dict[str, str] = {
     **dict.fromkeys("المولات مولات المول مول".split(), "المراكز"),  # "المراكز التجارية"
     **dict.fromkeys("البنزين بنزين المحروقات محروقات".split(), "الوقود"),  # "البنزين رح يغلى" / "أسعار الوقود"
     **dict.fromkeys("العيش عيش".split(), "الخبز"),
+    **dict.fromkeys("البوطا بوطا البوطة بوطة".split(), "البوتان"),  # Moroccan: "ثمن البوطا" / "غاز البوتان"
     **dict.fromkeys("الكهربا كهربا".split(), "الكهرباء"),
     **dict.fromkeys("الموبايل موبايل التليفون تليفون".split(), "الهاتف"),
     **dict.fromkeys("فلوس مصاري".split(), "أموال"),
@@ -70,4 +71,8 @@ def written(word: str) -> str:
     cut = w[1:] if len(w) >= 5 and ((w[0] in "هحب" and w[1] in "يتن") or w.startswith(("ات", "هال"))) else ""
     if cut and not listed(w) and (listed(cut) or strip_clitics(fold(cut)) in _TABLE):  # the dictionary last: news words
         return _TABLE.get(strip_clitics(fold(cut)), cut)
+    # يقطعو، بيقولو: the spoken plural imperfect ends in و where the written one has وا (يقطعوا)
+    base = cut if cut and not listed(w) and listed(cut[:-1]) else w
+    if len(base) >= 5 and base[0] in "يتن" and base.endswith("و") and not listed(base) and listed(base[:-1]):
+        return _TABLE.get(strip_clitics(fold(base[:-1])), base + "ا")  # تسكرو: the table's تسكر
     return word

@@ -59,12 +59,28 @@ DENY_PHRASES: tuple[str, ...] = (
     "احتيالي", "غير صادرة عن", "ليست صادرة عن", "لم تصدر عن",
     # the definite forms: "الكف عن نشر الأخبار الزائفة"
     "الأخبار الزائفة", "المعلومات الزائفة", "الأنباء الزائفة", "أنباء زائفة",
+    # "لا أساس من الصحة لما يتم تداوله"
+    "لا أساس من الصحة", "لا أساس لها من الصحة", "لا أساس له من الصحة",
 )
 
 # "كل ما نشر عن توقيفه كذب": what was published or circulated about it is a lie or a rumour.
 _CIRCULATED_LIE_RE = re.compile(fold(
-    r"\bما (?:\w+ )?(?:نشر|ينشر|نشرته|تداول|يتداول|تداوله|أشيع|يشاع|يروج|روج|تناقلته|قيل|يقال)\b[^.؟!]{0,80}?"
+    # ... and in speech: "كل اللي بيتقال عن دخوله العناية المركزة إشاعات"
+    r"\b(?:ما|اللي|إللي|الي) (?:\w+ )?(?:نشر|ينشر|نشرته|تداول|يتداول|تداوله|أشيع|يشاع|يروج|روج|تناقلته|قيل|يقال"
+    r"|بيتقال|اتقال|انقال|بيتنشر|اتنشر|بيتداول|اتداول|بيتردد|بينقال|يتقال)\b[^.؟!]{0,80}?"
     r"\b(?:كذب|افتراء|إشاعة|شائعة|إشاعات|شائعات)\b"))
+# "أنفي خبر وفاة الوالدة": the first person denies (a whole word: أنفي is also "my nose"); "ما يتم تداوله عن
+# تلوثها لا يستند إلى أي معطيات": it rests on nothing.
+_FIRST_PERSON_DENIAL_RE = re.compile(fold(r"(?:^|(?<=\s))(?:أنفي|وأنفي|نكذب|ونكذب|أكذب) (?:خبر|الخبر|ما|نفيا|جملة|كل|تماما|قطعيا"
+                                          r"|الأخبار|الأنباء|الشائعة|الشائعات|الإشاعة|الإشاعات|هذه|هذا|ذلك|صحة|أي|وجود)\b"
+                                          # what circulates rests on nothing (an alliance "لا يستند إلى أي أرضية" is
+                                          # an opinion, not a denial)
+                                          r"|\b(?:تداول\w*|متداول\w*|نشر|ينشر|يشاع|أشيع|يروج|روج|خبر|الخبر|أنباء|الأنباء"
+                                          r"|ادعاءات|الادعاءات|مزاعم|المزاعم|يقال|قيل)\b[^.؟!]{0,80}?"
+                                          r"\bلا (?:يستند|تستند) (?:إلى|الى|ل)\s?(?:أي|اي|أية)\b"
+                                          # "نهيب بالجمهور عدم الانسياق وراء الشائعات المتداولة بشأن وقف التجديد"
+                                          r"|\b(?:عدم|بعدم) (?:الالتفات|الانسياق|الانجرار|تصديق|الاكتراث|الانصياع)"
+                                          r" (?:إلى |الى |وراء |ل|ب)?(?:ال)?(?:شائعات|إشاعات|اشاعات)"))
 # "الفيديو المتداول عن ... قديم": what circulates is old, a few words apart.
 _OLD_CIRCULATING_RE = re.compile(fold(r"المتداول(?:ة)?\b[^.؟!]{0,80}?\bقديم"))
 # "فيديو الأسد الطليق مصور خارج الدولة": the clip or picture is from elsewhere.
@@ -158,7 +174,7 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
         return "allege"
     if _has(content, DENY_PHRASES) or _OLD_CIRCULATING_RE.search(content) \
             or _ELSEWHERE_RE.search(content) or _DOCTORED_RE.search(content) or _CIRCULATED_LIE_RE.search(content) \
-            or _names_rumours(content):
+            or _FIRST_PERSON_DENIAL_RE.search(content) or _names_rumours(content):
         return "deny"
     cue_words = {fold(cue_text)[s:e] for s, e in words(fold(cue_text))}
     if not cue_text.strip() and content.removeprefix(fold("ما ")).split(" ", 1)[0] in _ABOUT_HEADS:

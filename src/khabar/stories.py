@@ -57,12 +57,14 @@ import numpy as np
 
 from khabar.arabic import fold, match_key, normalize, words
 from khabar.compact import Postings, SparseVec
+from khabar.denials import says_steady
 from khabar.claim_tokens import act_token
 from khabar.lemmas import lemma_key
 from khabar.memo import Generations
 from khabar.model import POST_MAX_CHARS, Article, Story
 from khabar.settings import check_range, section_with_defaults
 from khabar.spoken import written
+from khabar.stance import speaker_stance
 
 # Function words, written plainly; folded and clitic-stripped below so they
 # compare with match_key output.
@@ -206,6 +208,16 @@ _HANDLE_RE = re.compile(r"@(\w{2,})", re.ASCII)
 _WORD_TERMS: Generations[str, tuple[str, ...]] = Generations(20_000)
 
 
+def _outside_attributions(article: Article) -> str:
+    """The text of ``article`` with its attributions (speaker to content) blanked: what its author says."""
+    text = list(article.text)
+    for at in article.attributions:
+        parts = [sp for sp in (at.speaker, at.cue, at.content) if sp is not None]
+        a, b = min(sp.start for sp in parts), max(sp.end for sp in parts)
+        text[a:b] = " " * (b - a)
+    return "".join(text)
+
+
 class StoryIndex:
     """Incremental story clustering with bounded candidate retrieval and merges.
 
@@ -297,13 +309,18 @@ class StoryIndex:
         return tid
 
     def _denies_into(self, article: Article, s: int) -> bool:
-        """Whether ``article`` is a post that denies something (an attribution read as a denial) with a word of
+        """Whether ``article`` is a post that denies something (an attribution read as a denial, or one saying
+        things are as they were, :func:`khabar.denials.says_steady`: "أسعار الخبز ثابتة دون تغيير") with a word of
         what it denies in story ``s``: an authority's answer to a rumour often words the matter otherwise ("لا صحة
         لوقف تأشيرات الزيارة" / "وقف إصدار سمات الزيارة"), so it joins at ``denial_post_join_threshold``. Its
         speaker and cue do not count: "وزارة المالية تنفي ..." shares them with any of the ministry's stories."""
         if len(article.text) > POST_MAX_CHARS:
             return False
-        denied = " ".join(article.span_text(at.content) for at in article.attributions if at.stance == "deny")
+        denied = " ".join(article.span_text(at.content) for at in article.attributions
+                          if at.stance == "deny" or says_steady(article.span_text(at.content)))
+        if not denied:  # the account's own voice: "ننفي ما تم تداوله عن إقالة المدير الفني"
+            own = _outside_attributions(article)
+            denied = own if speaker_stance("", own) == "deny" else ""
         ids = [self._vocab[t] for t in terms_of(denied, lemmas=self.lemma_terms, pronouns=True) if t in self._vocab]
         return bool(ids) and bool(np.isin(np.array(ids, dtype=np.int32), self._stories[s].tids).any())
 
