@@ -979,3 +979,18 @@ def test_claims_a_deduction_is_no_answer_to_a_delay() -> None:
                               "التقاعدية ستصرف بمبالغها الكاملة.")
     assert not any(m.article_id == "p1" for c in claims if any(x.article_id == "p0" for x in c.members)
                    for m in c.members)
+
+
+def test_claims_a_lone_not_true_opening_a_reply_denies_what_the_post_is_about() -> None:
+    # "غير صحيح." is the reply's first sentence, a statement though it names nothing: it joins the rumour through
+    # the rest of its post (which names the flights); a false attribution ("وفق جدولها") takes the second sentence
+    from khabar.sentences import split_sentences
+
+    arts = _posts("يقولون الخطوط القطرية لغت كل رحلاتها لبيروت لين آخر الشهر، أحد يأكد؟",
+                  "غير صحيح. رحلاتنا بين الدوحة وبيروت تعمل وفق جدولها المعتاد، وننصح المسافرين بمتابعة حالة رحلاتهم")
+    for a in arts:
+        a.add("sentences", split_sentences(a.text))
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+    denial = next(m for m in rumour.members if m.article_id == "p1")
+    assert denial.stance == "deny" and arts[1].text[denial.start : denial.end] == "غير صحيح"

@@ -84,6 +84,17 @@ def test_clean_drops_short_menu_lines_but_not_long_paragraphs(cs):
     assert kept_lines(raw, cs) == [long_para]
 
 
+def test_clean_keeps_a_post_holding_a_furniture_phrase(cs):
+    # Written for this test: a bank's one-line reply ends with "contact us"; a menu line saying it is still dropped
+    reply = ("خدمة التحويل الدولي متاحة عبر تطبيق البنك لأكثر من 200 دولة، وقريبا نضيف وجهات جديدة. "
+             "لأي استفسار تواصل معنا عبر المحادثة في التطبيق")
+    assert clean(reply, settings=cs).text == reply
+    assert clean("الرئيسية أخبار رياضة تواصل معنا", settings=cs).text == ""
+    # in a post of two lines too: a line of two clauses is a message, not a menu
+    post = f"{LEAD}\nنتابع البلاغات على مدار الساعة، ولأي استفسار تواصل معنا على الرقم الموحد"
+    assert kept_lines(post, cs) == post.split("\n")
+
+
 def test_clean_head_cut_after_repeated_title(cs):
     raw = f"{TITLE} - صحيفة الغد الأحد , 21 يناير 2018 {TITLE} {LEAD}\n{QUOTE}"
     c = clean(raw, settings=cs)

@@ -1,6 +1,6 @@
 """Authorities denying rumours in short posts: each rumour and its reply, analysed alone.
 
-``tests/posts/rumours_and_replies.jsonl`` holds 428 rumours, each followed by the
+``tests/posts/rumours_and_replies.jsonl`` holds 468 rumours, each followed by the
 reply that denies it, written for these tests in the styles of X, Facebook and
 WhatsApp posts and of site headlines (labels, hashtags, links, spoken register,
 cue-last headlines, no-change denials, a clip "filmed elsewhere", a doctored
@@ -46,8 +46,6 @@ KNOWN_LIMITS = {
     "posts21-r10": "denial in other words",
     # "يقال إن الفنانة فيروز نقلت إلى المستشفى" / "ريما الرحباني: والدتي بخير": the reply names her as "my mother"
     "posts22-r5": "a person named by relation",
-    # "وصول شحنة لقاح مغشوش إلى مستشفيات بغداد" / "تنفي دخول أي لقاح غير مطابق للمواصفات": one shared word (لقاح)
-    "posts22-r8": "denial in other words",
     # "إصابة 50 طالبا بالتسمم في مطعم جامعة القاهرة" / "رئيس جامعة القاهرة: 3 حالات اشتباه في تسمم": the university
     # is in the speaker, not the statement, which shares one word (تسمم) with the rumour
     "posts26-r9": "a reply sharing one word",
@@ -55,8 +53,6 @@ KNOWN_LIMITS = {
     "posts26-r10": "denial in other words",
     # "الأردن يغلق حدوده مع سوريا" / "مركز جابر الحدودي يعمل بشكل طبيعي": the crossing by its name
     "posts27-r5": "denial in other words",
-    # "تلغي التأشيرة الذهبية" / "برنامج الإقامة الذهبية مستمر": visa and residence
-    "posts27-r10": "denial in other words",
     # "إيقاف صرف بطاقات التموين لمن يملك سيارة" / "لم يتم حذف أي مواطن من منظومة الدعم بسبب امتلاك سيارة"
     "posts28-r3": "denial in other words",
     # "اعتقال مغني الراب المغربي طوطو" / "لا وجود لأي إجراء توقيف في حق الفنان": the artist by his trade only
@@ -79,7 +75,6 @@ KNOWN_LIMITS = {
     # written, 12 after the event-kind rule, 13 after reading past measures (posts32-r1 lost: its rumour's verb is spoken, اتأجلت, and its
     # cause, تسريب, is the only event it names). The rest:
     "posts32-r1": "a spoken passive",  # اتأجلت ... بسبب تسريب / لا صحة لتأجيل الامتحانات
-    "posts32-r4": "denial in other words",  # تنقص من أجور / اقتطاع من رواتب (Moroccan)
     "posts32-r7": "a lower count of another disease",  # 15 إصابة بالكوليرا / حالتين من النزلات المعوية
     "posts32-r8": "denial by the facts",  # باع اللاعب / مرتبط بعقد حتى 2037
     "posts32-r10": "a corrected figure in other units",  # 50 ألف دينار / 5000 دج
@@ -91,7 +86,6 @@ KNOWN_LIMITS = {
     # Rounds posts34- and posts35-, written blind by a third helper session at the end of the session: 9 of 24 as
     # written, the same as the session's starting code; 10 after one fix (سيولة, liquidity, read as floods). The rest:
     "posts34-r2": "denial by the facts",  # البنزين بيزيد ريالين / the quarter's prices
-    "posts34-r4": "denial in other words",  # جراو على المدرب (Moroccan: sacked) / إقالة الناخب الوطني: two stories
     "posts34-r7": "a reply naming no subject",  # طيران الإمارات ألغت رحلاتها / "all our flights ..."
     "posts34-r9": "a corrected figure",  # 500 دينار / 75 ديناراً, the fine named otherwise
     "posts34-r10": "denial by the facts",  # العمرة بتتوقف / يستمر إصدار تصاريح العمرة
@@ -105,17 +99,28 @@ KNOWN_LIMITS = {
     "posts35-r12": "denial by the facts",  # أول رمضان باكر / الغد المتمم لشعبان
     # Rounds blind18- and blind18b- (40 pairs each), written blind by two helper sessions of the sixteenth session
     # as real accounts deny (most with a denial word, a fifth or a quarter by the facts alone): 32 and 24 of 40 as
-    # written; 39 and 33 after the rules they led to (a post's every sentence is a statement, "as usual" answers an
+    # written; 39 and 34 after the rules they led to (a post's every sentence is a statement, "as usual" answers an
     # outage, a moved date or a priced rise, first-person and spoken denials, a steady or own-voice denial post
     # joins its rumour at the lower threshold), which also fixed 7 of the earlier rounds' limits. The rest:
     "blind18-r15": "denial by the facts",  # إعصار متجه لمسقط / الحالة المدارية تبعد أكثر من 1200 كم
     "blind18b-r9": "a reply sharing one word",  # الخبزة باش تولي بـ 400 مليم (Tunisian) / الترفيع في سعر الخبز: 0.053
     "blind18b-r11": "a coach by his title",  # إقالة مدرب نادي السد / إقالة المدير الفني: two stories (0.049)
-    "blind18b-r25": "a reply sharing one word",  # الرجاء توصل لاتفاق مع مهاجم الوداد / انتقال مهاجم الفريق: 0.086
     "blind18b-r26": "denial in other words",  # الواتساب بيصير مدفوع / فرض رسوم على تطبيقات المراسلة
     "blind18b-r33": "the person himself, unnamed",  # القبض على المطرب / "أنا هلق ببيتي ومحدا وقفني"
     "blind18b-r35": "a rumour saying it stays",  # الكهرباء راح تبقى طافية / عودة التيار: بقي is a steady word
     "blind18b-r39": "denial by the facts",  # حريق وصل للبيوت / تمت السيطرة ولم تسجل أضرار في المنازل
+    # Round blind18c- (40 pairs), a third helper's, written after the rules above: 21 of 40 as written (the
+    # session's starting code 21 too), 32 after the rules it led to ("خبر الوفاة شائعة"، "ادعاءات باطلة"، "لا علاقة
+    # لنا"، a reply's lone "غير صحيح." is a statement, one-line company replies survive cleaning, a denial post
+    # joins at 0.08). The rest:
+    "blind18c-r2": "denial by the facts",  # الرواتب بتنزل يوم ٢٠ / صرف الرواتب يوم ٢٧
+    "blind18c-r10": "denial by the facts",  # فيضان جاي على درنة / the 48-hour forecast
+    "blind18c-r12": "a coach by his name",  # الأهلي هيقيل المدرب / خوان مارتينيز يقود مران الفريق: 0.000
+    "blind18c-r19": "a spoken verb read as a name",  # هيسحب الـ 200 جنيه / تظل الأوراق النقدية سارية
+    "blind18c-r26": "a correction of scope",  # تسحب كل سيارات اللاندكروزر / the only recall is a software update
+    "blind18c-r29": "denial by the facts",  # أمطار وسيول على الرياض / أجواء صحوة
+    "blind18c-r33": "denial by the facts",  # الماتش بلا جمهور / tickets on sale, gates open at five
+    "blind18c-r40": "a service by two names",  # بيوقف الحوالات الدولية / خدمة التحويل الدولي متاحة: 0.000
 }
 
 
@@ -183,7 +188,7 @@ def test_posts_a_denial_of_another_rumour_does_not_deny_this_one(pair: tuple[dic
 
 @pytest.mark.parametrize("pair", [pytest.param(p, id=p[0]["id"]) for p in _rows("confirming_replies.jsonl")])
 def test_posts_a_confirming_reply_denies_nothing_of_the_rumour(pair: tuple[dict, dict], tmp_path: Path) -> None:
-    # 52 pairs written blind by helper sessions: the authority confirms the rumour in its own words
+    # 60 pairs written blind by helper sessions: the authority confirms the rumour in its own words
     _, rumour_claims, denied = _pair_claims(pair, tmp_path)
     assert rumour_claims and not rumour_claims & denied
 

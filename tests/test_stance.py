@@ -234,6 +234,10 @@ def test_stance_a_clip_from_elsewhere_is_a_denial() -> None:
     ("لا أساس من الصحة لما يتم تداوله حول الترفيع في سعر الخبز", "deny"),
     ("بابا بخير، وكل اللي بيتقال عن دخوله العناية المركزة إشاعات", "deny"),  # Egyptian: what is said
     ("تهيب السفارة بأبناء الجالية عدم الالتفات إلى الشائعات المتداولة بشأن وقف تجديد الإقامات", "deny"),
+    ("بابا بخير وقاعد معانا في البيت، خبر الوفاة شائعة سخيفة", "deny"),  # the news itself is a rumour
+    ("نشر الخبر أمس عن كذب المسؤولين", "assert"),  # news about lies is no denial
+    ("ما يتم تداوله عن أضرار اللقاح ادعاءات باطلة", "deny"),
+    ("الصفحة التي تروج لتذاكر مجانية باسمنا لا تمثلنا ولا علاقة لنا بها", "deny"),
 ])
 def test_speaker_stance_denials_of_posts(content: str, stance: str) -> None:
     assert speaker_stance("", content) == stance

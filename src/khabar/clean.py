@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from khabar.arabic import match_key
-from khabar.model import OffsetMap, RemovedBlock
+from khabar.model import POST_MAX_CHARS, OffsetMap, RemovedBlock
 
 # ------------------------------------------------------------------ rule tables
 
@@ -228,9 +228,19 @@ def _line_rule(line: str, settings: dict) -> str:
             return name
     if RELATED_START.search(line):
         return "related_list"
-    if n <= int(settings["short_line_words"]) and _ANY_RE.search(line):
+    if n <= int(settings["short_line_words"]) and _ANY_RE.search(line) and not _prose(line, n):
         return "boilerplate"
     return ""
+
+
+_CLAUSE_BREAK = re.compile(r"\w[.،,؛!؟?]\s+\w")
+
+
+def _prose(line: str, n_words: int) -> bool:
+    """Whether a line holding a furniture phrase is a message of its own: a post or a company's reply of two
+    clauses ("خدمة التحويل متاحة لأكثر من 200 دولة. لأي استفسار تواصل معنا عبر المحادثة") is content, where a
+    menu ("الرئيسية أخبار تواصل معنا") is not."""
+    return n_words >= 12 and _CLAUSE_BREAK.search(line) is not None
 
 
 _DIGIT_DOT = re.compile(r"\d\s?\.\s?\d")
@@ -428,13 +438,26 @@ def clean(raw: str, *, title: str = "", settings: dict) -> Cleaned:
             kept_words += _nwords(raw[s:e])
     if not keep:  # a one-line post (tweet, headline-only item): its title is its text; a caption needs a page
         lone = next((b for b in removed if b.rule == "title_line"), None) or (
-            removed[0] if len(lines) == 1 and len(removed) == 1 and removed[0].rule == "photo_credit" else None)
+            removed[0] if len(lines) == 1 and len(removed) == 1 and removed[0].rule == "photo_credit" else None) or (
+            # a company's one-line reply holding a furniture phrase ("... لأي استفسار تواصل معنا عبر المحادثة")
+            _whole(removed, lines) if len(lines) == 1 and _nwords(raw) >= int(settings["lead_min_words"])
+            and len(raw.strip()) <= POST_MAX_CHARS else None)
         if lone is not None:
             removed.remove(lone)
             keep.append((lone.raw_start, lone.raw_end))
     text, offsets = _join(raw, keep)
     removed.sort(key=lambda b: (b.raw_start, b.raw_end))
     return Cleaned(text, offsets, removed, title.strip())
+
+
+def _whole(removed: list[RemovedBlock], lines: list[tuple[int, int]]) -> RemovedBlock | None:
+    """The one line of a post, removed whole as page furniture (a phrase rule or the page-head cut), as a
+    block to restore; None when it went in pieces or by another rule."""
+    (s, e), = lines
+    if len(removed) == 1 and removed[0].rule in ("boilerplate", "head_cut") \
+            and (removed[0].raw_start, removed[0].raw_end) == (s, e):
+        return removed[0]
+    return None
 
 
 def _join(raw: str, ranges: list[tuple[int, int]] | list[list[int]]) -> tuple[str, OffsetMap]:

@@ -35,7 +35,8 @@ from khabar.lemmas import listed
 # through their root, story terms meet only the written form.
 _TABLE_RAW: dict[str, str] = {
     **dict.fromkeys("بكرة بكرا بكره باكر".split(), "غدا"),
-    **dict.fromkeys("يسكر تسكر يسكرون يسكروا سكروا سكرت يسكّر تسكّر سكّروا بيسكر بتسكر".split(), "إغلاق"),
+    **dict.fromkeys("يسكر تسكر يسكرون يسكروا سكروا سكرت يسكّر تسكّر سكّروا بيسكر بتسكر يتسكر بيتسكر تتسكر".split(),
+                    "إغلاق"),
     **dict.fromkeys("يقفل تقفل قفلوا يقفلون يقفلوا".split(), "إغلاق"),
     **dict.fromkeys("يطلع تطلع يطلعون طلعوا".split(), "خروج"),
     **dict.fromkeys("يشيل تشيل شال شالوا يشيلون".split(), "إلغاء"),
@@ -72,7 +73,9 @@ def written(word: str) -> str:
     if cut and not listed(w) and (listed(cut) or strip_clitics(fold(cut)) in _TABLE):  # the dictionary last: news words
         return _TABLE.get(strip_clitics(fold(cut)), cut)
     # يقطعو، بيقولو: the spoken plural imperfect ends in و where the written one has وا (يقطعوا)
-    base = cut if cut and not listed(w) and listed(cut[:-1]) else w
-    if len(base) >= 5 and base[0] in "يتن" and base.endswith("و") and not listed(base) and listed(base[:-1]):
+    # (not after a cut prefix: بيكاسو, Picasso, would read as يكاسوا; nor ن-: ناشطو)
+    base = w
+    if len(base) >= 5 and base[0] in "يت" and base.endswith("و") and not listed(base) and listed(base[:-1]) \
+            and listed(base[:-1] + "ون"):  # a verb with a written plural (يقطعون)
         return _TABLE.get(strip_clitics(fold(base[:-1])), base + "ا")  # تسكرو: the table's تسكر
     return word
