@@ -668,6 +668,10 @@ def test_claims_it_stands_no_decision_and_no_forecast_deny(rumour: str, reply: s
     # "no change to the ban" keeps the ban the rumour reports
     ("منع دخول الشاحنات إلى وسط المدينة نهارا",
      "أمانة الرياض: لا تغيير على قرار منع دخول الشاحنات وسط المدينة نهارا وسيستمر تطبيقه"),
+    # a reply opening with the change it announces: its "no change" is about the rest
+    ("بيقولون بيرفعون سعر البنزين الممتاز لـ 120 فلس من أول الشهر",
+     "لجنة تسعير المنتجات البترولية: تعديل سعر لتر البنزين الممتاز ليصبح 120 فلسا اعتبارا من الأول من الشهر "
+     "المقبل، مع بقاء أسعار بقية المنتجات دون تغيير"),
 ])
 def test_claims_a_confirming_reply_is_no_denial(rumour: str, reply: str) -> None:
     claims, _ = _rumour_claim(rumour, reply)
@@ -994,3 +998,19 @@ def test_claims_a_lone_not_true_opening_a_reply_denies_what_the_post_is_about() 
     rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
     denial = next(m for m in rumour.members if m.article_id == "p1")
     assert denial.stance == "deny" and arts[1].text[denial.start : denial.end] == "غير صحيح"
+
+
+def test_claims_a_post_mention_counts_its_words_too() -> None:
+    # the tagger bounds names in a post otherwise than in its reply ("أحمد سمير اتقطع" / "أحمد سمير"; الرباط, the
+    # ligament, read as Rabat): two entity ids each, so in a post the mention's words count beside its id; in news
+    # a mention is its id only
+    from khabar.claim_tokens import topical_tokens, word_token
+
+    post = "مصادر بتقول إن أحمد سمير اتقطع في الرباط الصليبي في مران النهارده"
+    news = post + ". " + "وأضافت المصادر أن الجهاز الطبي للنادي سيعلن تفاصيل الإصابة في بيان رسمي خلال الساعات المقبلة. " * 4
+    for text, words_too in ((post, True), (news, False)):
+        a = _posts(text)[0]
+        a.add("entities", _ents(a.text, {"أحمد سمير اتقطع": ("E1", "PER"), "الرباط": ("E2", "LOC")}))
+        toks = topical_tokens(a, 0, len(post))
+        assert {"@E1", "@E2"} <= toks
+        assert (word_token("اتقطع") in toks and word_token("الرباط") in toks) is words_too

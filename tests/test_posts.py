@@ -1,6 +1,6 @@
 """Authorities denying rumours in short posts: each rumour and its reply, analysed alone.
 
-``tests/posts/rumours_and_replies.jsonl`` holds 468 rumours, each followed by the
+``tests/posts/rumours_and_replies.jsonl`` holds 508 rumours, each followed by the
 reply that denies it, written for these tests in the styles of X, Facebook and
 WhatsApp posts and of site headlines (labels, hashtags, links, spoken register,
 cue-last headlines, no-change denials, a clip "filmed elsewhere", a doctored
@@ -112,15 +112,34 @@ KNOWN_LIMITS = {
     # Round blind18c- (40 pairs), a third helper's, written after the rules above: 21 of 40 as written (the
     # session's starting code 21 too), 32 after the rules it led to ("خبر الوفاة شائعة"، "ادعاءات باطلة"، "لا علاقة
     # لنا"، a reply's lone "غير صحيح." is a statement, one-line company replies survive cleaning, a denial post
-    # joins at 0.08). The rest:
+    # joins at 0.08; 33 with the fixes of blind18d). The rest:
     "blind18c-r2": "denial by the facts",  # الرواتب بتنزل يوم ٢٠ / صرف الرواتب يوم ٢٧
     "blind18c-r10": "denial by the facts",  # فيضان جاي على درنة / the 48-hour forecast
     "blind18c-r12": "a coach by his name",  # الأهلي هيقيل المدرب / خوان مارتينيز يقود مران الفريق: 0.000
-    "blind18c-r19": "a spoken verb read as a name",  # هيسحب الـ 200 جنيه / تظل الأوراق النقدية سارية
     "blind18c-r26": "a correction of scope",  # تسحب كل سيارات اللاندكروزر / the only recall is a software update
     "blind18c-r29": "denial by the facts",  # أمطار وسيول على الرياض / أجواء صحوة
     "blind18c-r33": "denial by the facts",  # الماتش بلا جمهور / tickets on sale, gates open at five
     "blind18c-r40": "a service by two names",  # بيوقف الحوالات الدولية / خدمة التحويل الدولي متاحة: 0.000
+    # Round blind18d- (40 pairs), a fourth helper's, written after every rule above and scored before any fix:
+    # 21 of 40 as written (the session's starting code 20); 23 after a post's mention words counting beside its
+    # entity id and سبيطار. Most of the rest are two stories (a quarter of the pairs) or a denial by the facts:
+    "blind18d-r2": "denial by the facts",  # وفاة وزير الصحة / the minister chaired a meeting this morning
+    "blind18d-r4": "the person herself",  # ريما الخوري وجوزها انفصلوا / "كل ما يكتب عن انفصالي غير صحيح": 0.000
+    "blind18d-r5": "denial by the facts",  # زي موحد كحلي / الزي الوطني (الثوب والشماغ)
+    "blind18d-r8": "denial by the facts",  # وقفت إصدار تصاريح العمرة / يتاح حجز مواعيد العمرة
+    "blind18d-r10": "a denial reported inside a statement",  # "تواصلنا مع وزارة التموين، والتي نفت رفع سعر الرغيف"
+    "blind18d-r11": "denial by the facts",  # الغاز مافيش / تم توزيع 180 ألف أسطوانة
+    "blind18d-r13": "available named otherwise",  # الأنسولين قاطع / مخزون الأنسولين يكفي ثلاثة أشهر
+    "blind18d-r20": "a service by two names",  # أوبر وكريم / تطبيقات نقل الركاب الذكية: 0.074
+    "blind18d-r22": "a document by two names",  # الباسبور / جواز السفر: 0.000
+    "blind18d-r23": "denial by the facts",  # مجلس الأمة أقر ضريبة / لا تخضع لأي رسوم أو ضرائب
+    "blind18d-r26": "a corrected figure",  # الدهب لمليون ونص / سعر الغرام 1,120,000 ليرة: 0.033
+    "blind18d-r28": "a correction of scope",  # انهيار بناية ٥ طوابق / انهار جدار خارجي دون إصابات
+    "blind18d-r30": "denial by the facts",  # عاصفة رملية / طقس صحو
+    "blind18d-r34": "a reply sharing one word",  # عفو ملكي عن ٣٠٠٠ سجين / صدور عفو عن أعداد من النزلاء: 0.045
+    "blind18d-r35": "the person himself, unnamed",  # إيقاف الصحفي / "أنا في بيتي ولم يتم إيقافي"
+    "blind18d-r37": "a tariff by two names",  # الكهربا بتزيد سعر الكيلو / تعرفة الكيلوواط: 0.041
+    "blind18d-r38": "a correction of scope",  # المياه عن مسقط كلها ٣ أيام / أجزاء من بوشر 8 ساعات
 }
 
 
@@ -188,7 +207,7 @@ def test_posts_a_denial_of_another_rumour_does_not_deny_this_one(pair: tuple[dic
 
 @pytest.mark.parametrize("pair", [pytest.param(p, id=p[0]["id"]) for p in _rows("confirming_replies.jsonl")])
 def test_posts_a_confirming_reply_denies_nothing_of_the_rumour(pair: tuple[dict, dict], tmp_path: Path) -> None:
-    # 60 pairs written blind by helper sessions: the authority confirms the rumour in its own words
+    # 68 pairs written blind by helper sessions: the authority confirms the rumour in its own words
     _, rumour_claims, denied = _pair_claims(pair, tmp_path)
     assert rumour_claims and not rumour_claims & denied
 

@@ -17,7 +17,7 @@ import re
 
 from khabar.arabic import fold, match_key, strip_clitics, words
 from khabar.lemmas import dictionary_lemma
-from khabar.model import Article
+from khabar.model import POST_MAX_CHARS, Article
 from khabar.spoken import written
 from khabar.stance import NEGATIONS
 
@@ -86,11 +86,15 @@ def spans_tokens(article: Article, start: int, end: int, spans: list[tuple[int, 
     if not spans:
         return frozenset()
     ents = [e for e in article.spans("entities") if e.ref and e.start < end and start < e.end]
+    # In a post a mention's words count too: the tagger, trained on news, bounds a name in a post otherwise than
+    # in its reply ("أحمد سمير اتقطع في الرباط الصليبي" / "أحمد سمير ... في الرباط الصليبي": two entities each)
+    post = len(article.text) <= POST_MAX_CHARS
     out: set[str] = set()
     for s, e in spans:
         ent = next((x for x in ents if x.start <= s and e <= x.end), None)
-        tok = "@" + str(ent.ref) if ent is not None else word_token(article.text[s:e])
-        if tok is not None:
+        if ent is not None:
+            out.add("@" + str(ent.ref))
+        if (ent is None or post) and (tok := word_token(article.text[s:e])) is not None:
             out.add(tok)
     return frozenset(out)
 

@@ -333,11 +333,10 @@ def _only_label(sentence: str) -> bool:
     spans = words(sentence)
     if not spans:
         return False
-    if speaker_stance("", sentence) == "deny":
-        return False  # "غير صحيح. رحلاتنا تعمل وفق جدولها المعتاد": the reply's first sentence denies
-    if len(spans) == 1 or all(fold(sentence[a:b]) in COLON_LABELS for a, b in spans):
-        return True
-    return sum(1 for a, b in spans if word_token(sentence[a:b]) is not None) < 2
+    label = len(spans) == 1 or all(fold(sentence[a:b]) in COLON_LABELS for a, b in spans) \
+        or sum(1 for a, b in spans if word_token(sentence[a:b]) is not None) < 2
+    # "غير صحيح. رحلاتنا تعمل وفق جدولها المعتاد": the reply's first sentence denies
+    return label and speaker_stance("", sentence) != "deny"
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?؟]+\s|\n")
@@ -860,18 +859,15 @@ def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind, co
         if target is None and s.stance == "deny":
             target = _most_shared(i, stmts, vague, common)
             if target is None and len(s.article.text) <= POST_MAX_CHARS:  # "غير صحيح." opening a post: what
-                target = _most_shared(i, stmts, vague, common, _post_tokens(stmts)[id(s.article)])  # the post is about
+                target = _most_shared(i, stmts, vague, common, _post_tokens(stmts, s.article))  # the post is about
         if target is not None:
             uf.union(target, i)
 
 
-def _post_tokens(stmts: list[_Statement]) -> dict[int, frozenset[str]]:
-    """``id(article)`` -> the tokens of all its statements: what a post is about, for a denial in it that
-    names nothing itself."""
-    out: dict[int, frozenset[str]] = {}
-    for t in stmts:
-        out[id(t.article)] = out.get(id(t.article), frozenset()) | t.tokens
-    return out
+def _post_tokens(stmts: list[_Statement], article: Article) -> frozenset[str]:
+    """The tokens of all the statements of ``article``: what a post is about, for a denial in it that names
+    nothing itself (asked only then: a big story's regrouping never pays for it)."""
+    return frozenset().union(*(t.tokens for t in stmts if t.article is article))
 
 
 def _most_shared(i: int, stmts: list[_Statement], vague: list[bool], common: frozenset[str],
@@ -899,13 +895,12 @@ def _attach_opening_denials(stmts: list[_Statement], vague: list[bool], uf: _Uni
     for t in stmts:
         if t.stance == "deny":
             first[id(t.article)] = min(first.get(id(t.article), t.start), t.start)
-    whole = _post_tokens(stmts)
     for i, s in enumerate(stmts):
         if s.stance == "deny" and not vague[i] and s.reply and size[uf.find(i)] == 1 and s.start == first[id(s.article)]:
             target = _most_shared(i, stmts, vague, common)
             if target is None and len(s.article.text) <= POST_MAX_CHARS:
                 # "المياه مطابقة للمعايير. وما يتم تداوله عن تلوثها لا يستند إلى أي معطيات": what the post is about
-                target = _most_shared(i, stmts, vague, common, whole[id(s.article)])
+                target = _most_shared(i, stmts, vague, common, _post_tokens(stmts, s.article))
             if target is not None:
                 uf.union(target, i)
 

@@ -158,6 +158,9 @@ _MEASURE_TOKENS = tokens_of(
     " " + _PAST_MEASURES
 ) - _CHANGE_TOKENS
 _STEADY_TOKENS = tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
+# A reply opening with the change it announces ("تعديل سعر لتر البنزين ..."، "رفع الرسوم ..."): its "no change" is
+# about the rest ("لم يطرأ أي تعديل" opens with the negation)
+_ANNOUNCED_CHANGE_RE = re.compile(fold(r"\s*(?:تعديل|رفع|زيادة|خفض|تخفيض|تقرر) "))
 # In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
 _REPLY_STEADY_TOKENS = (tokens_of(
     "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية يبقى تبقى "
@@ -276,8 +279,11 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     if reply:
         a_says -= _hypothetical_tokens(a.text)
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
-    steady = negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a_says & changed) \
-        or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))
+    steady = (negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a_says & changed)
+              or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))) \
+        and not (reply and _ANNOUNCED_CHANGE_RE.match(fold(a.text)))
+    # (a reply announcing a change keeps the rest as it was: "تعديل سعر البنزين الممتاز ليصبح 120 فلسا ... مع بقاء
+    # أسعار بقية المنتجات دون تغيير" confirms the rise)
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
     b_changed = b_says & changed - a_says or (reply and _MOVED_DATE_RE.search(fold(b.text))
                                                and not _MOVED_DATE_RE.search(fold(a.text))) \
