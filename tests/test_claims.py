@@ -1014,3 +1014,40 @@ def test_claims_a_post_mention_counts_its_words_too() -> None:
         toks = topical_tokens(a, 0, len(post))
         assert {"@E1", "@E2"} <= toks
         assert (word_token("اتقطع") in toks and word_token("الرباط") in toks) is words_too
+
+
+@pytest.mark.parametrize("rumour,reply", [
+    # a denial reported inside a post's quoted words
+    ("وزير التربية قدم استقالتو اليوم الصباح لرئاسة الحكومة بعد أزمة النقابة",
+     "وكالة الأنباء: مصدر مسؤول بوزارة التربية يفند الأخبار المتداولة حول استقالة الوزير، مؤكدا أنه يباشر مهامه"),
+    # تثبيت says "unchanged"; the fils of a price is no bankruptcy (إفلاس shares its token)
+    ("بحكوا رح يرفعوا البنزين 90 أوكتان 10 قروش مع بداية الشهر",
+     "لجنة تسعير المشتقات النفطية تقرر تثبيت سعر البنزين أوكتان 90 عند 940 فلسا للتر لشهر تشرين الأول"),
+    # ... and a bankruptcy is still a change "as usual" answers
+    ("الإعلان عن إفلاس شركة طيران الخليج البحرينية",
+     "طيران الخليج: الشركة تمارس أعمالها بشكل اعتيادي وجميع رحلاتنا تسير وفق الجدول"),
+])
+def test_claims_reported_denials_fixed_prices_and_bankruptcy(rumour: str, reply: str) -> None:
+    _, claim = _rumour_claim(rumour, reply)
+    assert ("p1", "deny") in [(m.article_id, m.stance) for m in claim.members]
+
+
+def test_claims_a_steady_sentence_goes_with_its_own_post_denial() -> None:
+    # the bank denies closing a branch and says the branch works normally: not an answer to the exchange-rate rumour
+    from khabar.sentences import split_sentences
+
+    arts = _posts("يقولوا بنك السودان حيرفع سعر الصرف الرسمي للدولار بكرة الخبر دا صح؟",
+                  "بنك السودان المركزي ينفي ما تم تداوله عن إغلاق فرعه في مدينة بورتسودان، ويؤكد أن الفرع يقدم "
+                  "خدماته للجمهور والمصارف بصورة طبيعية.")
+    for a in arts:
+        a.add("sentences", split_sentences(a.text))
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+    assert [m.article_id for m in rumour.members] == ["p0"]
+
+
+def test_claims_a_post_tag_line_is_no_statement() -> None:
+    from khabar.claims import _says_something
+
+    assert not _says_something("#الأردن") and not _says_something("😂😂") and not _says_something("منقول")
+    assert _says_something("عبوا سياراتكم من هلأ! #الأردن") and _says_something("غير صحيح.")

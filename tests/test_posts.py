@@ -1,6 +1,6 @@
 """Authorities denying rumours in short posts: each rumour and its reply, analysed alone.
 
-``tests/posts/rumours_and_replies.jsonl`` holds 508 rumours, each followed by the
+``tests/posts/rumours_and_replies.jsonl`` holds 548 rumours, each followed by the
 reply that denies it, written for these tests in the styles of X, Facebook and
 WhatsApp posts and of site headlines (labels, hashtags, links, spoken register,
 cue-last headlines, no-change denials, a clip "filmed elsewhere", a doctored
@@ -122,12 +122,12 @@ KNOWN_LIMITS = {
     "blind18c-r40": "a service by two names",  # بيوقف الحوالات الدولية / خدمة التحويل الدولي متاحة: 0.000
     # Round blind18d- (40 pairs), a fourth helper's, written after every rule above and scored before any fix:
     # 21 of 40 as written (the session's starting code 20); 23 after a post's mention words counting beside its
-    # entity id and سبيطار. Most of the rest are two stories (a quarter of the pairs) or a denial by the facts:
+    # entity id and سبيطار, 24 after blind18e's fixes. Most of the rest are two stories (a quarter of the pairs)
+    # or a denial by the facts:
     "blind18d-r2": "denial by the facts",  # وفاة وزير الصحة / the minister chaired a meeting this morning
     "blind18d-r4": "the person herself",  # ريما الخوري وجوزها انفصلوا / "كل ما يكتب عن انفصالي غير صحيح": 0.000
     "blind18d-r5": "denial by the facts",  # زي موحد كحلي / الزي الوطني (الثوب والشماغ)
     "blind18d-r8": "denial by the facts",  # وقفت إصدار تصاريح العمرة / يتاح حجز مواعيد العمرة
-    "blind18d-r10": "a denial reported inside a statement",  # "تواصلنا مع وزارة التموين، والتي نفت رفع سعر الرغيف"
     "blind18d-r11": "denial by the facts",  # الغاز مافيش / تم توزيع 180 ألف أسطوانة
     "blind18d-r13": "available named otherwise",  # الأنسولين قاطع / مخزون الأنسولين يكفي ثلاثة أشهر
     "blind18d-r20": "a service by two names",  # أوبر وكريم / تطبيقات نقل الركاب الذكية: 0.074
@@ -140,6 +140,18 @@ KNOWN_LIMITS = {
     "blind18d-r35": "the person himself, unnamed",  # إيقاف الصحفي / "أنا في بيتي ولم يتم إيقافي"
     "blind18d-r37": "a tariff by two names",  # الكهربا بتزيد سعر الكيلو / تعرفة الكيلوواط: 0.041
     "blind18d-r38": "a correction of scope",  # المياه عن مسقط كلها ٣ أيام / أجزاء من بوشر 8 ساعات
+    # Round blind18e- (40 pairs), a fifth helper's, written at the session's end: 29 of 40 as written (the
+    # session's starting code 28); 31 after a denial reported in a post's quoted words ("والتي نفت"، "يفند"), تثبيت
+    # as "unchanged" and the fils of a price no longer read as bankruptcy (إفلاس). The rest:
+    "blind18e-r2": "denial by the facts",  # النتائج تطلع باجر / تعلن يوم 15 تموز
+    "blind18e-r6": "the person himself",  # اعتقلوا دكتور معتصم الفاضل / "الخبر المنتشر عن اعتقالي غير صحيح": two stories
+    "blind18e-r13": "a corrected schedule",  # ساعتين تشغيل مقابل ست ساعات قطع / أربع ساعات تجهيز مقابل ساعتين إطفاء
+    "blind18e-r17": "a corrected figure",  # السحب 500 دينار في الشهر / السقف اليومي يبقى 1000 دينار
+    "blind18e-r22": "denial by the facts",  # المطار يتبدل اسمو / يحتفظ بتسميته الحالية
+    "blind18e-r26": "the reverse of an opening",  # المنفذ فتح / يبقى مغلقا: فتح is no change word
+    "blind18e-r28": "a coach by his name",  # أقالت المدرب / المدرب خافيير مارتينيث يقود الفريق
+    "blind18e-r31": "hospitalised is no harm word",  # نقلوه عالعناية المكثفة / في بيته وبصحة جيدة
+    "blind18e-r39": "a corrected figure",  # 56 درجة / تتراوح بين 47 و49 درجة
 }
 
 
@@ -181,6 +193,7 @@ def _rows(name: str) -> list[tuple[dict, dict]]:
 # Near misses, written blind by a helper session: the authority denies another rumour of the day, close to the
 # first (same institution and place, 2-4 shared words). Still read as denying it (strict xfails):
 NEAR_MISS_LIMITS = {
+    "ctrl18e-r15": "an appointment is no kind",  # وقفت التصدير / لا صحة لتعيين رئيس جديد لمجلس الإدارة
     "nearmiss16-r1": "two measures of one kind",  # تعليق الدراسة / تأجيل الاختبارات: both stop
     "nearmiss16-r4": "the rumour names no event",  # رواتب تنزل قبل موعدها / اقتطاع من الرواتب
     "nearmiss16-r5": "a change of date is no kind",  # تسريب الامتحان / تغيير موعد الامتحان
@@ -207,7 +220,7 @@ def test_posts_a_denial_of_another_rumour_does_not_deny_this_one(pair: tuple[dic
 
 @pytest.mark.parametrize("pair", [pytest.param(p, id=p[0]["id"]) for p in _rows("confirming_replies.jsonl")])
 def test_posts_a_confirming_reply_denies_nothing_of_the_rumour(pair: tuple[dict, dict], tmp_path: Path) -> None:
-    # 68 pairs written blind by helper sessions: the authority confirms the rumour in its own words
+    # 76 pairs written blind by helper sessions: the authority confirms the rumour in its own words
     _, rumour_claims, denied = _pair_claims(pair, tmp_path)
     assert rumour_claims and not rumour_claims & denied
 

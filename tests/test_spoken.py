@@ -15,6 +15,7 @@ def test_spoken_words_read_as_their_written_equivalent() -> None:
     assert word_token("الموتوسيكلات") == word_token("الدراجات")  # "الدراجات النارية"
     assert word_token("البوطا") == word_token("البوتان")  # Moroccan: "ثمن البوطا" / "قنينة غاز البوتان"
     assert word_token("سبيطار") == word_token("المستشفى")  # Maghrebi: "سبيطار مصطفى باشا"
+    assert written("عالعناية") == "العناية" and written("عالمية") == "عالمية"  # على + ال written as one word
     assert word_token("عم") is None  # the Levantine progressive ("عم يقولوا")
 
 

@@ -342,6 +342,18 @@ def _only_label(sentence: str) -> bool:
 _SENTENCE_END_RE = re.compile(r"[.!?؟]+\s|\n")
 
 
+# A denial reported inside a post's quoted words ("تواصلنا مع وزارة التموين، والتي نفت رفع سعر الرغيف"، "مصدر مسؤول
+# يفند الأخبار المتداولة حول استقالة الوزير"): the post passes it on.
+_REPORTED_DENIAL_RE = re.compile(fold(r"\b(?:و|ف)?(?:نفت|نفى|تنفي|ينفي|نفوا|فندت|فند|يفند|تفند|كذبت|تكذب|يكذب)\b"))
+
+
+def _says_something(sentence: str) -> bool:
+    """Whether a post's later sentence is a statement: not a label, nor only tags, links and emoji ("#الأردن")."""
+    tail = _POST_TAIL_RE.search(" " + sentence)
+    rest = sentence[: max(tail.start() - 1, 0)] if tail else sentence
+    return bool(rest.strip()) and not _only_label(rest)
+
+
 def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
     """The title line (when the text starts with it) and the lead sentence, as ``(start, end)``; in a post
     (at most ``POST_MAX_CHARS`` characters) also every later sentence."""
@@ -359,7 +371,7 @@ def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
         out.append((lead.start, lead.end))
         if len(text) <= POST_MAX_CHARS:  # a post's every sentence is said ("المياه مطابقة للمعايير. وما يتم
             out += [(s.start, s.end) for s in sents  # تداوله عن تلوثها لا يستند إلى أي معطيات")
-                    if s.start >= lead.end and text[s.start : s.end].strip() and not _only_label(text[s.start : s.end])]
+                    if s.start >= lead.end and _says_something(text[s.start : s.end])]
     else:
         rest = text[pos:].lstrip()
         while rest:  # no sentence layer: split at end punctuation before a space, or a line break
@@ -391,9 +403,12 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
     for i, att in enumerate(article.attributions):
         src, ent = sources.of(i)
         toks = tokens(att.content.start, att.content.end)
+        stance = att.stance
+        if post and stance == "assert" and _REPORTED_DENIAL_RE.search(fold(article.span_text(att.content))):
+            stance = "deny"  # "وكالة الأنباء: مصدر مسؤول يفند الأخبار المتداولة حول استقالة الوزير"
         if post and att.speaker is not None and (who := _kin_of(article.text, att.speaker)) is not None:
             toks = toks | tokens(*who)  # "نجل الشيخ عائض القرني: الوالد بخير": the statement is about the sheikh
-        out.append(_Statement(article, i, att.content.start, att.content.end, att.stance, src, ent, toks,
+        out.append(_Statement(article, i, att.content.start, att.content.end, stance, src, ent, toks,
                               sources.group(i, ent)))
     if own_voice:
         outlet = article.outlet()
@@ -831,11 +846,24 @@ def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[fl
             continue
         if stmts[o].stance == "deny" and stmts[o].article is stmts[d].article:
             continue
+        if _explains_another_denial(stmts, d, o):
+            continue
         if d not in best or (score, -o) > (best[d][0], -best[d][1]):
             best[d] = (score, o)
     for d in sorted(best):
         uf.union(best[d][1], d)
         stmts[d].stance = "deny"  # a negation of the claim it joined ("ولا تأجيل") denies it
+
+
+def _explains_another_denial(stmts: list[_Statement], d: int, o: int) -> bool:
+    """Whether statement ``d`` goes with a denial of its own post about another kind of event than ``o``'s: "ينفي
+    ما تم تداوله عن إغلاق فرعه، ويؤكد أن الفرع يقدم خدماته بصورة طبيعية" says the branch works, not that the rate
+    stays ("حيرفع سعر الصرف"). Posts only: a news article denies and reports many things."""
+    st = stmts[d]
+    if not st.reply:
+        return False
+    return any(k is not st and k.article is st.article and k.stance == "deny" and k.tokens & st.tokens
+               and acts_conflict(k, stmts[o]) for k in stmts)
 
 
 def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind, common: frozenset[str]) -> None:

@@ -156,7 +156,7 @@ _MEASURE_TOKENS = tokens_of(
     "تأخير تأخر يتأخر تتأخر بيع يبيع باع"  # "تأخير الرواتب" / "الصرف وفق التوقيتات المعتادة"؛ "بيع اللاعب" / "مستمر معنا"
     " استقالة استقالته استقال يستقيل"  # "الوزير قدم استقالته" / "الوزير يباشر مهامه بشكل اعتيادي"
     " " + _PAST_MEASURES
-) - _CHANGE_TOKENS
+) - _CHANGE_TOKENS - tokens_of("فلس")  # إفلاس's token is فلس's, the fils of a price ("940 فلسا للتر")
 _STEADY_TOKENS = tokens_of("ثابت ثابتة ثابتا مستقر مستقرة")
 # A reply opening with the change it announces ("تعديل سعر لتر البنزين ..."، "رفع الرسوم ..."): its "no change" is
 # about the rest ("لم يطرأ أي تعديل" opens with the negation)
@@ -165,7 +165,8 @@ _ANNOUNCED_CHANGE_RE = re.compile(fold(r"\s*(?:تعديل|رفع|زيادة|خف
 _REPLY_STEADY_TOKENS = (tokens_of(
     "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية يبقى تبقى "
     "ستظل سيظل تظل يظل متواصل متواصلة متواصلا مفتوح مفتوحة مفتوحا منتظم منتظمة منتظما "
-    "يواصل يباشر تباشر") | _STEADY_TOKENS  # "المعبر مفتوح"، "الصادرات متواصلة"; not يمارس: its token is مارس (March)
+    "يواصل يباشر تباشر تثبيت") | _STEADY_TOKENS  # "المعبر مفتوح"، "الصادرات متواصلة"، "تقرر تثبيت سعر البنزين";
+    # not يمارس: its token is مارس (March)
 ) - tokens_of("العيد نظمت")  # اعتيادي's token is العيد's (Eid), منتظم's is نظمت's: read as words (_REPLY_STEADY_RE)
 # ... and so do these phrases ("باق دون تغيير")
 _REPLY_STEADY_RE = re.compile(fold(
@@ -183,8 +184,10 @@ _REPLY_STEADY_RE = re.compile(fold(
 # An outage ("قطع الانترنت يومين") is answered by "works normally" too ("خدمات الإنترنت تعمل بشكل طبيعي").
 _OUTAGE_TOKENS = tokens_of("قطع يقطع تقطع قطعت انقطاع ينقطع تنقطع انقطعت انطفاء طافية طافي")
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS | _OUTAGE_TOKENS
-# A date brought forward ("تقديم موعد الاختبارات أسبوعين") is a change (not the token of تقديم: قدم is also "foot").
-_MOVED_DATE_RE = re.compile(fold(r"\b(?:تقديم|تبكير|تقريب) (?:موعد|مواعيد|تاريخ|مواعد)"))
+# Changes read as words, not tokens: a date brought forward ("تقديم موعد الاختبارات أسبوعين"; تقديم's token قدم is
+# also "foot") and a bankruptcy (إفلاس's token is فلس's, the fils of a price).
+_CHANGE_PHRASE_RE = re.compile(fold(r"\b(?:تقديم|تبكير|تقريب) (?:موعد|مواعيد|تاريخ|مواعد)"
+                                    r"|\b(?:و|ب|ل)?(?:إفلاس|الإفلاس|أفلس|أفلست|يفلس|تفلس|مفلس|مفلسة)\b"))
 # What "any decision to ..." names is not asserted: "وأي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية".
 _HYPOTHETICAL_RE = re.compile(fold(r"\bو?(?:أي|اي|أية) (?:قرار|قرارات|تعديل|تغيير|إجراء|مستجدات)\s+(?:ب|بشأن |حول |يخص )?(\w+)"))
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
@@ -285,8 +288,8 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     # (a reply announcing a change keeps the rest as it was: "تعديل سعر البنزين الممتاز ليصبح 120 فلسا ... مع بقاء
     # أسعار بقية المنتجات دون تغيير" confirms the rise)
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
-    b_changed = b_says & changed - a_says or (reply and _MOVED_DATE_RE.search(fold(b.text))
-                                               and not _MOVED_DATE_RE.search(fold(a.text))) \
+    b_changed = b_says & changed - a_says or (reply and _CHANGE_PHRASE_RE.search(fold(b.text))
+                                               and not _CHANGE_PHRASE_RE.search(fold(a.text))) \
         or (reply and "rise" in _kinds(b) and "rise" not in _kinds(a))  # a price with an amount
     if steady and b_changed and not b.tokens & steady_words:
         return True

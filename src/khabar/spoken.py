@@ -73,6 +73,9 @@ def written(word: str) -> str:
     cut = w[1:] if len(w) >= 5 and ((w[0] in "هحب" and w[1] in "يتن") or w.startswith(("ات", "هال"))) else ""
     if cut and not listed(w) and (listed(cut) or strip_clitics(fold(cut)) in _TABLE):  # the dictionary last: news words
         return _TABLE.get(strip_clitics(fold(cut)), cut)
+    # عالعناية، عالبيت: على before the article, written as one word
+    if len(w) >= 7 and w.startswith("عال") and not listed(w) and listed(w[3:]):
+        return "ال" + w[3:]
     # يقطعو، بيقولو: the spoken plural imperfect ends in و where the written one has وا (يقطعوا)
     # (not after a cut prefix: بيكاسو, Picasso, would read as يكاسوا; nor ن-: ناشطو)
     base = w
