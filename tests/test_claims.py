@@ -288,6 +288,18 @@ def _rumour_claim(rumour: str, reply: str) -> tuple[list[Claim], Claim]:
     return claims, next(c for c in claims if any(m.article_id == "p0" for m in c.members))
 
 
+def _split_rumour_claim(rumour: str, reply: str) -> tuple[list[Article], Claim]:
+    """As :func:`_rumour_claim`, the posts split into sentences as the pipeline does (a post's later sentences
+    are statements too): the two posts and the claim holding the rumour."""
+    from khabar.sentences import split_sentences
+
+    arts = _posts(rumour, reply)
+    for a in arts:
+        a.add("sentences", split_sentences(a.text))
+    claims = group_claims("S", arts, entity_names={}, settings={})
+    return arts, next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+
+
 def _assert_reply_denies(rumour: str, reply: str) -> None:
     """The rumour post (p0) asserts, the reply (p1) denies, in one claim."""
     claims, _ = _rumour_claim(rumour, reply)
@@ -939,15 +951,9 @@ def test_claims_as_usual_answers_an_outage_a_moved_date_and_a_price(rumour: str,
 
 def test_claims_a_post_denying_in_its_second_sentence_joins_the_rumour() -> None:
     # the speaker's colon covers the first sentence; the second, which denies, is a statement of the post too
-    from khabar.sentences import split_sentences
-
-    arts = _posts("مياه الشفة ببيروت ملوثة، نصيحة ما تشربوا من الحنفية",
-                  "وزارة الصحة: نتائج فحوصات عينات مياه الشفة في بيروت مطابقة للمعايير. "
-                  "وما يتم تداوله عن تلوثها لا يستند إلى أي معطيات علمية")
-    for a in arts:
-        a.add("sentences", split_sentences(a.text))
-    claims = group_claims("S", arts, entity_names={}, settings={})
-    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+    arts, rumour = _split_rumour_claim("مياه الشفة ببيروت ملوثة، نصيحة ما تشربوا من الحنفية",
+                                       "وزارة الصحة: نتائج فحوصات عينات مياه الشفة في بيروت مطابقة للمعايير. "
+                                       "وما يتم تداوله عن تلوثها لا يستند إلى أي معطيات علمية")
     assert [(m.article_id, m.stance) for m in rumour.members] == [("p0", "assert"), ("p1", "deny")]
     denial = next(m for m in rumour.members if m.article_id == "p1")
     assert "تلوثها" in arts[1].text[denial.start : denial.end]
@@ -988,14 +994,9 @@ def test_claims_a_deduction_is_no_answer_to_a_delay() -> None:
 def test_claims_a_lone_not_true_opening_a_reply_denies_what_the_post_is_about() -> None:
     # "غير صحيح." is the reply's first sentence, a statement though it names nothing: it joins the rumour through
     # the rest of its post (which names the flights); a false attribution ("وفق جدولها") takes the second sentence
-    from khabar.sentences import split_sentences
-
-    arts = _posts("يقولون الخطوط القطرية لغت كل رحلاتها لبيروت لين آخر الشهر، أحد يأكد؟",
-                  "غير صحيح. رحلاتنا بين الدوحة وبيروت تعمل وفق جدولها المعتاد، وننصح المسافرين بمتابعة حالة رحلاتهم")
-    for a in arts:
-        a.add("sentences", split_sentences(a.text))
-    claims = group_claims("S", arts, entity_names={}, settings={})
-    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+    arts, rumour = _split_rumour_claim(
+        "يقولون الخطوط القطرية لغت كل رحلاتها لبيروت لين آخر الشهر، أحد يأكد؟",
+        "غير صحيح. رحلاتنا بين الدوحة وبيروت تعمل وفق جدولها المعتاد، وننصح المسافرين بمتابعة حالة رحلاتهم")
     denial = next(m for m in rumour.members if m.article_id == "p1")
     assert denial.stance == "deny" and arts[1].text[denial.start : denial.end] == "غير صحيح"
 
@@ -1034,15 +1035,9 @@ def test_claims_reported_denials_fixed_prices_and_bankruptcy(rumour: str, reply:
 
 def test_claims_a_steady_sentence_goes_with_its_own_post_denial() -> None:
     # the bank denies closing a branch and says the branch works normally: not an answer to the exchange-rate rumour
-    from khabar.sentences import split_sentences
-
-    arts = _posts("يقولوا بنك السودان حيرفع سعر الصرف الرسمي للدولار بكرة الخبر دا صح؟",
-                  "بنك السودان المركزي ينفي ما تم تداوله عن إغلاق فرعه في مدينة بورتسودان، ويؤكد أن الفرع يقدم "
-                  "خدماته للجمهور والمصارف بصورة طبيعية.")
-    for a in arts:
-        a.add("sentences", split_sentences(a.text))
-    claims = group_claims("S", arts, entity_names={}, settings={})
-    rumour = next(c for c in claims if any(m.article_id == "p0" for m in c.members))
+    _, rumour = _split_rumour_claim("يقولوا بنك السودان حيرفع سعر الصرف الرسمي للدولار بكرة الخبر دا صح؟",
+                                    "بنك السودان المركزي ينفي ما تم تداوله عن إغلاق فرعه في مدينة بورتسودان، ويؤكد أن "
+                                    "الفرع يقدم خدماته للجمهور والمصارف بصورة طبيعية.")
     assert [m.article_id for m in rumour.members] == ["p0"]
 
 
