@@ -57,8 +57,8 @@ import numpy as np
 
 from khabar.arabic import fold, match_key, normalize, words
 from khabar.compact import Postings, SparseVec
-from khabar.denials import says_steady
 from khabar.claim_tokens import act_token
+from khabar.denials import says_steady
 from khabar.lemmas import lemma_key
 from khabar.memo import Generations
 from khabar.model import POST_MAX_CHARS, Article, Story
