@@ -416,7 +416,7 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
             inside = [att for att in article.attributions
                       if a <= att.cue.start < b or (att.content.start < b and a < att.content.end)]
             if inside and post:  # "ما يتم تداوله عن تعديل الأسعار غير دقيق، وأي مراجعة للأسعار تعلن عبر ...":
-                b = min(min(sp.start for sp in (at.speaker, at.cue, at.content) if sp is not None) for at in inside)
+                b = min(at.extent[0] for at in inside)
                 if len(words(article.text[a:b])) < 4:  # what the post says before the report it quotes
                     continue
             elif inside:
@@ -885,17 +885,21 @@ def _attach_vague(stmts: list[_Statement], vague: list[bool], uf: _UnionFind, co
         else:
             target = earlier[0] if earlier else None  # "شكك في هذه الأرقام": the figures just reported
         if target is None and s.stance == "deny":
-            target = _most_shared(i, stmts, vague, common)
-            if target is None and len(s.article.text) <= POST_MAX_CHARS:  # "غير صحيح." opening a post: what
-                target = _most_shared(i, stmts, vague, common, _post_tokens(stmts, s.article))  # the post is about
+            target = _most_shared_or_by_post(i, stmts, vague, common)  # "غير صحيح." opening a post: by its post
         if target is not None:
             uf.union(target, i)
 
 
-def _post_tokens(stmts: list[_Statement], article: Article) -> frozenset[str]:
-    """The tokens of all the statements of ``article``: what a post is about, for a denial in it that names
-    nothing itself (asked only then: a big story's regrouping never pays for it)."""
-    return frozenset().union(*(t.tokens for t in stmts if t.article is article))
+def _most_shared_or_by_post(i: int, stmts: list[_Statement], vague: list[bool], common: frozenset[str]) -> int | None:
+    """:func:`_most_shared`; for a denial in a post sharing no word ("المياه مطابقة للمعايير. وما يتم تداوله عن
+    تلوثها لا يستند إلى أي معطيات"، "غير صحيح."), the statement sharing most with all the statements of its post:
+    what the post is about (gathered only then: a big story's regrouping never pays for it)."""
+    target = _most_shared(i, stmts, vague, common)
+    article = stmts[i].article
+    if target is None and len(article.text) <= POST_MAX_CHARS:
+        post = frozenset().union(*(t.tokens for t in stmts if t.article is article))
+        target = _most_shared(i, stmts, vague, common, post)
+    return target
 
 
 def _most_shared(i: int, stmts: list[_Statement], vague: list[bool], common: frozenset[str],
@@ -925,10 +929,7 @@ def _attach_opening_denials(stmts: list[_Statement], vague: list[bool], uf: _Uni
             first[id(t.article)] = min(first.get(id(t.article), t.start), t.start)
     for i, s in enumerate(stmts):
         if s.stance == "deny" and not vague[i] and s.reply and size[uf.find(i)] == 1 and s.start == first[id(s.article)]:
-            target = _most_shared(i, stmts, vague, common)
-            if target is None and len(s.article.text) <= POST_MAX_CHARS:
-                # "المياه مطابقة للمعايير. وما يتم تداوله عن تلوثها لا يستند إلى أي معطيات": what the post is about
-                target = _most_shared(i, stmts, vague, common, _post_tokens(stmts, s.article))
+            target = _most_shared_or_by_post(i, stmts, vague, common)
             if target is not None:
                 uf.union(target, i)
 

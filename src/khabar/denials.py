@@ -279,17 +279,17 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     if reply and b.reply and (a.article.published or "") < (b.article.published or ""):
         return False  # a post answers an earlier one: "الكهرباء راح تبقى طافية" does not answer the later "عودة التيار"
     a_says, b_says = a.tokens - negated[ia], b.tokens - negated[ib]  # what each asserts, its negated words aside
+    fa, fb = (fold(a.text), fold(b.text)) if reply else ("", "")  # the phrase readings below are a reply's only
     if reply:
         a_says -= _hypothetical_tokens(a.text)
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
     steady = (negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a_says & changed)
-              or (reply and bool(_REPLY_STEADY_RE.search(fold(a.text))))) \
-        and not (reply and _ANNOUNCED_CHANGE_RE.match(fold(a.text)))
+              or (reply and bool(_REPLY_STEADY_RE.search(fa)))) \
+        and not (reply and _ANNOUNCED_CHANGE_RE.match(fa))
     # (a reply announcing a change keeps the rest as it was: "تعديل سعر البنزين الممتاز ليصبح 120 فلسا ... مع بقاء
     # أسعار بقية المنتجات دون تغيير" confirms the rise)
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
-    b_changed = b_says & changed - a_says or (reply and _CHANGE_PHRASE_RE.search(fold(b.text))
-                                               and not _CHANGE_PHRASE_RE.search(fold(a.text))) \
+    b_changed = b_says & changed - a_says or (reply and _CHANGE_PHRASE_RE.search(fb) and not _CHANGE_PHRASE_RE.search(fa)) \
         or (reply and "rise" in _kinds(b) and "rise" not in _kinds(a))  # a price with an amount
     if steady and b_changed and not b.tokens & steady_words:
         return True
@@ -297,7 +297,7 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
             and a.tokens & _AVAILABLE_TOKENS and not b.tokens & _AVAILABLE_TOKENS:
         return True  # "الأكسجين متوفر" answers "نفاد الأكسجين"
     return reply and bool(b_says & _HARM_TOKENS) and not a_says & _HARM_TOKENS \
-        and bool(UNHARMED_RE.search(fold(a.text))) and not UNHARMED_RE.search(fold(b.text))
+        and bool(UNHARMED_RE.search(fa)) and not UNHARMED_RE.search(fb)
 
 
 def says_steady(text: str) -> bool:

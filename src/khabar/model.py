@@ -139,6 +139,12 @@ class Attribution:
     nested_source: Span | None = None
     claim_id: str | None = None
 
+    @property
+    def extent(self) -> tuple[int, int]:
+        """``(start, end)`` from the first to the last of speaker, cue and content: the text the report takes."""
+        parts = [sp for sp in (self.speaker, self.cue, self.content) if sp is not None]
+        return min(sp.start for sp in parts), max(sp.end for sp in parts)
+
 
 @dataclass(slots=True)
 class Entity:

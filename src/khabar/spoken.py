@@ -78,8 +78,7 @@ def written(word: str) -> str:
         return "ال" + w[3:]
     # يقطعو، بيقولو: the spoken plural imperfect ends in و where the written one has وا (يقطعوا)
     # (not after a cut prefix: بيكاسو, Picasso, would read as يكاسوا; nor ن-: ناشطو)
-    base = w
-    if len(base) >= 5 and base[0] in "يت" and base.endswith("و") and not listed(base) and listed(base[:-1]) \
-            and listed(base[:-1] + "ون"):  # a verb with a written plural (يقطعون)
-        return _TABLE.get(strip_clitics(fold(base[:-1])), base + "ا")  # تسكرو: the table's تسكر
+    if len(w) >= 5 and w[0] in "يت" and w.endswith("و") and not listed(w) and listed(w[:-1]) \
+            and listed(w[:-1] + "ون"):  # a verb with a written plural (يقطعون)
+        return _TABLE.get(strip_clitics(fold(w[:-1])), w + "ا")  # تسكرو: the table's تسكر
     return word

@@ -212,8 +212,7 @@ def _outside_attributions(article: Article) -> str:
     """The text of ``article`` with its attributions (speaker to content) blanked: what its author says."""
     text = list(article.text)
     for at in article.attributions:
-        parts = [sp for sp in (at.speaker, at.cue, at.content) if sp is not None]
-        a, b = min(sp.start for sp in parts), max(sp.end for sp in parts)
+        a, b = at.extent
         text[a:b] = " " * (b - a)
     return "".join(text)
 
@@ -316,8 +315,8 @@ class StoryIndex:
         speaker and cue do not count: "وزارة المالية تنفي ..." shares them with any of the ministry's stories."""
         if len(article.text) > POST_MAX_CHARS:
             return False
-        denied = " ".join(article.span_text(at.content) for at in article.attributions
-                          if at.stance == "deny" or says_steady(article.span_text(at.content)))
+        contents = [(at.stance, article.span_text(at.content)) for at in article.attributions]
+        denied = " ".join(text for stance, text in contents if stance == "deny" or says_steady(text))
         if not denied:  # the account's own voice: "ننفي ما تم تداوله عن إقالة المدير الفني"
             own = _outside_attributions(article)
             denied = own if speaker_stance("", own) == "deny" else ""
