@@ -103,7 +103,6 @@ KNOWN_LIMITS = {
     # outage, a moved date or a priced rise, first-person and spoken denials, a steady or own-voice denial post
     # joins its rumour at the lower threshold), which also fixed 7 of the earlier rounds' limits. The rest:
     "blind18-r15": "denial by the facts",  # إعصار متجه لمسقط / الحالة المدارية تبعد أكثر من 1200 كم
-    "blind18b-r9": "a reply sharing one word",  # الخبزة باش تولي بـ 400 مليم (Tunisian) / الترفيع في سعر الخبز: 0.053
     "blind18b-r11": "a coach by his title",  # إقالة مدرب نادي السد / إقالة المدير الفني: two stories (0.049)
     "blind18b-r26": "denial in other words",  # الواتساب بيصير مدفوع / فرض رسوم على تطبيقات المراسلة
     "blind18b-r33": "the person himself, unnamed",  # القبض على المطرب / "أنا هلق ببيتي ومحدا وقفني"
@@ -125,7 +124,6 @@ KNOWN_LIMITS = {
     # entity id and سبيطار, 24 after blind18e's fixes. Most of the rest are two stories (a quarter of the pairs)
     # or a denial by the facts:
     "blind18d-r2": "denial by the facts",  # وفاة وزير الصحة / the minister chaired a meeting this morning
-    "blind18d-r4": "the person herself",  # ريما الخوري وجوزها انفصلوا / "كل ما يكتب عن انفصالي غير صحيح": 0.000
     "blind18d-r5": "denial by the facts",  # زي موحد كحلي / الزي الوطني (الثوب والشماغ)
     "blind18d-r8": "denial by the facts",  # وقفت إصدار تصاريح العمرة / يتاح حجز مواعيد العمرة
     "blind18d-r11": "denial by the facts",  # الغاز مافيش / تم توزيع 180 ألف أسطوانة
@@ -144,7 +142,6 @@ KNOWN_LIMITS = {
     # session's starting code 28); 31 after a denial reported in a post's quoted words ("والتي نفت"، "يفند"), تثبيت
     # as "unchanged" and the fils of a price no longer read as bankruptcy (إفلاس). The rest:
     "blind18e-r2": "denial by the facts",  # النتائج تطلع باجر / تعلن يوم 15 تموز
-    "blind18e-r6": "the person himself",  # اعتقلوا دكتور معتصم الفاضل / "الخبر المنتشر عن اعتقالي غير صحيح": two stories
     "blind18e-r13": "a corrected schedule",  # ساعتين تشغيل مقابل ست ساعات قطع / أربع ساعات تجهيز مقابل ساعتين إطفاء
     "blind18e-r17": "a corrected figure",  # السحب 500 دينار في الشهر / السقف اليومي يبقى 1000 دينار
     "blind18e-r22": "denial by the facts",  # المطار يتبدل اسمو / يحتفظ بتسميته الحالية

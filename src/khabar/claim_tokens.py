@@ -14,8 +14,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from khabar.arabic import fold, match_key, strip_clitics, words
+from khabar.concepts import (
+    ConceptFileError,
+    ConceptGroup,
+    bundled_concepts,
+    read_concepts,
+)
 from khabar.lemmas import dictionary_lemma
 from khabar.model import POST_MAX_CHARS, Article
 from khabar.spoken import written
@@ -37,27 +44,15 @@ STOP = frozenset(
         "يا جماعة سمعت سمعنا يقولون يقولوا إنهم انهم إنو انو اللي الي راح رح حيكون هيك هيدا هاد هذي ترى عم"
     ).split()
 ) | NEGATIONS
-# Words that name one notion in claim paraphrases ("بعد مغادرته منصبه" / "بعد ترك منصبه",
-# "التحدث" / "محادثات"): light stems -> one token. Kept narrow: a word as frequent as
-# "اتصال" would become a story-wide protagonist token and stop linking anything.
-_SYNONYMS: dict[str, str] = {
-    w: head
-    for head, group in (
-        ("ترك", "ترك غادر يغادر مغادره مغادرت مغادر"),
-        ("تحدث", "تحدث يتحدث تحدثا تحدثو حديث محادث تحادث"),
-        ("نفي", "نفي نفى ينفي نفت تنفي"),
-        ("اعتقال", "اعتقال اعتقل يعتقل اعتقلت توقيف احتجاز احتجز قبض"),  # "لم يتم توقيف الصحفي" / "اعتقال الصحفي"
-        ("وقود", "وقود محروق بنزين سولار ديزل مازوت"),  # "البنزين رح يرتفع" / "أسعار المحروقات ثابتة"
-        ("بنك", "بنك مصرف"),  # "البنوك" / "المصارف"
-        ("قتل", "قتل مقتل قتيل قتلى ضحيه ضحايا ضحي"),  # "مقتل 20 شخصا" / "دون أي ضحايا"
-        ("هطل", "هطل هطول تساقط يتساقط تتساقط"),  # "هطول ثلوج" / "لا توقعات بتساقط ثلوج"
-        ("فقد", "فقد فقدان اختفاء اختفى يختفي تختفي مفقود"),  # "اختفاء طائرة" / "لا صحة لفقدان أي طائرة"
-    )
-    for w in group.split()
-}
-# Roots of one act: "لا صحة لإقفال المصارف" / "البنوك رح تسكر" (يغلق).
+# Words that name one thing ("بعد مغادرته منصبه" / "بعد ترك منصبه", "الباسبور" / "جواز السفر"): the
+# concept table (:mod:`khabar.concepts`, ``data/concepts.txt`` and a user's file) makes each group one
+# token, its head. Kept narrow: a word as frequent as "اتصال" would become a story-wide protagonist token
+# and stop linking anything. Roots of one act: "لا صحة لإقفال المصارف" / "البنوك رح تسكر" (يغلق).
 _ROOT_SYNONYMS = {"قفل": "غلق", "منع": "حظر"}  # "تمنع الموتوسيكلات" / "لا نية لحظر الدراجات النارية"
-_SYNONYM_HEADS = frozenset(_SYNONYMS.values()) | frozenset(_ROOT_SYNONYMS.values())
+_SYNONYMS: dict[str, str] = {}
+_SYNONYM_HEADS: frozenset[str] = frozenset()
+_CONCEPTS_PATH: str | None = None  # the user file in use ("" or None: the bundled table alone)
+_ON_CONCEPTS_CHANGE: list[Callable[[], None]] = []  # caches of other modules that hold tokens (on_concepts_change)
 _SUFFIXES_LONG = ("ات", "ون", "ين", "ها", "هم", "ان")
 _SUFFIXES_SHORT = ("ه", "ا", "ي")
 
@@ -146,6 +141,8 @@ def _token(word: str, *, roots: bool) -> str | None:
         return None
     if tok in _SYNONYMS:  # as written: the dictionary may list it under another notion (توقيف -> أوقف)
         return _SYNONYMS[tok]
+    if (m := _PREPOSITION_RE.match(tok)) is not None and len(tok) - m.end() >= 4 and tok[m.end():] in _SYNONYMS:
+        return _SYNONYMS[tok[m.end():]]  # بجواز السفر: strip_clitics keeps a bare ب / ل / ك (بيت, لبنان, كتاب)
     lem = dictionary_lemma(word)  # a plural meets its singular: الأطباء / طبيب, أسعار / سعر
     if lem is not None:
         lem = fold(lem) if own_al else strip_clitics(fold(lem))
@@ -155,6 +152,8 @@ def _token(word: str, *, roots: bool) -> str | None:
         return _SYNONYMS[tok]
     if len(tok) >= 5 and tok[0] in "يتن" and tok.endswith("وا"):
         tok = tok[:-2]  # the plural of a subjunctive or spoken imperfect: يقطعوا -> يقطع
+    elif len(tok) >= 6 and tok[0] == "ا" and tok.endswith("وا"):
+        tok = tok[:-2]  # the plural past of a derived form: انفصلوا -> انفصل (/ انفصال), اعتقلوا -> اعتقل
     # a feminine noun is no verb: نسبة، نهاية are not ن + سبه، ن + هاي; nor is one with a pronoun (حكومته)
     noun = word.endswith("ة") or bare != folded and bare.endswith("ه")
     root = _verb_noun_root(tok) if roots and not noun else None
@@ -167,6 +166,7 @@ def _token(word: str, *, roots: bool) -> str | None:
 
 
 # A word written with أل / إل has its own ال (ألغى، إلغاء، ألف): the article is never written with a hamza.
+_PREPOSITION_RE = re.compile(r"^[وف]?[بلك]")
 _OWN_AL_RE = re.compile(r"^[وفبلك]{0,2}(?:ال)?[أإ]ل")
 _PREP_BEFORE_HAMZA_RE = re.compile(r"^[وف]?[لبك][أإ]")
 _IMPERFECT_HAMZA_RE = re.compile(r"^[وف]?س?[يتن]ؤ")
@@ -237,3 +237,60 @@ def _bare_feminine(folded: str) -> str:
 def tokens_of(text: str) -> frozenset[str]:
     """Tokens of the space-separated words of ``text`` (word lists: the change words, the harm words)."""
     return frozenset(t for w in text.split() if (t := word_token(w)) is not None)
+
+
+_PLURAL_ENDINGS = ("ات", "ون", "وا")
+
+
+def concept_keys(word: str) -> frozenset[str]:
+    """The forms :func:`_token` looks ``word`` up by in the concept table: folded, clitics stripped, light-stemmed."""
+    keys = set()
+    for w in {word, written(word) or word}:  # _token reads the spoken word as written first (بكرا -> غدا)
+        k1 = strip_clitics(_bare_feminine(fold(w)))
+        keys.add(k1)
+        if k1.endswith(_PLURAL_ENDINGS) and len(stem := light_stem(k1)) >= 4:
+            keys.add(stem)  # _token looks a plural or verb up by its light stem too; a singular's stem is
+            # another word's (تذكرة -> تذكر "remember", سيارة -> سيار, بنزين -> بنز "Benz")
+    return frozenset(k for k in keys if len(k) >= 2)
+
+
+def concept_table(groups: list[ConceptGroup]) -> dict[str, str]:
+    """Key -> head of ``groups``; a key under two heads is a :class:`ConceptFileError` naming both lines."""
+    table: dict[str, str] = {}
+    where: dict[str, str] = {}
+    for g in groups:
+        head = strip_clitics(_bare_feminine(fold(g.head)))
+        for w in g.words:
+            for k in concept_keys(w):
+                if table.get(k, head) != head:
+                    raise ConceptFileError(f"{g.source}: {w!r} reads as {k!r}, already under {table[k]!r} ({where[k]})")
+                table[k], where[k] = head, g.source
+    return table
+
+
+def on_concepts_change(clear: Callable[[], None]) -> None:
+    """Have :func:`use_concepts` call ``clear`` when the table changes: for a cache of another module holding tokens."""
+    _ON_CONCEPTS_CHANGE.append(clear)
+
+
+def use_concepts(path: str | None = None) -> None:
+    """Read tokens through the bundled concept table and the user's file at ``path`` (None or "": none).
+
+    Called at the start of every analysis with ``[claims] concepts_path``; a change of table
+    clears the token caches here and those registered with :func:`on_concepts_change`.
+    """
+    global _SYNONYMS, _SYNONYM_HEADS, _CONCEPTS_PATH
+    path = str(path or "").strip() or None
+    if path == _CONCEPTS_PATH and _SYNONYMS:
+        return
+    groups = bundled_concepts() + (read_concepts(path) if path else [])
+    _SYNONYMS = concept_table(groups)
+    _SYNONYM_HEADS = frozenset(_SYNONYMS.values()) | frozenset(_ROOT_SYNONYMS.values())
+    _CONCEPTS_PATH = path
+    word_token.cache_clear()
+    surface_token.cache_clear()
+    for clear in _ON_CONCEPTS_CHANGE:
+        clear()
+
+
+use_concepts()

@@ -111,6 +111,8 @@ def analyze(
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://HOST:PORT (with --engine dask).")] = None,
     aliases: Annotated[Path | None, typer.Option("--aliases", exists=True, dir_okay=False,
                        help="Alias file (CSV canonical,aliases,wikidata or JSON) pinning names to entities.")] = None,
+    concepts: Annotated[Path | None, typer.Option("--concepts", exists=True, dir_okay=False,
+                        help="Concept file ('head: word word ...' per line): words naming one thing, beside the bundled table.")] = None,
 ) -> None:
     """Analyse articles into the store: stories, entities, attributions, claims.
 
@@ -130,6 +132,11 @@ def analyze(
 
             load_aliases(aliases)  # fail before any work when the file is bad
             settings.values["entities"]["aliases_path"] = str(aliases)
+        if concepts is not None:
+            from khabar.claim_tokens import use_concepts
+
+            use_concepts(concepts)  # fail before any work when the file is bad
+            settings.values["claims"]["concepts_path"] = str(concepts)
         missing = [p for p in paths if str(p) != "-" and not p.exists()]
         for p in missing:
             console.print(f"[yellow]skipped[/yellow] {p}: no such file or folder")
@@ -239,8 +246,8 @@ def export(
 
 @app.command()
 def serve(db: DbOption = Path("khabar.db"),
-          host: Annotated[str | None, typer.Option(help="Bind address (default [web] host: 127.0.0.1, local only).")] = None,
-          port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default [web] port).")] = None,
+          host: Annotated[str | None, typer.Option(help="Bind address (default \\[web] host: 127.0.0.1, local only).")] = None,
+          port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default \\[web] port).")] = None,
           config: ConfigOption = None) -> None:
     """Serve the dossier web UI and JSON API."""
     import uvicorn
@@ -404,7 +411,7 @@ def eval_ner(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
              = Path(".cache/ner_cv"),
              as_json: JsonFlag = False) -> None:
     """Entity-level P/R/F1 (CoNLL exact span and type) on `token TAG` files: k-fold CV (contiguous folds) of the
-    recipe `khabar train ner` ships, or with --folds 0 the bundled model as analysis runs it ([entities])."""
+    recipe `khabar train ner` ships, or with --folds 0 the bundled model as analysis runs it (\\[entities])."""
     from khabar.eval.ner import evaluate_model, evaluate_ner, evaluate_recipe
 
     if folds == 1:

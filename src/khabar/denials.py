@@ -22,7 +22,13 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from khabar.arabic import fold, words
-from khabar.claim_tokens import spans_tokens, surface_token, tokens_of, word_token
+from khabar.claim_tokens import (
+    on_concepts_change,
+    spans_tokens,
+    surface_token,
+    tokens_of,
+    word_token,
+)
 from khabar.cues import STATEMENT_NEGATORS
 from khabar.model import POST_MAX_CHARS, Article
 from khabar.spoken import NEGATORS as SPOKEN_NEGATORS
@@ -314,6 +320,9 @@ def says_steady(text: str) -> bool:
 def _hypothetical_tokens(text: str) -> frozenset[str]:
     """Tokens a reply names only as a possible decision ("أي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية")."""
     return frozenset(t for m in _HYPOTHETICAL_RE.finditer(fold(text)) if (t := word_token(m.group(1))) is not None)
+
+
+on_concepts_change(_hypothetical_tokens.cache_clear)
 
 
 def negating_pairs(stmts: list[Statement], negated: dict[int, frozenset[str]], i: int, j: int) -> list[tuple[int, int]]:

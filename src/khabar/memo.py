@@ -41,6 +41,9 @@ class Generations(Generic[K, V]):
             self.old, self.young = self.young, {}
         self.young[key] = value
 
+    def clear(self) -> None:
+        self.young, self.old = {}, {}
+
     def __contains__(self, key: object) -> bool:
         return key in self.young or key in self.old
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from khabar import attribution, entities, language, sentences
 from khabar.aliases import configure_registry
+from khabar.claim_tokens import use_concepts
 from khabar.clean import clean
 from khabar.dedup import DuplicateIndex
 from khabar.embeddings import Embedder, NullEmbedder, make_embedder
@@ -152,6 +153,7 @@ class Analyzer:
         self.settings = settings
         self.registry = EntityRegistry.from_entities(store.load_entities())
         configure_registry(self.registry, store, settings.section("entities"))  # alias file and user rules
+        use_concepts(section_with_defaults("claims", settings.section("claims"))["concepts_path"])  # bundled + user's
         dup_state = store.load_state("dedup")
         story_state = store.load_state("stories")
         st = settings.section("stories")

@@ -56,8 +56,9 @@ from typing import Any
 import numpy as np
 
 from khabar.arabic import fold, match_key, normalize, words
+from khabar.authors import author_terms, in_first_person, person_terms
 from khabar.compact import Postings, SparseVec
-from khabar.claim_tokens import act_token
+from khabar.claim_tokens import act_token, on_concepts_change
 from khabar.denials import says_steady
 from khabar.lemmas import lemma_key
 from khabar.memo import Generations
@@ -206,6 +207,7 @@ def conversation_terms(author: str, text: str) -> list[str]:
 _HANDLE_RE = re.compile(r"@(\w{2,})", re.ASCII)
 # Per written word, its story terms with lemmas (a bounded memo: news reuses its words).
 _WORD_TERMS: Generations[str, tuple[str, ...]] = Generations(20_000)
+on_concepts_change(_WORD_TERMS.clear)  # a post's terms read the concept table (act_token)
 
 
 def _outside_attributions(article: Article) -> str:
@@ -215,6 +217,17 @@ def _outside_attributions(article: Article) -> str:
         a, b = at.extent
         text[a:b] = " " * (b - a)
     return "".join(text)
+
+
+def _denied_text(article: Article) -> str:
+    """What a post denies: its contents read as a denial or saying things are as they were, else its own words
+    when they deny ("ننفي ما تم تداوله عن إقالة المدير الفني"); "" when it denies nothing."""
+    contents = [(at.stance, article.span_text(at.content)) for at in article.attributions]
+    denied = " ".join(text for stance, text in contents if stance == "deny" or says_steady(text))
+    if not denied:
+        own = _outside_attributions(article)
+        denied = own if speaker_stance("", own) == "deny" else ""
+    return denied
 
 
 class StoryIndex:
@@ -239,6 +252,7 @@ class StoryIndex:
         self.k_embedding = int(c("stories.k_embedding", sec["k_embedding"], 0, 10_000))
         self.embedding_window = int(c("stories.embedding_window", sec["embedding_window"], 1, 10_000_000))
         self.w_ent = c("stories.weight_entities", sec["weight_entities"], 0.0, 1.0)
+        self.w_author = c("stories.weight_author", sec["weight_author"], 0.0, 1.0)
         self.w_emb = c("stories.weight_embedding", sec["weight_embedding"], 0.0, 1.0)
         self.emb_floor = c("stories.embedding_floor", sec["embedding_floor"], -1.0, 0.99)
         self.threshold = c("stories.join_threshold", sec["join_threshold"], 0.0, 1.0)
@@ -315,11 +329,7 @@ class StoryIndex:
         speaker and cue do not count: "وزارة المالية تنفي ..." shares them with any of the ministry's stories."""
         if len(article.text) > POST_MAX_CHARS:
             return False
-        contents = [(at.stance, article.span_text(at.content)) for at in article.attributions]
-        denied = " ".join(text for stance, text in contents if stance == "deny" or says_steady(text))
-        if not denied:  # the account's own voice: "ننفي ما تم تداوله عن إقالة المدير الفني"
-            own = _outside_attributions(article)
-            denied = own if speaker_stance("", own) == "deny" else ""
+        denied = _denied_text(article)
         ids = [self._vocab[t] for t in terms_of(denied, lemmas=self.lemma_terms, pronouns=True) if t in self._vocab]
         return bool(ids) and bool(np.isin(np.array(ids, dtype=np.int32), self._stories[s].tids).any())
 
@@ -332,6 +342,18 @@ class StoryIndex:
         if post:
             counts.update(conversation_terms(article.source, article.text))
         return counts, first
+
+    @staticmethod
+    def _people_of_post(article: Article) -> tuple[set[str], set[str]]:
+        """A post's people as name keys (:mod:`khabar.authors`), counted with its entities: the people it names,
+        and, when it denies in the first person, its author ("كل ما يكتب عن انفصالي غير صحيح" by
+        @RimaKhouryOfficial shares ريما الخوري with the rumour that names her; a story naming the author also
+        gets ``weight_author``). As entities, not terms: a key added to every post's term vector would dilute
+        its cosine with a reply that names no one."""
+        if len(article.text) > POST_MAX_CHARS:
+            return set(), set()
+        author = set(author_terms(article)) if in_first_person(article.text) and _denied_text(article) else set()
+        return set(person_terms(article)), author
 
     def _unit(self, tids: Iterable[int], cnts: Iterable[int]) -> SparseVec:
         """Sublinear TF times IDF (counted over the articles seen so far), L2-normalised, in term order."""
@@ -581,6 +603,8 @@ class StoryIndex:
             norm = float(np.linalg.norm(e))
             emb = e / norm if norm > 0 else None
         terms, first = self._article_terms(article)
+        people, author = self._people_of_post(article)
+        entity_ids = entity_ids | people | author
         self._n_docs += 1
         tids = [self._term_id(t) for t in terms]  # new terms get ids in first-seen order, as df's keys
         cnts = list(terms.values())
@@ -596,6 +620,10 @@ class StoryIndex:
             top = heapq.nsmallest(self.passage_candidates, scores, key=lambda s: (-scores[s], s))
             passages = self._passage_scores(top, article.text)
             scores.update({s: self._score(s, vec, entity_ids, emb, day, p) for s, p in passages.items()})
+        if author and self.w_author:  # the person the story names answering for themselves
+            for s in scores:
+                if not author.isdisjoint(self._stories[s].entities):
+                    scores[s] += self.w_author
         best = max(scores, key=lambda s: (scores[s], -s), default=-1)
         best_score = scores.get(best, 0.0)
         if (best < 0 or best_score < self.threshold) and emb is not None and self._foreign(article):

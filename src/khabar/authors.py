@@ -1,0 +1,83 @@
+"""A post's people as cross-script name keys: the people it names, and its author's own name.
+
+A singer answers a rumour about her divorce from her own account: "كل ما يكتب عن انفصالي
+غير صحيح" by "X @RimaKhouryOfficial", or a doctor from "Facebook د. معتصم الفاضل". The
+reply names no one; its author is the person the rumour names. Both sides become terms of
+the same key space, so the story index can see it: each pair of consecutive words of a
+person's name as ``~key|key`` (:func:`khabar.resolve.latin_key` of each word, article and
+Latin "al-" dropped), from the PER mentions of a post and from the author's display name or
+handle (camel case and ``_`` split; platform words, titles and "official" dropped). A pair,
+not a word: a shared first name alone (محمد، Ahmed) would join strangers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from khabar.arabic import fold
+from khabar.model import Article
+from khabar.resolve import latin_key
+
+# Words of a source string that are not the author's name (folded Arabic, lower-case Latin).
+_NOT_NAME = frozenset(
+    "x twitter facebook fb instagram insta tiktok youtube telegram whatsapp snapchat threads linkedin "
+    "official officiel page news dr prof eng mr mrs ms the real ar tv media "
+    "تويتر فيسبوك فيس بوك انستغرام انستقرام انستجرام تيك توك يوتيوب تلغرام تليغرام واتساب سناب "
+    "د دكتور الدكتور م مهندس المهندس ا أ الاستاذ استاذ الشيخ شيخ صفحه الصفحه الرسميه الرسمي رسمي اخبار".split()
+)
+_CAMEL_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_WORD_RE = re.compile(r"[A-Za-z]+|[\u0621-\u064A]+")
+_LATIN_AL_RE = re.compile(r"^(?:al|el)(?=[a-z]{3,})")
+
+
+def _key(word: str) -> str:
+    """One name word's cross-script key: "الخوري" and "Khoury" -> "grV"; "" for a word too short to tell."""
+    if word.isascii():
+        word = _LATIN_AL_RE.sub("", word.lower())
+    else:
+        word = fold(word)
+        word = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    key = latin_key(word)
+    return key if len(key.rstrip("V")) >= 2 else ""
+
+
+def name_terms(words: list[str]) -> list[str]:
+    """``~a|b`` for each two consecutive words of a name that both have a key."""
+    keys = [_key(w) for w in words]
+    return [f"~{a}|{b}" for a, b in zip(keys, keys[1:]) if a and b]
+
+
+def author_words(source: str) -> list[str]:
+    """The words of an author's name in a post's source string ("Facebook Sami Ouertani", "X @RimaKhouryOfficial")."""
+    out: list[str] = []
+    for tok in _WORD_RE.findall(source.replace("_", " ")):
+        parts = _CAMEL_RE.findall(tok) if tok.isascii() and not tok.islower() else [tok]
+        out += [p for p in parts if (p.lower() if p.isascii() else fold(p)) not in _NOT_NAME]
+    return out
+
+
+def person_terms(article: Article) -> list[str]:
+    """Name terms of the people ``article`` names (its PER mentions)."""
+    out: list[str] = []
+    for span in article.spans("entities"):
+        if span.label == "PER":
+            out += name_terms(_WORD_RE.findall(article.text[span.start : span.end]))
+    return out
+
+
+# A post in the first person singular: "أنا بخير", "ما يكتب عن انفصالي", "بخصوص استقالتي" (a noun with
+# "my" after عن / حول / بشأن / بخصوص; not "الحالي": the article rules it out).
+_FIRST_PERSON_RE = re.compile(
+    r"(?<![\w])(?:[أا]نا|[أإا]نني|[إا]ني)(?![\w])|(?<![\w])(?:عن|حول|بشأن|بشان|بخصوص)\s+(?!ال)[\u0621-\u064A]{3,}ي(?![\w])"
+)
+
+
+def in_first_person(text: str) -> bool:
+    """Whether ``text`` speaks as "I" (:data:`_FIRST_PERSON_RE`): a person answering for themselves."""
+    return _FIRST_PERSON_RE.search(text) is not None
+
+
+def author_terms(article: Article) -> list[str]:
+    """Name terms of ``article``'s author, read from its source (ask :func:`in_first_person` first: a ministry's
+    or a club's account names no person)."""
+    return name_terms(author_words(article.source))
