@@ -208,6 +208,16 @@ def test_clean_strips_inline_widget_label_keeps_sentence(cs):
     assert [b.rule for b in c.removed] == ["inline_label"]
 
 
+@pytest.mark.parametrize("label", ["اقرأ أيضا:", "اقرأ ايضا", "طالع أيضاً:", "ذات صلة:"])
+def test_clean_drops_a_related_teaser_headline_whole(cs, label):
+    # The linked headline of another article ("اقرأ أيضا: الجيش: لا صحة لأنباء ...") would become a statement,
+    # even a denial, of this one; only the label was cut before.
+    raw = f"{LEAD}\n{label} المتحدث باسم الجيش: لا صحة لأنباء انسحاب القوات\n{QUOTE}"
+    c = clean(raw, settings=cs)
+    assert c.text.split("\n") == [LEAD, QUOTE]
+    assert [b.rule for b in c.removed] == ["related_teaser"]
+
+
 def test_clean_drops_notices_and_contact_blocks(cs):
     notice = "عزيزي القارئ تم اكتشاف مانع الإعلانات في متصفحك يرجى تعطيله لمساعدتنا على الاستمرار في تقديم المحتوى المجاني لكم"
     contact = "المكتب الرئيسي عمان الأردن Tel : ( + 962 ) 6 555 0101 Fax : ( + 962 ) 6 555 0102 للمراسلة news @ alghad - example . com"

@@ -92,3 +92,9 @@ def test_eval_pairs_json_has_metric_keys(tmp_path):
     data = json.loads(result.output)
     assert {"precision", "recall", "f1", "macro_f1", "accuracy"} <= set(data)
     assert 0.0 <= data["f1"] <= 1.0
+
+
+def test_cli_help_shows_settings_sections_literally() -> None:
+    # rich reads "[web]" as markup and dropped it: "Bind address (default  host: ...)"
+    out = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).output
+    assert "[web] host" in out and "[web] port" in out

@@ -180,6 +180,21 @@ def test_ingest_zip_entries_paths_and_traversal_refused(tmp_path, settings):
     assert all("refused" in pr.reason for pr in probs)
 
 
+def test_ingest_zip_mac_resource_forks_ignored_and_nested_archive_reported(tmp_path, settings):
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("b.txt", f"{TITLE}\n{BODY}")
+    p = tmp_path / "mac.zip"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("2024/a.txt", f"{TITLE}\n{BODY}")
+        zf.writestr("__MACOSX/2024/._a.txt", b"\x00\x05\x16\x07\x00")  # AppleDouble: binary, not a document
+        zf.writestr("2024/._b.txt", b"\x00\x05\x16\x07\x00")
+        zf.write(inner, "2024/inner.zip")
+    docs, probs = run([p], settings)
+    assert [d.path for d in docs] == [f"{p}!2024/a.txt"]
+    assert [(pr.path, "archive inside an archive" in pr.reason) for pr in probs] == [(f"{p}!2024/inner.zip", True)]
+
+
 def test_ingest_zip_bomb_stops_archive(tmp_path, settings):
     p = tmp_path / "bomb.zip"
     with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:

@@ -119,8 +119,10 @@ HEAD_MARKERS: tuple[re.Pattern[str], ...] = (
 )
 # A label of an inline widget opening a line of article text ("اقرأ أيضا :", "أخبار متعلقة").
 INLINE_LABEL = re.compile(
-    r"(?:(?:اقرأ|إقرأ|اقرا|إقرا)\s+(?:أيضا|أيضاً|ايضا|ايضاً)|أخبار متعلقة|اخبار متعلقة|أخبار ذات صلة|ذات صلة)\s*:?\s*"
+    r"(?:(?:اقرأ|إقرأ|اقرا|إقرا|طالع|شاهد)\s+(?:أيضا|أيضاً|ايضا|ايضاً)|أخبار متعلقة|اخبار متعلقة|أخبار ذات صلة|ذات صلة)\s*:?\s*"
 )
+# A label line whose rest is shorter than this and ends no sentence is a teaser headline: removed whole.
+TEASER_MAX_WORDS = 20
 # Article's end: a Reuters-style editing credit, then nothing of the article follows.
 TAIL_MARKERS: tuple[re.Pattern[str], ...] = (re.compile(r"\(\s*(?:إعداد|تحرير)\b[^)]{0,80}\)"),)
 # A line opening a related-articles list (WordPress "Related" in Arabic).
@@ -399,9 +401,14 @@ def clean(raw: str, *, title: str = "", settings: dict) -> Cleaned:
             removed.append(RemovedBlock(cut, e, "tail_cut"))
             s, e = _trim(raw, s, cut)
             in_footer = kept_words >= footer_after
-        if keep and (m := INLINE_LABEL.match(raw, s, e)) and _nwords(raw[m.end() : e]) >= int(settings["lead_min_words"]):
-            removed.append(RemovedBlock(s, m.end(), "inline_label"))
-            s = m.end()
+        if keep and (m := INLINE_LABEL.match(raw, s, e)):
+            rest = raw[m.end() : e]
+            if _nwords(rest) < TEASER_MAX_WORDS and not _SENT_END.search(rest.rstrip() + " "):
+                removed.append(RemovedBlock(s, e, "related_teaser"))  # "اقرأ أيضا: الجيش: لا صحة لأنباء ..."
+                continue  # a linked headline of another article: never a statement of this one
+            if _nwords(rest) >= int(settings["lead_min_words"]):
+                removed.append(RemovedBlock(s, m.end(), "inline_label"))  # the label glued onto a paragraph
+                s = m.end()
         line = raw[s:e]
         rule = _line_rule(line, settings)
         key = match_key(line) if not rule and not keep else ""

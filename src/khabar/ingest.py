@@ -535,6 +535,9 @@ def _read_limited(fh: io.BufferedIOBase, limit: int) -> bytes:
     return fh.read(limit + 1)
 
 
+_NESTED_ARCHIVE_EXT = (".zip", ".tar", ".tar.gz", ".tgz", ".gz", ".rar", ".7z")
+
+
 def _read_zip(path: Path, settings: dict, field_map: dict[str, str] | None) -> Iterator[Item]:
     budget = _Budget(settings)
     try:
@@ -556,6 +559,12 @@ def _read_zip(path: Path, settings: dict, field_map: dict[str, str] | None) -> I
             why = _unsafe_member(info.filename)
             if why:
                 yield IngestProblem(where, why)
+                continue
+            base = info.filename.rsplit("/", 1)[-1]
+            if info.filename.startswith("__MACOSX/") or base.startswith("._"):
+                continue  # macOS resource forks beside every file of an archive made on a Mac: not documents
+            if info.filename.lower().endswith(_NESTED_ARCHIVE_EXT):
+                yield IngestProblem(where, "archive inside an archive; not read (extract it and give its files)")
                 continue
             if not info.filename.lower().endswith(_DOC_EXT):
                 log.debug("%s: not a document type; skipped", where)
