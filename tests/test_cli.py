@@ -98,3 +98,32 @@ def test_cli_help_shows_settings_sections_literally() -> None:
     # rich reads "[web]" as markup and dropped it: "Bind address (default  host: ...)"
     out = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).output
     assert "[web] host" in out and "[web] port" in out
+
+
+def test_cli_nothing_to_read_exits_1_and_a_typo_creates_no_store(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.md").write_text("# notes", encoding="utf-8")
+    for folder in ("empty", "other"):  # nothing of a supported type: not a success
+        res = runner.invoke(app, ["analyze", str(tmp_path / folder), "--db", str(tmp_path / f"{folder}.db"),
+                                  "--no-embeddings", "--workers", "1"])
+        assert res.exit_code == 1 and "nothing analysed" in res.output, res.output
+    res = runner.invoke(app, ["analyze", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "typo.db"),
+                              "--no-embeddings", "--workers", "1"])
+    assert res.exit_code == 1 and "nope.txt" in res.output and not (tmp_path / "typo.db").exists()
+
+
+def test_cli_a_missing_path_beside_a_good_one_counts_as_skipped(tmp_path):
+    good = tmp_path / "a.txt"
+    good.write_text("وزارة الصحة تنفي\nنفت وزارة الصحة اليوم ما تداولته مواقع التواصل عن تأجيل العام الدراسي.",
+                    encoding="utf-8")
+    res = runner.invoke(app, ["analyze", str(tmp_path / "nope.txt"), str(good), "--db", str(tmp_path / "k.db"),
+                              "--no-embeddings", "--workers", "1"])
+    assert res.exit_code == 3, res.output
+    flat = "".join(res.output.split())
+    assert "1analysed" in flat and "1skipped" in flat and flat.count("nope.txt") == 1
+
+
+def test_cli_an_unknown_field_name_is_refused(tmp_path):
+    res = runner.invoke(app, ["analyze", str(tmp_path), "--db", str(tmp_path / "k.db"), "--field", "text=body"])
+    assert res.exit_code == 2 and "content" in res.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import tarfile
@@ -113,6 +114,18 @@ def test_ingest_json_field_map_override(tmp_path, settings):
     assert docs[0].title == TITLE and docs[0].raw == BODY
 
 
+def test_ingest_json_records_nested_under_keys(tmp_path, settings):
+    p = tmp_path / "api.json"
+    rows = [{"headline": TITLE, "body": BODY}, {"headline": "ب", "body": BODY + " ثانية"}]
+    p.write_text(json.dumps({"status": "ok", "data": {"total": 2, "articles": rows}}, ensure_ascii=False), encoding="utf-8")
+    docs, probs = run([p], settings)
+    assert [(d.path, d.title) for d in docs] == [(f"{p}#0", TITLE), (f"{p}#1", "ب")] and probs == []
+    q = tmp_path / "none.json"  # no list of articles anywhere: the missing text is named
+    q.write_text(json.dumps({"status": "ok", "data": {"ids": [1, 2]}}), encoding="utf-8")
+    docs, probs = run([q], settings)
+    assert docs == [] and "no article text" in probs[0].reason
+
+
 def test_ingest_json_syntax_error_names_line(tmp_path, settings):
     p = tmp_path / "a.json"
     p.write_text('[\n{"content": "x"},\n{"content": }\n]', encoding="utf-8")
@@ -150,13 +163,16 @@ def test_ingest_rss_items_strip_html(tmp_path, settings):
     rss = f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>موقع</title>
     <item><title>{TITLE}</title><link>http://x/1</link><pubDate>Tue, 21 Jul 2015 02:51:32 GMT</pubDate>
     <description>&lt;p&gt;{BODY}&lt;/p&gt;&lt;p&gt;فقرة ثانية.&lt;/p&gt;</description></item>
-    <item><title>فارغ</title></item></channel></rss>"""
+    <item><title>الداخلية: لا صحة لما يتداول عن عمل تخريبي</title></item><item><link>http://x/3</link></item>
+    </channel></rss>"""
     p = tmp_path / "f.rss"
     p.write_text(rss, encoding="utf-8")
     docs, probs = run([p], settings)
     assert docs[0].raw == f"{BODY}\nفقرة ثانية." and docs[0].source == "موقع"
     assert docs[0].published == "2015-07-21T02:51:32" and docs[0].path == f"{p}#0"
-    assert probs[0].path == f"{p}#1"
+    # a headline-only item is its headline (a denial may be all it says); an item with nothing is a problem
+    assert (docs[1].raw, docs[1].title) == ("الداخلية: لا صحة لما يتداول عن عمل تخريبي", "")
+    assert [pr.path for pr in probs] == [f"{p}#2"] and "without title" in probs[0].reason
 
 
 def test_ingest_xml_with_entities_is_refused(tmp_path, settings):
@@ -245,6 +261,9 @@ def test_article_id_stable_and_content_sensitive(tmp_path, settings):
     p.write_text(f"{TITLE}\n{BODY}!", encoding="utf-8")
     c = run([p], settings)[0][0]
     assert article_id(a) == article_id(b) != article_id(c) and len(article_id(a)) == 64
+    # one wire published word for word by two outlets is two publications; the same outlet's copy is one
+    syndicated = [dataclasses.replace(a, source=src) for src in ("الشرق", "الأهرام", "الأهرام ")]
+    assert article_id(syndicated[0]) != article_id(syndicated[1]) == article_id(syndicated[2]) != article_id(a)
 
 
 def test_ingest_saudinewsnet_zip_as_is(shared_data, settings):

@@ -87,11 +87,15 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each
 
 
 def _parse_fields(fields: list[str]) -> dict[str, str]:
+    from khabar.ingest import FIELD_NAMES
+
     mapping = {}
     for f in fields:
         key, sep, value = f.partition("=")
         if not sep or not key or not value:
             raise typer.BadParameter(f"--field expects NAME=SOURCE_FIELD, got {f!r}")
+        if key not in FIELD_NAMES:  # "text=body" would be ignored silently: khabar's name for the text is content
+            raise typer.BadParameter(f"--field {f!r}: NAME is one of {', '.join(FIELD_NAMES)} (the article text is content)")
         mapping[key] = value
     return mapping
 
@@ -138,8 +142,11 @@ def analyze(
             use_concepts(concepts)  # fail before any work when the file is bad
             settings.values["claims"]["concepts_path"] = str(concepts)
         missing = [p for p in paths if str(p) != "-" and not p.exists()]
-        for p in missing:
-            console.print(f"[yellow]skipped[/yellow] {p}: no such file or folder")
+        if missing and len(missing) == len(paths):  # nothing to read: no store is created for a typo
+            for p in missing:
+                console.print(f"[yellow]skipped[/yellow] {p}: no such file or folder")
+            console.print("[red]nothing analysed[/red]: no input exists")
+            raise typer.Exit(EXIT_NOTHING_ANALYSED)
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
             if db == Path("khabar.db"):
@@ -155,8 +162,14 @@ def analyze(
                                   field_map=_parse_fields(field))
             summary = analyze_documents(docs, store, settings, embed=not no_embeddings, mapper=mapper,
                                         on_progress=lambda n: progress.advance(task, n))
+        summary.skipped[:0] = [(str(p), "no such file or folder") for p in missing]
         for path, reason in summary.skipped:
             console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
+        if summary.analysed == 0 and summary.unchanged == 0 and not summary.skipped:
+            console.print(f"[red]nothing analysed[/red]: no supported files ({', '.join(map(str, paths))}); "
+                          "formats: .txt .html .json .jsonl .zip .tar.gz .warc feeds")
+            store.close()
+            raise typer.Exit(EXIT_NOTHING_ANALYSED)
         console.print(f"[green]done[/green] {summary.line()} -> {db}")
         if out_dir is not None:
             from khabar.export import export
@@ -170,7 +183,7 @@ def analyze(
         _fail(exc)
     except KeyboardInterrupt:
         _interrupted(db)
-    if missing or summary.skipped:
+    if summary.skipped:
         nothing_done = summary.analysed == 0 and summary.unchanged == 0
         raise typer.Exit(EXIT_NOTHING_ANALYSED if nothing_done else EXIT_PARTIAL)
 

@@ -41,6 +41,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from khabar.dates import parse_date
 from khabar.errors import IngestError
 
 log = logging.getLogger(__name__)
@@ -110,16 +111,22 @@ Item = RawDocument | IngestProblem
 
 
 def article_id(doc: RawDocument) -> str:
-    """Stable id: sha256 hex of the normalised ``title + "\\n" + raw``.
+    """Stable id: sha256 hex of the normalised ``title + "\\n" + raw``, and its outlet when it names one.
 
     Normalisation is NFC, CRLF/CR to LF and outer whitespace stripped, so the same
-    file ingested twice (or re-saved with other line ends) gets the same id.
+    file ingested twice (or re-saved with other line ends) gets the same id. The
+    outlet is part of it: one agency wire published word for word by two outlets
+    is two publications (both outlets covered the story; dedup marks the later
+    one a copy), not one article seen twice.
     """
 
     def norm(s: str) -> str:
         return unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
-    return hashlib.sha256(f"{norm(doc.title)}\n{norm(doc.raw)}".encode()).hexdigest()
+    key = f"{norm(doc.title)}\n{norm(doc.raw)}"
+    if doc.source.strip():
+        key += f"\n\x00source:{norm(doc.source)}"
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 # ---------------------------------------------------------------- decoding
@@ -204,8 +211,9 @@ def _sniff_utf16(sample: bytes) -> str:
 # ---------------------------------------------------------------- metadata helpers
 
 
-def _iso_date(value: Any) -> str:
-    """ISO 8601 string for a date value, "" when it cannot be read."""
+def _iso_date(value: Any, where: str = "") -> str:
+    """ISO 8601 string for a date value, "" when it cannot be read (a warning naming ``where`` and the value:
+    a lost date misleads the timeline and "first seen" silently)."""
     if value is None or value == "":
         return ""
     if isinstance(value, (int, float)):
@@ -221,8 +229,11 @@ def _iso_date(value: Any) -> str:
         try:
             dt = email.utils.parsedate_to_datetime(s)
         except (TypeError, ValueError, IndexError):
-            log.debug("unparsable date %r", s)
-            return ""
+            found = parse_date(s)  # "10 مارس 2024", "الأحد 10 آذار 2024", "١٠-٠٣-٢٠٢٤", "10/03/2024"
+            if found is None:
+                log.warning("%s: unreadable date %r; kept without a date", where or "input", s[:80])
+                return ""
+            return found.isoformat() if ":" in s else found.date().isoformat()
     if len(s) <= 10 and dt.hour == dt.minute == dt.second == 0 and "T" not in s and ":" not in s:
         return dt.date().isoformat()
     return dt.isoformat()
@@ -289,7 +300,7 @@ def _from_object(obj: Any, path: str, fmt: str, enc: str, field_map: dict[str, s
         title=_pick(obj, "title", field_map).strip(),
         source=_pick(obj, "source", field_map).strip(),
         url=_pick(obj, "url", field_map).strip(),
-        published=_iso_date(_pick(obj, "published", field_map)),
+        published=_iso_date(_pick(obj, "published", field_map), path),
         author=_pick(obj, "author", field_map).strip(),
         encoding=enc,
         format=fmt,
@@ -325,7 +336,7 @@ def _read_txt(text: str, path: str, enc: str) -> Iterator[Item]:
         yield IngestProblem(path, "empty file (only whitespace)")
         return
     yield RawDocument(path=path, raw=text, title=meta.get("title") or _first_line(text), source=meta.get("source", ""),
-                      url=meta.get("url", ""), published=_iso_date(meta.get("published")),
+                      url=meta.get("url", ""), published=_iso_date(meta.get("published"), path),
                       author=meta.get("author", ""), encoding=enc, format="txt")
 
 
@@ -353,7 +364,7 @@ def _read_html(text: str, path: str, enc: str) -> Iterator[Item]:
     if not body.strip():
         yield IngestProblem(path, "no text found in HTML (trafilatura, <p>/<body> and tag-stripping fallbacks all empty)")
         return
-    yield RawDocument(path, body, title.strip(), site.strip(), "", _iso_date(date), author.strip(), enc, "html")
+    yield RawDocument(path, body, title.strip(), site.strip(), "", _iso_date(date, path), author.strip(), enc, "html")
 
 
 _SKIP_ELEMENTS = re.compile(r"<(script|style|head)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
@@ -401,11 +412,31 @@ def _read_json(text: str, path: str, enc: str, field_map: dict[str, str] | None)
     except (ValueError, RecursionError) as exc:  # a number over Python's digit limit; nesting too deep
         yield IngestProblem(path, f"unreadable JSON: {_short(exc)}")
         return
+    if isinstance(data, dict) and not _pick(data, "content", field_map).strip():
+        data = _nested_records(data, field_map) or data  # an API's {"status": ..., "data": {"articles": [...]}}
     if isinstance(data, list):
         for i, obj in enumerate(data):
             yield _from_object(obj, f"{path}#{i}", "json", enc, field_map)
     else:
         yield _from_object(data, path, "json", enc, field_map)
+
+
+def _nested_records(data: dict, field_map: dict[str, str] | None, depth: int = 3) -> list | None:
+    """The first list of article objects under ``data``'s keys (breadth first, ``depth`` levels): a news API or a
+    scraper often wraps its records ({"data": {"articles": [...]}}); None when there is none."""
+    level: list[Any] = [data]
+    for _ in range(depth):
+        nxt: list[Any] = []
+        for obj in level:
+            for value in obj.values():
+                if isinstance(value, list) and any(
+                    isinstance(v, dict) and _pick(v, "content", field_map).strip() for v in value[:20]
+                ):
+                    return value
+                if isinstance(value, dict):
+                    nxt.append(value)
+        level = nxt
+    return None
 
 
 def _read_jsonl(text: str, path: str, enc: str, field_map: dict[str, str] | None) -> Iterator[Item]:
@@ -457,17 +488,19 @@ def _read_feed(data: bytes, path: str) -> Iterator[Item]:
         where = f"{path}#{i}"
         content = "\n".join(_field(c, "value") for c in e.get("content") or [] if isinstance(c, dict))
         content = content or _field(e, "summary") or _field(e, "description")
-        raw = html_to_text(content)
+        raw, title = html_to_text(content), html_to_text(_field(e, "title"))
+        if not raw.strip() and title.strip():
+            raw, title = title, ""  # a headline-only item ("الداخلية: لا صحة لما يتداول عن ..."): the headline is the text
         if not raw.strip():
-            yield IngestProblem(where, "feed item without content or summary")
+            yield IngestProblem(where, "feed item without title, content or summary")
             continue
         when = e.get("published_parsed") or e.get("updated_parsed")
         try:
-            published = datetime(*when[:6]).isoformat() if when else _iso_date(_field(e, "published"))
+            published = datetime(*when[:6]).isoformat() if when else _iso_date(_field(e, "published"), where)
         except (TypeError, ValueError, OverflowError):
             published = ""
         yield RawDocument(
-            where, raw, html_to_text(_field(e, "title")), site, _field(e, "link"), published,
+            where, raw, title, site, _field(e, "link"), published,
             _field(e, "author"), enc, "feed",
         )
 
