@@ -42,9 +42,12 @@ def test_export_jsonl_articles_then_stories(store: Store) -> None:
     assert lines[-1]["id"] == "S1"
 
 
-def test_export_csv_one_row_per_matrix_cell(store: Store) -> None:
+def test_export_csv_one_row_per_matrix_cell(store: Store, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run(store, "csv"))))
     assert tuple(rows[0].keys()) == CSV_COLUMNS
+    assert all(r["outlet"] and r["published"] for r in rows)  # who published each cell, and when
+    export(store, "csv", tmp_path / "m.csv")
+    assert (tmp_path / "m.csv").read_bytes().startswith(b"\xef\xbb\xbfstory_id,")  # a BOM for Excel
     n_cells = sum(len(story_json(store, s)["matrix"]["cells"]) for s in ("S1", "S2"))
     assert len(rows) == n_cells == 5
     deny = [r for r in rows if r["stance"] == "deny"]

@@ -359,3 +359,19 @@ def test_pipeline_first_batch_is_mapped_while_the_corpus_state_loads(tmp_path: P
     with Store(tmp_path / "empty.db") as store:  # no input: the state still loads (lagging claims are regrouped)
         analyze([], store, settings, embed=False)
     assert order == ["state"]
+
+
+def test_pipeline_a_text_over_max_article_chars_is_cut_at_a_line_end_and_maps_to_raw(settings):
+    from khabar.ingest import RawDocument
+    from khabar.pipeline import process_article
+
+    para = "قال وزير الصحة إن عدد الإصابات تجاوز خمسة آلاف حالة في العاصمة وحدها خلال الأسبوع الماضي."
+    raw = "عنوان الخبر\n" + "\n".join(f"{para} ({i})" for i in range(60))
+    settings.values["clean"]["max_article_chars"] = 1000
+    art = process_article(RawDocument("big.txt", raw, "عنوان الخبر"), settings)
+    assert 500 <= len(art.text) <= 1000 and art.text.endswith(")")  # whole lines only
+    assert art.removed[-1].rule == "too_long" and raw[art.removed[-1].raw_start:].lstrip().startswith(para)
+    for span in [*art.spans("sentences"), *(at.content for at in art.attributions)]:
+        a, b = art.offsets.to_raw(span.start, span.end)
+        assert raw[a:b] == art.text[span.start:span.end]  # every span still points at its raw characters
+    assert art.attributions  # the kept part is analysed as usual

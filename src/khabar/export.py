@@ -26,7 +26,8 @@ from khabar.store import queries
 
 Format = Literal["json", "jsonl", "csv", "md", "html"]
 FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "md", "html")
-CSV_COLUMNS = ("story_id", "claim_id", "claim_text", "source", "stance", "article_id", "start", "end", "evidence")
+CSV_COLUMNS = ("story_id", "claim_id", "claim_text", "source", "stance", "outlet", "published", "article_id", "start", "end",
+               "evidence")
 
 
 def load_schema() -> dict[str, Any]:
@@ -83,6 +84,8 @@ def export(store: Store, fmt: Format, out: Path | TextIO, story_id: str | None =
         else:
             stories = (story_json(store, sid, settings) for sid in story_ids)
             if fmt == "csv":
+                if isinstance(out, (str, Path)):  # a file opens with a UTF-8 byte order mark: without it Excel,
+                    fh.write("\ufeff")  # where many newsrooms open a CSV, reads Arabic as mojibake
                 _write_csv(stories, fh)
             else:
                 fh.write("\n".join(render_markdown(s) for s in stories))
@@ -110,10 +113,12 @@ def csv_rows(story: dict[str, Any]) -> Iterator[dict[str, Any]]:
         for cl in story["claims"] for m in cl["members"]
     }
     texts = {c["id"]: c["text"] for c in story["matrix"]["claims"]}
+    published = {a["id"]: a["published"] or "" for a in story["articles"]}
     for c in story["matrix"]["cells"]:
         yield {
             "story_id": story["id"], "claim_id": c["claim_id"], "claim_text": texts.get(c["claim_id"], ""),
-            "source": c["source"], "stance": c["stance"], "article_id": c["article_id"],
+            "source": c["source"], "stance": c["stance"], "outlet": c["outlet"] or "",
+            "published": published.get(c["article_id"], ""), "article_id": c["article_id"],
             "start": c["start"], "end": c["end"],
             "evidence": evidence.get((c["claim_id"], c["article_id"], c["start"], c["end"]), ""),
         }

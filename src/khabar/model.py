@@ -104,6 +104,11 @@ class OffsetMap:
         re_ = self._point(end, is_end=True) if end > start else rs
         return rs, max(rs, re_)
 
+    def prefix(self, n: int) -> OffsetMap:
+        """The map of the cleaned text's first ``n`` characters (a text cut short keeps its offsets)."""
+        segs = tuple((cs, rs, min(ln, n - cs)) for cs, rs, ln in self.segments if cs < n)
+        return OffsetMap(segs, n, self.raw_length)
+
     def to_json(self) -> list[list[int]]:
         return [list(s) for s in self.segments]
 

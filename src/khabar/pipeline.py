@@ -35,7 +35,7 @@ from khabar.dedup import DuplicateIndex
 from khabar.embeddings import Embedder, NullEmbedder, make_embedder
 from khabar.errors import KhabarError
 from khabar.ingest import IngestProblem, RawDocument, article_id, iter_documents
-from khabar.model import Article, Entity, Story
+from khabar.model import Article, Entity, RemovedBlock, Story
 from khabar.resolve import EntityRegistry
 from khabar.settings import Settings, check_range, section_with_defaults
 from khabar.stories import StoryIndex, lead_parts
@@ -61,6 +61,16 @@ def _clean_stage(a: Article, s: Settings) -> None:
     cleaned = clean(a.raw, title=a.title, settings=s.section("clean"))
     a.text, a.offsets, a.removed = cleaned.text, cleaned.offsets, list(cleaned.removed)
     a.title = cleaned.title or a.title
+    limit = int(section_with_defaults("clean", s.section("clean"))["max_article_chars"])
+    if limit and len(a.text) > limit:  # attribution and claims grow faster than linearly in one text's length
+        cut = a.text.rfind("\n", 0, limit)
+        cut = len(a.text[: cut if cut >= limit // 2 else limit].rstrip())
+        raw_cut = a.offsets.to_raw(cut, cut)[0] if a.offsets is not None else cut
+        log.warning("%s: cleaned text of %d characters analysed up to %d ([clean] max_article_chars)", a.path,
+                    len(a.text), cut)
+        a.text = a.text[:cut]
+        a.offsets = a.offsets.prefix(cut) if a.offsets is not None else None
+        a.removed.append(RemovedBlock(raw_cut, len(a.raw), "too_long"))
 
 
 def _language_stage(a: Article, s: Settings) -> None:
