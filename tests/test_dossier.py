@@ -299,3 +299,26 @@ def test_dossier_first_seen_is_the_earliest_member_in_utc() -> None:
     assert first_seen(claim, published, {a: d for a, p in published.items() if (d := parse_days(p or "")) is not None})["outlet"] == "الصباح"
     assert first_seen(claim, {"a": None, "b": None, "c": None}, {})["article_id"] == "a"  # no dates: member order
     assert first_seen(Claim("C", "S", "نص", []), {}, {}) is None
+
+
+def test_dossier_a_denial_of_one_figure_does_not_deny_a_source_who_gave_another() -> None:
+    from khabar.dossier import denials
+
+    def member(source: str, stance: str, text: str) -> dict:
+        return {"claim_id": "C1", "claim_text": "قتلى الانفجار", "story_id": "S1", "stance": stance, "source": source,
+                "source_entity": None, "article_id": source, "start": 0, "end": len(text), "text": text}
+
+    ms = [member("المحافظ", "assert", "قال المحافظ إن 30 شخصا قتلوا في الانفجار"),
+          member("الوزير", "assert", "قال الوزير إن 12 شخصا قتلوا في الانفجار"),
+          member("الشاهد", "assert", "قال شاهد إن الانفجار أوقع قتلى"),
+          member("المحافظة", "deny", "لا صحة لما يتداول عن مقتل 30 شخصا في انفجار المصنع")]
+    denied = sorted(p["denied"]["source"] for p in denials(ms))
+    assert denied == sorted(["المحافظ", "الشاهد"])  # 12 is another account, not what was denied; no figure: denied
+
+
+@pytest.mark.parametrize("typed, stored", [("s1", "S000001"), ("S0001", "S000001"), (" s000012 ", "S000012"),
+                                           ("S000001", "S000001"), ("C1", "C1"), ("story", "story")])
+def test_dossier_story_id_as_typed(typed: str, stored: str) -> None:
+    from khabar.dossier import story_id_of
+
+    assert story_id_of(typed) == stored

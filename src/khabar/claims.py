@@ -701,6 +701,7 @@ def group_claims(
                     weak.append((one, d, o))
     _link_groups(uf, edges, float(cfg["min_link_share"]))
     _attach_denials(stmts, uf, weak)
+    _attach_named_denials(stmts, uf, idf)
     if cfg["opening_denials"]:
         _attach_opening_denials(stmts, vague, uf, common)
     if cfg["use_embeddings"]:
@@ -729,8 +730,8 @@ def group_claims(
             # A rumour that something will not happen ("ماكو رواتب هالشهر"), then the answer that it will ("الرواتب
             # ستصرف في موعدها"): the rumour is the claim and the later answer its denial, not the other way round.
             negative = [i for i in groups[root] if i != c and stmts[i].reply and stmts[i].stance == "assert"
-                        and stmts[i].source != canon.source and _published(stmts[i]) < _published(canon)
-                        and negates(stmts[i], canon, negated, i, c)]
+                        and stmts[i].source != canon.source and "" < _published(stmts[i]) < _published(canon)
+                        and negates(stmts[i], canon, negated, i, c)]  # an undated copy is not "earlier"
             if negative and canon.stance == "assert":
                 canon.stance = "deny"
                 c = min(negative, key=lambda i: (_published(stmts[i]), i))
@@ -821,6 +822,37 @@ class _Apart:
             return False
         fi, fj = self.figures[i], self.figures[j]
         return bool(fi) and bool(fj) and not fi & fj
+
+
+# A denial naming whose report it denies: "كذّبت الوزارة ما نشرته صحيفة الأخبار عن نقص في القمح", "نفى مزاعم
+# الصحيفة", "دحض تقرير وكالة رويترز". Folded; group 1 is the name.
+_NAMED_REPORT_RE = re.compile(
+    r"(?:ما\s+(?:نشرت?ه|اوردت?ه|ذكرت?ه|قالت?ه|زعمت?ه|بثت?ه|روجت?ه|تداولت?ه|ادعت?ه|ادعا?ه)|"
+    r"(?:مزاعم|ادعاءات|تقرير|تقارير|رواي[هة]|اتهامات)(?=\s))\s+((?:\S+\s+){0,3}?\S+?)"
+    r"(?=\s+(?:عن|حول|بشان|بخصوص|من|في|ب?ان|الذي|التي)\b|[،,.:؛]|$)"
+)
+
+
+def _attach_named_denials(stmts: list[_Statement], uf: _UnionFind, idf: Mapping[str, float]) -> None:
+    """A denial still alone that names the source whose report it denies ("ما نشرته صحيفة الأخبار") joins that
+    source's statement in the story, the one sharing most of its words (none need be shared: "نقص في القمح" and
+    "مخزون القمح لا يكفي إلا لشهر" share one). Only a source named in full, and only when one of its
+    statements is in the story: otherwise the denial stays alone."""
+    size = uf.sizes()
+    for d, st in enumerate(stmts):
+        if st.stance != "deny" or size[uf.find(d)] != 1:
+            continue
+        m = _NAMED_REPORT_RE.search(fold(st.text))
+        if m is None:
+            continue
+        name = " ".join(strip_clitics(w) for w in m.group(1).split())
+        if len(name) < 4:
+            continue
+        cands = [o for o, ot in enumerate(stmts) if o != d and ot.stance != "deny" and ot.source != st.source
+                 and name in " ".join(strip_clitics(w) for w in fold(ot.source).split())]
+        if cands:
+            best = max(cands, key=lambda o: (sum(idf.get(t, 0.0) for t in st.tokens & stmts[o].tokens), -o))
+            uf.union(best, d)
 
 
 def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[float, int, int]]) -> None:

@@ -224,7 +224,7 @@ def stories(db: DbOption = Path("khabar.db"),
 
 
 @app.command()
-def story(story_id: Annotated[str, typer.Argument(help="Story id, e.g. S0001.")], db: DbOption = Path("khabar.db"),
+def story(story_id: Annotated[str, typer.Argument(help="Story id, e.g. S000001 (or s1).")], db: DbOption = Path("khabar.db"),
           config: ConfigOption = None) -> None:
     """Show one story's dossier in the terminal: articles, claims, who asserts and who denies."""
     from khabar.dossier import story_json

@@ -377,6 +377,11 @@ _PEOPLE_UNITS = tokens_of("طالب طالبا طلاب طالبة طالبات 
                           "حالة حالات إصابة إصابات وفاة وفيات")
 
 
+def counted_figures(text: str) -> dict[str, frozenset[str]]:
+    """:func:`figures` of ``text`` with every count of people under one unit ("30 شخصا", "12 قتيلا")."""
+    return _people_as_one(figures(text))
+
+
 def _people_as_one(figs: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
     """``figs`` with every count of people under one unit, "people"."""
     people = frozenset(n for u, ns in figs.items() if u in _PEOPLE_UNITS for n in ns)

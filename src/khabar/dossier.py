@@ -11,11 +11,13 @@ input instead.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import khabar
 from khabar.arabic import fold
+from khabar.denials import counted_figures
 from khabar.errors import KhabarError
 from khabar.model import Article, Claim, Span
 from khabar.settings import Settings
@@ -154,6 +156,8 @@ def story_json(store: Store, story_id: str, settings: Settings | None = None) ->
     from khabar.stories import parse_days
 
     row = store.story(story_id)
+    if row is None and (written := story_id_of(story_id)) != story_id and (row := store.story(written)) is not None:
+        story_id = written
     if row is None:
         raise UnknownIdError(f"no story with id {story_id!r}", hint="list stories with `khabar stories`")
     arts = queries.story_articles(store, story_id)
@@ -328,10 +332,30 @@ def denials(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
         affirm = {key(m): m for m in reversed(ms) if m["stance"] in queries.AFFIRMING}
         for dk, d in deny.items():
             for ak, a in affirm.items():
-                if dk != ak:
+                if dk != ak and not _other_figure(d.get("text") or "", a.get("text") or ""):
                     out.append({"claim_id": d["claim_id"], "claim_text": d["claim_text"], "story_id": d["story_id"],
                                 "denier": _who(d), "denied": _who(a)})
     return out
+
+
+_STORY_ID_RE = re.compile(r"[sS]0*(\d{1,9})")
+
+
+def story_id_of(text: str) -> str:
+    """A story id as typed ("s1", "S0001", "s000001") as khabar writes it ("S000001"); other text unchanged."""
+    m = _STORY_ID_RE.fullmatch(text.strip())
+    return f"S{int(m.group(1)):06d}" if m else text
+
+
+def _other_figure(denial: str, statement: str) -> bool:
+    """Whether ``statement`` gives another figure of what ``denial`` counts: "لا صحة لمقتل 30 شخصا" denies the
+    source who said 30, not the one who said 12, though both sit in the claim (their numbers are a conflict of
+    accounts, :mod:`khabar.contradictions`)."""
+    fd = counted_figures(denial) if denial else {}
+    if not fd:
+        return False
+    fs = counted_figures(statement)
+    return any(u in fs and fd[u].isdisjoint(fs[u]) for u in fd)
 
 
 def entity_json(store: Store, entity_id: str) -> dict[str, Any]:

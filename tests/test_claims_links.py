@@ -1,0 +1,77 @@
+"""How denials link to what they deny: not by which copy is stored or an undated copy; by the source they name."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from khabar.cli import app
+
+runner = CliRunner()
+MP = """---
+source: الوطن
+date: 2024-03-09
+---
+مصادر: تأجيل العام الدراسي أسبوعين بسبب الإنفلونزا
+
+وأكد النائب محمد سليمان أن "عدد الإصابات تجاوز 5000 حالة في القاهرة وحدها".
+"""
+PM = """---
+source: {source}
+{date}---
+الحكومة: لا تأجيل للدراسة
+
+أكد رئيس الوزراء مصطفى مدبولي أن العام الدراسي سيبدأ في موعده، مشيرا إلى أن عدد الإصابات بالإنفلونزا لم يتجاوز 300 حالة.
+"""
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0)])
+def test_claims_an_undated_copy_of_the_answer_does_not_make_the_first_speaker_a_denier(tmp_path: Path, order) -> None:
+    texts = [MP, PM.format(source="اليوم السابع", date="date: 2024-03-10\n"), PM.format(source="موقع آخر", date="")]
+    paths = []
+    for k in order:
+        p = tmp_path / f"a{k}.txt"
+        p.write_text(texts[k], encoding="utf-8")
+        paths.append(str(p))
+    db = tmp_path / "k.db"
+    res = runner.invoke(app, ["analyze", *paths, "--db", str(db), "--no-embeddings", "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT m.claim_id, m.stance, m.source FROM claim_members m").fetchall()
+    con.close()
+    mp = [(c, s) for c, s, src in rows if src == "محمد سليمان"]
+    pm = [(c, s) for c, s, src in rows if src == "مصطفى مدبولي"]
+    (mp_claim, mp_stance), = mp
+    assert mp_stance == "assert"  # he spoke first and denied nothing
+    assert [s for c, s in pm if c == mp_claim] == ["deny", "deny"]  # each copy of the answer denies his figure
+
+
+WHEAT = """---
+source: النهار
+date: 2024-06-01
+---
+جدل حول القمح في لبنان
+
+وكذّبت وزارة الزراعة ما نشرته صحيفة الأخبار عن نقص في القمح.
+وزعمت صحيفة الأخبار أن مخزون القمح لا يكفي إلا لشهر واحد.
+وقال وزير الاقتصاد أمين سلام إن الحكومة سترفع سعر ربطة الخبز بنسبة 20 بالمئة الشهر المقبل.
+"""
+
+
+def test_claims_a_denial_naming_the_report_it_denies_joins_that_source(tmp_path: Path) -> None:
+    # "نقص في القمح" and "مخزون القمح لا يكفي إلا لشهر واحد" share one word: the named source links them
+    p = tmp_path / "a.txt"
+    p.write_text(WHEAT, encoding="utf-8")
+    db = tmp_path / "k.db"
+    res = runner.invoke(app, ["analyze", str(p), "--db", str(db), "--no-embeddings", "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    con = sqlite3.connect(db)
+    rows = dict(((src, stance), claim) for claim, stance, src in
+                con.execute("SELECT claim_id, stance, source FROM claim_members"))
+    con.close()
+    assert rows[("وزارة الزراعة", "deny")] == rows[("صحيفة الأخبار", "allege")]
+    bread = next(c for (src, _), c in rows.items() if "أمين سلام" in src)
+    assert bread != rows[("وزارة الزراعة", "deny")]  # the bread price is another claim
