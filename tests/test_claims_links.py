@@ -75,3 +75,40 @@ def test_claims_a_denial_naming_the_report_it_denies_joins_that_source(tmp_path:
     assert rows[("وزارة الزراعة", "deny")] == rows[("صحيفة الأخبار", "allege")]
     bread = next(c for (src, _), c in rows.items() if "أمين سلام" in src)
     assert bread != rows[("وزارة الزراعة", "deny")]  # the bread price is another claim
+
+
+def test_claims_keep_their_id_when_a_later_article_words_them_better(tmp_path: Path) -> None:
+    first = """---
+source: الوطن
+date: 2024-03-09
+---
+الحكومة تبحث تأجيل الدراسة
+
+قالت مصادر مطلعة في وزارة التربية إن الحكومة تدرس تأجيل العام الدراسي أسبوعين كاملين بسبب ارتفاع الإصابات بالإنفلونزا في المدارس الحكومية والخاصة في القاهرة والجيزة والإسكندرية ومحافظات الصعيد كلها خلال الأسابيع الماضية.
+"""
+    later = """---
+source: الشروق
+date: 2024-03-10
+---
+تأجيل العام الدراسي
+
+قالت مصادر في وزارة التربية إن الحكومة تدرس تأجيل العام الدراسي أسبوعين بسبب ارتفاع الإصابات بالإنفلونزا في المدارس.
+"""
+    db = tmp_path / "k.db"
+
+    def claims() -> dict[str, str]:
+        con = sqlite3.connect(db)
+        rows = dict(con.execute("SELECT id, text FROM claims"))
+        con.close()
+        return rows
+
+    for name, text in (("a", first), ("b", later)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+        res = runner.invoke(app, ["analyze", str(tmp_path / f"{name}.txt"), "--db", str(db), "--no-embeddings",
+                                  "--workers", "1"])
+        assert res.exit_code == 0, res.output
+        if name == "a":
+            before = claims()
+    after = claims()
+    (cid, text_before), = [(c, t) for c, t in before.items() if "تأجيل العام الدراسي" in t]
+    assert cid in after and after[cid] != text_before  # the clearer, later wording names the claim; its id stays

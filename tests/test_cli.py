@@ -127,3 +127,19 @@ def test_cli_a_missing_path_beside_a_good_one_counts_as_skipped(tmp_path):
 def test_cli_an_unknown_field_name_is_refused(tmp_path):
     res = runner.invoke(app, ["analyze", str(tmp_path), "--db", str(tmp_path / "k.db"), "--field", "text=body"])
     assert res.exit_code == 2 and "content" in res.output
+
+
+def test_cli_serve_on_a_busy_port_says_which_and_what_to_do(tmp_path):
+    import socket
+
+    good = tmp_path / "a.txt"
+    good.write_text("وزارة الصحة تنفي\nنفت وزارة الصحة اليوم ما تداولته مواقع التواصل عن تأجيل العام الدراسي.",
+                    encoding="utf-8")
+    db = tmp_path / "k.db"
+    assert runner.invoke(app, ["analyze", str(good), "--db", str(db), "--no-embeddings", "--workers", "1"]).exit_code == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        res = runner.invoke(app, ["serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)])
+    assert res.exit_code == 2 and f"127.0.0.1:{port}" in res.output and "--port" in res.output

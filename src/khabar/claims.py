@@ -739,7 +739,10 @@ def group_claims(
         for i in groups[root]:
             if i != c and stmts[i].stance == "assert" and negates(stmts[i], canon, negated, i, c):
                 stmts[i].stance = "deny"  # "لم يلتقيا" in the claim "التقيا": the member denies it
-        digest = hashlib.sha1(f"{story_id}|{canon.article.id}|{canon.start}|{canon.end}".encode()).hexdigest()[:12]
+        # The id comes from the claim's first statement, not its clearest: a later article often brings a clearer
+        # wording, and a claim id someone linked to must not change with it.
+        first = min(members, key=lambda s: (_published(s) or "~", s.article.id, s.start))
+        digest = hashlib.sha1(f"{story_id}|{first.article.id}|{first.start}|{first.end}".encode()).hexdigest()[:12]
         claim = Claim(id="C" + digest, story_id=story_id, text=canon.text)
         for s in members:
             claim.members.append(

@@ -105,7 +105,7 @@ def analyze(
     paths: Annotated[list[Path], typer.Argument(
         help="Files or folders: .txt .html .json .jsonl .zip .tar.gz .warc(.gz) feeds; - reads JSONL from stdin.")],
     db: DbOption = Path("khabar.db"),
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Also write report.html, export.json and the db here.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Also write report.html and export.json here (and the store, unless --db names one).")] = None,
     no_embeddings: Annotated[bool, typer.Option("--no-embeddings", help="Skip multilingual embeddings (faster, weaker stories).")] = False,
     field: Annotated[list[str], typer.Option("--field", help="JSON field mapping, e.g. title=headline.")] = [],
     config: ConfigOption = None,
@@ -267,11 +267,20 @@ def serve(db: DbOption = Path("khabar.db"),
 
     from khabar.web.app import create_app
 
+    import socket
+
     settings = _load_settings(config)
     web = settings.section("web")
     _open_store(db).close()
-    uvicorn.run(create_app(db, settings=settings), host=host or web["host"], port=port or int(web["port"]),
-                log_level="warning")
+    bind, at = host or web["host"], port or int(web["port"])
+    try:  # uvicorn's own message for a busy port is a bare errno: say which port and what to do
+        with socket.socket(socket.AF_INET6 if ":" in bind else socket.AF_INET) as probe:
+            probe.bind((bind, at))
+    except OSError as exc:
+        _fail(KhabarError(f"cannot listen on {bind}:{at}: {exc.strerror or exc}",
+                          hint="another server may use this port: choose one with --port"))
+    console.print(f"serving {db} on http://{bind}:{at}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(db, settings=settings), host=bind, port=at, log_level="warning")
 
 
 # ---- entities ---------------------------------------------------------------
