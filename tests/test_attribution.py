@@ -1158,12 +1158,21 @@ def test_attribution_refute_verb_is_a_denial_cue() -> None:
     "مستشفى الأطفال في بنغازي يرفض استقبال الحالات بسبب نفاد الأكسجين.",
     "رفض وزير الخارجية التعليق على التقارير.",
     "رفضت الحكومة الانسحاب من الاتفاق النووي.",
+    'ورفض المتحدث في تصريحات إلى "الوطن" أمس التعليق على ما جاء في ادعاءات عبدالهادي.',  # a circumstance first
 ])
 def test_attribution_refusal_to_act_is_no_denial(text: str) -> None:
     # رفض before the verbal noun of an act (استقبال، التعليق، الانسحاب) is a refusal, not a denial of a claim
     a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
     find_attributions(a, settings={})
     assert not a.attributions
+
+
+def test_attribution_rejecting_a_claim_after_a_circumstance_is_a_denial() -> None:
+    text = "رفض الوزير في بيان الاتهامات التي وجهتها المعارضة."  # no refusal to comment among the first words
+    a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
+    find_attributions(a, settings={})
+    [at] = a.attributions
+    assert at.stance == "deny" and "الاتهامات" in a.span_text(at.content)
 
 
 def test_attribution_rejecting_a_claim_is_a_denial() -> None:

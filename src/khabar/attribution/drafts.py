@@ -192,6 +192,7 @@ def _is_norm(phrase: str) -> bool:
 # "رفض" denies what it takes as object when that is a claim ("رفض الاتهامات"، "رفض التقرير"); before the
 # verbal noun of an act ("رفض التعليق"، "يرفض استقبال الحالات"، "رفضت الانسحاب") it is a refusal to act.
 _REFUSAL_VERBS = frozenset({"رفض"})
+_CIRCUMSTANCE_OPENERS = frozenset({"في", "خلال", "عبر", "امس", "اليوم", "لدي"})  # folded
 _ACT_NOUN_RE = re.compile(r"^(?:ال)?(?:ت..ي.|است..ا.|ان..ا.|ا.ت.ا.|م.ا..ه|ا..ا.)$")
 
 
@@ -201,6 +202,9 @@ def _refuses_an_act(doc: _Doc, speaker: tuple[int, int] | None, content: tuple[i
     ks = [doc.tok_at(content[0])]
     if speaker is not None and speaker[1] <= content[0]:
         ks.append(doc.tok_at(speaker[1]) - 1)
+    if ks[0] < len(doc.toks) and doc.toks[ks[0]].key in _CIRCUMSTANCE_OPENERS and any(
+            t.key in ("تعليق", "التعليق") for t in doc.toks[ks[0] + 1 : ks[0] + 8]):
+        return True  # "رفض في تصريحات إلى الوطن أمس التعليق على ...": a circumstance, then the refusal to comment
     for k in ks:
         if 0 <= k < len(doc.toks):
             key = doc.toks[k].key
