@@ -47,6 +47,7 @@ def test_dossier_reports_a_changed_number_with_the_spans_that_differ(store: Stor
         assert text[diff["start"] : diff["end"]] == diff["text"]
         figures.add(diff["text"])
     assert figures == {"14", "40"}
+    assert d["contested"]  # two accounts of one toll: contested, whether or not anyone denies
     sub = {**load_schema()["$defs"]["story"], "$defs": load_schema()["$defs"]}
     jsonschema.validate(d, sub)
 

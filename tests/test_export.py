@@ -65,6 +65,10 @@ def test_export_markdown_who_asserts_and_denies(store: Store) -> None:
     assert f"**{STANCE_LABELS['deny']}** (deny): الجيش" in c1
     assert f"**{STANCE_LABELS['assert']}** (assert): سامي الخطيب" in c1
     assert "> يكون المعبر سيفتح يوم الأحد" in c1
+    # the memo keeps the two things a fact-checker reads first, as the terminal and HTML dossiers do
+    who = md[md.index("## من ينفي من"):]
+    assert "- الجيش ينفي ما قاله سامي الخطيب" in who
+    assert "من ينفي من:" in render_text(story_json(store, "S1")) and "الجيش ينفي ما قاله سامي الخطيب" in render_text(story_json(store, "S1"))
 
 
 def test_export_markdown_escapes_untrusted_text(store: Store) -> None:

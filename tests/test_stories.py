@@ -182,6 +182,11 @@ def test_stories_lead_skips_repeated_title() -> None:
     assert first == "عادت الكهرباء مساء."
 
 
+def test_stories_summary_sentence_keeps_its_decimal_figure() -> None:
+    a = art("q", "هزة أرضية", "الحسيمة - سجلت هزة أرضية بقوة 4.9 درجات على سلم ريختر. وقال المعهد إن العمق 10 كيلومترات.")
+    assert lead_parts(a, sentences=1)[1] == "الحسيمة - سجلت هزة أرضية بقوة 4.9 درجات على سلم ريختر."
+
+
 def test_stories_retrieval_stays_bounded_with_many_stories() -> None:
     rng = np.random.default_rng(1)
     idx = StoryIndex({"k_index": 4, "k_embedding": 3, "join_threshold": 0.99})

@@ -180,13 +180,15 @@ def story_json(store: Store, story_id: str, settings: Settings | None = None) ->
             })
         out_claims.append({"id": c.id, "text": c.text, "members": members, "first_seen": first_seen(c, published, days)})
     flat = [m | {"claim_id": c["id"], "claim_text": c["text"], "story_id": story_id} for c in out_claims for m in c["members"]]
+    conflicts = contradictions(store, claims, texts, days, settings)
     return {
         "id": row["id"],
         "label": row["label"],
         "summary": row["summary"],
         "first_published": row["first_published"],
         "last_published": row["last_published"],
-        "contested": bool(queries.contested_story_ids(store, [story_id])),
+        # a denial of what another source affirms, or two accounts that conflict (12 dead / 30 dead)
+        "contested": bool(conflicts) or bool(queries.contested_story_ids(store, [story_id])),
         "articles": [
             {k: a[k] for k in ("id", "title", "source", "published", "duplicate_of", "duplicate_relation")}
             for a in arts
@@ -196,7 +198,7 @@ def story_json(store: Store, story_id: str, settings: Settings | None = None) ->
         "claims": out_claims,
         "matrix": claim_matrix(claims),
         "denials": denials(flat),
-        "contradictions": contradictions(store, claims, texts, days, settings),
+        "contradictions": conflicts,
     }
 
 

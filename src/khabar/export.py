@@ -151,7 +151,7 @@ def render_markdown(story: dict[str, Any]) -> str:
     lines.append(f"- المقالات: {len(story['articles'])}")
     lines.append(f"- وسائل الإعلام: {'، '.join(_md_escape(o) for o in story['outlets']) or '—'}")
     if story["contested"]:
-        lines.append("- **تعارض:** مصدر ينفي ادعاءً يؤكده مصدر آخر")
+        lines.append("- **تعارض:** مصدر ينفي ادعاءً يؤكده مصدر آخر، أو روايات متعارضة")
     if story["summary"]:
         lines += ["", _md_escape(story["summary"])]
     lines += ["", "## الادعاءات", ""]
@@ -165,7 +165,21 @@ def render_markdown(story: dict[str, Any]) -> str:
             lines.append(f"  > {_md_escape(m['text'])}")
             lines.append(f"  <sub>`{m['article_id'][:12]}` [{m['start']}, {m['end']})</sub>")
         lines.append("")
+    if story.get("denials"):
+        lines += ["## من ينفي من", ""]
+        lines += [f"- {_who(d['denier'], _md_escape)} ينفي ما قاله {_who(d['denied'], _md_escape)}: "
+                  f"{_md_escape(d['claim_text'])}" for d in story["denials"]]
+        lines.append("")
+    if story.get("contradictions"):
+        lines += ["## روايات متعارضة", ""]
+        lines += [f"- {_who(c['a'], _md_escape)} مقابل {_who(c['b'], _md_escape)} ({', '.join(c['kinds'])}): "
+                  f"{_md_escape(_differences(c))}" for c in story["contradictions"]]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _differences(c: dict[str, Any]) -> str:
+    """The spans two conflicting accounts differ in: "12 / 30"."""
+    return "، ".join(f"{(d['a'] or {}).get('text', '—')} / {(d['b'] or {}).get('text', '—')}" for d in c["differences"])
 
 
 def render_html(stories: list[dict[str, Any]]) -> str:
@@ -188,7 +202,7 @@ def render_text(story: dict[str, Any]) -> str:
         out.append(f"الفترة: {story['first_published']} – {story['last_published']}")
     out.append(f"المقالات: {len(story['articles'])} · وسائل الإعلام: {'، '.join(story['outlets']) or '—'}")
     if story["contested"]:
-        out.append("تعارض: مصدر ينفي ادعاءً يؤكده مصدر آخر")
+        out.append("تعارض: مصدر ينفي ادعاءً يؤكده مصدر آخر، أو روايات متعارضة")
     if story["summary"]:
         out += ["", story["summary"]]
     out += ["", "الادعاءات:"]
@@ -202,12 +216,15 @@ def render_text(story: dict[str, Any]) -> str:
             out.append(f"   أول ظهور: {first['outlet'] or first['source']}{when}")
         for m in cl["members"]:
             label = STANCE_LABELS.get(m["stance"], m["stance"])
-            out.append(f"   [{label}] {_who(m)}: «{' '.join(m['text'].split())}»")
+            quote = " ".join(m["text"].split()).strip("«»\"“”")  # «...» around what is quoted already
+            out.append(f"   [{label}] {_who(m)}: «{quote}»")
+    if story.get("denials"):
+        out += ["", "من ينفي من:"]
+        out += [f"- {_who(d['denier'])} ينفي ما قاله {_who(d['denied'])}: {d['claim_text']}" for d in story["denials"]]
     if story.get("contradictions"):
         out += ["", "روايات متعارضة:"]
-        for c in story["contradictions"]:
-            diffs = "، ".join(f"{(d['a'] or {}).get('text', '—')} / {(d['b'] or {}).get('text', '—')}" for d in c["differences"])
-            out.append(f"- {_who(c['a'])} مقابل {_who(c['b'])} ({', '.join(c['kinds'])}): {diffs}")
+        out += [f"- {_who(c['a'])} مقابل {_who(c['b'])} ({', '.join(c['kinds'])}): {_differences(c)}"
+                for c in story["contradictions"]]
     return "\n".join(out) + "\n"
 
 

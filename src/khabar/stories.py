@@ -81,7 +81,7 @@ the a an of to in on for and or is are was were be by with from at as that this 
 """
 _STOPWORDS: frozenset[str] = frozenset(match_key(_STOPWORDS_RAW).split())
 
-_SENT_RE = re.compile(r"[^.!?؟\n]+[.!?؟]*")
+_SENT_RE = re.compile(r"(?:[^.!?؟\n]|(?<=\d)\.(?=\d))+[.!?؟]*")  # "بقوة 4.9 درجات": a decimal point ends nothing
 
 
 @dataclass(frozen=True, slots=True)
