@@ -1195,3 +1195,34 @@ def test_attribution_in_accordance_with_a_rule_is_no_source(text: str, source: s
     a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
     find_attributions(a, settings={})
     assert [a.span_text(at.speaker) for at in a.attributions] == ([source] if source else [])
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    ("وقال مصدر دبلوماسي تركي للجزيرة نت إن الزيارة ستجري في 20 يوليو.", "مصدر دبلوماسي تركي", "الزيارة ستجري في 20 يوليو"),
+    ("وقال سالم العبيدي لقناة ليبيا الأحرار إن الطريق مغلق.", "سالم العبيدي", "الطريق مغلق"),
+    ("وقال مسؤول لوكالة فرانس برس إن القصف استمر.", "مسؤول", "القصف استمر"),
+    # a genitive ل inside the speaker's name is no outlet spoken to
+    ("وقال الأمين العام للأمم المتحدة إن الوضع خطير.", "الأمين العام للأمم المتحدة", "الوضع خطير"),
+    ("وقال رئيس لجنة الصحة إن الوضع مستقر.", "رئيس لجنة الصحة", "الوضع مستقر"),
+])
+def test_attribution_the_outlet_spoken_to_is_neither_speaker_nor_a_stop(text: str, speaker: str, content: str) -> None:
+    a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
+    find_attributions(a, settings={})
+    [at] = a.attributions
+    assert (a.span_text(at.speaker), a.span_text(at.content)) == (speaker, content)
+
+
+def test_attribution_a_denial_named_in_a_concession_is_no_denial() -> None:
+    text = 'وأكد المصدر أن الموعد "شبه نهائي" رغم نفي الكرملين.'
+    a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
+    find_attributions(a, settings={})
+    assert [(a.span_text(at.cue), at.stance) for at in a.attributions] == [("وأكد", "assert")]
+
+
+def test_attribution_a_condition_of_anonymity_is_no_statement_and_no_speaker() -> None:
+    text = "وقال مسؤول في وزارة الاتصالات، طلب عدم الكشف عن هويته، إن المفاوضات في مراحلها الأخيرة."
+    a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
+    find_attributions(a, settings={})
+    [at] = a.attributions
+    assert (a.span_text(at.speaker), at.stance, a.span_text(at.content)) == (
+        "مسؤول في وزارة الاتصالات", "assert", "المفاوضات في مراحلها الأخيرة")

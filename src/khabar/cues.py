@@ -155,7 +155,8 @@ ADDRESSEE_NOUNS = frozenset(
 # the charge are the content; the charge word ends the subject.
 CHARGE_VERBS = frozenset(("اتهم",))
 # Words right before a verb form that make it a noun: "على أمل أن" (in the hope that), "في وصف".
-NOUN_MAKERS = frozenset(fold(w) for w in "على وعلى في وفي من ومن مع ومع عن وعن بعد وبعد قبل حسب".split())
+NOUN_MAKERS = frozenset(fold(w) for w in "على وعلى في وفي من ومن مع ومع عن وعن بعد وبعد قبل حسب "
+                        "رغم ورغم برغم الرغم".split())  # "رغم نفي الكرملين": a concession names a denial, makes none
 
 # Active participles used as circumstantial cues ("، مشيرا إلى أن", "قائلة:", "مضيفين أن"):
 # they have no subject of their own and report the speaker of the clause they hang on.
@@ -304,6 +305,11 @@ AS_HE_PUT_IT: dict[str, Features] = {
         "تعبيره": ("m", "s"), "تعبيرها": ("f", "s"), "وصفه": ("m", "s"), "وصفها": ("f", "s"),
     }.items()
 }
+# Outlets a speaker talks to ("قال مسؤول للجزيرة نت إن"، "لسكاي نيوز"): names that are no media noun, folded.
+AUDIENCE_OUTLETS = frozenset(fold(w) for w in (
+    "الجزيرة العربية الحدث الأناضول سبوتنيك الشرق الأهرام الحياة النهار الوطن الرياض عكاظ سكاي فرانس بي سي "
+    "الصحفيين الصحافيين الصحافة الإعلام الإعلاميين المراسلين التلفزيون الإذاعة"
+).split())
 # Nominal frames: "وفي تصريح لـ X، ..." -> X; noun cues.
 NOMINAL_CUES = frozenset(fold(w) for w in "تصريح تصريحات بيان مقابلة حديث كلمة رسالة".split())
 

@@ -79,6 +79,14 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
         c = _is_comp(doc, j)
         if c:
             return _comp_frame(doc, j, c, sent_end)
+        if (m := _anonymity_aside_end(doc, j, sent_end)) is not None:
+            j = m  # "، طلب عدم الكشف عن هويته، إن": past the source's condition of anonymity
+            steps += 1
+            continue
+        if (m := _audience_end(doc, j, sent_end)) is not None:
+            j = m  # "لوكالة فرانس برس إن": past the outlet spoken to
+            steps += 1
+            continue
         if t.kind == "w" and (t.key in cues.TIME_WORDS or _is_audience(t.key) or _is_manner(t.key)):
             j += 1
             steps += 1
@@ -248,6 +256,8 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
                 cut = k  # "كيري وهو يتكئ": a circumstantial clause
             if k > j and (_is_audience(t.key) or _is_manner(t.key) or t.key in _MANNER_OPENERS):
                 break  # "مسؤول لرويترز", "كيري مازحا", "الوزارة بشكل قاطع": audience or manner, not the speaker
+            if k > j and _audience_end(doc, k, sent_end) is not None:
+                break  # "مصدر دبلوماسي تركي للجزيرة نت إن": the outlet told, not part of the speaker
             if k > j and verb.lemma in cues.ADDRESSEE_PREP_VERBS and t.key in cues.ADDRESSEE_NOUNS:
                 break  # "دعا الوزير المواطنين إلى"، "حذر المتحدث المواطنين من": the public addressed
             if k > j and verb.lemma in cues.ADDRESSEE_VERBS and (_head_keys(t.key) & cues.MEDIA_HEADS or t.key in cues.ADDRESSEE_NOUNS):
@@ -362,6 +372,49 @@ _DEMONSTRATIVE_ENDS = frozenset(fold(w) for w in "ذلك ذاك هذا هذه ت
 
 
 _GAP_BREAKS = "-–—()[]|•"  # a dash, bracket or label bar between words: a dateline, caption or "#عاجل |", never inside a subject
+
+
+_ANONYMITY_OPENERS = frozenset(fold(w) for w in "طلب طالبا مشترطا مفضلا فضل اشترط".split())
+_ADAM = fold("عدم")
+
+
+def _anonymity_aside_end(doc: _Doc, k: int, sent_end: int) -> int | None:
+    """The token after ", طلب عدم الكشف عن هويته،" (or "مشترطا عدم ذكر اسمه") opening at comma ``k``; else None."""
+    n = len(doc.toks)
+    if not (k + 2 < n and doc.toks[k].kind == "p" and doc.toks[k].text in "،,"
+            and doc.toks[k + 1].key in _ANONYMITY_OPENERS and doc.toks[k + 2].key == _ADAM):
+        return None
+    for m in range(k + 3, min(n, k + 10)):
+        if doc.toks[m].start >= sent_end:
+            return None
+        if doc.toks[m].kind == "p" and doc.toks[m].text in "،,":
+            return m + 1
+    return None
+
+
+def _audience_end(doc: _Doc, k: int, sent_end: int) -> int | None:
+    """Where the content starts past an outlet spoken to at token ``k`` ("لوكالة سبأ إن"، "للجزيرة نت إن"،
+    "لقناة ليبيا الأحرار إن"): a word in ل, then at most three words, then a complementiser or a colon; None
+    otherwise, or when a person's name starts there ("قال الوزير لؤي حسن إن" names the minister)."""
+    t = doc.toks[k]
+    if t.kind != "w" or len(t.key) < 4 or t.key[0] != "ل":
+        return None
+    if any(e.label == "PER" for e in doc.entities_in(t.start, t.end)):
+        return None
+    # ل before a media noun ("لوكالة") or an outlet's name ("للجزيرة"، "لسكاي"); not a genitive ل inside a name
+    # ("هيئة الأركان العامة للجيش التركي"، "الأمين العام للأمم المتحدة") nor a word of its own ("رئيس لجنة الصحة")
+    rest = t.key[1:]
+    if not (_is_audience(t.key) or ("ا" + rest if rest.startswith("ل") else rest) in cues.AUDIENCE_OUTLETS):
+        return None
+    for m in range(k + 1, min(len(doc.toks), k + 5)):
+        u = doc.toks[m]
+        if u.start >= sent_end:
+            return None
+        if _is_comp(doc, m) or (u.kind == "p" and u.text == ":"):
+            return m
+        if u.kind != "w" or _verb_of(u) or _is_stop(doc, u):
+            return None
+    return None
 
 
 def _is_audience(key: str) -> bool:
