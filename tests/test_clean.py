@@ -289,3 +289,12 @@ def test_clean_keeps_a_post_that_is_one_caption_like_line():
     page = "وصل الوفد إلى الخرطوم صباح اليوم في زيارة تستمر ثلاثة أيام يلتقي خلالها المسؤولين.\n" + post + "\n"
     out = clean(page, settings=cfg)
     assert post not in out.text and any(b.rule == "photo_credit" for b in out.removed)
+
+
+def test_clean_keeps_a_lead_that_repeats_its_headline_news(cs):
+    # the lead restates the headline after a dateline and a verb: the page's title is not repeated there
+    title = "وزير المالية: رفع أسعار الوقود بنسبة 10 في المئة"
+    lead = ("عمّان (بترا) - أعلن وزير المالية محمد العسعس، الأحد، رفع أسعار الوقود بنسبة 10 في المئة اعتبارا من "
+            "الشهر المقبل، في خطوة قال إنها تهدف إلى خفض عجز الموازنة.")
+    c = clean(f"{title}\n\n{lead}\n\n{QUOTE}", title=title, settings=cs)
+    assert c.text.split("\n")[0] == lead

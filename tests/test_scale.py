@@ -212,3 +212,22 @@ def test_scale_ids_given_by_the_caller_are_used_not_rehashed() -> None:
     with pytest.raises(ValueError, match="ids must match docs"):
         process_documents(docs, settings, ids=["x0"])
     assert LocalMapper(1).in_process and not LocalMapper(2).in_process
+
+
+def test_scale_cli_unreachable_scheduler_fails_before_creating_a_store(corpus: Path, tmp_path: Path) -> None:
+    import socket
+
+    import dask.config
+    from typer.testing import CliRunner
+
+    from khabar.cli import app
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path / "k.db"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        res = CliRunner().invoke(app, ["analyze", str(corpus), "--db", str(db), "--no-embeddings", "--engine", "dask",
+                                       "--scheduler", f"tcp://127.0.0.1:{port}"])
+    assert res.exit_code == 2 and "scheduler" in res.output
+    assert not db.exists()

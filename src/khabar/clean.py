@@ -307,10 +307,15 @@ def _repeat_cuts(words: list[tuple[int, int, str]], source: list[str], same_line
         seen.add(g)
     cuts: list[int] = []
     start = 0
+    opening = tuple(source[:n])
     for k, i in enumerate(hits):
         if k == 0 or i != hits[k - 1] + 1:
             start = i
-        if (k + 1 == len(hits) or hits[k + 1] != i + 1) and i - start + n >= min_run:
+        # in a line after the title, a repeated title opens the line or opens with the title's first words:
+        # "رفع أسعار الوقود بنسبة 10 في المئة" deep in the lead "عمّان (بترا) - أعلن وزير المالية ... رفع أسعار
+        # الوقود" is the headline's news, not the page's title
+        if (k + 1 == len(hits) or hits[k + 1] != i + 1) and i - start + n >= min_run \
+                and (same_line or start <= min_run or tuple(w for _, _, w in words[start : start + n]) == opening):
             cuts.append(words[i + n - 1][1])
     return cuts
 

@@ -154,6 +154,8 @@ def analyze(
         if engine is Engine.dask and not scheduler:
             raise typer.BadParameter("--engine dask needs --scheduler tcp://HOST:PORT", param_hint="--scheduler")
         mapper = dask_mapper(scheduler) if engine is Engine.dask else local_mapper(workers or available_cores())
+        if engine is Engine.dask:
+            mapper.connect()  # an unreachable scheduler is an error before any store file is created
         store = _open_store(db, must_exist=False)
         with mapper, Progress(TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                               console=console, transient=True, disable=not sys.stderr.isatty()) as progress:

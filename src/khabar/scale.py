@@ -203,6 +203,10 @@ class DaskMapper:
             log.info("connected to Dask scheduler %s", self.scheduler)
         return self._client
 
+    def connect(self) -> None:
+        """Reach the scheduler now (raises :class:`KhabarError` when it cannot): before a store is created."""
+        self._get_client()
+
     accepts_ids = True  # analyze_documents passes the article ids it already computed
 
     def __call__(self, docs: list[RawDocument], settings: Settings, *, ids: list[str] | None = None) -> Results:
