@@ -1226,3 +1226,14 @@ def test_attribution_a_condition_of_anonymity_is_no_statement_and_no_speaker() -
     [at] = a.attributions
     assert (a.span_text(at.speaker), at.stance, a.span_text(at.content)) == (
         "مسؤول في وزارة الاتصالات", "assert", "المفاوضات في مراحلها الأخيرة")
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('وقال إيلون ماسك إن الموافقة وصلت. في المقابل، جدد المتحدث باسم الجهاز محمد شمروخ نفيه، وقال إن '
+     '"أي جهة لم تصدر موافقة مكتوبة لستارلينك".', "المتحدث باسم الجهاز محمد شمروخ"),
+    ("وقال الوزير إن الأسعار سترتفع. وكررت النقابة موقفها، وقالت إن الأسعار ثابتة.", "النقابة"),
+])
+def test_attribution_a_renewed_denial_names_who_speaks_next(text: str, speaker: str) -> None:
+    a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
+    find_attributions(a, settings={})
+    assert a.span_text(a.attributions[-1].speaker) == speaker  # not the previous sentence's speaker

@@ -36,6 +36,7 @@ from khabar.attribution.drafts import (
     _according_drafts,
     _adjacent_quotes,
     _nominal_frames,
+    renewal_ghosts,
     _quote_first_drafts,
     _verb_drafts,
 )
@@ -60,6 +61,7 @@ def find_attributions(article: Article, *, settings: dict) -> None:
     doc = _Doc(article, settings)
     nominal, drafts = _nominal_frames(doc)
     drafts += _verb_drafts(doc, nominal)
+    drafts += renewal_ghosts(doc)
     drafts += _according_drafts(doc)
     drafts += _colon_frames(doc, drafts)
     drafts += _trailing_cue_frames(doc, drafts)

@@ -59,6 +59,34 @@ def _speaker_info(doc: _Doc, d: _Draft, feats: cues.Features) -> None:
     d.features = (feats[0], "p" if plural or feats[1] == "p" else feats[1])
 
 
+# "جدد المتحدث باسم الجهاز محمد شمروخ نفيه، وقال إن ...": a renewed denial or position names who speaks next.
+_RENEWAL_VERBS = frozenset(fold(w) for w in "جدد وجدد كرر وكرر جددت وجددت كررت وكررت يجدد ويجدد يكرر ويكرر تجدد تكرر".split())
+_RENEWED = frozenset(fold(w) for w in "نفيه نفيها نفيهم تأكيده تأكيدها تأكيدهم رفضه رفضها رفضهم موقفه موقفها موقفهم "
+                                      "دعوته دعوتها تحذيره تحذيرها".split())
+
+
+def renewal_ghosts(doc: _Doc) -> list[_Draft]:
+    """A ghost draft (an antecedent only, never output) for "جدد X نفيه": X is the subject of the "وقال" that
+    follows, not the previous sentence's speaker."""
+    out: list[_Draft] = []
+    for i, tok in enumerate(doc.toks):
+        if tok.kind != "w" or tok.key not in _RENEWAL_VERBS:
+            continue
+        s_end = doc.sentence(tok.start)[1]
+        for k in range(i + 2, min(len(doc.toks), i + 10)):
+            t = doc.toks[k]
+            if t.start >= s_end or t.kind == "p":
+                break
+            if t.key in _RENEWED:
+                feats: cues.Features = ("f" if tok.key.endswith("ت") or tok.key.startswith("ت") else "m", "s")
+                ghost = _Draft((tok.start, tok.end), (tok.end, tok.end), "indirect", (doc.toks[i + 1].start,
+                               doc.toks[k - 1].end), features=feats, ghost=True)
+                _speaker_info(doc, ghost, feats)
+                out.append(ghost)
+                break
+    return out
+
+
 def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> list[_Draft]:
     drafts: list[_Draft] = []
     for i, tok in enumerate(doc.toks):
