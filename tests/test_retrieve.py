@@ -356,3 +356,14 @@ def test_relation_votes_with_the_pair_models_embedding_head_in_one_batch() -> No
     assert members[1]["content"] not in spy.batches[0]  # too little overlap: votes "other" without the model
     assert sum(votes.values()) == 3 and per_member[1] == "related"
     assert label in ("supports", "refutes", "related")
+
+
+def test_relation_a_denying_member_refutes_the_text_its_content_states_and_does_not_vote() -> None:
+    from khabar.retrieve import _relation, _settings
+
+    text = "الرئيس سيزور العاصمة أنقرة في الخامس عشر من يوليو المقبل"
+    members = [{"content": "أن يكون " + text, "stance": "deny"}, {"content": text + " في زيارة رسمية", "stance": "assert"}]
+    label, votes, per_member = _relation(text, text, members, _settings(None))
+    assert per_member[0] == "refutes"  # the Kremlin's "no visit" is against the pasted text, not for it
+    assert sum(votes.values()) == 2  # the claim's own wording and its asserting member vote; the denial does not
+    assert label == "supports"

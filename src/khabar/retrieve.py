@@ -234,6 +234,10 @@ def _member_json(m: dict[str, Any], relation: str | None) -> dict[str, Any]:
     }
 
 
+_AGAINST = frozenset({"deny", "question"})
+_FLIP = {"agree": "disagree", "disagree": "agree"}
+
+
 def _relation(query: str, claim_text: str, members: list[dict[str, Any]], sec: dict[str, Any],
               embedder: Any | None = None) -> tuple[str, dict[str, int], dict[int, str]]:
     """How the pasted text relates to a claim: a vote of :func:`khabar.stance.pair_relation` labels.
@@ -268,6 +272,11 @@ def _relation(query: str, claim_text: str, members: list[dict[str, Any]], sec: d
     per_member: dict[int, str] = {}
     for (i, text), rel_ok in zip(voters, related):
         rel = pair_relation(text, query, embedder=embedder) if rel_ok else "other"
+        if i is not None and members[i].get("stance") in _AGAINST:
+            # a denial's content is the proposition it denies ("أن يكون بوتين سيزور أنقرة"): its words agreeing
+            # with the text is the member refuting it; and what the claim says is its affirming members' to vote
+            per_member[i] = _PAIR_TO_RELATION[_FLIP.get(rel, rel) if members[i].get("stance") == "deny" else "other"]
+            continue
         votes[rel] += 1
         if i is not None:
             per_member[i] = _PAIR_TO_RELATION[rel]
