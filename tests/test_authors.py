@@ -35,3 +35,14 @@ def test_authors_name_keys_meet_across_scripts_and_need_two_words() -> None:
 ])
 def test_authors_first_person(text: str, first: bool) -> None:
     assert in_first_person(text) is first
+
+
+def test_authors_a_handle_in_one_word_meets_the_name_run_together() -> None:
+    from khabar.authors import author_terms
+    from khabar.model import Article
+
+    post = Article(id="x", path="x", raw="", text="أنا كويسة والحمد لله", source="Instagram @yasminfouad")
+    assert set(author_terms(post)) & set(name_terms(["ياسمين", "فؤاد"]))
+    assert not set(author_terms(post)) & set(name_terms(["ياسمين", "عبد", "العزيز"]))
+    # a short word inside a name does not break its pairs
+    assert name_terms(["حسن", "ود", "الأمين"])[0] == name_terms(["حسن", "الأمين"])[0]

@@ -28,6 +28,7 @@ _NOT_NAME = frozenset(
 _CAMEL_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _WORD_RE = re.compile(r"[A-Za-z]+|[\u0621-\u064A]+")
 _LATIN_AL_RE = re.compile(r"^(?:al|el)(?=[a-z]{3,})")
+_DOUBLED_RE = re.compile(r"(.)\1+")
 
 
 def _key(word: str) -> str:
@@ -41,10 +42,26 @@ def _key(word: str) -> str:
     return key if len(key.rstrip("V")) >= 2 else ""
 
 
-def name_terms(words: list[str]) -> list[str]:
-    """``~a|b`` for each two consecutive words of a name that both have a key."""
-    keys = [_key(w) for w in words]
-    return [f"~{a}|{b}" for a, b in zip(keys, keys[1:]) if a and b]
+def name_terms(words: list[str], *, whole: bool = False) -> list[str]:
+    """``~a|b`` for each two consecutive words of a name that have a key (a short word between is skipped: "حسن ود
+    الأمين"), and ``~~`` with the consonants of the whole name run together, for a handle written as one word
+    ("@ramihaddad" ~ رامي حداد): from two or more words (``whole``: any), at least three consonants."""
+    keys = [k for k in map(_key, words) if k]
+    out = [f"~{a}|{b}" for a, b in zip(keys, keys[1:])]
+    run = _DOUBLED_RE.sub(r"\1", "".join(_consonants(w) for w in words))  # short words too: حداد is "d"
+    if (len(words) >= 2 or whole and words) and len(run) >= 3:
+        out.append(f"~~{run}")
+    return out
+
+
+def _consonants(word: str) -> str:
+    """The consonant key of one name word, however short (:func:`_key` without its final mark or length floor)."""
+    if word.isascii():
+        word = _LATIN_AL_RE.sub("", word.lower())
+    else:
+        word = fold(word)
+        word = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    return latin_key(word).rstrip("V")
 
 
 def author_words(source: str) -> list[str]:
@@ -80,4 +97,4 @@ def in_first_person(text: str) -> bool:
 def author_terms(article: Article) -> list[str]:
     """Name terms of ``article``'s author, read from its source (ask :func:`in_first_person` first: a ministry's
     or a club's account names no person)."""
-    return name_terms(author_words(article.source))
+    return name_terms(author_words(article.source), whole=True)
