@@ -79,7 +79,6 @@ KNOWN_LIMITS = {
     "posts32-r8": "denial by the facts",  # باع اللاعب / مرتبط بعقد حتى 2037
     "posts32-r10": "a corrected figure in other units",  # 50 ألف دينار / 5000 دج
     "posts33-r1": "a reply sharing few words",  # بتلغي اختبارات / تعقد في مواعيدها
-    "posts33-r3": "the person himself, unnamed",  # القبض على المشهور X / "الخبر كذب، أنا في البيت"
     "posts33-r4": "denial in other words",  # السولار يرتفع / تثبيت سعر الديزل
     "posts33-r5": "denial by the facts",  # تتأخر لبعد العيد / تمويل الرواتب قبل العيد
     "posts33-r12": "denial by the facts",  # سيول على عدن / الأجواء صحو

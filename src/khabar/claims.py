@@ -44,6 +44,7 @@ import numpy as np
 from scipy import sparse
 
 from khabar.arabic import fold, match_key, strip_clitics, words
+from khabar.authors import author_terms, in_first_person, person_terms
 from khabar.attribution import is_entourage
 from khabar.claim_tokens import STOP, topical_tokens, word_token
 from khabar.cues import COLON_LABELS, MINISTRY_FIELDS, ORGANIZATION_HEADS, PERSON_HEADS
@@ -702,6 +703,7 @@ def group_claims(
     _link_groups(uf, edges, float(cfg["min_link_share"]))
     _attach_denials(stmts, uf, weak)
     _attach_named_denials(stmts, uf, idf)
+    _attach_self_denials(stmts, uf, idf)
     if cfg["opening_denials"]:
         _attach_opening_denials(stmts, vague, uf, common)
     if cfg["use_embeddings"]:
@@ -853,6 +855,33 @@ def _attach_named_denials(stmts: list[_Statement], uf: _UnionFind, idf: Mapping[
             continue
         cands = [o for o, ot in enumerate(stmts) if o != d and ot.stance != "deny" and ot.source != st.source
                  and name in " ".join(strip_clitics(w) for w in fold(ot.source).split())]
+        if cands:
+            best = max(cands, key=lambda o: (sum(idf.get(t, 0.0) for t in st.tokens & stmts[o].tokens), -o))
+            uf.union(best, d)
+
+
+def _attach_self_denials(stmts: list[_Statement], uf: _UnionFind, idf: Mapping[str, float]) -> None:
+    """A post's denial still alone, in the first person, by an author another post of the story names ("أنا كويسة
+    جدا ... كل اللي اتقال ده كلام فاضي" by @yasminfouad; "الفنانة ياسمين فؤاد في العناية المركزة"), joins the
+    statement of that post naming the author that shares most of its words: the person answers for themselves,
+    often without a word of the rumour (:mod:`khabar.authors`)."""
+    size = uf.sizes()
+    people: dict[str, frozenset[str]] = {}  # article id -> name keys of the people its post names
+    for d, st in enumerate(stmts):
+        if st.stance != "deny" or not st.reply or size[uf.find(d)] != 1 or not in_first_person(st.article.text):
+            continue
+        author = set(author_terms(st.article))
+        if not author:
+            continue
+        cands = []
+        for o, ot in enumerate(stmts):
+            if ot.article is st.article or ot.stance == "deny" or len(ot.article.text) > POST_MAX_CHARS:
+                continue
+            if ot.article.id not in people:
+                people[ot.article.id] = frozenset(person_terms(ot.article))
+            if people[ot.article.id] & author and any(
+                    e.label == "PER" and ot.start <= e.start < ot.end for e in ot.article.spans("entities")):
+                cands.append(o)
         if cands:
             best = max(cands, key=lambda o: (sum(idf.get(t, 0.0) for t in st.tokens & stmts[o].tokens), -o))
             uf.union(best, d)

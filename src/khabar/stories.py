@@ -620,15 +620,19 @@ class StoryIndex:
             top = heapq.nsmallest(self.passage_candidates, scores, key=lambda s: (-scores[s], s))
             passages = self._passage_scores(top, article.text)
             scores.update({s: self._score(s, vec, entity_ids, emb, day, p) for s, p in passages.items()})
+        answered = set()  # stories naming the author of a first-person denial: "كل اللي اتقال ده كلام فاضي"
         if author and self.w_author:  # the person the story names answering for themselves
             for s in scores:
                 if not author.isdisjoint(self._stories[s].entities):
-                    scores[s] += self.w_author
+                    decay = self._decay(day, self._stories[s])
+                    scores[s] += self.w_author * decay
+                    if decay >= 0.5:
+                        answered.add(s)
         best = max(scores, key=lambda s: (scores[s], -s), default=-1)
         best_score = scores.get(best, 0.0)
         if (best < 0 or best_score < self.threshold) and emb is not None and self._foreign(article):
             best, best_score = self._crosslingual(emb, day, best, best_score, entity_ids)
-        is_new = best < 0 or best_score < self.threshold and not (
+        is_new = best < 0 or best_score < self.threshold and best not in answered and not (
             best_score >= self.denial_threshold and self._denies_into(article, best))
         if is_new:
             best = len(self._stories)
