@@ -31,14 +31,19 @@ _LATIN_AL_RE = re.compile(r"^(?:al|el)(?=[a-z]{3,})")
 _DOUBLED_RE = re.compile(r"(.)\1+")
 
 
-def _key(word: str) -> str:
-    """One name word's cross-script key: "الخوري" and "Khoury" -> "grV"; "" for a word too short to tell."""
+def _full_key(word: str) -> str:
+    """:func:`khabar.resolve.latin_key` of a name word without its article (الخوري, al-fadil)."""
     if word.isascii():
         word = _LATIN_AL_RE.sub("", word.lower())
     else:
         word = fold(word)
         word = word[2:] if word.startswith("ال") and len(word) > 4 else word
-    key = latin_key(word)
+    return latin_key(word)
+
+
+def _key(word: str) -> str:
+    """One name word's cross-script key: "الخوري" and "Khoury" -> "grV"; "" for a word too short to tell."""
+    key = _full_key(word)
     return key if len(key.rstrip("V")) >= 2 else ""
 
 
@@ -56,12 +61,7 @@ def name_terms(words: list[str], *, whole: bool = False) -> list[str]:
 
 def _consonants(word: str) -> str:
     """The consonant key of one name word, however short (:func:`_key` without its final mark or length floor)."""
-    if word.isascii():
-        word = _LATIN_AL_RE.sub("", word.lower())
-    else:
-        word = fold(word)
-        word = word[2:] if word.startswith("ال") and len(word) > 4 else word
-    return latin_key(word).rstrip("V")
+    return _full_key(word).rstrip("V")
 
 
 def author_words(source: str) -> list[str]:
