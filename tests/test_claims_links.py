@@ -112,3 +112,23 @@ date: 2024-03-10
     after = claims()
     (cid, text_before), = [(c, t) for c, t in before.items() if "تأجيل العام الدراسي" in t]
     assert cid in after and after[cid] != text_before  # the clearer, later wording names the claim; its id stays
+
+
+def test_claims_a_bare_title_speaks_as_the_person_the_article_named_with_it(tmp_path: Path) -> None:
+    text = """---
+source: الوطن
+date: 2024-06-10
+---
+الجهاز ينفي منح ستارلينك ترخيصا
+
+قال المتحدث باسم الجهاز القومي لتنظيم الاتصالات محمد شمروخ إن الجهاز لم يمنح ستارلينك أي ترخيص للعمل في مصر.
+وأكد المتحدث أن أي خدمة إنترنت فضائي تحتاج إلى موافقة مسبقة من الجهاز.
+"""
+    p = tmp_path / "a.txt"
+    p.write_text(text, encoding="utf-8")
+    db = tmp_path / "k.db"
+    assert runner.invoke(app, ["analyze", str(p), "--db", str(db), "--no-embeddings", "--workers", "1"]).exit_code == 0
+    con = sqlite3.connect(db)
+    sources = {r[0] for r in con.execute("SELECT source FROM claim_members")}
+    con.close()
+    assert sources == {"محمد شمروخ"}  # one column for the spokesman, not a second one named "المتحدث"

@@ -213,6 +213,11 @@ def _body_of_place(phrase: str) -> bool:
     return bool({first, bare, "ال" + bare} & (ORGANIZATION_HEADS | PERSON_HEADS | MINISTRY_FIELDS))
 
 
+# A speaker named by a bare title ("المتحدث"، "الوزير") is the one the article named with it before.
+_BARE_TITLES = frozenset(match_key("المتحدث المتحدثة الناطق الناطقة الوزير الوزيرة المسؤول المسؤولة المدير المديرة "
+                                   "الرئيس المحافظ السفير المستشار الأمين").split())
+
+
 class _Sources:
     """Canonical source of each attribution of one article (see module docstring)."""
 
@@ -274,6 +279,13 @@ class _Sources:
             return " ".join(text.split()), None  # "شرطة دبي" or "محافظ دبي" speaks, not Dubai
         if ref is not None:
             return self._named(ref, text)
+        if len(toks) <= 2 and toks and toks[0] in _BARE_TITLES and depth == 0:
+            # "وأكد المتحدث أن ...": the spokesman the article named before ("المتحدث باسم الجهاز محمد شمروخ")
+            for j in range(index - 1, -1, -1):
+                sp = art.attributions[j].speaker
+                if sp is not None and _fold_tokens(art.span_text(sp))[:1] == toks[:1] and sp.end - sp.start > len(text):
+                    if (named := self._entity_in(sp)) is not None and self.names.labels.get(named) == "PER":
+                        return self.of(j, depth + 1)
         return self._of_span(att.speaker)
 
     def group(self, index: int, source_entity: str | None) -> str | None:
