@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -132,3 +133,20 @@ date: 2024-06-10
     sources = {r[0] for r in con.execute("SELECT source FROM claim_members")}
     con.close()
     assert sources == {"محمد شمروخ"}  # one column for the spokesman, not a second one named "المتحدث"
+
+
+def test_claims_an_appeal_in_a_post_is_no_claim(tmp_path: Path) -> None:
+    p = tmp_path / "p.jsonl"
+    rows = [{"id": "r", "text": "عاجل: إغلاق جميع المدارس في الحديدة غدا بسبب الكوليرا. انشر قبل الحذف 🙏",
+             "source": "تيليجرام أخبار الحديدة", "published": "2024-06-01T09:00:00"},
+            {"id": "d", "text": "مكتب التربية: لا صحة لإغلاق المدارس. نهيب بالمواطنين عدم الالتفات إلى الشائعات",
+             "source": "X @edu_hodeidah", "published": "2024-06-01T12:00:00"}]
+    p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "k.db"
+    assert runner.invoke(app, ["analyze", str(p), "--db", str(db), "--no-embeddings", "--workers", "1"]).exit_code == 0
+    con = sqlite3.connect(db)
+    spans = [r[0] for r in con.execute(
+        'SELECT substr(a.text, m.start + 1, m."end" - m.start) FROM claim_members m JOIN articles a ON a.id = m.article_id')]
+    con.close()
+    assert not any(s.startswith("انشر") for s in spans)  # the appeal to share is not a claim
+    assert any("الالتفات" in s for s in spans)  # an appeal that denies stays a statement

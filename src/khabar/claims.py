@@ -361,10 +361,19 @@ _REPORTED_DENIAL_RE = re.compile(fold(r"\b(?:و|ف)?(?:نفت|نفى|تنفي|ي
 
 
 def _says_something(sentence: str) -> bool:
-    """Whether a post's later sentence is a statement: not a label, nor only tags, links and emoji ("#الأردن")."""
+    """Whether a post's later sentence is a statement: not a label, nor only tags, links and emoji ("#الأردن"),
+    nor an appeal that denies nothing ("انشر قبل الحذف"، "ادعولها"، "نهيب بالمواطنين استقاء المعلومات من مصادرها")."""
     tail = _POST_TAIL_RE.search(" " + sentence)
     rest = sentence[: max(tail.start() - 1, 0)] if tail else sentence
-    return bool(rest.strip()) and not _only_label(rest)
+    if not rest.strip() or _only_label(rest):
+        return False
+    first = fold(rest.split()[0]).strip(".,،!؟")
+    return first not in _APPEALS or speaker_stance("", rest) == "deny"  # "نهيب ... عدم الالتفات إلى الشائعات" denies
+
+
+# A post's sentence opening with an appeal to its readers is no claim about the world.
+_APPEALS = frozenset(fold(w) for w in "انشر انشروا انشروها انشرها شارك شاركوا شاركها ادعوا ادعولها ادعوله ادعولهم "
+                                       "نرجو يرجى نهيب تهيب يهيب رجاء أرجو ارجو نتمنى".split())
 
 
 def _own_voice_spans(article: Article) -> list[tuple[int, int]]:
