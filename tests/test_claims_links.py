@@ -150,3 +150,15 @@ def test_claims_an_appeal_in_a_post_is_no_claim(tmp_path: Path) -> None:
     con.close()
     assert not any(s.startswith("انشر") for s in spans)  # the appeal to share is not a claim
     assert any("الالتفات" in s for s in spans)  # an appeal that denies stays a statement
+
+
+@pytest.mark.parametrize("member, wording", [
+    ("فإن وزارة الصحة حذرت من انتشار الفيروس في المدارس", "وزارة الصحة حذرت من انتشار الفيروس في المدارس"),
+    ("أنه تعرض للسرقة الأدبية", "تعرض للسرقة الأدبية"),
+    ("أنشطة الشركة مستمرة في البلاد", "أنشطة الشركة مستمرة في البلاد"),  # a word that only starts like one
+    ("أنها حقيقية", "أنها حقيقية"),  # too little would remain
+])
+def test_claims_wording_drops_an_opening_complementiser(member: str, wording: str) -> None:
+    from khabar.claims import _wording
+
+    assert _wording(member) == wording

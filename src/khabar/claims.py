@@ -766,7 +766,7 @@ def group_claims(
         # wording, and a claim id someone linked to must not change with it.
         first = min(members, key=lambda s: (_published(s) or "~", s.article.id, s.start))
         digest = hashlib.sha1(f"{story_id}|{first.article.id}|{first.start}|{first.end}".encode()).hexdigest()[:12]
-        claim = Claim(id="C" + digest, story_id=story_id, text=canon.text)
+        claim = Claim(id="C" + digest, story_id=story_id, text=_wording(canon.text))
         for s in members:
             claim.members.append(
                 ClaimMember(
@@ -779,6 +779,16 @@ def group_claims(
                 s.article.attributions[s.index] = replace(s.article.attributions[s.index], claim_id=claim.id)
         claims.append(claim)
     return claims
+
+
+# A complementiser a content span opens with ("فإن وزارة الصحة حذرت"، "أنه تعرض للسرقة"): not the claim's words.
+_LEADING_PARTICLE_RE = re.compile(r"^(?:ف?[إا]ن|[أا]ن|ب[أا]ن|[أا]نه|[أا]نها|[إا]نه|[إا]نها|فإنه|فإنها)\s+")
+
+
+def _wording(text: str) -> str:
+    """A claim's canonical wording: its member's text without an opening complementiser, when words remain."""
+    rest = _LEADING_PARTICLE_RE.sub("", text, count=1)
+    return rest if len(rest.split()) >= 3 else text
 
 
 def _mention_aliases(articles: list[Article], min_letters: int) -> dict[str, str]:
