@@ -1204,6 +1204,9 @@ def test_attribution_in_accordance_with_a_rule_is_no_source(text: str, source: s
     # a genitive ل inside the speaker's name is no outlet spoken to
     ("وقال الأمين العام للأمم المتحدة إن الوضع خطير.", "الأمين العام للأمم المتحدة", "الوضع خطير"),
     ("وقال رئيس لجنة الصحة إن الوضع مستقر.", "رئيس لجنة الصحة", "الوضع مستقر"),
+    # a subject after لكن, then the outlet told
+    ("لكن مدير المستشفى خالد سهيل قال لوكالة سبأ إن المستشفى سجل 3 حالات وفاة.", "مدير المستشفى خالد سهيل",
+     "المستشفى سجل 3 حالات وفاة"),
 ])
 def test_attribution_the_outlet_spoken_to_is_neither_speaker_nor_a_stop(text: str, speaker: str, content: str) -> None:
     a = Article(id="x", path="x.txt", raw=text, text=text, source="s")

@@ -467,6 +467,9 @@ _NISBA_ENDS = ("ي", "يه", "يين", "يون")  # folded endings of nisba adje
 _QAD = fold("قد")
 
 
+_BUT = frozenset(fold(w) for w in ("لكن", "ولكن"))
+
+
 def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
     """Subject before the verb at token ``i`` in its clause ("مسؤولون ... أكدوا"), if short enough."""
     k = i - 1
@@ -494,6 +497,9 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
     if not ws or len(ws) > doc.cfg["svo_max_words"]:
         return None
     lead = ws[0]
+    if lead.key in _BUT and len(ws) > 1:
+        ws, lead = ws[1:], ws[1]  # "لكن مدير مستشفى الثورة ... قال": the subject follows لكن
+        first = doc.tok_at(lead.start)
     if lead.key in cues.KANA and len(ws) > 1:
         ws, lead = ws[1:], ws[1]  # "وكان المعبر أعلن": the subject follows كان
         first = doc.tok_at(lead.start)
