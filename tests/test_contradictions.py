@@ -108,3 +108,19 @@ def test_contradictions_ordinals_mark_two_events() -> None:
     assert compare(a, b) is None
     c = compare(st("a", a.text.replace("الرابعة", "الخامسة")), b)  # the same flight: the load differs
     assert c is not None and c.kinds == {"number"}
+
+
+def test_contradictions_one_speaker_quoted_differently_by_two_outlets() -> None:
+    from khabar.contradictions import claim_member_contradictions
+    from khabar.model import Claim, ClaimMember
+
+    texts = {"a": "مركز الزلزال كان على عمق 10 كيلومترات قبالة السواحل", "b": "مركز الزلزال كان على عمق 25 كيلومترات قبالة السواحل"}
+
+    def member(aid: str, outlet: str) -> ClaimMember:
+        return ClaimMember(article_id=aid, attribution_index=0, stance="assert", source="المعهد الوطني",
+                           source_entity="E1", outlet=outlet, start=0, end=len(texts[aid]))
+
+    two_outlets = Claim("C1", "S1", texts["a"], [member("a", "هسبريس"), member("b", "اليوم 24")])
+    assert [set(c.kinds) for _, _, c in claim_member_contradictions(two_outlets, texts, {})] == [{"number"}]
+    one_outlet = Claim("C1", "S1", texts["a"], [member("a", "هسبريس"), member("b", "هسبريس")])
+    assert claim_member_contradictions(one_outlet, texts, {}) == []  # one outlet's own update is not a conflict

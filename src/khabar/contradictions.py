@@ -334,7 +334,8 @@ def claim_member_contradictions(
     days: Mapping[str, float] | None = None, settings: dict | None = None, max_members: int | None = None,
     max_days: float = 1.0, max_differences: int = 2, max_words: int = 60,
 ) -> list[tuple[ClaimMember, ClaimMember, Contradiction]]:
-    """Pairs of one claim's members, from different sources and neither a denial, that contradict each other.
+    """Pairs of one claim's members, from different sources (or one source quoted by two outlets) and neither a
+    denial, that contradict each other.
 
     Reads stored data only (article texts and mention spans), so a dossier can
     ask at read time. The first ``max_members`` affirming members are compared
@@ -368,8 +369,8 @@ def claim_member_contradictions(
         (ma, a, ta), (mb, b, tb) = (keep[i], sts[i], toks[i]), (keep[j], sts[j], toks[j])
         if seqs[i] == seqs[j] or _dice(topical[i], topical[j]) < min_overlap:
             continue  # copies of one wording cannot contradict; unrelated wordings are not compared
-        if (ma.source_entity or fold(ma.source)) == (mb.source_entity or fold(mb.source)):
-            continue
+        if (ma.source_entity or fold(ma.source)) == (mb.source_entity or fold(mb.source)) and ma.outlet == mb.outlet:
+            continue  # one speaker in one outlet; quoted with 10 km by one outlet and 25 km by another is a conflict
         da, db = (days or {}).get(ma.article_id), (days or {}).get(mb.article_id)
         if da is not None and db is not None and abs(da - db) > max_days:
             continue
