@@ -1222,13 +1222,18 @@ def test_attribution_a_denial_named_in_a_concession_is_no_denial() -> None:
     assert [(a.span_text(at.cue), at.stance) for at in a.attributions] == [("وأكد", "assert")]
 
 
-def test_attribution_a_condition_of_anonymity_is_no_statement_and_no_speaker() -> None:
-    text = "وقال مسؤول في وزارة الاتصالات، طلب عدم الكشف عن هويته، إن المفاوضات في مراحلها الأخيرة."
+@pytest.mark.parametrize("text, speaker", [
+    ("وقال مسؤول في وزارة الاتصالات، طلب عدم الكشف عن هويته، إن المفاوضات في مراحلها الأخيرة.", "مسؤول في وزارة الاتصالات"),
+    ("وقال مصدر حكومي، طالبا عدم ذكر اسمه، إن المفاوضات في مراحلها الأخيرة.", "مصدر حكومي"),
+    ("وقال مصدر، مشترطا عدم ذكر اسمه، إن المفاوضات في مراحلها الأخيرة.", "مصدر"),
+    ("وقال مسؤول، فضل عدم الكشف عن هويته، إن المفاوضات في مراحلها الأخيرة.", "مسؤول"),
+])
+def test_attribution_a_condition_of_anonymity_is_no_statement_and_no_speaker(text: str, speaker: str) -> None:
     a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
     find_attributions(a, settings={})
     [at] = a.attributions
     assert (a.span_text(at.speaker), at.stance, a.span_text(at.content)) == (
-        "مسؤول في وزارة الاتصالات", "assert", "المفاوضات في مراحلها الأخيرة")
+        speaker, "assert", "المفاوضات في مراحلها الأخيرة")
 
 
 @pytest.mark.parametrize("text, speaker", [

@@ -29,7 +29,9 @@ from khabar.attribution.doc import (
     _verb_of,
 )
 from khabar.attribution.phrases import (
+    _ADAM,
     _ALA,
+    _ANONYMITY_OPENERS,
     _HADD,
     _KAMA,
     _QAD,
@@ -103,8 +105,8 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
             continue  # "على أمل أن", "بعد يومين من مطالبة الوزير": a noun after a preposition, not a verb
         if tok.key in cues.IMPERSONAL and (_is_comp(doc, i + 1) or (i + 1 < len(doc.toks) and doc.toks[i + 1].key in cues.COMPLEMENTIZER_PREPS)):
             continue  # "يذكر أن": the reporter's own background
-        if verb.lemma == "طلب" and i + 1 < len(doc.toks) and doc.toks[i + 1].key == _ADAM:
-            continue  # "، طلب عدم الكشف عن هويته،": the source's condition of anonymity, not a statement
+        if tok.key in _ANONYMITY_OPENERS and i + 1 < len(doc.toks) and doc.toks[i + 1].key == _ADAM:
+            continue  # "، طلب / طالبا / مشترطا عدم الكشف عن هويته،": the source's condition of anonymity, not a statement
         speaker: tuple[int, int] | None = None
         needs: cues.Features | None = None
         pronoun = False
@@ -222,7 +224,6 @@ def _is_norm(phrase: str) -> bool:
 # "رفض" denies what it takes as object when that is a claim ("رفض الاتهامات"، "رفض التقرير"); before the
 # verbal noun of an act ("رفض التعليق"، "يرفض استقبال الحالات"، "رفضت الانسحاب") it is a refusal to act.
 _REFUSAL_VERBS = frozenset({"رفض"})
-_ADAM = fold("عدم")
 _CIRCUMSTANCE_OPENERS = frozenset({"في", "خلال", "عبر", "امس", "اليوم", "لدي"})  # folded
 _ACT_NOUN_RE = re.compile(r"^(?:ال)?(?:ت..ي.|است..ا.|ان..ا.|ا.ت.ا.|م.ا..ه|ا..ا.)$")
 

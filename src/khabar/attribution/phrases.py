@@ -231,6 +231,8 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
         t = doc.toks[k]
         if t.kind == "p" and t.text not in "،,":
             break
+        if t.kind == "p" and _anonymity_aside_end(doc, k, sent_end) is not None:
+            break  # "مسؤول، فضل عدم الكشف عن هويته، إن": the speaker ends at the aside
         if t.kind == "p":
             nxt = doc.toks[k + 1] if k + 1 < n else None
             if nxt is None or nxt.kind != "w" or _is_stop(doc, nxt) or nxt.key in cues.TIME_WORDS or _is_comp(doc, k + 1) \
@@ -374,7 +376,7 @@ _DEMONSTRATIVE_ENDS = frozenset(fold(w) for w in "ذلك ذاك هذا هذه ت
 _GAP_BREAKS = "-–—()[]|•"  # a dash, bracket or label bar between words: a dateline, caption or "#عاجل |", never inside a subject
 
 
-_ANONYMITY_OPENERS = frozenset(fold(w) for w in "طلب طالبا مشترطا مفضلا فضل اشترط".split())
+_ANONYMITY_OPENERS = frozenset(fold(w) for w in "طلب طالبا طالبة مشترطا مشترطة مفضلا مفضلة فضل فضلت اشترط طلبت".split())
 _ADAM = fold("عدم")
 
 
