@@ -375,3 +375,24 @@ def test_pipeline_a_text_over_max_article_chars_is_cut_at_a_line_end_and_maps_to
         a, b = art.offsets.to_raw(span.start, span.end)
         assert raw[a:b] == art.text[span.start:span.end]  # every span still points at its raw characters
     assert art.attributions  # the kept part is analysed as usual
+
+
+def test_pipeline_a_headline_reporting_words_is_analysed_and_maps_to_raw(settings):
+    from khabar.ingest import RawDocument
+    from khabar.pipeline import process_article
+
+    title = "الداخلية: لا صحة لما يتداول عن عمل تخريبي في مصنع حلب"
+    body = "أكدت وزارة الداخلية السورية أن التحقيقات الأولية تشير إلى تسرب غاز في المصنع."
+    txt = process_article(RawDocument("h.txt", f"{title}\n\n{body}", title), settings)  # the title line in the raw
+    assert txt.text.startswith(title + "\n\n")
+    [head] = [at for at in txt.attributions if at.content.end <= len(title)]
+    assert (txt.span_text(head.speaker), head.stance) == ("الداخلية", "deny")
+    a, b = txt.offsets.to_raw(head.content.start, head.content.end)
+    assert txt.raw[a:b] == txt.span_text(head.content)  # the headline's evidence is its own raw characters
+    assert not any(r.rule == "title_line" for r in txt.removed)
+    js = process_article(RawDocument("h.json#0", body, title), settings)  # a JSON title: not in the raw at all
+    assert js.text.startswith(title) and any(at.stance == "deny" for at in js.attributions)
+    plain = process_article(RawDocument("p.json#0", body, "انفجار في مصنع للكيماويات في حلب"), settings)
+    assert plain.text == js.text[len(title) + 2:]  # a title that reports no one's words stays out of the text
+    settings.values["clean"]["reporting_headlines"] = False
+    assert process_article(RawDocument("h.json#0", body, title), settings).text == plain.text

@@ -280,8 +280,9 @@ class _Sources:
         if ref is not None:
             return self._named(ref, text)
         if len(toks) <= 2 and toks and toks[0] in _BARE_TITLES and depth == 0:
-            # "وأكد المتحدث أن ...": the spokesman the article named before ("المتحدث باسم الجهاز محمد شمروخ")
-            for j in range(index - 1, -1, -1):
+            # "وأكد المتحدث أن ...": the spokesman the article named before ("المتحدث باسم الجهاز محمد شمروخ"), or,
+            # for a headline ("محافظ الواحة ينفي ..."), the one its text names after
+            for j in [*range(index - 1, -1, -1), *range(index + 1, len(art.attributions))]:
                 sp = art.attributions[j].speaker
                 if sp is not None and _fold_tokens(art.span_text(sp))[:1] == toks[:1] and sp.end - sp.start > len(text):
                     if (named := self._entity_in(sp)) is not None and self.names.labels.get(named) == "PER":
@@ -672,8 +673,16 @@ def group_claims(
     idf = _idf_weights(df, len(stmts))
     # A handful of statements all about one thing (a rumour, its denials) share their words because they share
     # a proposition, not a protagonist: the rule applies from common_min_statements on.
-    common = frozenset(t for t, d in df.items() if d > 2 and d / len(stmts) > float(cfg["common_token_share"])) \
-        if len(stmts) >= int(cfg["common_min_statements"]) else frozenset()
+    # ... counted without the headlines' statements: a headline repeats its article's news ("الحكومة: لا تأجيل
+    # للدراسة" over "مدبولي: ... لم يتجاوز 300 حالة"), and in a story of a few short articles it would turn the
+    # words two accounts share into a protagonist's
+    body = [st for st in stmts if not _in_headline(st)]
+    body_df: dict[str, int] = {}
+    for st in body:
+        for t in st.tokens:
+            body_df[t] = body_df.get(t, 0) + 1
+    common = frozenset(t for t, d in body_df.items() if d > 2 and d / len(body) > float(cfg["common_token_share"])) \
+        if len(body) >= int(cfg["common_min_statements"]) else frozenset()
     uf = _UnionFind(len(stmts))
     edges: list[tuple[float, int, int]] = []
     min_shared, threshold = int(cfg["min_shared_tokens"]), float(cfg["overlap_threshold"])
@@ -817,6 +826,12 @@ def _mention_aliases(articles: list[Article], min_letters: int) -> dict[str, str
             if tok is not None and len(tok) >= min_letters:
                 found.setdefault(tok, set()).add("@" + str(e.ref))
     return {tok: next(iter(refs)) for tok, refs in found.items() if len(refs) == 1}
+
+
+def _in_headline(st: _Statement) -> bool:
+    """Whether ``st`` lies in its article's headline, put before the text by the pipeline (a title reporting words)."""
+    title = st.article.title
+    return bool(title) and st.end <= len(title) + 1 and st.article.text.startswith(" ".join(title.split()))
 
 
 def _published(st: _Statement) -> str:

@@ -104,6 +104,14 @@ class OffsetMap:
         re_ = self._point(end, is_end=True) if end > start else rs
         return rs, max(rs, re_)
 
+    def after_heading(self, length: int, copied: int = 0, raw_start: int | None = None) -> OffsetMap:
+        """The map once ``length`` characters are put before the cleaned text, the first ``copied`` of them a copy
+        of ``raw[raw_start:raw_start + copied]`` (a title line the cleaner took out), the rest inserted."""
+        segs = tuple((cs + length, rs, ln) for cs, rs, ln in self.segments)
+        if raw_start is not None and copied:
+            segs = ((0, raw_start, copied),) + segs
+        return OffsetMap(segs, self.clean_length + length, self.raw_length)
+
     def prefix(self, n: int) -> OffsetMap:
         """The map of the cleaned text's first ``n`` characters (a text cut short keeps its offsets)."""
         segs = tuple((cs, rs, min(ln, n - cs)) for cs, rs, ln in self.segments if cs < n)

@@ -29,6 +29,7 @@ import numpy as np
 
 from khabar import attribution, entities, language, sentences
 from khabar.aliases import configure_registry
+from khabar.arabic import fold
 from khabar.claim_tokens import use_concepts
 from khabar.clean import clean
 from khabar.dedup import DuplicateIndex
@@ -61,6 +62,7 @@ def _clean_stage(a: Article, s: Settings) -> None:
     cleaned = clean(a.raw, title=a.title, settings=s.section("clean"))
     a.text, a.offsets, a.removed = cleaned.text, cleaned.offsets, list(cleaned.removed)
     a.title = cleaned.title or a.title
+    _keep_reporting_headline(a, s)
     limit = int(section_with_defaults("clean", s.section("clean"))["max_article_chars"])
     if limit and len(a.text) > limit:  # attribution and claims grow faster than linearly in one text's length
         cut = a.text.rfind("\n", 0, limit)
@@ -71,6 +73,29 @@ def _clean_stage(a: Article, s: Settings) -> None:
         a.text = a.text[:cut]
         a.offsets = a.offsets.prefix(cut) if a.offsets is not None else None
         a.removed.append(RemovedBlock(raw_cut, len(a.raw), "too_long"))
+
+
+def _keep_reporting_headline(a: Article, s: Settings) -> None:
+    """Put a title that reports someone's words ("الداخلية: لا صحة لما يتداول عن عمل تخريبي"، "الكرملين ينفي
+    تقرير ...") before the text, when the text does not start with it: a denial often stands in the headline
+    alone, and the cleaner takes the title line out (a JSON title was never in the text). Its spans map to the
+    title's line in the raw input when the input has it, else to the first copied character."""
+    if not section_with_defaults("clean", s.section("clean"))["reporting_headlines"]:
+        return
+    title = " ".join(a.title.split())
+    if not title or len(title) > 300 or a.offsets is None or fold(a.text[: len(title) + 8]).startswith(fold(title)):
+        return
+    probe = Article(id=a.id, path=a.path, raw=title, text=title)
+    attribution.find_attributions(probe, settings=s.section("attribution"))
+    if not any(at.speaker is not None for at in probe.attributions):
+        return
+    at = a.raw.find(title)
+    first_kept = a.offsets.segments[0][1] if a.offsets.segments else len(a.raw)
+    exact = 0 <= at and at + len(title) <= first_kept  # the title line stands in the raw before the kept text
+    a.text = title + "\n\n" + a.text
+    a.offsets = a.offsets.after_heading(len(title) + 2, len(title), at if exact else None)
+    if exact:  # the line is text again, not a removed block
+        a.removed = [b for b in a.removed if not (b.raw_start <= at < b.raw_end and b.rule in ("title_line", "repeated_title"))]
 
 
 def _language_stage(a: Article, s: Settings) -> None:
