@@ -67,8 +67,8 @@ def export(store: Store, fmt: Format, out: Path | TextIO, story_id: str | None =
     """
     if fmt not in FORMATS:
         raise KhabarError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if story_id is not None and store.story(story_id) is None and store.story(story_id_of(story_id)) is not None:
-        story_id = story_id_of(story_id)
+    if story_id is not None and store.story(story_id) is None and store.story(written := story_id_of(story_id)):
+        story_id = written
     if story_id is not None and store.story(story_id) is None:
         raise UnknownIdError(f"no story with id {story_id!r}", hint="list stories with `khabar stories`")
     story_ids = [story_id] if story_id is not None else queries.all_story_ids(store)

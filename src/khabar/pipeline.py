@@ -62,8 +62,10 @@ def _clean_stage(a: Article, s: Settings) -> None:
     cleaned = clean(a.raw, title=a.title, settings=s.section("clean"))
     a.text, a.offsets, a.removed = cleaned.text, cleaned.offsets, list(cleaned.removed)
     a.title = cleaned.title or a.title
-    _keep_reporting_headline(a, s)
-    limit = int(section_with_defaults("clean", s.section("clean"))["max_article_chars"])
+    sec = section_with_defaults("clean", s.section("clean"))
+    if sec["reporting_headlines"]:
+        _keep_reporting_headline(a, s)
+    limit = int(sec["max_article_chars"])
     if limit and len(a.text) > limit:  # attribution and claims grow faster than linearly in one text's length
         cut = a.text.rfind("\n", 0, limit)
         cut = len(a.text[: cut if cut >= limit // 2 else limit].rstrip())
@@ -80,8 +82,6 @@ def _keep_reporting_headline(a: Article, s: Settings) -> None:
     تقرير ...") before the text, when the text does not start with it: a denial often stands in the headline
     alone, and the cleaner takes the title line out (a JSON title was never in the text). Its spans map to the
     title's line in the raw input when the input has it, else to the first copied character."""
-    if not section_with_defaults("clean", s.section("clean"))["reporting_headlines"]:
-        return
     title = " ".join(a.title.split())
     if not title or len(title) > 300 or a.offsets is None or fold(a.text[: len(title) + 8]).startswith(fold(title)):
         return
