@@ -1245,3 +1245,28 @@ def test_attribution_a_renewed_denial_names_who_speaks_next(text: str, speaker: 
     a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
     find_attributions(a, settings={})
     assert a.span_text(a.attributions[-1].speaker) == speaker  # not the previous sentence's speaker
+
+
+@pytest.mark.parametrize("text", [
+    "أكيد بكرا عطلة رسمية بسبب الثلج، الحكومة رح تعلن بعد شوي.",
+    "الحكومة سوف تعلن بعد قليل قرار تعطيل الدوام.",
+    "الوزارة راح تعلن النتائج الأسبوع الجاي.",
+])
+def test_attribution_speech_yet_to_come_is_not_reported(text: str) -> None:
+    # a future particle before the verb (سوف، spoken رح / راح): nothing has been said yet
+    assert not run(text).attributions
+
+
+def test_attribution_a_future_inside_reported_content_keeps_the_report() -> None:
+    at = one(run("قال الوزير إن الحكومة سوف تعلن القرار غدا."), "قال")
+    assert at.content is not None
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    ("أكدت الوزارة استمرار الدراسة في جميع المدارس.", "الوزارة", "استمرار الدراسة في جميع المدارس"),
+    ("أكد المصرف المركزي عدم وجود أي نقص في السيولة.", "المصرف المركزي", "عدم وجود أي نقص في السيولة"),
+])
+def test_attribution_a_verbal_noun_object_is_the_content_not_the_speaker(text: str, speaker: str, content: str) -> None:
+    a = run(text)
+    at = a.attributions[0]
+    assert (a.span_text(at.speaker), a.span_text(at.content)) == (speaker, content)

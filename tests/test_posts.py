@@ -87,8 +87,6 @@ KNOWN_LIMITS = {
     "posts34-r2": "denial by the facts",  # البنزين بيزيد ريالين / the quarter's prices
     "posts34-r7": "a reply naming no subject",  # طيران الإمارات ألغت رحلاتها / "all our flights ..."
     "posts34-r9": "a corrected figure",  # 500 دينار / 75 ديناراً, the fine named otherwise
-    "posts34-r10": "denial by the facts",  # العمرة بتتوقف / يستمر إصدار تصاريح العمرة
-    "posts34-r11": "the person himself",  # مات / "أنا بخير": two stories (0.148)
     "posts34-r12": "denial in other words",  # يقصو الانترنت (Tunisian: cut) / قطع خدمة الإنترنت
     "posts35-r1": "denial by the facts",  # العيش هيبقى بجنيه / الخبز ثابت عند 20 قرشاً
     "posts35-r5": "denial in other words",  # إعصار / المنخفض المداري
@@ -136,7 +134,6 @@ KNOWN_LIMITS = {
     "blind18d-r34": "a reply sharing one word",  # عفو ملكي عن ٣٠٠٠ سجين / صدور عفو عن أعداد من النزلاء: 0.045
     "blind18d-r35": "the person himself, unnamed",  # إيقاف الصحفي / "أنا في بيتي ولم يتم إيقافي"
     "blind18d-r37": "a tariff by two names",  # الكهربا بتزيد سعر الكيلو / تعرفة الكيلوواط: 0.041
-    "blind18d-r38": "a correction of scope",  # المياه عن مسقط كلها ٣ أيام / أجزاء من بوشر 8 ساعات
     # Round blind18e- (40 pairs), a fifth helper's, written at the session's end: 29 of 40 as written (the
     # session's starting code 28); 31 after a denial reported in a post's quoted words ("والتي نفت"، "يفند"), تثبيت
     # as "unchanged" and the fils of a price no longer read as bankruptcy (إفلاس). The rest:

@@ -44,7 +44,7 @@ import numpy as np
 from scipy import sparse
 
 from khabar.arabic import fold, match_key, strip_clitics, words
-from khabar.authors import author_terms, in_first_person, person_terms
+from khabar.authors import author_terms, author_words, family_key, in_first_person, person_terms, speaks_of_kin
 from khabar.attribution import is_entourage
 from khabar.claim_tokens import STOP, topical_tokens, word_token
 from khabar.cues import COLON_LABELS, MINISTRY_FIELDS, ORGANIZATION_HEADS, PERSON_HEADS
@@ -910,14 +910,21 @@ def _attach_self_denials(stmts: list[_Statement], uf: _UnionFind, idf: Mapping[s
     """A post's denial still alone, in the first person, by an author another post of the story names ("أنا كويسة
     جدا ... كل اللي اتقال ده كلام فاضي" by @yasminfouad; "الفنانة ياسمين فؤاد في العناية المركزة"), joins the
     statement of that post naming the author that shares most of its words: the person answers for themselves,
-    often without a word of the rumour (:mod:`khabar.authors`)."""
+    often without a word of the rumour (:mod:`khabar.authors`). So does a relative's ("الوالد بخير" by
+    @fahad_b_alfahad; "وفاة الفنان بدر الفهد"), matched on the family name; and a first-person or relative's
+    "alive and well" or "as usual" (:func:`khabar.denials.says_no_change`), which denies the harm it answers."""
     size = uf.sizes()
     people: dict[str, frozenset[str]] = {}  # article id -> name keys of the people its post names
+    negated: dict[int, frozenset[str]] = {}
     for d, st in enumerate(stmts):
-        if st.stance != "deny" or not st.reply or size[uf.find(d)] != 1 or not in_first_person(st.article.text):
+        if st.stance not in ("deny", "assert") or not st.reply or size[uf.find(d)] != 1:
             continue
-        author = set(author_terms(st.article))
-        if not author:
+        first, kin = in_first_person(st.article.text), speaks_of_kin(st.article.text)
+        if not (first or kin):
+            continue
+        author = set(author_terms(st.article)) if first else set()
+        family = family_key(author_words(st.article.source)) if kin else ""
+        if not author and not family:
             continue
         cands = []
         for o, ot in enumerate(stmts):
@@ -925,12 +932,15 @@ def _attach_self_denials(stmts: list[_Statement], uf: _UnionFind, idf: Mapping[s
                 continue
             if ot.article.id not in people:
                 people[ot.article.id] = frozenset(person_terms(ot.article))
-            if people[ot.article.id] & author and any(
-                    e.label == "PER" and ot.start <= e.start < ot.end for e in ot.article.spans("entities")):
+            named = people[ot.article.id]
+            if (named & author or family in named) and any(
+                    e.label == "PER" and ot.start <= e.start < ot.end for e in ot.article.spans("entities")) \
+                    and (st.stance == "deny" or says_no_change(st, ot, negated, d, o)):
                 cands.append(o)
         if cands:
             best = max(cands, key=lambda o: (sum(idf.get(t, 0.0) for t in st.tokens & stmts[o].tokens), -o))
             uf.union(best, d)
+            st.stance = "deny"
 
 
 def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[float, int, int]]) -> None:

@@ -254,7 +254,9 @@ CONTENT_HEADS = frozenset(
     fold(w)
     for w in (
         "مزاعم المزاعم تقارير التقارير تقريرا الأنباء أنباء الاتهامات اتهامات ادعاءات "
-        "الادعاءات صحة وجود ما إجراء خبرا أخبارا"
+        "الادعاءات صحة وجود ما إجراء خبرا أخبارا "
+        # masdars a confirmation names ("أكدت الوزارة استمرار الدراسة"، "أكد المصرف عدم وجود أي نقص")
+        "استمرار عدم ضرورة أهمية سلامة استقرار توفر توافر انتظام"
     ).split()
 )
 # Words right before a verb that make its subject a pronoun (gender, number).

@@ -51,7 +51,7 @@ class Statement(Protocol):
     def reply(self) -> bool: ...
 
 
-REPLY_MAX_TOKENS = 20
+REPLY_MAX_TOKENS = 32
 
 
 def is_reply(text_chars: int, n_tokens: int) -> bool:
@@ -171,7 +171,7 @@ _ANNOUNCED_CHANGE_RE = re.compile(fold(r"\s*(?:تعديل|رفع|زيادة|خف
 _REPLY_STEADY_TOKENS = (tokens_of(
     "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية يبقى تبقى "
     "ستظل سيظل تظل يظل متواصل متواصلة متواصلا مفتوح مفتوحة مفتوحا منتظم منتظمة منتظما "
-    "يواصل يباشر تباشر تثبيت") | _STEADY_TOKENS  # "المعبر مفتوح"، "الصادرات متواصلة"، "تقرر تثبيت سعر البنزين";
+    "يواصل يباشر تباشر تثبيت استمرار يستمر تستمر") | _STEADY_TOKENS  # "المعبر مفتوح"، "الصادرات متواصلة"، "تقرر تثبيت سعر البنزين";
     # not يمارس: its token is مارس (March)
 ) - tokens_of("العيد نظمت")  # اعتيادي's token is العيد's (Eid), منتظم's is نظمت's: read as words (_REPLY_STEADY_RE)
 # ... and so do these phrases ("باق دون تغيير")
@@ -197,7 +197,7 @@ _CHANGE_PHRASE_RE = re.compile(fold(r"\b(?:تقديم|تبكير|تقريب) (?:
 # What "any decision to ..." names is not asserted: "وأي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية".
 _HYPOTHETICAL_RE = re.compile(fold(r"\bو?(?:أي|اي|أية) (?:قرار|قرارات|تعديل|تغيير|إجراء|مستجدات)\s+(?:ب|بشأن |حول |يخص )?(\w+)"))
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
-_HARM_TOKENS = tokens_of("وفاة توفي توفيت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
+_HARM_TOKENS = tokens_of("وفاة توفي توفيت مات ماتت اتوفى اتوفت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
                           "انهيار انهار يلتهم تلتهم التهم دمار دمر تدمير احترق احتراق")  # "حريق يلتهم السوق" / "السوق لم يتضرر"
 UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
                                 r"|\bآمنة?\b"  # "سد الموصل آمن" / "انهيار سد الموصل"
@@ -216,7 +216,7 @@ _ACT_KINDS = {
     "rise": "رفع زيادة يزيد تزيد زاد ارتفاع غلاء فرض",  # not تحريك: its token is حركة's (traffic)
     "fall": "خفض تخفيض انخفاض خفضت استقطاع اقتطاع",  # a deduction from salaries is no delay of them
     "shortage": "نقص نفاد شح انقطاع قطع انعدام",
-    "death": "وفاة توفي موت مقتل قتل اغتيال",
+    "death": "وفاة توفي موت مات ماتت اتوفى اتوفت مقتل قتل اغتيال",
     "arrest": "اعتقال قبض توقيف احتجاز سجن حبس وقف",  # توقيفه reads as وقف
     "ouster": "إقالة استقالة طرد عزل",
     "leak": "تسريب",
@@ -291,9 +291,10 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
     steady = (negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a_says & changed)
               or (reply and bool(_REPLY_STEADY_RE.search(fa)))) \
-        and not (reply and _ANNOUNCED_CHANGE_RE.match(fa))
+        and not (reply and (_ANNOUNCED_CHANGE_RE.match(fa) or act_kinds(a_says) & act_kinds(b_says)))
     # (a reply announcing a change keeps the rest as it was: "تعديل سعر البنزين الممتاز ليصبح 120 فلسا ... مع بقاء
-    # أسعار بقية المنتجات دون تغيير" confirms the rise)
+    # أسعار بقية المنتجات دون تغيير" confirms the rise; so does one asserting a change of the kind the other
+    # reports anywhere: "لجنة التسعير تقرر رفع سعر البنزين ... ويظل سعر الأسطوانة دون تغيير" / "البنزين هيزيد")
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
     b_changed = b_says & changed - a_says or (reply and _CHANGE_PHRASE_RE.search(fb) and not _CHANGE_PHRASE_RE.search(fa)) \
         or (reply and "rise" in _kinds(b) and "rise" not in _kinds(a))  # a price with an amount

@@ -34,7 +34,7 @@ from khabar.lemmas import listed
 # verb becomes the verbal noun a denial uses ("البنوك رح تسكر" / "لا صحة لإغلاق المصارف"): claims read both
 # through their root, story terms meet only the written form.
 _TABLE_RAW: dict[str, str] = {
-    **dict.fromkeys("بكرة بكرا بكره باكر".split(), "غدا"),
+    **dict.fromkeys("بكرة بكرا بكره باكر باجر باچر غدوة غدوه".split(), "غدا"),  # Gulf and Iraq باجر, Tunisia غدوة
     **dict.fromkeys("يسكر تسكر يسكرون يسكروا سكروا سكرت يسكّر تسكّر سكّروا بيسكر بتسكر يتسكر بيتسكر تتسكر".split(),
                     "إغلاق"),
     **dict.fromkeys("يقفل تقفل قفلوا يقفلون يقفلوا".split(), "إغلاق"),

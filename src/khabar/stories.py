@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 
 from khabar.arabic import fold, match_key, normalize, words
-from khabar.authors import author_terms, in_first_person, person_terms
+from khabar.authors import author_terms, author_words, family_key, in_first_person, person_terms, speaks_of_kin
 from khabar.compact import Postings, SparseVec
 from khabar.claim_tokens import act_token, on_concepts_change
 from khabar.denials import says_steady
@@ -226,7 +226,7 @@ def _denied_text(article: Article) -> str:
     denied = " ".join(text for stance, text in contents if stance == "deny" or says_steady(text))
     if not denied:
         own = _outside_attributions(article)
-        denied = own if speaker_stance("", own) == "deny" else ""
+        denied = own if speaker_stance("", own) == "deny" or says_steady(own) else ""
     return denied
 
 
@@ -344,16 +344,20 @@ class StoryIndex:
         return counts, first
 
     @staticmethod
-    def _people_of_post(article: Article) -> tuple[set[str], set[str]]:
+    def _people_of_post(article: Article) -> tuple[set[str], set[str], str]:
         """A post's people as name keys (:mod:`khabar.authors`), counted with its entities: the people it names,
         and, when it denies in the first person, its author ("كل ما يكتب عن انفصالي غير صحيح" by
         @RimaKhouryOfficial shares ريما الخوري with the rumour that names her; a story naming the author also
-        gets ``weight_author``). As entities, not terms: a key added to every post's term vector would dilute
+        gets ``weight_author``); and when it denies speaking of a relative ("الوالد بخير" by @fahad_b_alfahad),
+        the author's family name key (a story naming someone of that family gets ``weight_author``). As entities, not terms: a key added to every post's term vector would dilute
         its cosine with a reply that names no one."""
         if len(article.text) > POST_MAX_CHARS:
-            return set(), set()
-        author = set(author_terms(article)) if in_first_person(article.text) and _denied_text(article) else set()
-        return set(person_terms(article)), author
+            return set(), set(), ""
+        first, kin = in_first_person(article.text), speaks_of_kin(article.text)
+        denies = (first or kin) and bool(_denied_text(article))
+        author = set(author_terms(article)) if first and denies else set()
+        family = family_key(author_words(article.source)) if kin and denies else ""
+        return set(person_terms(article)), author, family
 
     def _unit(self, tids: Iterable[int], cnts: Iterable[int]) -> SparseVec:
         """Sublinear TF times IDF (counted over the articles seen so far), L2-normalised, in term order."""
@@ -603,8 +607,8 @@ class StoryIndex:
             norm = float(np.linalg.norm(e))
             emb = e / norm if norm > 0 else None
         terms, first = self._article_terms(article)
-        people, author = self._people_of_post(article)
-        entity_ids = entity_ids | people | author
+        people, author, family = self._people_of_post(article)
+        entity_ids = entity_ids | people | author | ({family} if family else set())
         self._n_docs += 1
         tids = [self._term_id(t) for t in terms]  # new terms get ids in first-seen order, as df's keys
         cnts = list(terms.values())
@@ -621,9 +625,10 @@ class StoryIndex:
             passages = self._passage_scores(top, article.text)
             scores.update({s: self._score(s, vec, entity_ids, emb, day, p) for s, p in passages.items()})
         answered = set()  # stories naming the author of a first-person denial: "كل اللي اتقال ده كلام فاضي"
-        if author and self.w_author:  # the person the story names answering for themselves
+        if (author or family) and self.w_author:  # the person the story names (or a relative) answering
             for s in scores:
-                if not author.isdisjoint(self._stories[s].entities):
+                ents = self._stories[s].entities
+                if not author.isdisjoint(ents) or family in ents:
                     decay = self._decay(day, self._stories[s])
                     scores[s] += self.w_author * decay
                     if decay >= 0.5:

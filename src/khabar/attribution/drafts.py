@@ -54,6 +54,9 @@ from khabar.attribution.phrases import (
 
 log = logging.getLogger(__name__)
 
+# Particles of the future before a verb ("سوف تعلن"، spoken "رح / راح / ح تعلن"): speech yet to come, nothing reported.
+_FUTURE = frozenset(fold(w) for w in "سوف وسوف فسوف رح راح رايح رايحة حا".split())
+
 
 def _speaker_info(doc: _Doc, d: _Draft, feats: cues.Features) -> None:
     """The speaker kind of ``d``'s speaker phrase, and the verb's agreement made plural by a plural phrase."""
@@ -98,8 +101,8 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
         verb, feats, _conj = vinfo
         s_start, s_end = doc.sentence(tok.start)
         prev = doc.toks[i - 1] if i > 0 and doc.toks[i - 1].start >= s_start else None
-        if prev is not None and prev.kind == "w" and prev.key in cues.NEGATORS:
-            continue  # "لم يعلن": no speech reported
+        if prev is not None and prev.kind == "w" and (prev.key in cues.NEGATORS or prev.key in _FUTURE):
+            continue  # "لم يعلن": no speech reported; "الحكومة رح تعلن بعد شوي": none yet
         if prev is not None and prev.kind == "w" and prev.key in cues.NOUN_MAKERS and not _is_name_ali(doc, prev) \
                 and (not _is_participle(tok) or tok.key.endswith("ه")):
             continue  # "على أمل أن", "بعد يومين من مطالبة الوزير": a noun after a preposition, not a verb
