@@ -795,6 +795,26 @@ def test_claims_in_news_a_negation_among_other_words_is_no_denial() -> None:
     assert negates(a, b, {}, 0, 1)
 
 
+@pytest.mark.parametrize("denial, claim", [
+    ("الرئيس لا يخطط لزيارة تركيا الشهر المقبل", "زيارة مرتقبة للرئيس إلى تركيا الشهر المقبل"),
+    ("الوزير لا ينوي الاستقالة من منصبه", "الوزير يعتزم الاستقالة من منصبه"),
+    ("الشركة لا تفكر في بيع اللاعب", "الشركة تبيع اللاعب"),
+])
+def test_claims_a_negated_intention_negates_the_act(denial: str, claim: str) -> None:
+    from khabar.claim_tokens import topical_tokens
+    from khabar.claims import _Statement
+    from khabar.denials import negates
+
+    filler = "\n" + "وتناول المقال موضوعات أخرى كثيرة في فقرات طويلة. " * 20  # news, not posts
+
+    def stmt(text: str) -> _Statement:
+        art = Article(id=text, path="x.txt", raw=text + filler, text=text + filler, source="s")
+        return _Statement(art, None, 0, len(text), "assert", "s", None, topical_tokens(art, 0, len(text)))
+
+    # "does not plan to visit" says the visit will not happen: it is not grouped as asserting it
+    assert negates(stmt(denial), stmt(claim), {}, 0, 1)
+
+
 def test_claims_one_word_lead_sentence_is_a_label() -> None:
     claims = group_claims("S", _posts("رسميا.. انتقال اللاعب سالم الدوسري إلى نادي النصر"), entity_names={}, settings={})
     assert [c.text for c in claims] == ["انتقال اللاعب سالم الدوسري إلى نادي النصر"]

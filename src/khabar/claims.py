@@ -110,7 +110,7 @@ class _Statement:
         and the looser readings below are for them: in news the same words are mostly about something
         else (on two days of SaudiNewsNet, applied to every statement, they made 139 more denials, most wrong).
         """
-        return is_reply(len(self.article.text), len(self.tokens))
+        return is_reply(len(self.article.text), len(self.tokens), bool(self.article.title.strip()))
 
 
 # Speakers that are a medium rather than a person ("التقرير", "تقرير جديد", "الصحيفة"): the
@@ -959,10 +959,10 @@ def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[fl
     """
     if not weak:
         return
-    size = uf.sizes()
+    alone = _alone_in_post(stmts, uf)
     best: dict[int, tuple[float, int]] = {}
     for score, d, o in weak:
-        if size[uf.find(d)] != 1 or stmts[o].source == stmts[d].source or acts_conflict(stmts[d], stmts[o]):
+        if not alone(d) or stmts[o].source == stmts[d].source or acts_conflict(stmts[d], stmts[o]):
             continue
         if stmts[o].stance == "deny" and stmts[o].article is stmts[d].article:
             continue
@@ -970,9 +970,30 @@ def _attach_denials(stmts: list[_Statement], uf: _UnionFind, weak: list[tuple[fl
             continue
         if d not in best or (score, -o) > (best[d][0], -best[d][1]):
             best[d] = (score, o)
+    groups = {d: uf.find(d) for d in best}  # before any union
+    attached: set[int] = set()
     for d in sorted(best):
+        if groups[d] in attached:
+            continue  # another statement of its post's group was attached first: one claim answered, not two chained
+        attached.add(groups[d])
         uf.union(best[d][1], d)
         stmts[d].stance = "deny"  # a negation of the claim it joined ("ولا تأجيل") denies it
+
+
+def _alone_in_post(stmts: list[_Statement], uf: _UnionFind) -> Callable[[int], bool]:
+    """Whether a statement's claim so far (as grouped now) holds it alone, or only statements of its own short
+    post: a post's denial and its "as usual" ("لا صحة لرفع سعر رغيف الخبز ... وتؤكد الوزارة استمرار صرف الخبز
+    بنفس السعر") share their words and group together before either meets the rumour they answer."""
+    roots = [uf.find(i) for i in range(len(stmts))]
+    arts: dict[int, set[int]] = {}
+    for r, st in zip(roots, stmts, strict=True):
+        arts.setdefault(r, set()).add(id(st.article))
+    size = Counter(roots)
+
+    def alone(d: int) -> bool:
+        r, art = roots[d], stmts[d].article
+        return size[r] == 1 or len(art.text) <= POST_MAX_CHARS and arts[r] == {id(art)}
+    return alone
 
 
 def _explains_another_denial(stmts: list[_Statement], d: int, o: int) -> bool:
@@ -1042,13 +1063,13 @@ def _attach_opening_denials(stmts: list[_Statement], vague: list[bool], uf: _Uni
     sharing only "الاعتزال" with the rumour) joins the statement sharing most of its words, as a vague one
     does (:func:`_attach_vague`): a reply names what it denies in few words. One sharing no word joins the
     statement sharing most words with its whole post: the post's other sentences say what it is about."""
-    size = uf.sizes()
+    alone = _alone_in_post(stmts, uf)
     first: dict[int, int] = {}  # id(article) -> start of its first denial
     for t in stmts:
         if t.stance == "deny":
             first[id(t.article)] = min(first.get(id(t.article), t.start), t.start)
     for i, s in enumerate(stmts):
-        if s.stance == "deny" and not vague[i] and s.reply and size[uf.find(i)] == 1 and s.start == first[id(s.article)]:
+        if s.stance == "deny" and not vague[i] and s.reply and alone(i) and s.start == first[id(s.article)]:
             target = _most_shared_or_by_post(i, stmts, vague, common)
             if target is not None:
                 uf.union(target, i)

@@ -51,17 +51,23 @@ class Statement(Protocol):
     def reply(self) -> bool: ...
 
 
-REPLY_MAX_TOKENS = 32
+REPLY_MAX_TOKENS = 20
+# A post (no title) may answer at more length: an official account's statement of two or three sentences ("وزارة
+# الكهرباء: الأنباء ... غير صحيحة، وما حصل هو خروج محطة تحويلية واحدة ..."). A titled brief that long is news.
+POST_REPLY_MAX_TOKENS = 32
 
 
-def is_reply(text_chars: int, n_tokens: int) -> bool:
+def is_reply(text_chars: int, n_tokens: int, titled: bool = False) -> bool:
     """Whether a statement of ``n_tokens`` topical tokens in a text of ``text_chars`` characters is a reply:
-    a post or a headline alone, answering in few words."""
-    return text_chars <= POST_MAX_CHARS and n_tokens <= REPLY_MAX_TOKENS
+    a post or a headline alone, answering in few words (a post without a title in up to
+    :data:`POST_REPLY_MAX_TOKENS`)."""
+    return text_chars <= POST_MAX_CHARS and n_tokens <= (REPLY_MAX_TOKENS if titled else POST_REPLY_MAX_TOKENS)
 
 
 _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS) | SPOKEN_NEGATORS  # "مش صحيح"، "مفيش قرار"
-_NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split())
+_NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split()) \
+    | frozenset(fold(w) for w in  # an intention negated is the act's negation: "لا يخطط لزيارة تركيا"، "لا تفكر في بيعه"
+                "يخطط تخطط نخطط ينوي تنوي ننوي يعتزم تعتزم نعتزم يفكر تفكر نفكر يعتزمون ينوون يخططون في".split())
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan, forecast, notice or statement of it negates the
 # doing ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله"، "لم نتلق أي
 # إشعار بتعليقها"، "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"، "لم يتم تحديد أعداد الحجاج"، "لا يوجد أي خطر تسونامي")

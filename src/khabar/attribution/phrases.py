@@ -264,8 +264,9 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
                 break  # "دعا الوزير المواطنين إلى"، "حذر المتحدث المواطنين من": the public addressed
             if k > j and verb.lemma in cues.ADDRESSEE_VERBS and (_head_keys(t.key) & cues.MEDIA_HEADS or t.key in cues.ADDRESSEE_NOUNS):
                 break  # "أبلغت المتحدثة إذاعة شمس": the outlet told, not part of the speaker
-            if k > j and verb.np_object and (t.key in cues.CONTENT_HEADS or t.key in cues.OBJECT_OPENERS):
-                break
+            if k > j and verb.np_object and (t.key in cues.CONTENT_HEADS or t.key in cues.OBJECT_OPENERS) \
+                    and not (t.key == _ADAM and doc.toks[k - 1].key in _ANONYMITY_OPENERS):
+                break  # (not "فضل عدم ذكر اسمه": the source's condition, inside the speaker phrase)
             if k > j and verb.np_object and t.key in cues.DOCUMENT_HEADS and doc.toks[k - 1].key not in _SPEAKER_HEADS:
                 break  # "رفض روحاني قرار ترمب": a document noun after the subject opens the object
             if k > j and t.key in cues.RELAY_SAYING and verb.relay:
