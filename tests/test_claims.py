@@ -523,6 +523,14 @@ def test_claims_alive_and_well_denies_a_death_and_no_decision_denies_the_measure
         "الحكومة التونسية تقرر رفع سن التقاعد إلى 65 عاما بداية من السنة القادمة",
         "رئاسة الحكومة: لا قرار برفع سن التقاعد والمسألة ما تزال قيد الدراسة مع الشركاء الاجتماعيين",
     )
+    _assert_reply_denies(  # an arrest answered by "carries on with his duties as usual"
+        "عاجل: اعتقال رئيس بلدية صيدا في مطار بيروت قبل سفره",
+        "المكتب الإعلامي: رئيس بلدية صيدا يمارس مهامه بشكل طبيعي وترأس اليوم جلسة المجلس البلدي",
+    )
+    _assert_reply_denies(  # "in a bad way" answered by "well"
+        "الممثل نبيل سعادة في المستشفى وحالته صعبة، ادعوا له",
+        "نبيل سعادة: أنا بخير والحمد لله وأتابع تصوير مسلسلي الجديد",
+    )
     # both report the death: nobody denies it
     same = _posts("وفاة الشيخ عبد الرحمن الصالح", "أسرة الشيخ: وفاة الشيخ عبد الرحمن الصالح بعد صراع مع المرض")
     assert {m.stance for c in group_claims("S", same, entity_names={}, settings={}) for m in c.members} == {"assert"}

@@ -102,7 +102,6 @@ KNOWN_LIMITS = {
     "blind18-r15": "denial by the facts",  # إعصار متجه لمسقط / الحالة المدارية تبعد أكثر من 1200 كم
     "blind18b-r11": "a coach by his title",  # إقالة مدرب نادي السد / إقالة المدير الفني: two stories (0.049)
     "blind18b-r26": "denial in other words",  # الواتساب بيصير مدفوع / فرض رسوم على تطبيقات المراسلة
-    "blind18b-r33": "the person himself, unnamed",  # القبض على المطرب / "أنا هلق ببيتي ومحدا وقفني"
     "blind18b-r35": "a rumour saying it stays",  # الكهرباء راح تبقى طافية / عودة التيار: بقي is a steady word
     "blind18b-r39": "denial by the facts",  # حريق وصل للبيوت / تمت السيطرة ولم تسجل أضرار في المنازل
     # Round blind18c- (40 pairs), a third helper's, written after the rules above: 21 of 40 as written (the
