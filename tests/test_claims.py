@@ -531,6 +531,10 @@ def test_claims_alive_and_well_denies_a_death_and_no_decision_denies_the_measure
         "الممثل نبيل سعادة في المستشفى وحالته صعبة، ادعوا له",
         "نبيل سعادة: أنا بخير والحمد لله وأتابع تصوير مسلسلي الجديد",
     )
+    _assert_reply_denies(  # a freeze answered by "goes on normally", with no verb of working before it
+        "مصادر: تجميد السحب من حسابات التوفير في بنوك الأردن لمدة شهر",
+        "البنك المركزي الأردني: عمليات السحب من حسابات التوفير في بنوك الأردن تتم بشكل طبيعي",
+    )
     # both report the death: nobody denies it
     same = _posts("وفاة الشيخ عبد الرحمن الصالح", "أسرة الشيخ: وفاة الشيخ عبد الرحمن الصالح بعد صراع مع المرض")
     assert {m.stance for c in group_claims("S", same, entity_names={}, settings={}) for m in c.members} == {"assert"}

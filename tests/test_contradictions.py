@@ -124,3 +124,25 @@ def test_contradictions_one_speaker_quoted_differently_by_two_outlets() -> None:
     assert [set(c.kinds) for _, _, c in claim_member_contradictions(two_outlets, texts, {})] == [{"number"}]
     one_outlet = Claim("C1", "S1", texts["a"], [member("a", "هسبريس"), member("b", "هسبريس")])
     assert claim_member_contradictions(one_outlet, texts, {}) == []  # one outlet's own update is not a conflict
+
+
+def test_contradictions_two_tolls_of_one_event_conflict_however_worded() -> None:
+    from khabar.contradictions import claim_member_contradictions
+    from khabar.model import Claim, ClaimMember
+
+    texts = {
+        "a": "لقي 12 شخصا حتفهم وأصيب أكثر من 30 آخرين في الحريق الذي اندلع فجر اليوم في السوق القديم",
+        "b": "ارتفعت حصيلة ضحايا حريق السوق إلى 17 قتيلا بحسب مصدر طبي",
+        "c": "قضى 12 قتيلا في حريق السوق القديم",
+    }
+
+    def member(aid: str, source: str, outlet: str) -> ClaimMember:
+        return ClaimMember(article_id=aid, attribution_index=0, stance="assert", source=source,
+                           source_entity=None, outlet=outlet, start=0, end=len(texts[aid]))
+
+    claim = Claim("C1", "S1", texts["a"], [member("a", "الدفاع المدني", "الأفق"), member("b", "مصدر طبي", "المرصد"),
+                                          member("c", "الشرطة", "الميزان")])
+    found = {(ma.article_id, mb.article_id): c for ma, mb, c in claim_member_contradictions(claim, texts, {})}
+    assert set(found) == {("a", "b"), ("b", "c")}  # 12 / 17 and 17 / 12; the two twelves agree
+    d = found[("a", "b")].differences[0]
+    assert d.kind == "number" and texts["a"][d.a[0]:d.a[1]] == "12" and texts["b"][d.b[0]:d.b[1]] == "17"

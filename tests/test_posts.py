@@ -232,3 +232,24 @@ def test_posts_a_son_speaking_for_his_father_is_the_source_grouped_with_him(tmp_
         analyze([src], store, Settings.load(), embed=False)
     members = sqlite3.connect(db).execute("SELECT source, source_group, stance FROM claim_members").fetchall()
     assert ("نجل الشيخ عائض القرني", "عائض القرني", "deny") in members
+
+
+def test_posts_a_son_named_ibn_before_a_title_speaks_for_his_father_and_a_mourning_formula_is_no_claim(
+        tmp_path: Path) -> None:
+    # Written for this test: "ابن" opens names ("ابن كيران"), but before a title it is a son
+    rows = [
+        {"id": "r", "text": "إنا لله وإنا إليه راجعون. وفاة الفنان سامي الحلو قبل قليل إثر أزمة قلبية",
+         "source": "X @akhbar", "published": "2028-06-02T08:00:00"},
+        {"id": "d", "text": "ابن الفنان سامي الحلو: والدي بخير والحمد لله، ولا صحة لخبر وفاته",
+         "source": "X @fan_news", "published": "2028-06-02T12:00:00"},
+    ]
+    src = tmp_path / "pair.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    db = tmp_path / "k.db"
+    with Store(db) as store:
+        analyze([src], store, Settings.load(), embed=False)
+    conn = sqlite3.connect(db)
+    members = conn.execute("SELECT source, source_group, stance FROM claim_members").fetchall()
+    assert ("ابن الفنان سامي الحلو", "سامي الحلو", "deny") in members
+    texts = [t for (t,) in conn.execute("SELECT text FROM claims")]
+    assert not any("راجعون" in t for t in texts), texts

@@ -244,3 +244,12 @@ def test_stance_a_clip_from_elsewhere_is_a_denial() -> None:
 ])
 def test_speaker_stance_denials_of_posts(content: str, stance: str) -> None:
     assert speaker_stance("", content) == stance
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("أنا كويس والله، بطلوا تنشروا إشاعات عن موتي", "deny"),  # stop the rumours about my death
+    ("لا تصدقوا الشائعات حول إغلاق المعبر", "deny"),
+    ("بطلوا تنشروا إشاعات", "assert"),  # no "about": nothing named is denied
+])
+def test_stance_an_appeal_to_stop_rumours_about_something_denies_it(text: str, stance: str) -> None:
+    assert speaker_stance("", text) == stance

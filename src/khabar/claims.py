@@ -347,6 +347,8 @@ def _only_label(sentence: str) -> bool:
     spans = words(sentence)
     if not spans:
         return False
+    if _FORMULA_RE.fullmatch(fold(" ".join(sentence[a:b] for a, b in spans))):
+        return True  # "إنا لله وإنا إليه راجعون": a formula of mourning or prayer, nothing claimed
     label = len(spans) == 1 or all(fold(sentence[a:b]) in COLON_LABELS for a, b in spans) \
         or sum(1 for a, b in spans if word_token(sentence[a:b]) is not None) < 2
     # "غير صحيح. رحلاتنا تعمل وفق جدولها المعتاد": the reply's first sentence denies
@@ -354,6 +356,13 @@ def _only_label(sentence: str) -> bool:
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?؟]+\s|\n")
+
+
+# Formulae a post says around news of a death or a danger: no claim of their own.
+_FORMULA_RE = re.compile(fold(
+    r"(?:انا|إنا) لله (?:و(?:انا|إنا) اليه راجعون)?|لا حول ولا قوة الا بالله(?: العلي العظيم)?|حسبنا الله ونعم الوكيل"
+    r"|(?:الله|اللهم) (?:يرحمه|يرحمها|ارحمه|ارحمها|يستر|استر|يشفيه|يشفيها|اشفه|اشفها)(?: ويغفر له| ويغفر لها)?"
+    r"|(?:ربنا|ربي) (?:يستر|يرحمه|يرحمها|يشفيه|يشفيها)|الله يستر"))
 
 
 # A denial reported inside a post's quoted words ("تواصلنا مع وزارة التموين، والتي نفت رفع سعر الرغيف"، "مصدر مسؤول
@@ -457,9 +466,12 @@ def _statements(article: Article, entity_names: Mapping[str, str], own_voice: bo
 
 # A speaker who speaks for a person ("نجل الشيخ ..."، "محامي اللاعب ..."، "مدير أعمال الفنان ..."): in a post the
 # person named after the head is what the statement is about ("الوالد بخير" answers "وفاة الشيخ ...").
-# (Not ابن / ابنة: they open names, "ابن كيران"، "ابن سلمان", whose speaker is the person himself.)
-_KIN_RE = re.compile(r"\s*(?:نجل|نجلة|كريمة|شقيق|شقيقة|زوجة|زوج|عائلة|أسرة|ذوو|محامي|محامية|وكيل أعمال|وكيل"
-                     r"|مدير أعمال|مديرة أعمال|مكتب)\s+(?:ال)?(?:شيخ|فنان|فنانة|لاعب|لاعبة|داعية|دكتور)?\s*")
+# (ابن / ابنة open names too, "ابن كيران"، "ابن سلمان", whose speaker is the person himself: kin only before a
+# title, "ابن الفنان كريم النجار".)
+_KIN_TITLES = r"(?:شيخ|فنان|فنانة|لاعب|لاعبة|داعية|دكتور|ممثل|ممثلة|مطرب|مطربة|شاعر|كاتب|إعلامي|إعلامية|رئيس|وزير)"
+_KIN_RE = re.compile(r"\s*(?:(?:نجل|نجلة|كريمة|شقيق|شقيقة|زوجة|زوج|عائلة|أسرة|ذوو|والد|والدة|محامي|محامية|وكيل أعمال"
+                     r"|وكيل|مدير أعمال|مديرة أعمال|مكتب)\s+(?:ال)?" + _KIN_TITLES + r"?"
+                     r"|(?:ابن|ابنة|بنت|أبناء|ابنا)\s+ال" + _KIN_TITLES + r")\s*")
 
 
 def _speaks_for(phrase: str) -> bool:

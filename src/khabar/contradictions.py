@@ -364,17 +364,53 @@ def claim_member_contradictions(
     toks = [_tokens(x)[:max_words] for x in sts]
     seqs = [tuple(t.key for t in ts) for ts in toks]
     topical = [_topical(ts) for ts in toks]
+    tolls = [_tolls(ts) for ts in toks]
     out = []
     for i, j in itertools.combinations(range(len(keep)), 2):
         (ma, a, ta), (mb, b, tb) = (keep[i], sts[i], toks[i]), (keep[j], sts[j], toks[j])
-        if seqs[i] == seqs[j] or _dice(topical[i], topical[j]) < min_overlap:
-            continue  # copies of one wording cannot contradict; unrelated wordings are not compared
+        if seqs[i] == seqs[j]:
+            continue  # copies of one wording cannot contradict
         if (ma.source_entity or fold(ma.source)) == (mb.source_entity or fold(mb.source)) and ma.outlet == mb.outlet:
             continue  # one speaker in one outlet; quoted with 10 km by one outlet and 25 km by another is a conflict
         da, db = (days or {}).get(ma.article_id), (days or {}).get(mb.article_id)
         if da is not None and db is not None and abs(da - db) > max_days:
             continue
+        if (toll := _toll_difference(tolls[i], tolls[j])) is not None:
+            # "لقي 12 شخصا حتفهم" / "ارتفعت الحصيلة إلى 17 قتيلا": two tolls of one event, however worded
+            out.append((ma, mb, Contradiction(a.id, b.id, (toll,))))
+            continue
+        if _dice(topical[i], topical[j]) < min_overlap:
+            continue  # unrelated wordings are not compared
         c = _compare(a, b, ta, tb, 0.0, False)
         if c is not None and len(c.differences) <= max_differences:
             out.append((ma, mb, c))
     return out
+
+
+# A toll: a number, then within three words a word of the dead or of the injured ("12 قتيلا"، "12 شخصا حتفهم"،
+# "30 جريحا"، "أكثر من 40 إصابة").
+_TOLL_WORDS: dict[str, str] = {
+    **{_key(w): "dead" for w in "قتيل قتيلا قتلى وفاة وفيات حتفهم حتفهما حتفه جثة جثث ضحية ضحايا متوفى متوفين".split()},
+    **{_key(w): "injured" for w in "جريح جريحا جرحى مصاب مصابا مصابين مصابون إصابة إصابات".split()},
+}
+_TOLL_REACH = 3
+
+
+def _tolls(toks: list[_Tok]) -> dict[str, list[_Tok]]:
+    """Tolls a statement gives, by kind ("dead", "injured"): the number tokens (:data:`_TOLL_WORDS`)."""
+    out: dict[str, list[_Tok]] = {}
+    for k, t in enumerate(toks):
+        if not t.key.isdigit():
+            continue
+        kind = next((_TOLL_WORDS[u.key] for u in toks[k + 1 : k + 1 + _TOLL_REACH] if u.key in _TOLL_WORDS), None)
+        if kind is not None:
+            out.setdefault(kind, []).append(t)
+    return out
+
+
+def _toll_difference(ta: dict[str, list[_Tok]], tb: dict[str, list[_Tok]]) -> Difference | None:
+    """A "number" difference when two statements give a toll of one kind and no number in common."""
+    for kind in ("dead", "injured"):
+        if kind in ta and kind in tb and not {t.key for t in ta[kind]} & {t.key for t in tb[kind]}:
+            return Difference("number", _span(ta[kind][:1]), _span(tb[kind][:1]))
+    return None
