@@ -1270,3 +1270,17 @@ def test_attribution_a_verbal_noun_object_is_the_content_not_the_speaker(text: s
     a = run(text)
     at = a.attributions[0]
     assert (a.span_text(at.speaker), a.span_text(at.content)) == (speaker, content)
+
+
+@pytest.mark.parametrize("text, speaker, content, stance", [
+    ("أعلنت النيابة العامة في بغداد، الجمعة، فتح تحقيق رسمي في أسباب الحريق.", "النيابة العامة في بغداد",
+     "فتح تحقيق رسمي في أسباب الحريق", "assert"),  # opening an investigation is news, not doubt
+    ("ونفت مديرية الشرطة في العاصمة اعتقال الصحفي سالم العلي.", "مديرية الشرطة في العاصمة",
+     "اعتقال الصحفي سالم العلي", "deny"),
+    ("ونفى الخزرجي وقوع أي وفيات.", "الخزرجي", "وقوع أي وفيات", "deny"),
+])
+def test_attribution_a_body_in_a_place_speaks_and_its_object_is_the_content(
+        text: str, speaker: str, content: str, stance: str) -> None:
+    a = run(text, entities=[("بغداد", "LOC", "L1")] if "بغداد" in text else None)
+    at = a.attributions[0]
+    assert (a.span_text(at.speaker), a.span_text(at.content), at.stance) == (speaker, content, stance)

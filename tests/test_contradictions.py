@@ -146,3 +146,14 @@ def test_contradictions_two_tolls_of_one_event_conflict_however_worded() -> None
     assert set(found) == {("a", "b"), ("b", "c")}  # 12 / 17 and 17 / 12; the two twelves agree
     d = found[("a", "b")].differences[0]
     assert d.kind == "number" and texts["a"][d.a[0]:d.a[1]] == "12" and texts["b"][d.b[0]:d.b[1]] == "17"
+
+
+def test_contradictions_a_negator_with_wa_is_the_same_negation() -> None:
+    from khabar.contradictions import StatementText, compare
+
+    a = StatementText("a", "جميع سكان الحي بخير، ولم نسجل أي حالة غرق في حي الميناء")
+    b = StatementText("b", "لم نسجل أي حالة غرق في حي الميناء وجميع سكان الحي بخير")
+    assert compare(a, b) is None  # both say no one drowned
+    d, e = StatementText("d", "ولم تتوقف المحادثات بين الطرفين"), StatementText("e", "توقفت المحادثات بين الطرفين")
+    found = compare(d, e)
+    assert found is not None and "negation" in found.kinds

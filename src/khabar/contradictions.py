@@ -125,7 +125,9 @@ class _Tok:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _key(word: str) -> str:
-    return strip_clitics(fold(word))
+    key = strip_clitics(fold(word))
+    # "ولم نسجل" is "لم نسجل": a negator with و / ف (too short for strip_clitics) is the negator
+    return key[1:] if len(key) > 2 and key[0] in "وف" and key[1:] in _NEGATORS else key
 
 
 def _tokens(st: StatementText) -> list[_Tok]:

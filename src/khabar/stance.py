@@ -132,7 +132,8 @@ def _names_rumours(folded_content: str) -> bool:
 # Content phrases by which a speaker confirms an earlier report ("أكد صحة التقارير").
 CONFIRM_PHRASES: tuple[str, ...] = ("صحة ما", "صحة التقارير", "صحة الأنباء", "صحة المعلومات", "صحيحة", "بالفعل")
 QUESTION_PHRASES: tuple[str, ...] = (
-    "يجب التحقيق", "ينبغي التحقيق", "يتعين التحقيق", "فتح تحقيق", "إلى التحقيق", "التحقق من صحة",
+    "يجب التحقيق", "ينبغي التحقيق", "يتعين التحقيق", "بفتح تحقيق", "ضرورة فتح تحقيق", "إلى فتح تحقيق",
+    "إلى التحقيق", "التحقق من صحة",  # (not "أعلنت النيابة فتح تحقيق": opening one is news, not doubt)
     "موضع شك", "محل شك", "؟",
 )
 # Headline openers of an outlet's own line that announce a report about something, not the thing:

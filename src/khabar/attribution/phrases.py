@@ -325,11 +325,15 @@ def _prep_modifier_end(doc: _Doc, j: int, k: int, verb: cues.Verb, sent_end: int
     heads = cues.PERSON_HEADS | cues.ANONYMOUS_HEADS | cues.MEDIA_HEADS
     if doc.toks[k].key == _MIN:
         heads = heads | cues.COLLECTIVE_HEADS  # "فريق من الباحثين": a partitive phrase names the group
-    if not _head_keys(doc.toks[j].key) & heads or cues.PREP_OBJECT.get(verb.lemma) == doc.toks[k].key:
-        return None
     n = len(doc.toks)
     m = k + 1
     if m >= n or doc.toks[m].kind != "w":
+        return None
+    # a body in a place: "النيابة العامة في بيرق"، "مديرية الشرطة في العاصمة" (the place a name NER found, or a city word)
+    in_place = doc.toks[k].key == _FI and bool(_head_keys(doc.toks[j].key) & cues.ORGANIZATION_HEADS) and (
+        any(e.label == "LOC" for e in doc.entities_in(doc.toks[m].start, doc.toks[m].end))
+        or doc.toks[m].key in _CITY_WORDS)
+    if not (_head_keys(doc.toks[j].key) & heads or in_place) or cues.PREP_OBJECT.get(verb.lemma) == doc.toks[k].key:
         return None
     key = doc.toks[m].key
     if key in cues.EVENT_NOUNS or key in cues.NOMINAL_CUES or key in cues.DOCUMENT_HEADS or key in cues.TIME_WORDS \
@@ -344,6 +348,8 @@ def _prep_modifier_end(doc: _Doc, j: int, k: int, verb: cues.Verb, sent_end: int
             return m if doc.speech_opens_at(m) else None
         if _is_comp(doc, m) or t.key in cues.TIME_WORDS or t.key in (_LI, "ل") or _is_audience(t.key):
             return m
+        if m > k + 1 and verb.np_object and t.key in cues.CONTENT_HEADS:
+            return m  # "نفت مديرية الشرطة في العاصمة اعتقال ...": the object's verbal noun opens the content
         if _is_stop(doc, t) or _verb_of(t) or t.key in cues.CLAUSE_PRONOUNS:
             return None
         seen += 1
@@ -351,6 +357,8 @@ def _prep_modifier_end(doc: _Doc, j: int, k: int, verb: cues.Verb, sent_end: int
     return None
 
 
+_FI = fold("في")
+_CITY_WORDS = frozenset(fold(w) for w in "العاصمة المدينة المحافظة الولاية المنطقة الإقليم البلاد".split())
 _LI = fold("لـ")
 _MIN = fold("من")
 
