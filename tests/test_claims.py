@@ -1078,3 +1078,11 @@ def test_claims_a_post_tag_line_is_no_statement() -> None:
 
     assert not _says_something("#الأردن") and not _says_something("😂😂") and not _says_something("منقول")
     assert _says_something("عبوا سياراتكم من هلأ! #الأردن") and _says_something("غير صحيح.")
+
+
+def test_claims_a_spoken_closure_and_its_confirmation_are_one_claim() -> None:
+    # "مسكّر" (Levantine: closed) is read as a closure, not as sugar (سكر), and "صحيح" confirms
+    claims, claim = _rumour_claim("بيقولوا طريق المطار مسكّر من اليوم لحد الجمعة",
+                                  "الداخلية تؤكد: إغلاق طريق المطار صحيح لأعمال صيانة حتى يوم الجمعة")
+    assert len(claims) == 1
+    assert sorted(m.stance for m in claim.members) == ["assert", "confirm"]

@@ -253,3 +253,12 @@ def test_speaker_stance_denials_of_posts(content: str, stance: str) -> None:
 ])
 def test_stance_an_appeal_to_stop_rumours_about_something_denies_it(text: str, stance: str) -> None:
     assert speaker_stance("", text) == stance
+
+
+@pytest.mark.parametrize("cue, text, stance", [
+    ("تؤكد", "إغلاق طريق المطار صحيح لأعمال صيانة", "confirm"),
+    ("قال", "الخبر المتداول غير صحيح", "deny"),  # the denial phrase comes first
+    ("قال", "صحيح البخاري من كتب الحديث", "assert"),  # a title, not "it is true"
+])
+def test_stance_saying_a_report_is_true_confirms_it(cue: str, text: str, stance: str) -> None:
+    assert speaker_stance(cue, text) == stance

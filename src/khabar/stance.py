@@ -130,7 +130,8 @@ def _names_rumours(folded_content: str) -> bool:
 
 
 # Content phrases by which a speaker confirms an earlier report ("أكد صحة التقارير").
-CONFIRM_PHRASES: tuple[str, ...] = ("صحة ما", "صحة التقارير", "صحة الأنباء", "صحة المعلومات", "صحيحة", "بالفعل")
+CONFIRM_PHRASES: tuple[str, ...] = ("صحة ما", "صحة التقارير", "صحة الأنباء", "صحة المعلومات", "صحيحة", "بالفعل",
+                                    " صحيح")  # "إغلاق طريق المطار صحيح" ("غير صحيح" denies first)
 QUESTION_PHRASES: tuple[str, ...] = (
     "يجب التحقيق", "ينبغي التحقيق", "يتعين التحقيق", "بفتح تحقيق", "ضرورة فتح تحقيق", "إلى فتح تحقيق",
     "إلى التحقيق", "التحقق من صحة",  # (not "أعلنت النيابة فتح تحقيق": opening one is news, not doubt)
