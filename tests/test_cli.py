@@ -125,8 +125,23 @@ def test_cli_a_missing_path_beside_a_good_one_counts_as_skipped(tmp_path):
 
 
 def test_cli_an_unknown_field_name_is_refused(tmp_path):
-    res = runner.invoke(app, ["analyze", str(tmp_path), "--db", str(tmp_path / "k.db"), "--field", "text=body"])
+    res = runner.invoke(app, ["analyze", str(tmp_path), "--db", str(tmp_path / "k.db"), "--field", "lead=body"])
     assert res.exit_code == 2 and "content" in res.output
+
+
+def test_cli_text_names_the_article_text_in_a_field_mapping(tmp_path):
+    import json
+    import sqlite3
+
+    src = tmp_path / "a.json"
+    src.write_text(json.dumps([{"headline": "وزارة الصحة تنفي", "body": "نفت وزارة الصحة اليوم ما تداولته مواقع التواصل "
+                                "عن تأجيل العام الدراسي."}], ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "k.db"
+    res = runner.invoke(app, ["analyze", str(src), "--db", str(db), "--no-embeddings", "--workers", "1",
+                              "--field", "text=body", "--field", "title=headline"])
+    assert res.exit_code == 0, res.output
+    (text,) = sqlite3.connect(db).execute("SELECT text FROM articles").fetchone()
+    assert "تأجيل العام الدراسي" in text
 
 
 def test_cli_serve_on_a_busy_port_says_which_and_what_to_do(tmp_path):

@@ -7,6 +7,7 @@ and test_web.py import it so that the three files agree on one small corpus.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -322,3 +323,16 @@ def test_dossier_story_id_as_typed(typed: str, stored: str) -> None:
     from khabar.dossier import story_id_of
 
     assert story_id_of(typed) == stored
+
+
+def test_dossier_a_merged_story_id_says_where_its_articles_went(tmp_path: Path) -> None:
+    from khabar.dossier import UnknownIdError, story_json
+    from khabar.store import Store
+
+    with Store(tmp_path / "k.db") as st:
+        st.add_story_event("S000002", "merged_into", "S000003", None)
+        st.add_story_event("S000003", "merged_into", "S000001", None)  # merged again later
+        with pytest.raises(UnknownIdError, match="merged into S000001"):
+            story_json(st, "S000002")
+        with pytest.raises(UnknownIdError, match="no story with id 'S000009'"):
+            story_json(st, "S000009")

@@ -124,3 +124,14 @@ def test_export_empty_store_json_is_valid() -> None:
         jsonschema.validate(doc, load_schema())
         assert doc["articles"] == [] and doc["stories"] == []
         assert run(empty, "csv").strip() == ",".join(CSV_COLUMNS)
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("«الوضع تحت السيطرة»", "الوضع تحت السيطرة"),  # the memo's «» replace the marks around all of it
+    ('الأهالي "يعيشون حالة قلق"', 'الأهالي "يعيشون حالة قلق"'),  # a quotation opened inside keeps its close
+    ("لا تأجيل للامتحانات", "لا تأجيل للامتحانات"),
+])
+def test_export_terminal_memo_keeps_quotation_marks_it_did_not_add(text: str, shown: str) -> None:
+    from khabar.export import _unquoted
+
+    assert _unquoted(text) == shown

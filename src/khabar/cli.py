@@ -94,7 +94,8 @@ def _parse_fields(fields: list[str]) -> dict[str, str]:
         key, sep, value = f.partition("=")
         if not sep or not key or not value:
             raise typer.BadParameter(f"--field expects NAME=SOURCE_FIELD, got {f!r}")
-        if key not in FIELD_NAMES:  # "text=body" would be ignored silently: khabar's name for the text is content
+        key = {"text": "content", "body": "content", "date": "published"}.get(key, key)  # the input's usual names
+        if key not in FIELD_NAMES:  # "lead=body" would be ignored silently
             raise typer.BadParameter(f"--field {f!r}: NAME is one of {', '.join(FIELD_NAMES)} (the article text is content)")
         mapping[key] = value
     return mapping
@@ -107,7 +108,7 @@ def analyze(
     db: DbOption = Path("khabar.db"),
     out_dir: Annotated[Path | None, typer.Option("--out", help="Also write report.html and export.json here (and the store, unless --db names one).")] = None,
     no_embeddings: Annotated[bool, typer.Option("--no-embeddings", help="Skip multilingual embeddings (faster, weaker stories).")] = False,
-    field: Annotated[list[str], typer.Option("--field", help="JSON field mapping, e.g. title=headline.")] = [],
+    field: Annotated[list[str], typer.Option("--field", help="JSON field mapping NAME=FIELD; NAME: title, content (or text), published, source, url, author; e.g. content=body.")] = [],
     config: ConfigOption = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1,
                        help="Worker processes for the per-article stages; default all cores, 1 = in this process.")] = None,

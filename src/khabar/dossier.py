@@ -159,7 +159,7 @@ def story_json(store: Store, story_id: str, settings: Settings | None = None) ->
     if row is None and (written := story_id_of(story_id)) != story_id and (row := store.story(written)) is not None:
         story_id = written
     if row is None:
-        raise UnknownIdError(f"no story with id {story_id!r}", hint="list stories with `khabar stories`")
+        raise missing_story(store, story_id)
     arts = queries.story_articles(store, story_id)
     claims = store.load_claims(story_id)
     member_ids = [m.article_id for c in claims for m in c.members]
@@ -213,6 +213,14 @@ def first_seen(claim: Claim, published: dict[str, str | None], days: dict[str, f
                key=lambda km: (km[1].article_id not in days, days.get(km[1].article_id, 0.0), km[0]))
     return {"article_id": m.article_id, "outlet": m.outlet, "source": m.source, "published": published.get(m.article_id),
             "start": m.start, "end": m.end}
+
+
+def missing_story(store: Store, story_id: str) -> UnknownIdError:
+    """The error for a story id the store does not show: where a merged story's articles went, else a hint."""
+    survivor = store.survivor_of(story_id)
+    if survivor is not None:
+        return UnknownIdError(f"story {story_id!r} was merged into {survivor}", hint=f"khabar story {survivor}")
+    return UnknownIdError(f"no story with id {story_id!r}", hint="list stories with `khabar stories`")
 
 
 def contradictions(store: Store, claims: list[Claim], texts: dict[str, str], days: dict[str, float],

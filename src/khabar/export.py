@@ -18,7 +18,7 @@ from typing import Any, Literal, TextIO
 from markupsafe import Markup
 
 import khabar
-from khabar.dossier import STANCE_LABELS, UnknownIdError, iter_export, story_id_of, story_json
+from khabar.dossier import STANCE_LABELS, iter_export, missing_story, story_id_of, story_json
 from khabar.errors import KhabarError
 from khabar.settings import Settings
 from khabar.store import Store
@@ -70,7 +70,7 @@ def export(store: Store, fmt: Format, out: Path | TextIO, story_id: str | None =
     if story_id is not None and store.story(story_id) is None and store.story(written := story_id_of(story_id)):
         story_id = written
     if story_id is not None and store.story(story_id) is None:
-        raise UnknownIdError(f"no story with id {story_id!r}", hint="list stories with `khabar stories`")
+        raise missing_story(store, story_id)
     story_ids = [story_id] if story_id is not None else queries.all_story_ids(store)
     settings = settings or Settings.load()
     if fmt == "html":
@@ -216,7 +216,7 @@ def render_text(story: dict[str, Any]) -> str:
             out.append(f"   أول ظهور: {first['outlet'] or first['source']}{when}")
         for m in cl["members"]:
             label = STANCE_LABELS.get(m["stance"], m["stance"])
-            quote = " ".join(m["text"].split()).strip("«»\"“”")  # «...» around what is quoted already
+            quote = _unquoted(" ".join(m["text"].split()))
             out.append(f"   [{label}] {_who(m)}: «{quote}»")
     if story.get("denials"):
         out += ["", "من ينفي من:"]
@@ -233,3 +233,12 @@ def _who(member: dict[str, Any], escape: Callable[[str], str] = str) -> str:
     two rows a reader must tell apart (the terminal and Markdown dossiers)."""
     source, outlet = member["source"], member.get("outlet") or ""
     return escape(source) if not outlet or outlet == source else f"{escape(source)} ({escape(outlet)})"
+
+
+def _unquoted(text: str) -> str:
+    """``text`` without the quotation marks around all of it (the memo puts «...» there); a mark that closes a
+    quotation opened inside ("الأهالي "يعيشون حالة قلق"") stays."""
+    while len(text) > 1 and text[0] in "«\"“" and text[-1] in "»\"”":
+        text = text[1:-1].strip()
+    return text
+

@@ -381,6 +381,18 @@ class Store:
         r = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
         return dict(r) if r else None
 
+    def survivor_of(self, story_id: str) -> str | None:
+        """The live story a merged story's articles went to (following merges of merges), None when ``story_id``
+        was never merged: a user holding an old id is told where its articles are."""
+        current, seen = story_id, {story_id}
+        while True:
+            r = self.conn.execute("SELECT detail FROM story_events WHERE story_id = ? AND event = 'merged_into' "
+                                  "ORDER BY rowid DESC LIMIT 1", (current,)).fetchone()
+            if r is None or not r[0] or r[0] in seen:
+                return None if current == story_id else current
+            current = r[0]
+            seen.add(current)
+
     # ---- corpus-stage state ------------------------------------------------
     def load_state(self, name: str) -> dict[str, Any] | None:
         r = self.conn.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
