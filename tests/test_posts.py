@@ -217,6 +217,16 @@ def test_posts_a_confirming_reply_denies_nothing_of_the_rumour(pair: tuple[dict,
     assert rumour_claims and not rumour_claims & denied
 
 
+def _stored(rows: list[dict], tmp_path: Path) -> sqlite3.Connection:
+    """``rows`` (posts) analysed into a store of their own: a connection to it."""
+    src = tmp_path / "pair.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    db = tmp_path / "k.db"
+    with Store(db) as store:
+        analyze([src], store, Settings.load(), embed=False)
+    return sqlite3.connect(db)
+
+
 def test_posts_a_son_speaking_for_his_father_is_the_source_grouped_with_him(tmp_path: Path) -> None:
     # Written for this test: the son answers a rumour of his father's death; the matrix shows the son as the
     # source (not the father, whose name his speaker phrase holds), grouped with the father
@@ -225,12 +235,7 @@ def test_posts_a_son_speaking_for_his_father_is_the_source_grouped_with_him(tmp_
         {"id": "d", "text": "نجل الشيخ عائض القرني: الوالد بخير ويتابع نشاطه، والخبر المنتشر كذب",
          "source": "تويتر/@son", "published": "2028-06-02T12:00:00"},
     ]
-    src = tmp_path / "pair.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
-    db = tmp_path / "k.db"
-    with Store(db) as store:
-        analyze([src], store, Settings.load(), embed=False)
-    members = sqlite3.connect(db).execute("SELECT source, source_group, stance FROM claim_members").fetchall()
+    members = _stored(rows, tmp_path).execute("SELECT source, source_group, stance FROM claim_members").fetchall()
     assert ("نجل الشيخ عائض القرني", "عائض القرني", "deny") in members
 
 
@@ -243,12 +248,7 @@ def test_posts_a_son_named_ibn_before_a_title_speaks_for_his_father_and_a_mourni
         {"id": "d", "text": "ابن الفنان سامي الحلو: والدي بخير والحمد لله، ولا صحة لخبر وفاته",
          "source": "X @fan_news", "published": "2028-06-02T12:00:00"},
     ]
-    src = tmp_path / "pair.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
-    db = tmp_path / "k.db"
-    with Store(db) as store:
-        analyze([src], store, Settings.load(), embed=False)
-    conn = sqlite3.connect(db)
+    conn = _stored(rows, tmp_path)
     members = conn.execute("SELECT source, source_group, stance FROM claim_members").fetchall()
     assert ("ابن الفنان سامي الحلو", "سامي الحلو", "deny") in members
     texts = [t for (t,) in conn.execute("SELECT text FROM claims")]
