@@ -259,6 +259,8 @@ def test_stance_an_appeal_to_stop_rumours_about_something_denies_it(text: str, s
     ("تؤكد", "إغلاق طريق المطار صحيح لأعمال صيانة", "confirm"),
     ("قال", "الخبر المتداول غير صحيح", "deny"),  # the denial phrase comes first
     ("قال", "صحيح البخاري من كتب الحديث", "assert"),  # a title, not "it is true"
+    ("قال", "البرامج موجهة بشكل صحيح", "assert"),  # "correctly"
+    ("قال", "مهنتنا متعبة صحيح أنها تعطينا الكثير", "assert"),  # "granted that"
 ])
 def test_stance_saying_a_report_is_true_confirms_it(cue: str, text: str, stance: str) -> None:
     assert speaker_stance(cue, text) == stance

@@ -130,8 +130,11 @@ def _names_rumours(folded_content: str) -> bool:
 
 
 # Content phrases by which a speaker confirms an earlier report ("أكد صحة التقارير").
-CONFIRM_PHRASES: tuple[str, ...] = ("صحة ما", "صحة التقارير", "صحة الأنباء", "صحة المعلومات", "صحيحة", "بالفعل",
-                                    " صحيح")  # "إغلاق طريق المطار صحيح" ("غير صحيح" denies first)
+CONFIRM_PHRASES: tuple[str, ...] = ("صحة ما", "صحة التقارير", "صحة الأنباء", "صحة المعلومات", "صحيحة", "بالفعل")
+# "إغلاق طريق المطار صحيح"، "هذا صحيح": said of a report, it confirms ("غير صحيح" denies first); not "بشكل صحيح"
+# (correctly), "صحيح أنها ..." (granted that), "صحيح الإسلام" (sound Islam, a title of hadith books).
+_SAID_TRUE_RE = re.compile(fold(r"(?<!بشكل )(?<!بصورة )(?<!غير )\bصحيح\b(?! (?:أن|ان|أنه|انه|أنها|انها|الإسلام|الاسلام"
+                                r"|البخاري|مسلم|الدين|العقيدة))"))
 QUESTION_PHRASES: tuple[str, ...] = (
     "يجب التحقيق", "ينبغي التحقيق", "يتعين التحقيق", "بفتح تحقيق", "ضرورة فتح تحقيق", "إلى فتح تحقيق",
     "إلى التحقيق", "التحقق من صحة",  # (not "أعلنت النيابة فتح تحقيق": opening one is news, not doubt)
@@ -197,7 +200,7 @@ def speaker_stance(cue_text: str, content_text: str) -> str:
         return "question"
     if cue_words & _CALL_CUES:
         return "question" if "تحقيق" in content else "other"
-    if cue == "confirm" or (cue == "assert" and _has(content, CONFIRM_PHRASES)):
+    if cue == "confirm" or (cue == "assert" and (_has(content, CONFIRM_PHRASES) or _SAID_TRUE_RE.search(content))):
         return "confirm"
     if cue == "other":
         return "other"
