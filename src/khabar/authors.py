@@ -141,3 +141,13 @@ def author_terms(article: Article) -> list[str]:
 
 
 _HANDLE_ARTICLE_RE = re.compile(r"^([a-z]{3,})(?:el|al)([a-z]{3,})$")
+
+
+def answering_keys(article: Article) -> tuple[frozenset[str], str]:
+    """Whom a post may answer for: its author's name keys when it speaks in the first person (:func:`author_terms`),
+    and its author's family key when it speaks of a relative (:func:`family_key`); empty when neither. Stories and
+    claims both ask it of a denying post."""
+    text = article.text
+    author = frozenset(author_terms(article)) if in_first_person(text) else frozenset()
+    family = family_key(author_words(article.source)) if speaks_of_kin(text) else ""
+    return author, family

@@ -44,7 +44,7 @@ import numpy as np
 from scipy import sparse
 
 from khabar.arabic import fold, match_key, strip_clitics, words
-from khabar.authors import author_terms, author_words, family_key, in_first_person, person_terms, speaks_of_kin
+from khabar.authors import answering_keys, person_terms
 from khabar.attribution import is_entourage
 from khabar.claim_tokens import STOP, topical_tokens, word_token
 from khabar.cues import COLON_LABELS, MINISTRY_FIELDS, ORGANIZATION_HEADS, PERSON_HEADS
@@ -521,6 +521,15 @@ def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, int], common: 
     return sum(idf[t] for t in shared) / min(wa, wb)
 
 
+def _token_counts(stmts: list[_Statement]) -> dict[str, int]:
+    """Topical token -> the statements holding it."""
+    df: dict[str, int] = {}
+    for st in stmts:
+        for t in st.tokens:
+            df[t] = df.get(t, 0) + 1
+    return df
+
+
 def _idf_weights(df: dict[str, int], n: int) -> dict[str, int]:
     """Token -> IDF (log((n + 1) / (df + 1)) + 1) as an integer in units of 2**-20: exact, order-free sums
     (that also fit :func:`_scored_pairs`' packed 64-bit sums)."""
@@ -678,10 +687,7 @@ def group_claims(
         for st in stmts:
             st.tokens, st.aliases = _with_aliases(st.tokens, aliases), aliases
     vague = [s.stance in ("deny", "question") and len(s.tokens) <= int(cfg["vague_max_tokens"]) for s in stmts]
-    df: dict[str, int] = {}
-    for st in stmts:
-        for t in st.tokens:
-            df[t] = df.get(t, 0) + 1
+    df = _token_counts(stmts)
     idf = _idf_weights(df, len(stmts))
     # A handful of statements all about one thing (a rumour, its denials) share their words because they share
     # a proposition, not a protagonist: the rule applies from common_min_statements on.
@@ -689,10 +695,7 @@ def group_claims(
     # للدراسة" over "مدبولي: ... لم يتجاوز 300 حالة"), and in a story of a few short articles it would turn the
     # words two accounts share into a protagonist's
     body = [st for st in stmts if not _in_headline(st)]
-    body_df: dict[str, int] = {}
-    for st in body:
-        for t in st.tokens:
-            body_df[t] = body_df.get(t, 0) + 1
+    body_df = _token_counts(body) if len(body) < len(stmts) else df
     common = frozenset(t for t, d in body_df.items() if d > 2 and d / len(body) > float(cfg["common_token_share"])) \
         if len(body) >= int(cfg["common_min_statements"]) else frozenset()
     uf = _UnionFind(len(stmts))
@@ -931,11 +934,7 @@ def _attach_self_denials(stmts: list[_Statement], uf: _UnionFind, idf: Mapping[s
     for d, st in enumerate(stmts):
         if st.stance not in ("deny", "assert") or not st.reply or size[uf.find(d)] != 1:
             continue
-        first, kin = in_first_person(st.article.text), speaks_of_kin(st.article.text)
-        if not (first or kin):
-            continue
-        author = set(author_terms(st.article)) if first else set()
-        family = family_key(author_words(st.article.source)) if kin else ""
+        author, family = answering_keys(st.article)
         if not author and not family:
             continue
         cands = []

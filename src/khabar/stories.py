@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 
 from khabar.arabic import fold, match_key, normalize, words
-from khabar.authors import author_terms, author_words, family_key, in_first_person, person_terms, speaks_of_kin
+from khabar.authors import answering_keys, person_terms
 from khabar.compact import Postings, SparseVec
 from khabar.claim_tokens import act_token, on_concepts_change
 from khabar.denials import says_steady
@@ -344,19 +344,18 @@ class StoryIndex:
         return counts, first
 
     @staticmethod
-    def _people_of_post(article: Article) -> tuple[set[str], set[str], str]:
+    def _people_of_post(article: Article) -> tuple[set[str], frozenset[str], str]:
         """A post's people as name keys (:mod:`khabar.authors`), counted with its entities: the people it names,
         and, when it denies in the first person, its author ("كل ما يكتب عن انفصالي غير صحيح" by
         @RimaKhouryOfficial shares ريما الخوري with the rumour that names her; a story naming the author also
         gets ``weight_author``); and when it denies speaking of a relative ("الوالد بخير" by @fahad_b_alfahad),
-        the author's family name key (a story naming someone of that family gets ``weight_author``). As entities, not terms: a key added to every post's term vector would dilute
-        its cosine with a reply that names no one."""
+        the author's family name key (a story naming someone of that family gets ``weight_author``). As entities,
+        not terms: a key added to every post's term vector would dilute its cosine with a reply that names no one."""
         if len(article.text) > POST_MAX_CHARS:
-            return set(), set(), ""
-        first, kin = in_first_person(article.text), speaks_of_kin(article.text)
-        denies = (first or kin) and bool(_denied_text(article))
-        author = set(author_terms(article)) if first and denies else set()
-        family = family_key(author_words(article.source)) if kin and denies else ""
+            return set(), frozenset(), ""
+        author, family = answering_keys(article)
+        if (author or family) and not _denied_text(article):
+            author, family = frozenset(), ""
         return set(person_terms(article)), author, family
 
     def _unit(self, tids: Iterable[int], cnts: Iterable[int]) -> SparseVec:
