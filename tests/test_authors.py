@@ -33,6 +33,8 @@ def test_authors_name_keys_meet_across_scripts_and_need_two_words() -> None:
     ("تنفي الوزارة ما تردد عن تأجيل الامتحانات", False),
     ("نفى انه استقال", False),
     ("خاوتي هاد الهدرة كذب، راني في التربص مع المنتخب", True),  # راني: "I am" in Algeria
+    ("آني زين والحمد لله وبالبيت هسه", True),  # آني: "I" in Iraq
+    ("الأغاني الجديدة نزلت", False),
 ])
 def test_authors_first_person(text: str, first: bool) -> None:
     assert in_first_person(text) is first
@@ -61,6 +63,15 @@ def test_authors_a_mention_tagged_a_word_too_long_still_meets_the_handle() -> No
     assert set(author_terms(reply)) & set(person_terms(rumour))
     other = Article(id="o", path="o", raw="", text="أنا كويس", source="Instagram @sherifhamdy")
     assert not set(author_terms(other)) & set(person_terms(rumour))
+
+
+def test_authors_a_country_code_after_a_handle_is_no_part_of_the_name() -> None:
+    from khabar.authors import author_terms
+    from khabar.model import Article
+
+    post = Article(id="x", path="x", raw="", text="أنا في البيت", source="X @bufahad_kw")
+    assert set(author_terms(post)) & set(name_terms(["بو", "فهد"]))
+    assert not set(author_terms(post)) & set(name_terms(["بو", "خالد"]))
 
 
 def test_authors_a_handle_with_the_article_inside_meets_the_name() -> None:

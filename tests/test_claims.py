@@ -981,6 +981,30 @@ def test_claims_as_usual_answers_an_outage_a_moved_date_and_a_price(rumour: str,
     _assert_reply_denies(rumour, reply)
 
 
+@pytest.mark.parametrize("rumour,reply", [
+    # a place at work answers its closure: flights received, patients seen around the clock
+    ("مطار سبها قفلوه اليوم والرحلات كلها اتلغت 😩",
+     "استقبل مطار سبها اليوم 7 رحلات قادمة من طرابلس وبنغازي، وغادرت 6 رحلات حسب الجداول المعتمدة"),
+    ("لا تروحون طوارئ مستشفى الملك خالد بحائل، قفلوه بسبب عدوى 🚫",
+     "يستقبل قسم الطوارئ في مستشفى الملك خالد بحائل المراجعين على مدار الساعة"),
+    # a cut in an amount ("ينقص") is a change "the usual amounts" answers
+    ("الصندوق غادي ينقص 10% من المعاشات ابتداء من الشهر الجاي",
+     "صرف معاشات شهر ماي ابتداء من 27 أبريل بنفس المبالغ المعتادة"),
+    # a player said to have signed elsewhere "continues training with the team"
+    ("رسمي: اللاعب سامي الورفلي وقّع للأهلي 3 سنين",
+     "اللاعب سامي الورفلي يواصل تدريباته مع الفريق الأول، ويمتد عقده مع النادي حتى 2049"),
+])
+def test_claims_a_place_at_work_a_usual_amount_and_a_player_training_answer_the_rumour(rumour: str, reply: str) -> None:
+    _assert_reply_denies(rumour, reply)
+
+
+def test_claims_at_home_answers_an_arrest_not_a_death() -> None:
+    from khabar.denials import says_steady
+
+    assert says_steady("أنا الآن في منزلي بين أهلي") and says_steady("آني بالبيت")
+    assert not says_steady("نحن في البيت ننتظر الخبر")  # no first person singular
+
+
 def test_claims_a_post_denying_in_its_second_sentence_joins_the_rumour() -> None:
     # the speaker's colon covers the first sentence; the second, which denies, is a statement of the post too
     arts, rumour = _split_rumour_claim("مياه الشفة ببيروت ملوثة، نصيحة ما تشربوا من الحنفية",

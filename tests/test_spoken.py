@@ -17,6 +17,9 @@ def test_spoken_words_read_as_their_written_equivalent() -> None:
     assert word_token("سبيطار") == word_token("المستشفى")  # Maghrebi: "سبيطار مصطفى باشا"
     assert written("عالعناية") == "العناية" and written("عالمية") == "عالمية"  # على + ال written as one word
     assert word_token("عم") is None  # the Levantine progressive ("عم يقولوا")
+    assert word_token("المي") == word_token("المياه") and written("مية") == "مية"  # مية is also "a hundred"
+    assert word_token("قفلوه") == word_token("إغلاق") and word_token("اتلغت") == word_token("إلغاء")
+    assert word_token("انحبس") == word_token("مسكوه") == word_token("اعتقال")
 
 
 def test_spoken_plural_imperfect_in_waw_reads_as_written() -> None:

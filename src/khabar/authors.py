@@ -23,6 +23,8 @@ _NOT_NAME = frozenset(
     "x twitter facebook fb instagram insta tiktok youtube telegram whatsapp snapchat threads linkedin "
     "official officiel page news dr prof eng mr mrs ms the real ar tv media "
     "تويتر فيسبوك فيس بوك انستغرام انستقرام انستجرام تيك توك يوتيوب تلغرام تليغرام واتساب سناب "
+    # a country code after the name in a handle ("@bukhalil_bh", "@sara_q8")
+    "sa ksa kw q8 bh qa om ae uae eg jo iq sy lb ps ye sd ly tn dz ma "
     "د دكتور الدكتور م مهندس المهندس ا أ الاستاذ استاذ الشيخ شيخ صفحه الصفحه الرسميه الرسمي رسمي اخبار".split()
 )
 _CAMEL_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -104,10 +106,10 @@ def person_terms(article: Article) -> list[str]:
     return out
 
 
-# A post in the first person singular: "أنا بخير", "ما يكتب عن انفصالي", "بخصوص استقالتي" (a noun with
+# A post in the first person singular: "أنا بخير", Iraqi "آني زين", "ما يكتب عن انفصالي", "بخصوص استقالتي" (a noun with
 # "my" after عن / حول / بشأن / بخصوص; not "الحالي": the article rules it out).
 _FIRST_PERSON_RE = re.compile(
-    r"(?<![\w])(?:[أا]نا|[أإا]نني|[إا]ني|راني|[أا]نايا)(?![\w])|(?<![\w])(?:عن|حول|بشأن|بشان|بخصوص)\s+(?!ال)[\u0621-\u064A]{3,}ي(?![\w])"
+    r"(?<![\w])(?:[أا]نا|[أإا]نني|[إا]ني|آني|راني|[أا]نايا)(?![\w])|(?<![\w])(?:عن|حول|بشأن|بشان|بخصوص)\s+(?!ال)[\u0621-\u064A]{3,}ي(?![\w])"
 )
 
 

@@ -168,7 +168,8 @@ _MEASURE_TOKENS = tokens_of(
     "تأخير تأخر يتأخر تتأخر بيع يبيع باع"  # "تأخير الرواتب" / "الصرف وفق التوقيتات المعتادة"؛ "بيع اللاعب" / "مستمر معنا"
     " استقالة استقالته استقال يستقيل"  # "الوزير قدم استقالته" / "الوزير يباشر مهامه بشكل اعتيادي"
     " اعتقال اعتقل اعتقلوا توقيف احتجاز احتجز"  # "اعتقال المحافظ" / "المحافظ يمارس مهامه بشكل طبيعي"
-    " تجميد يجمد جمدت"  # "تجميد سحب الودائع" / "عمليات السحب تتم بشكل طبيعي"
+    " تجميد يجمد جمدت"
+    " ينقص تنقص إنقاص نقصان"  # "الصندوق غادي ينقص 20% من المعاشات" / "بنفس المبالغ المعتادة"  # "تجميد سحب الودائع" / "عمليات السحب تتم بشكل طبيعي"
     # a state of closure ("المحطات مقفلة"، "المعبر مسكّر") / "تعمل بشكل طبيعي"; not مسكرة, read as سكر (sugar)
     " مغلق مغلقة مقفل مقفلة مقفول مسكر معطل معطلة متوقف متوقفة"
     " " + _PAST_MEASURES
@@ -196,7 +197,12 @@ _REPLY_STEADY_RE = re.compile(fold(
     r"|\b(?:ب|ك)?(?:ال)?(?:اعتيادي|اعتيادية|اعتياديا|منتظم|منتظمة|منتظما|بانتظام)\b"
     # "تتم بشكل طبيعي"، "تسير بصفة عادية"، "تجري بصورة اعتيادية": in a reply, whatever goes on so, goes on
     r"|\b(?:بشكل|بصورة|بصفة) (?:طبيعي|طبيعية|عادي|عادية|اعتيادي|اعتيادية|منتظم|منتظمة)\b"
-    r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"  # "ستجرى في التواريخ المحددة سلفا"
+    r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"
+    # a place at work answers its closure: "استقبل مطار بورتسودان اليوم 14 رحلة"، "يستقبل قسم الطوارئ المراجعين على
+    # مدار 24 ساعة"، "الحركة تسير بانسيابية"
+    r"|\b(?:يستقبل|تستقبل|استقبل|استقبلت)\b[^.،؛]{0,50}?\b(?:ال)?(?:مراجعين|مسافرين|مرضى|زوار|رحلات|رحلة|طلاب|طالبات"
+    r"|زبائن|عملاء|مصلين|قادمين|مغادرين)\b"
+    r"|\bبانسيابية\b|على مدار (?:الساعة|24 ساعة)"  # "ستجرى في التواريخ المحددة سلفا"
     # "باقية كما هي" (باق is no token: باقات, bundles, reads the same)
     r"|\bباق(?:ية|ي)? (?:كما (?:هي|هو)|على (?:حاله|حالها))"))
 # An outage ("قطع الانترنت يومين") is answered by "works normally" too ("خدمات الإنترنت تعمل بشكل طبيعي").
@@ -205,6 +211,8 @@ _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS | _OUTAGE_TOKENS
 # Changes read as words, not tokens: a date brought forward ("تقديم موعد الاختبارات أسبوعين"; تقديم's token قدم is
 # also "foot") and a bankruptcy (إفلاس's token is فلس's, the fils of a price).
 _CHANGE_PHRASE_RE = re.compile(fold(r"\b(?:تقديم|تبكير|تقريب) (?:موعد|مواعيد|تاريخ|مواعد)"
+                                    # a player's transfer ("وقّع للأهلي المصري 3 سنين") / "يواصل تدريباته مع الفريق"
+                                    r"|\b(?:وقع|يوقع|توقيع|وقعت) (?:لل|مع |رسميا )"
                                     r"|\b(?:و|ب|ل)?(?:إفلاس|الإفلاس|أفلس|أفلست|يفلس|تفلس|مفلس|مفلسة)\b"))
 # What "any decision to ..." names is not asserted: "وأي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية".
 _HYPOTHETICAL_RE = re.compile(fold(r"\bو?(?:أي|اي|أية) (?:قرار|قرارات|تعديل|تغيير|إجراء|مستجدات)\s+(?:ب|بشأن |حول |يخص )?(\w+)"))
@@ -218,6 +226,9 @@ UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة �
                                 r"|\bآمنة?\b"  # "سد الموصل آمن" / "انهيار سد الموصل"
                                 r"|لم (?:يتضرر|تتضرر)"
                                 r"|حالت(?:ه|ها) (?:الصحية )?(?:مستقرة|جيدة|مطمئنة)"))  # "حالته الصحية مستقرة" / "وفاة"
+# A person said to be arrested answers from home: "أنا الآن في منزلي بين أهلي"، "آني بالبيت".
+FREE_RE = re.compile(fold(r"\b(?:أنا|انا|اني|إني) (?:الآن |الان |حاليا |هسه |الحين |هلق )?(?:في |ب|بين |وسط |مع )"
+                          r"(?:منزلي|بيتي|البيت|أهلي|عائلتي|أسرتي|مكتبي)\b"))
 # A shortage is answered by "available" ("نفاد الأكسجين" / "الأكسجين متوفر").
 _SHORTAGE_TOKENS = tokens_of("نفاد نفد ينفد تنفد نقص شح شحة انقطاع انعدام")
 _AVAILABLE_TOKENS = tokens_of("متوفر متوفرة متوفرا متوافر متوافرة متاح متاحة")
@@ -319,6 +330,8 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     if reply and b_says & _SHORTAGE_TOKENS and not a_says & _SHORTAGE_TOKENS \
             and a.tokens & _AVAILABLE_TOKENS and not b.tokens & _AVAILABLE_TOKENS:
         return True  # "الأكسجين متوفر" answers "نفاد الأكسجين"
+    if reply and "arrest" in _kinds(b) and "arrest" not in _kinds(a) and FREE_RE.search(fa):
+        return True  # "أنا الآن في منزلي" answers "توقيف الوزير السابق ... في المطار"
     return reply and bool(b_says & _HARM_TOKENS) and not a_says & _HARM_TOKENS \
         and bool(UNHARMED_RE.search(fa)) and not UNHARMED_RE.search(fb)
 
@@ -330,7 +343,7 @@ def says_steady(text: str) -> bool:
     folded = fold(text)
     toks = {t for a, b in words(text) if (t := word_token(text[a:b])) is not None}
     return bool(toks & (_REPLY_STEADY_TOKENS | _AVAILABLE_TOKENS)) or bool(_REPLY_STEADY_RE.search(folded)) \
-        or bool(UNHARMED_RE.search(folded))
+        or bool(UNHARMED_RE.search(folded)) or bool(FREE_RE.search(folded))
 
 
 @functools.lru_cache(maxsize=1 << 12)
