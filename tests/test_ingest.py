@@ -152,6 +152,33 @@ def test_ingest_html_main_content_and_title(tmp_path, settings):
     assert BODY in docs[0].raw and "<p>" not in docs[0].raw
 
 
+def test_ingest_json_html_body_is_read_as_text_with_one_line_per_block(tmp_path, settings):
+    # a scraper's HTML body in a JSON field: tags, scripts, entities and captions out, blocks on their own lines (the
+    # cleaner then drops the share line alone, not the one line the whole body would be)
+    body = (f"<p>{BODY} <strong>عاجل</strong></p><figure><img src='a.jpg'><figcaption>صورة أرشيفية</figcaption></figure>"
+            "<p>وقال إن &quot;الوفد وصل&quot;.</p><script>var ads=1;</script><p>شارك هذا الخبر: فيسبوك | تويتر</p>")
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps([{"title": TITLE, "content": body}], ensure_ascii=False), encoding="utf-8")
+    docs, probs = run([p], settings)
+    assert probs == [] and docs[0].raw.splitlines() == [f"{BODY} عاجل", 'وقال إن "الوفد وصل".', "شارك هذا الخبر: فيسبوك | تويتر"]
+    q = tmp_path / "b.json"  # text that merely mentions a sign is left as it is
+    q.write_text(json.dumps({"content": "النسبة < 5% في المئة"}, ensure_ascii=False), encoding="utf-8")
+    assert run([q], settings)[0][0].raw == "النسبة < 5% في المئة"
+
+
+def test_ingest_html_without_a_date_in_its_markup_gets_none(tmp_path, settings):
+    # a bare year in the text ("موازنة 2025") is no publication date; a date in the markup is
+    para = "<p>" + BODY + " وتبلغ موازنة عام 2025 نحو عشرة مليارات.</p>"
+    page = "<html><head><title>{t}</title>{meta}</head><body><article>{p}</article></body></html>"
+    p, q = tmp_path / "a.html", tmp_path / "b.html"
+    p.write_text(page.format(t=TITLE, meta="", p=para * 3), encoding="utf-8")
+    q.write_text(page.format(t=TITLE, p=para * 3,
+                             meta='<meta property="article:published_time" content="2024-03-10T08:00:00+03:00">'),
+                 encoding="utf-8")
+    docs, _ = run([p, q], settings)
+    assert docs[0].published == "" and docs[1].published.startswith("2024-03-10")
+
+
 def test_ingest_html_fallback_when_extractor_finds_nothing(tmp_path, settings):
     p = tmp_path / "a.htm"
     p.write_text("<html><body><p>نص قصير.</p></body></html>", encoding="utf-8")

@@ -275,7 +275,7 @@ def html_to_text(markup: str) -> str:
     except (etree.LxmlError, ValueError, AssertionError, IndexError):
         # lxml asserts (IndexError under -O) on a fragment holding a whole document: "<HTML>"
         return strip_tags(markup)
-    for bad in root.xpath(".//script|.//style"):
+    for bad in root.xpath(".//script|.//style|.//figcaption"):  # a photo's caption is no article text
         bad.drop_tree()
     for el in root.iter():
         if el.tag in ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"):
@@ -287,10 +287,19 @@ def html_to_text(markup: str) -> str:
 # ---------------------------------------------------------------- per format
 
 
+# A JSON field holding HTML rather than text: a block or inline tag, or a closing tag.
+_MARKUP_RE = re.compile(r"<(?:p|br|div|span|a|strong|b|em|i|figure|img|script|style|h[1-6]|ul|ol|li|table|article|section)"
+                        r"\b[^>]*>|</[a-zA-Z][a-zA-Z0-9]*\s*>", re.I)
+
+
 def _from_object(obj: Any, path: str, fmt: str, enc: str, field_map: dict[str, str] | None) -> Item:
     if not isinstance(obj, dict):
         return IngestProblem(path, f"expected a JSON object, got {type(obj).__name__}")
     raw = _pick(obj, "content", field_map)
+    if _MARKUP_RE.search(raw):
+        # a scraper's HTML body ("<p>...</p><script>...</script><p>شارك هذا الخبر</p>"): read as text with one line per
+        # block, or the cleaner sees one line and drops it whole as a share line
+        raw = html_to_text(raw)
     if not raw.strip():
         names = field_map.get("content") if field_map and "content" in field_map else "/".join(FIELD_NAMES["content"])
         return IngestProblem(path, f"no article text (field {names} missing or empty)")
@@ -340,13 +349,19 @@ def _read_txt(text: str, path: str, enc: str) -> Iterator[Item]:
                       author=meta.get("author", ""), encoding=enc, format="txt")
 
 
+_DATE_FROM_MARKUP = {"extensive_search": False, "original_date": True}
+
+
 def _read_html(text: str, path: str, enc: str) -> Iterator[Item]:
     import trafilatura
 
     text = _CONTROL_CHARS.sub("", text)
     title = author = date = site = body = ""
     try:
-        doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
+        # dates from the page's markup only (meta tags, JSON-LD, <time>): htmldate's extensive search reads a bare
+        # year in the text ("موازنة 2025") as 2025-01-01, an invented date that misplaces the page in time
+        doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                          date_extraction_params=_DATE_FROM_MARKUP)
     except Exception as exc:  # noqa: BLE001 - a third-party extractor on hostile markup; the fallbacks follow
         log.warning("%s: trafilatura failed (%s: %s); using the fallback", path, type(exc).__name__, _short(exc))
         doc = None
