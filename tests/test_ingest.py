@@ -114,6 +114,22 @@ def test_ingest_json_field_map_override(tmp_path, settings):
     assert docs[0].title == TITLE and docs[0].raw == BODY
 
 
+def test_ingest_json_field_map_adds_to_the_usual_names_and_reads_common_schemas(tmp_path, settings):
+    rows = [{"title": TITLE, "content": BODY, "source": "صحيفة"},
+            {"Title": "ب", "Text": BODY + " ب", "Source": "الغد", "Date": "2025-03-09"},  # letter case
+            {"headline": "ج", "articleBody": BODY + " ج", "publisher": {"@type": "Organization", "name": "عمون"},
+             "datePublished": "2025-03-09T10:00:00"},  # schema.org
+            {"title": "د", "description": "ملخص", "content": BODY + " د", "source": {"id": None, "name": "BBC"},
+             "publishedAt": "2025-03-09T11:00:00Z"},  # NewsAPI
+            {"title": "هـ", "matn": BODY + " هـ", "meta": {"site": "الرأي"}}]
+    p = tmp_path / "mixed.jsonl"
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    docs, probs = run([p], settings, field_map={"content": "matn", "source": "meta.site"})
+    assert probs == [] and [(d.title, d.source) for d in docs] == [
+        (TITLE, "صحيفة"), ("ب", "الغد"), ("ج", "عمون"), ("د", "BBC"), ("هـ", "الرأي")]
+    assert [d.published[:16] for d in docs[1:4]] == ["2025-03-09", "2025-03-09T10:00", "2025-03-09T11:00"]
+
+
 def test_ingest_json_records_nested_under_keys(tmp_path, settings):
     p = tmp_path / "api.json"
     rows = [{"headline": TITLE, "body": BODY}, {"headline": "ب", "body": BODY + " ثانية"}]

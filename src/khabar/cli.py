@@ -108,7 +108,7 @@ def analyze(
     db: DbOption = Path("khabar.db"),
     out_dir: Annotated[Path | None, typer.Option("--out", help="Also write report.html and export.json here (and the store, unless --db names one).")] = None,
     no_embeddings: Annotated[bool, typer.Option("--no-embeddings", help="Skip multilingual embeddings (faster, weaker stories).")] = False,
-    field: Annotated[list[str], typer.Option("--field", help="JSON field mapping NAME=FIELD; NAME: title, content (or text), published, source, url, author; e.g. content=body.")] = [],
+    field: Annotated[list[str], typer.Option("--field", help="JSON field mapping NAME=FIELD, tried before the usual names (content, text, body, articleBody, ...; any letter case); NAME: title, content (or text), published, source, url, author; FIELD may be a dotted path; e.g. content=matn, source=publisher.name.")] = [],
     config: ConfigOption = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1,
                        help="Worker processes for the per-article stages; default all cores, 1 = in this process.")] = None,

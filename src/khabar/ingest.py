@@ -57,13 +57,17 @@ _WARC_EXT = (".warc", ".warc.gz")
 _DOC_EXT = _TEXT_EXT + _HTML_EXT + _JSON_EXT + _JSONL_EXT + _FEED_EXT
 
 # Accepted JSON field names per metadata key, first match wins.
+# Field names of article records, tried in order and in any letter case (schema.org's articleBody / datePublished,
+# NewsAPI's publishedAt and {"source": {"name": ...}}, news-please's maintext / date_publish); ``--field NAME=FIELD``
+# (a dotted path reaches inside: publisher.name) is tried before them, not instead.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline"),
-    "content": ("content", "text", "body", "article"),
-    "published": ("date", "published", "date_extracted", "pubDate"),
-    "source": ("source", "outlet", "site", "sitename"),
-    "url": ("url", "link"),
-    "author": ("author",),
+    "content": ("content", "text", "body", "article", "articleBody", "article_body", "maintext", "full_text"),
+    "published": ("date", "published", "date_extracted", "pubDate", "datePublished", "date_published", "publishedAt",
+                  "published_at", "date_publish", "pub_date"),
+    "source": ("source", "outlet", "site", "sitename", "site_name", "publisher", "source_domain"),
+    "url": ("url", "link", "canonical_url"),
+    "author": ("author", "authors", "byline", "creator"),
 }
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -240,15 +244,32 @@ def _iso_date(value: Any, where: str = "") -> str:
 
 
 def _pick(obj: dict, key: str, field_map: dict[str, str] | None) -> str:
-    names = (field_map[key],) if field_map and key in field_map else FIELD_NAMES[key]
+    """The record's value for ``key``: the mapped field first, then :data:`FIELD_NAMES`; a list is joined by lines,
+    an object gives its name ({"name": "BBC News"})."""
+    names = ((field_map[key],) if field_map and key in field_map else ()) + FIELD_NAMES[key]
+    lower = {k.lower(): k for k in obj if isinstance(k, str)}
     for name in names:
-        v = obj.get(name)
+        v = _field_value(obj, name, lower)
+        if isinstance(v, dict):
+            v = next((v[k] for k in ("name", "title", "@value") if isinstance(v.get(k), str)), None)
         if v is None:
             continue
         if isinstance(v, list):
-            v = "\n".join(str(x) for x in v if x is not None)
+            v = "\n".join(str(x.get("name", "") if isinstance(x, dict) else x) for x in v if x is not None)
         return str(v)
     return ""
+
+
+def _field_value(obj: dict, name: str, lower: dict[str, str]) -> Any:
+    """``obj[name]`` in any letter case; a dotted name walks into nested objects ("publisher.name")."""
+    if name in obj:
+        return obj[name]
+    if name.lower() in lower:
+        return obj[lower[name.lower()]]
+    head, dot, rest = name.partition(".")
+    if dot and isinstance(inner := _field_value(obj, head, lower), dict):
+        return _field_value(inner, rest, {k.lower(): k for k in inner if isinstance(k, str)})
+    return None
 
 
 def _first_line(text: str) -> str:
@@ -301,7 +322,7 @@ def _from_object(obj: Any, path: str, fmt: str, enc: str, field_map: dict[str, s
         # block, or the cleaner sees one line and drops it whole as a share line
         raw = html_to_text(raw)
     if not raw.strip():
-        names = field_map.get("content") if field_map and "content" in field_map else "/".join(FIELD_NAMES["content"])
+        names = "/".join(((field_map["content"],) if field_map and "content" in field_map else ()) + FIELD_NAMES["content"])
         return IngestProblem(path, f"no article text (field {names} missing or empty)")
     return RawDocument(
         path=path,
