@@ -1227,6 +1227,12 @@ def test_attribution_a_denial_named_in_a_concession_is_no_denial() -> None:
     ("وقال مصدر حكومي، طالبا عدم ذكر اسمه، إن المفاوضات في مراحلها الأخيرة.", "مصدر حكومي"),
     ("وقال مصدر، مشترطا عدم ذكر اسمه، إن المفاوضات في مراحلها الأخيرة.", "مصدر"),
     ("وقال مسؤول، فضل عدم الكشف عن هويته، إن المفاوضات في مراحلها الأخيرة.", "مسؤول"),
+    # without commas, after the outlet told, or with its reason
+    ("وقال مسؤول طالبا عدم ذكر اسمه إن المفاوضات في مراحلها الأخيرة.", "مسؤول"),
+    ("وقال مسؤول في هيئة الطيران لوكالة فرانس برس طالبا عدم ذكر اسمه إن المفاوضات في مراحلها الأخيرة.",
+     "مسؤول في هيئة الطيران"),
+    ("وقال مصدر مطلع طلب عدم الكشف عن اسمه لأنه غير مخول بالحديث إلى وسائل الإعلام إن المفاوضات في مراحلها الأخيرة.",
+     "مصدر مطلع"),
 ])
 def test_attribution_a_condition_of_anonymity_is_no_statement_and_no_speaker(text: str, speaker: str) -> None:
     a = Article(id="x", path="x.txt", raw=text, text=text, source="s")
@@ -1284,3 +1290,25 @@ def test_attribution_a_body_in_a_place_speaks_and_its_object_is_the_content(
     a = run(text, entities=[("بغداد", "LOC", "L1")] if "بغداد" in text else None)
     at = a.attributions[0]
     assert (a.span_text(at.speaker), a.span_text(at.content), at.stance) == (speaker, content, stance)
+
+
+def test_attribution_a_passive_written_with_its_damma_has_no_speaker() -> None:
+    # unvocalised, "وأعلن" is "and he announced" (the previous speaker); "وأُعلن" is "it was announced"
+    for cue, speaker in (("وأُعلن", None), ("وأعلن", "المدير")):
+        text = f"وقال المدير إن العمل مستمر. {cue} مساء الأحد عن توقيع اتفاق جديد مع العراق."
+        a = run(text)
+        at = one(a, cue)
+        assert (a.span_text(at.speaker) if at.speaker else None) == speaker
+    a = run("وقال المدير إن العمل مستمر. ويُعلن الوزير غدا عن توقيع اتفاق جديد.")  # يُعلن: an active imperfect
+    assert a.span_text(one(a, "ويُعلن").speaker) == "الوزير"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("وقال نائب رئيس مجلس الوزراء وزير الخارجية وشؤون المغتربين الأردني أيمن الصفدي إن بلاده مستعدة للحوار.",
+     "نائب رئيس مجلس الوزراء وزير الخارجية وشؤون المغتربين الأردني أيمن الصفدي"),
+    ("صرح أبو علي الحاج حسن بأن الأسعار سترتفع الشهر المقبل.", "أبو علي الحاج حسن"),  # علي after أبو: the name
+])
+def test_attribution_a_long_title_and_a_kunya_with_ali_are_the_speaker(text: str, speaker: str) -> None:
+    a = run(text)
+    [at] = a.attributions
+    assert a.span_text(at.speaker) == speaker

@@ -24,7 +24,7 @@ STAGE = "attribution"
 
 
 DEFAULTS: dict[str, int] = {
-    "speaker_max_words": 10,
+    "speaker_max_words": 14,
     "adverbial_max_words": 10,
     "relay_max_words": 14,
     "svo_max_words": 8,
@@ -58,6 +58,7 @@ _ALI = fold("على")  # also the name علي: fold maps ى to ي, see _is_stop
 
 
 _WA_ALI = "و" + _ALI
+_NAME_BEFORE_ALI = frozenset(fold(w) for w in "أبو ابو أبي ابي بن ابن أم ام آل".split())
 
 
 _ALA_RE = re.compile(r"(?<!\w)و?على(?!\w)")  # the preposition written with alef maqsura
@@ -323,7 +324,12 @@ def _is_name_ali(doc: _Doc, t: _Tok) -> bool:
     that writes the preposition with ى somewhere keeps the spelling apart:
     there a written final ي ("المرشد علي خامنئي") is the name.
     """
-    return t.key in (_ALI, _WA_ALI) and t.text.endswith("ي") and doc.writes_ala
+    if t.key not in (_ALI, _WA_ALI) or not t.text.endswith("ي"):
+        return False
+    if doc.writes_ala:
+        return True
+    i = doc.tok_at(t.start)  # after a kunya or a patronymic it is the name anyway: "أبو علي الحاج حسن"، "بن علي"
+    return i > 0 and doc.toks[i - 1].kind == "w" and doc.toks[i - 1].key in _NAME_BEFORE_ALI
 
 
 def _is_stop(doc: _Doc, t: _Tok) -> bool:

@@ -58,6 +58,16 @@ log = logging.getLogger(__name__)
 _FUTURE = frozenset(fold(w) for w in "سوف وسوف فسوف رح راح رايح رايحة حا".split())
 
 
+
+_DAMMA = "\u064f"
+
+
+def _vocalised_passive(word: str) -> bool:
+    """Whether a verb is written as a passive: a damma on its first letter after و / ف ("وأُعلن"، "ذُكر"، "نُقل"). Unvocalised,
+    "وأعلن" reads as "and he announced", whose speaker is the previous sentence's."""
+    w = word[1:] if len(word) > 3 and word[0] in "وف" and word[1] != _DAMMA else word
+    return len(w) > 2 and w[1] == _DAMMA and w[0] not in "يت"  # "يُعلن"، "تُشير": an active imperfect's prefix
+
 def _speaker_info(doc: _Doc, d: _Draft, feats: cues.Features) -> None:
     """The speaker kind of ``d``'s speaker phrase, and the verb's agreement made plural by a plural phrase."""
     d.speaker_kind, plural = _head_info(doc, *d.speaker)
@@ -116,8 +126,8 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
         j = i + 1
         if _is_participle(tok):
             needs = feats  # "، مشيرا إلى أن": the speaker of the clause it hangs on
-        elif feats == ("x", "x"):
-            pass  # passive: agentless
+        elif feats == ("x", "x") or _vocalised_passive(tok.text):
+            pass  # passive: agentless ("أفيد"; "وأُعلن مساء الأحد عن" written with its damma)
         elif prev is not None and prev.kind == "w" and prev.key in cues.PRONOUN_SUBJECTS:
             needs = cues.PRONOUN_SUBJECTS[prev.key]
             pronoun = True

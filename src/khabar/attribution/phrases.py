@@ -231,8 +231,8 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
         t = doc.toks[k]
         if t.kind == "p" and t.text not in "،,":
             break
-        if t.kind == "p" and _anonymity_aside_end(doc, k, sent_end) is not None:
-            break  # "مسؤول، فضل عدم الكشف عن هويته، إن": the speaker ends at the aside
+        if k > j and _anonymity_aside_end(doc, k, sent_end) is not None:
+            break  # "مسؤول، فضل عدم الكشف عن هويته، إن"، "مسؤول طالبا عدم ذكر اسمه إن": the speaker ends at the aside
         if t.kind == "p":
             nxt = doc.toks[k + 1] if k + 1 < n else None
             if nxt is None or nxt.kind != "w" or _is_stop(doc, nxt) or nxt.key in cues.TIME_WORDS or _is_comp(doc, k + 1) \
@@ -390,16 +390,21 @@ _ADAM = fold("عدم")
 
 
 def _anonymity_aside_end(doc: _Doc, k: int, sent_end: int) -> int | None:
-    """The token after ", طلب عدم الكشف عن هويته،" (or "مشترطا عدم ذكر اسمه") opening at comma ``k``; else None."""
+    """The token after ", طلب عدم الكشف عن هويته،" (or "مشترطا عدم ذكر اسمه") opening at comma ``k``; else None.
+    Without the commas ("لوكالة فرانس برس طالبا عدم ذكر اسمه إن"، "طلب عدم الكشف عن اسمه لأنه غير مخول بالحديث إلى
+    وسائل الإعلام إن") the aside opens at ``k`` itself and ends at the complementiser, which is returned."""
     n = len(doc.toks)
-    if not (k + 2 < n and doc.toks[k].kind == "p" and doc.toks[k].text in "،,"
-            and doc.toks[k + 1].key in _ANONYMITY_OPENERS and doc.toks[k + 2].key == _ADAM):
+    comma = k < n and doc.toks[k].kind == "p" and doc.toks[k].text in "،,"
+    o = k + 1 if comma else k
+    if not (o + 1 < n and doc.toks[o].key in _ANONYMITY_OPENERS and doc.toks[o + 1].key == _ADAM):
         return None
-    for m in range(k + 3, min(n, k + 10)):
+    for m in range(o + 2, min(n, o + (9 if comma else 16))):
         if doc.toks[m].start >= sent_end:
             return None
         if doc.toks[m].kind == "p" and doc.toks[m].text in "،,":
             return m + 1
+        if not comma and _is_comp(doc, m):
+            return m
     return None
 
 
@@ -421,8 +426,8 @@ def _audience_end(doc: _Doc, k: int, sent_end: int) -> int | None:
         u = doc.toks[m]
         if u.start >= sent_end:
             return None
-        if _is_comp(doc, m) or (u.kind == "p" and u.text == ":"):
-            return m
+        if _is_comp(doc, m) or (u.kind == "p" and u.text == ":") or _anonymity_aside_end(doc, m, sent_end) is not None:
+            return m  # (or the source's condition first: "لوكالة فرانس برس طالبا عدم ذكر اسمه إن")
         if u.kind != "w" or _verb_of(u) or _is_stop(doc, u):
             return None
     return None
