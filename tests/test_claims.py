@@ -354,6 +354,13 @@ def test_claims_body_of_a_place_is_its_own_source() -> None:
     sources = {m.source for c in claims for m in c.members}
     assert sources == {"بلدية طرابلس", "طرابلس"}, sources  # the city council, and the city speaking for itself
 
+    # ... also when a document of the body is the source: "وفقا لبيان صادر عن مؤسسة كهرباء لبنان"
+    text = "ووفقا لبيان صادر عن مؤسسة كهرباء لبنان، فإن المخزون يكفي حتى نهاية الشهر.\n"
+    a = _tagged("c", text, "الأفق", [("لبنان", "LOC", "L2")], [])
+    claims = group_claims("S", [a], entity_names={"L2": "لبنان"}, settings={"own_voice": False})
+    assert {m.source_entity for c in claims for m in c.members} == {None}
+    assert all("كهرباء لبنان" in m.source for c in claims for m in c.members)
+
 
 def test_claims_a_few_posts_on_one_rumour_share_its_words_and_still_link() -> None:
     # three statements naming the same things: in a small story these words are the claim, not its protagonists

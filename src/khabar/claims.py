@@ -205,12 +205,14 @@ def _bare_name(text: str, names: _Names) -> str | None:
 
 
 def _body_of_place(phrase: str) -> bool:
-    """Whether a speaker phrase opens with the head word of a body or office of a place
-    ("شرطة دبي", "بلدية الرياض", "مدير مستشفى الرقة") or a ministry's field ("تعليم جدة", the city's
-    education directorate): it speaks, not the place."""
-    first = next(iter(fold(phrase).split()), "")
-    bare = strip_clitics(first)
-    return bool({first, bare, "ال" + bare} & (ORGANIZATION_HEADS | PERSON_HEADS | MINISTRY_FIELDS))
+    """Whether a speaker phrase names a body or office of a place by its head word ("شرطة دبي", "بلدية الرياض",
+    "مدير مستشفى الرقة"; also after a document: "بيان صادر عن مؤسسة كهرباء لبنان") or a ministry's field ("تعليم
+    جدة", the city's education directorate): it speaks, not the place."""
+    heads = ORGANIZATION_HEADS | PERSON_HEADS | MINISTRY_FIELDS
+    words_ = fold(phrase).split()
+    if words_ and not {match_key(words_[0]), match_key(words_[0][1:])} & _DOCUMENT_HEADS:  # also "لبيان"
+        words_ = words_[:1]  # a head word further in is the place's own ("لبنان الجديد"): only after a document
+    return any({w, bare, "ال" + bare} & heads for w in words_ for bare in (strip_clitics(w),))
 
 
 # A speaker named by a bare title ("المتحدث"، "الوزير") is the one the article named with it before.
