@@ -102,6 +102,13 @@ def test_clean_head_cut_after_repeated_title(cs):
     assert c.removed[0].rule == "head_cut" and c.removed[0].raw_start == 0
 
 
+def test_clean_a_furniture_phrase_ending_a_one_line_article_is_cut_from_its_tail_not_its_head(cs):
+    # "تابعونا على ..." after the first paragraph's sentences: the paragraph stays, the phrase goes
+    para = f"{LEAD} {QUOTE}"
+    c = clean(f"{TITLE}\n\n{para} تابعونا على تطبيقنا.", title=TITLE, settings=cs)
+    assert c.text == para and [b.rule for b in c.removed] == ["title_line", "tail_cut"]
+
+
 def test_clean_segments_copy_raw_and_newlines_join(cs):
     raw = f"  {TITLE}\r\n\n[ad_1]\n\t{LEAD}  \n{QUOTE}\n"
     c = clean(raw, title=TITLE, settings=cs)

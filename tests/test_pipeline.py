@@ -396,3 +396,26 @@ def test_pipeline_a_headline_reporting_words_is_analysed_and_maps_to_raw(setting
     assert plain.text == js.text[len(title) + 2:]  # a title that reports no one's words stays out of the text
     settings.values["clean"]["reporting_headlines"] = False
     assert process_article(RawDocument("h.json#0", body, title), settings).text == plain.text
+
+
+def test_a_wire_analysed_after_its_copies_becomes_their_original(tmp_path, settings):
+    # Written for this test: an agency wire and two rewritten copies; the copies are analysed first, in another run
+    body = ("أعلنت هيئة الطيران المدني استئناف الرحلات المباشرة بين الرياض ودمشق اعتبارا من الأسبوع المقبل بواقع "
+            "اثنتي عشرة رحلة أسبوعيا. وأوضحت الهيئة أن القرار جاء بعد اكتمال الترتيبات الفنية مع الجانب السوري. "
+            "وأضافت أن شركتين وطنيتين ستشغلان الخط في مرحلته الأولى على أن تنضم شركات أخرى لاحقا. "
+            "وأشارت إلى أن الحجز متاح عبر مواقع الشركات وتطبيقاتها ومكاتب السفر المعتمدة في المدن الرئيسية. "
+            "ويأتي القرار ضمن جهود تعزيز الربط الجوي بين البلدين بعد توقف دام سنوات. "
+            "وقال مسؤول في الهيئة إن الأسعار ستعلن خلال أيام بعد استكمال المفاوضات مع الشركات المشغلة للخط. "
+            "وتوقعت الهيئة أن يرتفع عدد الرحلات خلال موسم الصيف مع ازدياد الطلب على السفر بين البلدين.")
+    wire = f"---\nsource: واس\ndate: 2025-03-09T10:15:00\n---\nاستئناف الرحلات بين الرياض ودمشق\n\nالرياض (واس) - {body}\n"
+    first = f"---\nsource: عكاظ\ndate: 2025-03-09T11:40:00\n---\nعودة الرحلات إلى دمشق\n\nفي خطوة منتظرة، {body}\n"
+    second = f"---\nsource: الرياض\ndate: 2025-03-09T13:30:00\n---\nرحلات دمشق تعود\n\n{body} تابعونا على تطبيقنا.\n"
+    for name, text in (("okaz.txt", first), ("riyadh.txt", second), ("spa.txt", wire)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with Store(tmp_path / "k.db") as store:
+        analyze([tmp_path / "okaz.txt", tmp_path / "riyadh.txt"], store, settings, embed=False)
+        analyze([tmp_path / "spa.txt"], store, settings, embed=False)
+        by_source = {a.source: a for a in store.iter_articles()}
+        spa = by_source["واس"]
+        assert spa.duplicate_of is None
+        assert by_source["عكاظ"].duplicate_of == spa.id and by_source["الرياض"].duplicate_of == spa.id

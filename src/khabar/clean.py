@@ -351,7 +351,9 @@ def _head_cut(raw: str, s: int, e: int, source: list[str], same_line: bool, sett
         return s
     limit = words[min(len(words), head_max) - 1][1]
     cands = [m.end() for pat in HEAD_MARKERS for m in pat.finditer(raw, s, limit)]
-    cands += [m.end() for m in _ANY_RE.finditer(raw, s, limit)]
+    # a furniture phrase after two or more sentences ends the article's first paragraph, not the page head
+    # ("... من الأسبوع المقبل. وأوضحت الهيئة ... تابعونا على تطبيقنا"): the tail cut takes it, not a head cut
+    cands += [m.end() for m in _ANY_RE.finditer(raw, s, limit) if len(_SENT_END.findall(raw, s, m.start())) < 2]
     furniture = bool(cands)  # a marker or phrase (not only a date or the title) was seen
     cands += _date_cuts(raw, s, limit)
     cands += _repeat_cuts(words, source, same_line, settings)

@@ -194,6 +194,7 @@ class Analyzer:
         st = settings.section("stories")
         self.dedup = DuplicateIndex.from_state(dup_state, st) if dup_state else DuplicateIndex(st)
         self.stories = StoryIndex.from_state(story_state, st) if story_state else StoryIndex(st)
+        self._new_originals: list[tuple[str, str]] = []  # (article, relation): an earlier original found after its copies
         for old, new in merged_entity_ids(store).items():
             self.stories.rename_entity(old, new)  # a user merge since the index was saved
         self.lead_sentences, self.lead_chars = int(st["lead_sentences"]), int(st["lead_chars"])
@@ -250,6 +251,7 @@ class Analyzer:
                         self.settings.section("embeddings"), cache=self.store.embeddings))
                     vec = self._embed_leads([a], [original], embedder)[0]
                 self.stories.add(a, embedding=vec, entity_ids=_entity_ids(a))
+        self._new_originals.clear()  # their run re-pointed the copies in the store
         return len(todo)
 
     def _dedup(self, a: Article) -> str | None:
@@ -258,8 +260,27 @@ class Analyzer:
         if match is None:
             return None
         original = self.dedup.original_of(self.dedup.group(a.id))
-        a.duplicate_of = original if original != a.id else match.of
+        if original == a.id:
+            # the wire analysed after its copies (earlier, or crediting the agency): it is the original, and the
+            # copies already stored point to it (:meth:`_repoint_copies`)
+            self._new_originals.append((a.id, match.relation))
+            a.duplicate_of = None
+            return None
+        a.duplicate_of = original
         return match.relation
+
+    def _repoint_copies(self, by_id: dict[str, Article], relations: dict[str, str], summary: RunSummary) -> None:
+        """Point the members of each group whose original arrived in this batch to it: in the batch and in the store."""
+        for new, relation in self._new_originals:
+            for m in self.dedup.group(new):
+                if m == new:
+                    continue
+                if m in by_id:
+                    by_id[m].duplicate_of = new
+                    relations.setdefault(m, relation)
+                else:
+                    summary.duplicates += self.store.repoint_duplicate(m, new, relation)
+        self._new_originals.clear()
 
     def _embed_leads(self, articles: list[Article], originals: list[str | None],
                      embedder: Embedder | NullEmbedder | None = None) -> list[np.ndarray]:
@@ -417,6 +438,7 @@ class Analyzer:
             index_articles(self.store.conn, articles)
             self.store.save_entities(changed)  # not all of them: O(batch), not O(store), per batch
             save_links(self.store, self.registry.variant_links(changed), self.registry.wikidata_of(changed))
+            self._repoint_copies(by_id, relations, summary)
             for aid, relation in relations.items():
                 self.store.set_duplicate(aid, by_id[aid].duplicate_of, relation)
             for old, new in merges:

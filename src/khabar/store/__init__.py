@@ -187,6 +187,16 @@ class Store:
         self.conn.execute("UPDATE articles SET duplicate_of = ?, duplicate_relation = ? WHERE id = ?",
                           (original_id, relation, article_id))
 
+    def repoint_duplicate(self, article_id: str, original_id: str, relation: str) -> int:
+        """Make a stored article a copy of ``original_id`` (keeping its relation when it was a copy already); 1 when
+        it was stored as an original until now, else 0."""
+        row = self.conn.execute("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return 0
+        self.conn.execute("UPDATE articles SET duplicate_of = ?, duplicate_relation = COALESCE(duplicate_relation, ?) "
+                          "WHERE id = ?", (original_id, relation, article_id))
+        return int(row[0] is None)
+
     def load_article(self, article_id: str) -> Article | None:
         return self.load_articles([article_id]).get(article_id)
 
