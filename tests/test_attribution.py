@@ -1312,3 +1312,17 @@ def test_attribution_a_long_title_and_a_kunya_with_ali_are_the_speaker(text: str
     a = run(text)
     [at] = a.attributions
     assert a.span_text(at.speaker) == speaker
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("أقر مجلس الوزراء مشروع قانون الموازنة العامة للعام المقبل.", None),  # approved a bill: no speech
+    ("أقر البرلمان تعديلات على قانون الانتخاب.", None),
+    ("وأقر الوزير بأن الأسعار ارتفعت.", ("الوزير", "الأسعار ارتفعت")),  # admitted
+    ("وأقر الوزير بوجود أخطاء في الامتحانات.", ("الوزير", "بوجود أخطاء في الامتحانات")),
+    ("وأفادت الوكالة بعثور الجيش على مخبأ للأسلحة.", ("الوكالة", "بعثور الجيش على مخبأ للأسلحة")),
+    ("وأفاد مصدر بمستشفى الشفاء بأن الجرحى وصلوا.", ("مصدر بمستشفى الشفاء", "الجرحى وصلوا")),
+])
+def test_attribution_approving_a_bill_is_no_speech_and_a_ba_object_is_content(text: str, expected) -> None:
+    a = run(text)
+    got = [(a.span_text(at.speaker), a.span_text(at.content)) for at in a.attributions]
+    assert got == ([expected] if expected else [])

@@ -46,6 +46,11 @@ def test_analyze_then_stories_story_and_export(tmp_path):
     doc = json.loads(exported.output)
     jsonschema.validate(doc, load_schema())
     assert doc["articles"][0]["path"].endswith("a.txt")
+    short = "s" + str(int(story_id[1:]))  # "s1", as `story` accepts it
+    one = runner.invoke(app, ["export", "--db", str(db), "--format", "json", "--story", short])
+    assert one.exit_code == 0, one.output
+    assert [s["id"] for s in json.loads(one.output)["stories"]] == [story_id]
+    assert runner.invoke(app, ["export", "--db", str(db), "--story", "S77"]).exit_code == 2
 
 
 def test_unknown_story_is_one_line_error(tmp_path):

@@ -108,6 +108,12 @@ def test_export_render_text_lists_stances(store: Store) -> None:
     # one speaker reported by two outlets: each row names its outlet
     assert f"[{STANCE_LABELS['confirm']}] سامي الخطيب (قناة الغد): «الاتفاق صامد»" in text
     assert "سامي الخطيب (صحيفة الشروق): «الاتفاق مع الجانب الآخر صامد" in text
+    # a page of one huge line: the terminal cuts its summary and quotations, at a word
+    data = story_json(store, "S1")
+    data["summary"] = "كلمة " * 5000
+    data["claims"][0]["members"][0]["text"] = "جملة طويلة " * 2000
+    long = render_text(data)
+    assert max(len(line) for line in long.splitlines()) < 700 and "كلمة …" in long and "طويلة …" in long
 
 
 def test_export_errors(store: Store) -> None:

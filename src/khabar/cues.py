@@ -95,7 +95,8 @@ VERBS: tuple[Verb, ...] = (
     _verb("لفت", "يلفت"),
     _verb("شدد", "يشدد"),
     _verb("كتب", "يكتب"),
-    _verb("أقر", "يقر", "confirm", np_object=True),
+    # not np_object: "أقر مجلس الوزراء مشروع الموازنة" approves a bill; "أقر بأن"، "أقر بوجود" admits (PREFIX_OBJECT)
+    _verb("أقر", "يقر", "confirm"),
     _verb("اعترف", "يعترف", "confirm"),
     _verb("صدق", "يصدق", "confirm"),
     _verb("كذب", "يكذب", "deny", np_object=True),
@@ -139,7 +140,7 @@ RUMOUR_NOUNS = frozenset(fold(w) for w in "شائعة شائعات الشائع�
 RUMOUR_PREP_OBJECT: dict[str, str] = {"حذر": fold("من")}
 # Verbs whose content may open with the prefixed preposition بـ right after the speaker phrase, kept
 # in the content as annotated: "أفادت الوكالة الأحد بعثور الجيش على ...".
-PREFIX_OBJECT: dict[str, str] = {"أفاد": "ب"}
+PREFIX_OBJECT: dict[str, str] = {"أفاد": "ب", "أقر": "ب"}
 # Verbs of PREP_OBJECT whose preposition may follow an addressee: "دعت الشامي الوزارة إلى نشر ..." (content:
 # "نشر ...", as the gold annotates "دعا X إلى Y").
 ADDRESSEE_PREP_VERBS = frozenset(("دعا", "حذر"))

@@ -204,19 +204,19 @@ def render_text(story: dict[str, Any]) -> str:
     if story["contested"]:
         out.append("تعارض: مصدر ينفي ادعاءً يؤكده مصدر آخر، أو روايات متعارضة")
     if story["summary"]:
-        out += ["", story["summary"]]
+        out += ["", _cut(story["summary"], _TERMINAL_SUMMARY_CHARS)]
     out += ["", "الادعاءات:"]
     if not story["claims"]:
         out.append("  لا ادعاءات مستخرجة.")
     for i, cl in enumerate(story["claims"], 1):
-        out.append(f"{i}. {cl['text']}")
+        out.append(f"{i}. {_cut(cl['text'], _TERMINAL_QUOTE_CHARS)}")
         first = cl.get("first_seen")
         if first:
             when = f" · {first['published'][:10]}" if first.get("published") else ""
             out.append(f"   أول ظهور: {first['outlet'] or first['source']}{when}")
         for m in cl["members"]:
             label = STANCE_LABELS.get(m["stance"], m["stance"])
-            quote = _unquoted(" ".join(m["text"].split()))
+            quote = _cut(_unquoted(" ".join(m["text"].split())), _TERMINAL_QUOTE_CHARS)
             out.append(f"   [{label}] {_who(m)}: «{quote}»")
     if story.get("denials"):
         out += ["", "من ينفي من:"]
@@ -226,6 +226,20 @@ def render_text(story: dict[str, Any]) -> str:
         out += [f"- {_who(c['a'])} مقابل {_who(c['b'])} ({', '.join(c['kinds'])}): {_differences(c)}"
                 for c in story["contradictions"]]
     return "\n".join(out) + "\n"
+
+
+# The terminal shows a story's summary and each quotation up to these lengths (a scraped page of one 100,000-character
+# line made one summary a screenful of screens); the JSON, HTML and web dossiers keep them whole.
+_TERMINAL_SUMMARY_CHARS = 600
+_TERMINAL_QUOTE_CHARS = 400
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters, cut at a word with "…" when longer."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    return (head.rsplit(" ", 1)[0] if " " in head else head) + " …"
 
 
 def _who(member: dict[str, Any], escape: Callable[[str], str] = str) -> str:

@@ -271,6 +271,11 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
                 break  # "رفض روحاني قرار ترمب": a document noun after the subject opens the object
             if k > j and t.key in cues.RELAY_SAYING and verb.relay:
                 break
+            if k > j and (prefix := cues.PREFIX_OBJECT.get(verb.lemma)) and t.key.startswith(prefix) and len(t.key) > 3 \
+                    and t.key != _BISM and not doc.entities_in(t.start, t.end) \
+                    and not any(_is_comp(doc, m) for m in range(k + 1, min(n, k + 7)) if doc.toks[m].start < sent_end):
+                break  # "أفادت الوكالة بعثور الجيش"، "أقر الوزير بوجود أخطاء": the بـ phrase is the content (not
+                # "أفاد مصدر بمستشفى الشفاء بأن": a complementiser after it, so it belongs to the speaker)
             words_seen += 1
         k += 1
     span = _trim(doc, j, k if cut is None else cut)
