@@ -109,6 +109,14 @@ def test_clean_a_furniture_phrase_ending_a_one_line_article_is_cut_from_its_tail
     assert c.text == para and [b.rule for b in c.removed] == ["title_line", "tail_cut"]
 
 
+def test_clean_headlines_under_a_bare_label_a_breadcrumb_and_a_share_line_go(cs):
+    raw = (f"الرئيسية > محليات > سياسة\n{LEAD}\nاقرأ أيضا:\nالأرصاد: منخفض جديد الأحد\nانخفاض درجات الحرارة إلى ما دون الصفر\n"
+           f"{QUOTE}\nشارك الخبر\n")
+    c = clean(raw, settings=cs)
+    assert c.text == f"{LEAD}\n{QUOTE}"
+    assert [b.rule for b in c.removed] == ["breadcrumb", "related_teaser", "related_teaser", "related_teaser", "boilerplate"]
+
+
 def test_clean_segments_copy_raw_and_newlines_join(cs):
     raw = f"  {TITLE}\r\n\n[ad_1]\n\t{LEAD}  \n{QUOTE}\n"
     c = clean(raw, title=TITLE, settings=cs)

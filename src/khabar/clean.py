@@ -64,6 +64,9 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         "signature_max_words",
     ),
     ("editor_credit", re.compile(r"^\(\s*(?:إعداد|تحرير|كتابة|ترجمة)[^)]*\)$"), "short_line_words"),
+    # "الرئيسية > محليات > طقس": a page's path, not its text
+    ("breadcrumb", re.compile(r"^(?:الرئيسية|الصفحة الرئيسية|Home)\s*[>»›/|]|^[^.!?؟>»›]{1,30}(?:\s[>»›]\s[^.!?؟>»›]{1,30}){2,}$"),
+     "short_line_words"),
     (
         "site_notice",
         re.compile(r"مانع الإعلانات|AD Block|تسجيل الدخول|ملفات تعريف الارتباط|الكوكيز|\bcookies\b|سياسة الخصوصية", re.I),
@@ -105,7 +108,7 @@ LINE_PHRASES: tuple[str, ...] = (
     "بحث عن كلمة", "بحث عن كل التعابير", "بحث عن إحدى", "تستبعد كلمة", "التعبير الدقيق", "تم تسجيلك",
     "حصل خطأ ما", "مسج ل مسبقا", "عزيزي المستخدم", "AD Block", "شكرا لتفهمك", "اختر حسابك",
     "آخر الأخبار وأبرزها", "تصفح عدد اليوم", "تواصل معنا", "حجم الخط", "شارك هذا",
-    "شارك المقال", "مشاركة المقال", "أرسل لصديق", "شارك بتقييم المحتوى", "Loading the player",
+    "شارك المقال", "مشاركة المقال", "شارك الخبر", "مشاركة الخبر", "انشر الخبر", "أرسل لصديق", "شارك بتقييم المحتوى", "Loading the player",
 )
 
 # Ends of navigation runs in the page head: cut up to the match.
@@ -123,6 +126,8 @@ INLINE_LABEL = re.compile(
 )
 # A label line whose rest is shorter than this and ends no sentence is a teaser headline: removed whole.
 TEASER_MAX_WORDS = 20
+# A label alone on its line ("اقرأ أيضا:") lists at most this many headlines after it, each one line short of a sentence.
+_TEASERS_UNDER_LABEL = 5
 # Article's end: a Reuters-style editing credit, then nothing of the article follows.
 TAIL_MARKERS: tuple[re.Pattern[str], ...] = (re.compile(r"\(\s*(?:إعداد|تحرير)\b[^)]{0,80}\)"),)
 # A line opening a related-articles list (WordPress "Related" in Arabic).
@@ -396,6 +401,7 @@ def clean(raw: str, *, title: str = "", settings: dict) -> Cleaned:
     lines = _lines(raw)
     source = [w for _, _, w in _word_spans(raw, *lines[0])][: int(settings["title_source_words"])] if lines else []
     in_footer = False
+    teasers = 0  # headlines still expected under a bare related-articles label
     kept_words = 0  # the footer zone opens only once this many article words were kept
     footer_after = int(settings["footer_after_words"])
     for idx, (s, e) in enumerate(lines):
@@ -408,10 +414,17 @@ def clean(raw: str, *, title: str = "", settings: dict) -> Cleaned:
             removed.append(RemovedBlock(cut, e, "tail_cut"))
             s, e = _trim(raw, s, cut)
             in_footer = kept_words >= footer_after
+        if teasers and _nwords(raw[s:e]) < TEASER_MAX_WORDS and not _SENT_END.search(raw[s:e].rstrip() + " ") \
+                and not _line_rule(raw[s:e], settings):
+            teasers -= 1  # a headline listed under a bare "اقرأ أيضا:" line
+            removed.append(RemovedBlock(s, e, "related_teaser"))
+            continue
+        teasers = 0
         if keep and (m := INLINE_LABEL.match(raw, s, e)):
             rest = raw[m.end() : e]
             if _nwords(rest) < TEASER_MAX_WORDS and not _SENT_END.search(rest.rstrip() + " "):
                 removed.append(RemovedBlock(s, e, "related_teaser"))  # "اقرأ أيضا: الجيش: لا صحة لأنباء ..."
+                teasers = _TEASERS_UNDER_LABEL if not rest.strip() else 0  # the label alone: its headlines follow
                 continue  # a linked headline of another article: never a statement of this one
             if _nwords(rest) >= int(settings["lead_min_words"]):
                 removed.append(RemovedBlock(s, m.end(), "inline_label"))  # the label glued onto a paragraph
