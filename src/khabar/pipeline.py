@@ -280,6 +280,7 @@ class Analyzer:
                     relations.setdefault(m, relation)
                 else:
                     summary.duplicates += self.store.repoint_duplicate(m, new, relation)
+                    self.members.set_duplicate(m, new)
         self._new_originals.clear()
 
     def _embed_leads(self, articles: list[Article], originals: list[str | None],
@@ -508,6 +509,12 @@ class _StoryMembers:
 
     def forget(self, story_id: str) -> None:
         self._size -= len(self._stories.pop(story_id, {}))
+
+    def set_duplicate(self, article_id: str, original_id: str) -> None:
+        """Keep a cached member's duplicate mark as the store now has it (a late original re-points its copies)."""
+        for members in self._stories.values():
+            if article_id in members:
+                members[article_id].duplicate_of = original_id
 
     @contextmanager
     def on_error_forget(self) -> Iterator[None]:

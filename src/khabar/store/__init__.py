@@ -178,9 +178,10 @@ class Store:
         )
 
     def update_article_links(self, article: Article) -> None:
-        """Rewrite the parts of an article that corpus stages change: story, duplicate, claim ids."""
-        self.conn.execute("UPDATE articles SET story_id = ?, duplicate_of = ? WHERE id = ?",
-                          (article.story_id, article.duplicate_of, article.id))
+        """Rewrite the parts of an article that regrouping claims changes: its story and claim ids (not its
+        duplicate mark, which :meth:`set_duplicate` and :meth:`repoint_duplicate` keep: a cached copy of the
+        article may predate a late original's re-pointing)."""
+        self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (article.story_id, article.id))
         self._insert_attributions(article)
 
     def set_duplicate(self, article_id: str, original_id: str, relation: str) -> None:
