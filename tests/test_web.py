@@ -79,7 +79,8 @@ def test_web_story_folds_duplicates_and_lists_variants(client: TestClient) -> No
     page = client.get("/story/S1").text
     details = re.search(r'<details class="copies">(.*?)</details>', page, re.S).group(1)
     assert f"/article/{'d' * 64}" in details and f"/article/{'a' * 64}" not in details
-    assert "syndicated" in details
+    assert "إعادة نشر لخبر وكالة" in details and "syndicated" not in details  # the relation in the page's language
+    assert "syndicated wire" in client.get("/story/S1?lang=en").text
     assert "<bdi>الخطيب</bdi>، <bdi>سامي الخطيب</bdi>" in page
 
 
