@@ -1117,3 +1117,17 @@ def test_claims_a_spoken_closure_and_its_confirmation_are_one_claim() -> None:
                                   "الداخلية تؤكد: إغلاق طريق المطار صحيح لأعمال صيانة حتى يوم الجمعة")
     assert len(claims) == 1
     assert sorted(m.stance for m in claim.members) == ["assert", "confirm"]
+
+
+def test_claims_a_minister_answering_for_his_ministry_denies_the_rumour_he_is_grouped_with() -> None:
+    # Written for this test: the clearest member was the minister's "نحن لا ندرس ...", so the claim read as his and
+    # the source's report of the rise looked like it denied him
+    other = ("وفي سياق آخر، افتتح المحافظ مدرسة جديدة في البلدة القديمة بحضور عدد من الأهالي والمسؤولين المحليين. "
+             "وتضم المدرسة عشرين صفا ومختبرا للعلوم وملعبا، وتستقبل ستمئة طالب وطالبة مع بداية العام الدراسي.\n")
+    a1 = article("t1", "وقال مصدر مطلع إن الحكومة تدرس رفع تعرفة الكهرباء مرة ثانية هذا العام.\n" + other, "الشرق", {})
+    a2 = article("t2", "وأضاف وزير الطاقة: \"نحن لا ندرس أي رفع جديد لتعرفة الكهرباء. الزيادة التي أقرت في شباط "
+                       "كانت الأخيرة هذا العام\".\n" + other.replace("المحافظ", "الوزير"), "النهار", {})
+    claims = group_claims("S", [a1, a2], entity_names={}, settings={"own_voice": False})
+    claim = claim_of(claims, a1, "تدرس رفع")
+    assert claim is claim_of(claims, a2, "لا ندرس") and "تدرس رفع" in claim.text
+    assert {(m.article_id, m.stance) for m in claim.members} == {("t1", "assert"), ("t2", "deny")}

@@ -53,6 +53,7 @@ from khabar.denials import (
     NO_CHANGE_MAX_TOKENS,
     acts_conflict,
     is_reply,
+    negated_tokens,
     negates,
     negating_pairs,
     says_no_change,
@@ -629,6 +630,27 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _negates_member(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
+    """Whether member ``a`` of a claim negates member ``b``: :func:`negates`, or, the two being grouped as one
+    proposition already, ``a`` negates in the first person one of the words they share (two or more, half of ``b``'s) that
+    ``b`` does not ("نحن لا ندرس أي رفع
+    جديد للتعرفة. الزيادة ... كانت الأخيرة" / "الحكومة تدرس رفع التعرفة"; :func:`negates` asks, in news, that nearly
+    all of ``a``'s words be ``b``'s, as between two statements not yet known to be about one thing)."""
+    if a.reply:
+        return negates(a, b, negated, ia, ib)
+    if not _WE_NEGATE_RE.search(fold(a.text)):  # in news only a body answering for itself: "لا ندرس"، "لم نتلق"
+        return False
+    for i, st in ((ia, a), (ib, b)):
+        if i not in negated:
+            negated[i] = negated_tokens(st)
+    shared = a.tokens & b.tokens  # ... and at least half of what ``b`` says: it is ``b``'s proposition ``a`` negates
+    return len(shared) >= max(2, len(b.tokens) / 2) and bool(negated[ia] & shared) and not negated[ib] & shared
+
+
+# A speaker negating in the first person ("نحن لا ندرس"، "لم نتلق"، "لن نرفع"، "لسنا بصدد"، "ليس لدينا نية").
+_WE_NEGATE_RE = re.compile(fold(r"(?:^|\s)(?:لا|لم|لن|ما) ن[\u0621-\u064a]{2,}|\bلسنا\b|\bليس لدينا\b"))
+
+
 def _canonical(members: list[_Statement], ideal: int) -> _Statement:
     """The clearest member: an assertion (not a denial or question) of about ``ideal`` characters."""
     rank = {"assert": 0, "confirm": 0, "allege": 1, "other": 2, "question": 2, "deny": 3}
@@ -765,17 +787,20 @@ def group_claims(
         members = [stmts[i] for i in groups[root]]
         canon = _canonical(members, int(cfg["canonical_ideal_chars"]))
         c = next(i for i in groups[root] if stmts[i] is canon)
-        if canon.stance == "assert" and canon.reply:
+        answer = -1  # the clearest member when it turns out to answer the claim (below): it denies it
+        if canon.stance == "assert":
             # The clearest member may be the answer ("التجديد مستمر ولم يتم إيقافه" to "هل تم إيقاف التجديد؟",
-            # "لا تغيير على إجراءات الدخول" to "منع الدخول"): the claim is what it answers, and it a denial.
+            # "لا تغيير على إجراءات الدخول" to "منع الدخول"; in news the minister's "نحن لا ندرس أي رفع جديد
+            # للتعرفة" to a source's "الحكومة تدرس رفع التعرفة"): the claim is what it answers, and it a denial.
             # ... also when it names the same source, published elsewhere: "الأمم المتحدة تعلن المجاعة" (a post's
             # report) answered by the UN office's own "لم يصدر أي إعلان رسمي عن المجاعة"
             answered = [i for i in groups[root] if i != c and (stmts[i].source != canon.source
                         or stmts[i].article.outlet() != canon.article.outlet())
-                        and stmts[i].stance != "deny" and negates(canon, stmts[i], negated, c, i)]
+                        and stmts[i].stance != "deny" and _negates_member(canon, stmts[i], negated, c, i)]
             if answered:
                 canon = _canonical([stmts[i] for i in answered], int(cfg["canonical_ideal_chars"]))
-                c = next(i for i in answered if stmts[i] is canon)
+                c, answer = next(i for i in answered if stmts[i] is canon), c
+        if canon.stance == "assert" and canon.reply:
             # A rumour that something will not happen ("ماكو رواتب هالشهر"), then the answer that it will ("الرواتب
             # ستصرف في موعدها"): the rumour is the claim and the later answer its denial, not the other way round.
             negative = [i for i in groups[root] if i != c and stmts[i].reply and stmts[i].stance == "assert"
@@ -786,7 +811,7 @@ def group_claims(
                 c = min(negative, key=lambda i: (_published(stmts[i]), i))
                 canon = stmts[c]
         for i in groups[root]:
-            if i != c and stmts[i].stance == "assert" and negates(stmts[i], canon, negated, i, c):
+            if i != c and stmts[i].stance == "assert" and (i == answer or negates(stmts[i], canon, negated, i, c)):
                 stmts[i].stance = "deny"  # "لم يلتقيا" in the claim "التقيا": the member denies it
         # The id comes from the claim's first statement, not its clearest: a later article often brings a clearer
         # wording, and a claim id someone linked to must not change with it.
