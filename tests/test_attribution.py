@@ -1326,3 +1326,16 @@ def test_attribution_approving_a_bill_is_no_speech_and_a_ba_object_is_content(te
     a = run(text)
     got = [(a.span_text(at.speaker), a.span_text(at.content)) for at in a.attributions]
     assert got == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("text, content", [
+    ("نفت مؤسسة الكهرباء في بيان ما تناقلته بعض وسائل الإعلام عن توقف المعمل.",
+     "ما تناقلته بعض وسائل الإعلام عن توقف المعمل"),
+    ("نفت الوزارة في بيان لها الأنباء عن إغلاق المعبر.", "الأنباء عن إغلاق المعبر"),
+    ("نفى الوزير في مؤتمر صحفي وجود أزمة في الوقود.", "وجود أزمة في الوقود"),
+    ("وقال الوزير في بيان إن المعبر مفتوح.", "المعبر مفتوح"),
+])
+def test_attribution_where_a_denial_was_made_is_not_what_it_denies(text: str, content: str) -> None:
+    a = run(text)
+    [at] = a.attributions
+    assert a.span_text(at.content) == content

@@ -87,6 +87,11 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             j = m  # "لوكالة فرانس برس إن": past the outlet spoken to
             steps += 1
             continue
+        if first_non_time is None and verb.np_object and (m := _medium_end(doc, j, sent_end)) is not None \
+                and not any(_is_comp(doc, x) for x in range(m, min(n, m + 8)) if doc.toks[x].start < sent_end):
+            j = m  # "نفت المؤسسة في بيان ما تناقلته ...": the medium of the statement, not its content
+            steps += 1
+            continue
         if t.kind == "w" and (t.key in cues.TIME_WORDS or _is_audience(t.key) or _is_manner(t.key)):
             j += 1
             steps += 1
@@ -411,6 +416,24 @@ def _anonymity_aside_end(doc: _Doc, k: int, sent_end: int) -> int | None:
         if not comma and _is_comp(doc, m):
             return m
     return None
+
+
+_MEDIUM_PREPS = frozenset(fold(w) for w in "في عبر خلال ضمن".split())
+_MEDIUM_NOUNS = frozenset(fold(w) for w in "بيان تصريح تصريحات تغريدة منشور تدوينة رسالة مؤتمر لقاء مقابلة كلمة".split())
+_MEDIUM_MODIFIERS = frozenset(fold(w) for w in "له لها لهم صحفي صحفية رسمي رسمية مقتضب مشترك صادر مكتوب".split())
+
+
+def _medium_end(doc: _Doc, j: int, sent_end: int) -> int | None:
+    """The token after "في بيان (لها / رسمي)"، "عبر تغريدة"، "خلال مؤتمر صحفي" opening at ``j``, before an object
+    noun phrase: where the statement was made, not what it says; None otherwise."""
+    n = len(doc.toks)
+    if not (j + 2 < n and doc.toks[j].kind == "w" and doc.toks[j].key in _MEDIUM_PREPS
+            and doc.toks[j + 1].kind == "w" and doc.toks[j + 1].key in _MEDIUM_NOUNS):
+        return None
+    m = j + 2
+    while m < n and m < j + 4 and doc.toks[m].kind == "w" and doc.toks[m].key in _MEDIUM_MODIFIERS:
+        m += 1
+    return m if m < n and doc.toks[m].start < sent_end and doc.toks[m].kind == "w" else None
 
 
 def _audience_end(doc: _Doc, k: int, sent_end: int) -> int | None:
