@@ -66,7 +66,6 @@ KNOWN_LIMITS = {
     "posts30-r7": "a team by its nickname",
     "posts30-r8": "denial in other words",  # السمطة / حزام السلامة (Moroccan)
     "posts30-r12": "denial in other words",  # سقوط ضحايا / لا توجد أي خسائر بشرية
-    "posts31-r1": "a spoken passive",  # اتأجلت (Egyptian) / تبدأ في موعدها
     "posts31-r2": "denial by the facts",  # extended to 3 weeks / the holiday's first and last days
     "posts31-r4": "denial in other words",  # توقف التحويلات / لا قيود على الحوالات
     "posts31-r5": "a company by two names",  # الميدل إيست / طيران الشرق الأوسط
@@ -74,7 +73,6 @@ KNOWN_LIMITS = {
     # Rounds posts32- and posts33-, written blind by another helper session after the fixes above: 13 of 24 as
     # written, 12 after the event-kind rule, 13 after reading past measures (posts32-r1 lost: its rumour's verb is spoken, اتأجلت, and its
     # cause, تسريب, is the only event it names). The rest:
-    "posts32-r1": "a spoken passive",  # اتأجلت ... بسبب تسريب / لا صحة لتأجيل الامتحانات
     "posts32-r7": "a lower count of another disease",  # 15 إصابة بالكوليرا / حالتين من النزلات المعوية
     "posts32-r8": "denial by the facts",  # باع اللاعب / مرتبط بعقد حتى 2037
     "posts32-r10": "a corrected figure in other units",  # 50 ألف دينار / 5000 دج
@@ -85,7 +83,6 @@ KNOWN_LIMITS = {
     # Rounds posts34- and posts35-, written blind by a third helper session at the end of the session: 9 of 24 as
     # written, the same as the session's starting code; 10 after one fix (سيولة, liquidity, read as floods). The rest:
     "posts34-r2": "denial by the facts",  # البنزين بيزيد ريالين / the quarter's prices
-    "posts34-r7": "a reply naming no subject",  # طيران الإمارات ألغت رحلاتها / "all our flights ..."
     "posts34-r9": "a corrected figure",  # 500 دينار / 75 ديناراً, the fine named otherwise
     "posts34-r12": "denial in other words",  # يقصو الانترنت (Tunisian: cut) / قطع خدمة الإنترنت
     "posts35-r1": "denial by the facts",  # العيش هيبقى بجنيه / الخبز ثابت عند 20 قرشاً
@@ -122,7 +119,6 @@ KNOWN_LIMITS = {
     "blind18d-r2": "denial by the facts",  # وفاة وزير الصحة / the minister chaired a meeting this morning
     "blind18d-r5": "denial by the facts",  # زي موحد كحلي / الزي الوطني (الثوب والشماغ)
     "blind18d-r8": "denial by the facts",  # وقفت إصدار تصاريح العمرة / يتاح حجز مواعيد العمرة
-    "blind18d-r11": "denial by the facts",  # الغاز مافيش / تم توزيع 180 ألف أسطوانة
     "blind18d-r13": "available named otherwise",  # الأنسولين قاطع / مخزون الأنسولين يكفي ثلاثة أشهر
     "blind18d-r20": "a service by two names",  # أوبر وكريم / تطبيقات نقل الركاب الذكية: 0.074
     "blind18d-r22": "a document by two names",  # الباسبور / جواز السفر: 0.000

@@ -75,7 +75,9 @@ _REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه ا�
                                              "توقع يصدر تصدر صدر تعميم تعليمات نتلق نتلقى يتلق تتلق إشعار إخطار خطط "
                                              "يدل تدل تصريح تصريحات عن تحديد يحدد تحدد خطر احتمال احتمالية إعلان بيان "
                                              # a qualifier after a record ("لم تسجل أي حالة مؤكدة بالحمى النزفية")
-                                             "مؤكد مؤكدة جديد جديدة رسمي رسمية إضافي إضافية فعلي فعلية".split())
+                                             "مؤكد مؤكدة جديد جديدة رسمي رسمية إضافي إضافية فعلي فعلية "
+                                             # "لم يتقدم بأي استقالة"، "لم يقدم أي طلب": what was not submitted
+                                             "يتقدم تتقدم يقدم تقدم".split())
 # "was not subjected to": what did not happen is the ل-word after the subject ("لم يتعرض أي حساب لاختراق")
 _EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات",
@@ -86,6 +88,13 @@ _RECORD_TOKENS = frozenset(t for w in "تسجيل سجل رصد وقوع حدو�
 _CASE_TOKENS = frozenset(t for w in "إصابة إصابات حالة حالات".split() if (t := word_token(w)) is not None)
 _WITHOUT = frozenset(fold(w) for w in "دون بدون".split())
 _OR = frozenset(fold(w) for w in "أو او ولا".split())
+
+
+# A reply whose first words negate ("لا تغيير"، "ما في أي تعديل"، "لم يطرأ أي تعديل").
+_OPENS_NEGATED_RE = re.compile(r"\W*(?:\S+\s+){0,2}?[وف]?(?:لا|لم|لن|ليس|مافي|مفيش|ماكو|ما في|ما فيه|ما فيش)\s")
+# Spoken "there is no", in two words: "ما في أي تعديل على سعر ربطة الخبز" (one word, مافي, is a negator already)
+_FI = frozenset(fold(w) for w in "في فيه فيش كاين كاينش".split())  # Maghrebi "ما كاين"
+_MA_FI_RE = re.compile(r"(?<!\w)[وف]?ما (?:في|فيه|فيش|كاين|كاينش)(?!\w)")
 
 
 def _whole_word_re(words_: frozenset[str]) -> re.Pattern[str]:
@@ -117,7 +126,8 @@ def _negated_spans(st: Statement) -> list[tuple[int, int]]:
     إصابة"), and after "دون" ("دون إصابات"، "دون تسجيل أي وفيات")."""
     text = st.article.text[st.start : st.end]
     reply = st.reply
-    if not (_ANY_NEGATOR_RE if reply else _NEGATOR_RE).search(fold(text)):
+    folded = fold(text)
+    if not (_ANY_NEGATOR_RE if reply else _NEGATOR_RE).search(folded) and not _MA_FI_RE.search(folded):
         return []  # most statements negate nothing: no word-by-word scan (a big story asks this of thousands)
     spans = words(text)
     raw = [text[a:b] for a, b in spans]
@@ -125,8 +135,9 @@ def _negated_spans(st: Statement) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []  # offsets into the statement
     for k, w in enumerate(ws):
         bare = w[1:] if len(w) > 2 and w[0] in "وف" else w
-        if w not in _NEGATORS and bare not in _NEGATORS and not (reply and (w in _WITHOUT or bare in _WITHOUT)):
-            continue  # in a reply "دون" negates too: "دون إصابات"، "دون تسجيل أي وفيات"
+        if w not in _NEGATORS and bare not in _NEGATORS and not (reply and (w in _WITHOUT or bare in _WITHOUT)) \
+                and not (bare == "ما" and k + 1 < len(ws) and ws[k + 1] in _FI):
+            continue  # in a reply "دون" negates too: "دون إصابات"، "دون تسجيل أي وفيات"; spoken "ما في" is "مافي"
         stop = k + 7 if reply else k + 4  # a reply: "لم يتم اتخاذ أي قرار بشأن الحد الأدنى"
         for m, (nxt, nxt_raw) in enumerate(zip(ws[k + 1 : stop], raw[k + 1 : stop]), start=k + 1):
             if nxt in _NEGATION_FILLERS or reply and (
@@ -198,6 +209,7 @@ _REPLY_STEADY_RE = re.compile(fold(
     # "تتم بشكل طبيعي"، "تسير بصفة عادية"، "تجري بصورة اعتيادية": in a reply, whatever goes on so, goes on
     r"|\b(?:بشكل|بصورة|بصفة) (?:طبيعي|طبيعية|عادي|عادية|اعتيادي|اعتيادية|منتظم|منتظمة)\b"
     r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"
+    r"|\bفي وقت(?:ه|ها|هم|و)\b"  # "الباك في وقتو": on time
     # a place at work answers its closure: "استقبل مطار بورتسودان اليوم 14 رحلة"، "يستقبل قسم الطوارئ المراجعين على
     # مدار 24 ساعة"، "الحركة تسير بانسيابية"
     r"|\b(?:يستقبل|تستقبل|استقبل|استقبلت)\b[^.،؛]{0,50}?\b(?:ال)?(?:مراجعين|مسافرين|مرضى|زوار|رحلات|رحلة|طلاب|طالبات"
@@ -229,6 +241,9 @@ UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة �
 # A person said to be arrested answers from home: "أنا الآن في منزلي بين أهلي"، "آني بالبيت".
 FREE_RE = re.compile(fold(r"\b(?:أنا|انا|اني|إني) (?:الآن |الان |حاليا |هسه |الحين |هلق )?(?:في |ب|بين |وسط |مع )"
                           r"(?:منزلي|بيتي|البيت|أهلي|عائلتي|أسرتي|مكتبي)\b"))
+# A death told by its formula ("انتقل إلى رحمة الله"، "في ذمة الله"، "وافته المنية"): no harm word, the same news.
+_DEATH_RE = re.compile(fold(r"انتقل (?:إلى|الى) (?:رحمة الله|جوار ربه|الرفيق الأعلى)|انتقلت (?:إلى|الى) رحمة الله"
+                            r"|في ذمة الله|وافته المنية|وافتها المنية|فارق الحياة|فارقت الحياة|توفاه الله|توفاها الله"))
 # A shortage is answered by "available" ("نفاد الأكسجين" / "الأكسجين متوفر").
 _SHORTAGE_TOKENS = tokens_of("نفاد نفد ينفد تنفد نقص شح شحة انقطاع انعدام")
 _AVAILABLE_TOKENS = tokens_of("متوفر متوفرة متوفرا متوافر متوافرة متاح متاحة")
@@ -255,7 +270,10 @@ _ACT_KINDS = {
 # "سعر ربطة الخبز رح يصير دينار": a price becoming one unit of money names its amount too.
 _PRICE_FIGURE_RE = re.compile(fold(r"\b(?:ال)?(?:سعر|أسعار|ثمن|غرامة|غرامات|مخالفة|رسوم|تعرفة)\b[^.؟!]{0,60}?"
                                    r"(?:\d+\s*|\b(?:يصير|تصير|بيصير|بتصير|صار|صارت|يصبح|تصبح|سيصبح|ستصبح) )"
-                                   r"(?:%|(?:ألف |مليون )?(?:ليرة|درهم|دينار|ريال|جنيه|دولار|فلس|قرش|مليم|دج))"))
+                                   r"(?:%|(?:ألف |مليون )?(?:ليرة|درهم|دينار|ريال|جنيه|دولار|فلس|قرش|مليم|دج))"
+                                   # "صار سعر ربطة الخبز 5000": a price that became a figure
+                                   r"|\b(?:صار|صارت|يصير|تصير|بيصير|بتصير|أصبح|أصبحت|سيصبح|ستصبح) (?:ال)?(?:سعر|ثمن|رسوم|تعرفة)"
+                                   r"\b[^.؟!]{0,40}?\d"))
 _KINDS_OF: dict[str, frozenset[str]] = {}
 for _kind, _ws in _ACT_KINDS.items():
     for _t in tokens_of(_ws):
@@ -282,8 +300,9 @@ def _kinds(st: Statement) -> frozenset[str]:
 def _text_kinds(text: str, tokens: frozenset[str]) -> frozenset[str]:
     """:func:`act_kinds`, and a rise for a price with an amount; cached: a big story's vague denials ask it of
     every statement sharing a word."""
-    kinds = act_kinds(tokens)
-    return kinds | {"rise"} if _PRICE_FIGURE_RE.search(fold(text)) else kinds
+    kinds, folded = act_kinds(tokens), fold(text)
+    kinds |= {"death"} if _DEATH_RE.search(folded) else frozenset()
+    return kinds | {"rise"} if _PRICE_FIGURE_RE.search(folded) else kinds
 
 
 NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
@@ -316,15 +335,18 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     if reply:
         a_says -= _hypothetical_tokens(a.text)
     steady_words, changed = (_REPLY_STEADY_TOKENS, _CHANGED) if reply else (_STEADY_TOKENS, _CHANGE_TOKENS)
+    opens_negated = reply and bool(negated[ia] & _CHANGE_TOKENS) and _OPENS_NEGATED_RE.match(fa) is not None
     steady = (negated[ia] & _CHANGE_TOKENS or (a.tokens & steady_words and not a_says & changed)
               or (reply and bool(_REPLY_STEADY_RE.search(fa)))) \
-        and not (reply and (_ANNOUNCED_CHANGE_RE.match(fa) or act_kinds(a_says) & act_kinds(b_says)))
+        and not (reply and (_ANNOUNCED_CHANGE_RE.match(fa) or act_kinds(a_says) & act_kinds(b_says) and not opens_negated))
+    # (a reply opening with the negated change says no change whatever it adds: "ما في أي تعديل على سعر ربطة الخبز
+    # ... وأي فرن بيبيع بسعر زيادة بلغوا عنه")
     # (a reply announcing a change keeps the rest as it was: "تعديل سعر البنزين الممتاز ليصبح 120 فلسا ... مع بقاء
     # أسعار بقية المنتجات دون تغيير" confirms the rise; so does one asserting a change of the kind the other
     # reports anywhere: "لجنة التسعير تقرر رفع سعر البنزين ... ويظل سعر الأسطوانة دون تغيير" / "البنزين هيزيد")
     # what ``b`` says changed and ``a`` does not also assert: "لا تغيير على قرار منع الشاحنات" keeps the ban
     b_changed = b_says & changed - a_says or (reply and _CHANGE_PHRASE_RE.search(fb) and not _CHANGE_PHRASE_RE.search(fa)) \
-        or (reply and "rise" in _kinds(b) and "rise" not in _kinds(a))  # a price with an amount
+        or (reply and "rise" in _kinds(b) and ("rise" not in _kinds(a) or opens_negated))  # a price with an amount
     if steady and b_changed and not b.tokens & steady_words:
         return True
     if reply and b_says & _SHORTAGE_TOKENS and not a_says & _SHORTAGE_TOKENS \
@@ -332,7 +354,7 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
         return True  # "الأكسجين متوفر" answers "نفاد الأكسجين"
     if reply and "arrest" in _kinds(b) and "arrest" not in _kinds(a) and FREE_RE.search(fa):
         return True  # "أنا الآن في منزلي" answers "توقيف الوزير السابق ... في المطار"
-    return reply and bool(b_says & _HARM_TOKENS) and not a_says & _HARM_TOKENS \
+    return reply and bool(b_says & _HARM_TOKENS or _DEATH_RE.search(fb)) and not a_says & _HARM_TOKENS \
         and bool(UNHARMED_RE.search(fa)) and not UNHARMED_RE.search(fb)
 
 

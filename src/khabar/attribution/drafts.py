@@ -225,13 +225,21 @@ def _verb_drafts(doc: _Doc, nominal: dict[int, tuple[tuple[int, int], str]]) -> 
 _NORMS = frozenset(match_key(
     "القانون قانون الجدول جدول الخطة خطة الضوابط ضوابط المعايير معايير الشروط شروط الأنظمة أنظمة النظام نظام "
     "اللوائح لوائح اللائحة لائحة التعليمات تعليمات الإجراءات إجراءات الاتفاق اتفاق الاتفاقية اتفاقية الدستور "
-    "الأصول الآلية آلية المواعيد مواعيد الجدولة البرنامج برنامج الأولويات أولويات الرؤية رؤية الاستراتيجية").split())
+    "الأصول الآلية آلية المواعيد مواعيد الجدولة البرنامج برنامج الأولويات أولويات الرؤية رؤية الاستراتيجية "
+    "الجداول جداول التوقيت توقيت البرامج برامج").split())
 
 
 def _is_norm(phrase: str) -> bool:
     """Whether an according-to phrase opens with a rule, plan or schedule ("الضوابط المعمول بها"), not a source."""
     first = match_key(phrase).split()[:1]
-    return bool(first) and first[0] in _NORMS
+    if not first:
+        return False
+    # with its pronoun too: "وفق جدولها المعتاد"، "حسب برنامجهم"
+    bare = {first[0][: -len(suf)] for suf in _PRONOUN_SUFFIXES if first[0].endswith(suf) and len(first[0]) - len(suf) >= 3}
+    return bool(({first[0]} | bare) & _NORMS)
+
+
+_PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه", "نا", "كم")
 
 
 # "رفض" denies what it takes as object when that is a claim ("رفض الاتهامات"، "رفض التقرير"); before the

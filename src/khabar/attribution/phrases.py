@@ -547,6 +547,14 @@ def _svo_subject(doc: _Doc, i: int, sent_start: int) -> tuple[int, int] | None:
     if lead.key in cues.KANA and len(ws) > 1:
         ws, lead = ws[1:], ws[1]  # "وكان المعبر أعلن": the subject follows كان
         first = doc.tok_at(lead.start)
+    for m in range(len(ws) - 1, 1, -1):
+        t = ws[m]
+        if ws[m - 1].key in cues.TIME_WORDS and t.key[:1] == "و" and t.key not in _SPEAKER_HEADS \
+                and t.key[1:] in _SPEAKER_HEADS:
+            # "وزير الصحة قدم استقالته اليوم 🔥 ومصادر تقول إن": after a clause's time word, "ومصادر" opens the next
+            # clause and is its subject
+            sp = _trim(doc, doc.tok_at(t.start), i)
+            return (sp[0] + 1, sp[1]) if sp else None  # without the و
     end = i
     for m, t in enumerate(ws[1:], 1):
         if t.key in cues.RELATIVES or t.key in cues.TIME_WORDS:
