@@ -67,7 +67,8 @@ def is_reply(text_chars: int, n_tokens: int, titled: bool = False) -> bool:
 _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS) | SPOKEN_NEGATORS  # "مش صحيح"، "مفيش قرار"
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split()) \
     | frozenset(fold(w) for w in  # an intention negated is the act's negation: "لا يخطط لزيارة تركيا"، "لا تفكر في بيعه"
-                "يخطط تخطط نخطط ينوي تنوي ننوي يعتزم تعتزم نعتزم يفكر تفكر نفكر يعتزمون ينوون يخططون في".split())
+                "يخطط تخطط نخطط ينوي تنوي ننوي يعتزم تعتزم نعتزم يفكر تفكر نفكر يعتزمون ينوون يخططون في".split()) \
+    | frozenset(fold(w) for w in "فيه فيش كاين كاينش فماش حتى".split())  # "ما فماش حتى زيادة": spoken "there is not even"
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan, forecast, notice or statement of it negates the
 # doing ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله"، "لم نتلق أي
 # إشعار بتعليقها"، "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"، "لم يتم تحديد أعداد الحجاج"، "لا يوجد أي خطر تسونامي")
@@ -93,8 +94,8 @@ _OR = frozenset(fold(w) for w in "أو او ولا".split())
 # A reply whose first words negate ("لا تغيير"، "ما في أي تعديل"، "لم يطرأ أي تعديل").
 _OPENS_NEGATED_RE = re.compile(r"\W*(?:\S+\s+){0,2}?[وف]?(?:لا|لم|لن|ليس|مافي|مفيش|ماكو|ما في|ما فيه|ما فيش)\s")
 # Spoken "there is no", in two words: "ما في أي تعديل على سعر ربطة الخبز" (one word, مافي, is a negator already)
-_FI = frozenset(fold(w) for w in "في فيه فيش كاين كاينش".split())  # Maghrebi "ما كاين"
-_MA_FI_RE = re.compile(r"(?<!\w)[وف]?ما (?:في|فيه|فيش|كاين|كاينش)(?!\w)")
+_FI = frozenset(fold(w) for w in "في فيه فيش كاين كاينش فماش".split())  # Maghrebi "ما كاين"، Tunisian "ما فماش"
+_MA_FI_RE = re.compile(r"(?<!\w)[وف]?ما (?:في|فيه|فيش|كاين|كاينش|فماش)(?!\w)")
 
 
 def _whole_word_re(words_: frozenset[str]) -> re.Pattern[str]:
@@ -210,13 +211,16 @@ _REPLY_STEADY_RE = re.compile(fold(
     r"|\b(?:بشكل|بصورة|بصفة) (?:طبيعي|طبيعية|عادي|عادية|اعتيادي|اعتيادية|منتظم|منتظمة)\b"
     r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"
     r"|\bفي وقت(?:ه|ها|هم|و)\b"  # "الباك في وقتو": on time
+    # "... وفي حال وجود أي تعليق سيتم الإعلان عنه": things are as they are; a change would be announced
+    r"|\b(?:في حال|حال) (?:وجود |صدور |حدوث )?(?:أي|اي|أية) \w+[^.؟!]{0,40}?\b(?:سيتم|سوف يتم|سيعلن|ستعلن|يعلن|يتم) "
+    r"(?:الإعلان|الاعلان|إعلانه|اعلانه|إعلانها|اعلانها)"
     # a place at work answers its closure: "استقبل مطار بورتسودان اليوم 14 رحلة"، "يستقبل قسم الطوارئ المراجعين على
     # مدار 24 ساعة"، "الحركة تسير بانسيابية"
     r"|\b(?:يستقبل|تستقبل|استقبل|استقبلت)\b[^.،؛]{0,50}?\b(?:ال)?(?:مراجعين|مسافرين|مرضى|زوار|رحلات|رحلة|طلاب|طالبات"
     r"|زبائن|عملاء|مصلين|قادمين|مغادرين)\b"
     r"|\bبانسيابية\b|على مدار (?:الساعة|24 ساعة)"  # "ستجرى في التواريخ المحددة سلفا"
     # "باقية كما هي" (باق is no token: باقات, bundles, reads the same)
-    r"|\bباق(?:ية|ي)? (?:كما (?:هي|هو)|على (?:حاله|حالها))"))
+    r"|\bباق(?:ية|ي)? (?:كما (?:هي|هو)|كيف ما (?:هي|هو)|كيما (?:هي|هو)|على (?:حاله|حالها))"))
 # An outage ("قطع الانترنت يومين") is answered by "works normally" too ("خدمات الإنترنت تعمل بشكل طبيعي").
 _OUTAGE_TOKENS = tokens_of("قطع يقطع تقطع قطعت انقطاع ينقطع تنقطع انقطعت انطفاء طافية طافي")
 _CHANGED = _CHANGE_TOKENS | _MEASURE_TOKENS | _OUTAGE_TOKENS
@@ -227,11 +231,14 @@ _CHANGE_PHRASE_RE = re.compile(fold(r"\b(?:تقديم|تبكير|تقريب) (?:
                                     r"|\b(?:وقع|يوقع|توقيع|وقعت) (?:لل|مع |رسميا )"
                                     r"|\b(?:و|ب|ل)?(?:إفلاس|الإفلاس|أفلس|أفلست|يفلس|تفلس|مفلس|مفلسة)\b"))
 # What "any decision to ..." names is not asserted: "وأي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية".
-_HYPOTHETICAL_RE = re.compile(fold(r"\bو?(?:أي|اي|أية) (?:قرار|قرارات|تعديل|تغيير|إجراء|مستجدات)\s+(?:ب|بشأن |حول |يخص )?(\w+)"))
+_HYPOTHETICAL_RE = re.compile(fold(r"\bو?(?:أي|اي|أية) (?:قرار|قرارات|تعديل|تغيير|إجراء|مستجدات)\s+(?:ب|بشأن |حول |يخص )?(\w+)"
+                                   # "وفي حال وجود أي تعليق سيتم الإعلان عنه": a suspension only if there is one
+                                   r"|\b(?:في حال|حال) (?:وجود |صدور |حدوث )?(?:أي|اي|أية) (\w+)"))
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = tokens_of("وفاة توفي توفيت مات ماتت اتوفى اتوفت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
-                          "انهيار انهار يلتهم تلتهم التهم دمار دمر تدمير احترق احتراق صعبة")  # "حريق يلتهم السوق" / "السوق لم يتضرر"
-UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
+                          "انهيار انهار يلتهم تلتهم التهم دمار دمر تدمير احترق احتراق صعبة "
+                          "اختراق اخترق انسرق انسرقت تهكير انهكر")  # "البنك انسرق" / "الحسابات آمنة وسليمة"  # "حريق يلتهم السوق" / "السوق لم يتضرر"
+UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|\bراه(?:و|ي) لاباس\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
                                 # spoken: "أنا كويس"، "عايش"، "حي يرزق"، "بصحة كويسة"
                                 r"|\b(?:أنا|انا|إني|اني) (?:كويس|كويسة|منيح|منيحة|تمام|زين|زينة|مليح|مليحة|لاباس)\b"
                                 r"|\bعايشة?\b|حي يرزق|بصحة (?:كويسة|طيبة|ممتازة|تمام)"
@@ -371,7 +378,8 @@ def says_steady(text: str) -> bool:
 @functools.lru_cache(maxsize=1 << 12)
 def _hypothetical_tokens(text: str) -> frozenset[str]:
     """Tokens a reply names only as a possible decision ("أي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية")."""
-    return frozenset(t for m in _HYPOTHETICAL_RE.finditer(fold(text)) if (t := word_token(m.group(1))) is not None)
+    return frozenset(t for m in _HYPOTHETICAL_RE.finditer(fold(text))
+                     if (t := word_token(m.group(1) or m.group(2))) is not None)
 
 
 on_concepts_change(_hypothetical_tokens.cache_clear)

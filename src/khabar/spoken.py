@@ -51,7 +51,7 @@ _TABLE_RAW: dict[str, str] = {
     **dict.fromkeys("العيش عيش".split(), "الخبز"),
     **dict.fromkeys("البوطا بوطا البوطة بوطة".split(), "البوتان"),  # Moroccan: "ثمن البوطا" / "غاز البوتان"
     **dict.fromkeys("سبيطار السبيطار صبيطار الصبيطار".split(), "المستشفى"),  # Maghrebi: "سبيطار مصطفى باشا"
-    **dict.fromkeys("الكهربا كهربا".split(), "الكهرباء"),
+    **dict.fromkeys("الكهربا كهربا الضو ضو الستاغ".split(), "الكهرباء"),  # Tunisian الضو (light), الستاغ (STEG)
     # Levantine المي، Gulf الموية (not مية: "مية جنيه" is a hundred, "في المية" per cent; not مي, a name)
     **dict.fromkeys("المي الموية موية".split(), "المياه"),
     **dict.fromkeys("الموبايل موبايل التليفون تليفون".split(), "الهاتف"),
@@ -64,7 +64,8 @@ _TABLE_RAW: dict[str, str] = {
 }
 _TABLE: dict[str, str] = {strip_clitics(fold(k)): v for k, v in _TABLE_RAW.items()}
 # Spoken negators ("مش صحيح"، "ماكو رواتب"، "مفيش دراسة"), for :mod:`khabar.denials`.
-NEGATORS: frozenset[str] = frozenset(fold(w) for w in "مش مو مب ماكو مافي مفيش مافيش ماكاينش مكاينش ماكاين مكاين ماحد مابيش".split())
+NEGATORS: frozenset[str] = frozenset(fold(w) for w in
+                                     "مش مو مب ماكو مافي مفيش مافيش ماكاينش مكاينش ماكاين مكاين ماحد مابيش مافماش".split())
 
 
 @functools.lru_cache(maxsize=1 << 15)

@@ -87,7 +87,8 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             j = m  # "لوكالة فرانس برس إن": past the outlet spoken to
             steps += 1
             continue
-        if first_non_time is None and verb.np_object and (m := _medium_end(doc, j, sent_end)) is not None \
+        if first_non_time is None and verb.np_object and verb.lemma != _REFUSED \
+                and (m := _medium_end(doc, j, sent_end)) is not None \
                 and not any(_is_comp(doc, x) for x in range(m, min(n, m + 8)) if doc.toks[x].start < sent_end):
             j = m  # "نفت المؤسسة في بيان ما تناقلته ...": the medium of the statement, not its content
             steps += 1
@@ -418,6 +419,7 @@ def _anonymity_aside_end(doc: _Doc, k: int, sent_end: int) -> int | None:
     return None
 
 
+_REFUSED = "رفض"  # "رفض المتحدث في تصريحات ... التعليق": its content is read for a refused act (drafts), medium and all
 _MEDIUM_PREPS = frozenset(fold(w) for w in "في عبر خلال ضمن".split())
 _MEDIUM_NOUNS = frozenset(fold(w) for w in "بيان تصريح تصريحات تغريدة منشور تدوينة رسالة مؤتمر لقاء مقابلة كلمة".split())
 _MEDIUM_MODIFIERS = frozenset(fold(w) for w in "له لها لهم صحفي صحفية رسمي رسمية مقتضب مشترك صادر مكتوب".split())
