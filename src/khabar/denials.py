@@ -68,7 +68,7 @@ _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS) | SPOKEN_NEGATORS  # 
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split()) \
     | frozenset(fold(w) for w in  # an intention negated is the act's negation: "لا يخطط لزيارة تركيا"، "لا تفكر في بيعه"
                 "يخطط تخطط نخطط ينوي تنوي ننوي يعتزم تعتزم نعتزم يفكر تفكر نفكر يعتزمون ينوون يخططون في".split()) \
-    | frozenset(fold(w) for w in "فيه فيش كاين كاينش فماش حتى".split())  # "ما فماش حتى زيادة": spoken "there is not even"
+    | frozenset(fold(w) for w in "فيه فيش كاين كاينش فماش ثماش حتى".split())  # "ما فماش حتى زيادة": spoken "there is not even"
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan, forecast, notice or statement of it negates the
 # doing ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله"، "لم نتلق أي
 # إشعار بتعليقها"، "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"، "لم يتم تحديد أعداد الحجاج"، "لا يوجد أي خطر تسونامي")
@@ -78,7 +78,9 @@ _REPLY_FILLERS = frozenset(fold(w) for w in "قرار نية خطة توجه ا�
                                              # a qualifier after a record ("لم تسجل أي حالة مؤكدة بالحمى النزفية")
                                              "مؤكد مؤكدة جديد جديدة رسمي رسمية إضافي إضافية فعلي فعلية "
                                              # "لم يتقدم بأي استقالة"، "لم يقدم أي طلب": what was not submitted
-                                             "يتقدم تتقدم يقدم تقدم".split())
+                                             "يتقدم تتقدم يقدم تقدم "
+                                             # "لا توجد أي جداول قطع مبرمجة": no schedule of cuts, no cut
+                                             "جداول جدول برنامج برامج".split())
 # "was not subjected to": what did not happen is the ل-word after the subject ("لم يتعرض أي حساب لاختراق")
 _EXPOSED = frozenset(fold(w) for w in "يتعرض تتعرض".split())
 # "no case recorded": what is negated is the case, not the recording ("لم يتم تسجيل أي وفيات"، "دون وقوع إصابات",
@@ -94,8 +96,8 @@ _OR = frozenset(fold(w) for w in "أو او ولا".split())
 # A reply whose first words negate ("لا تغيير"، "ما في أي تعديل"، "لم يطرأ أي تعديل").
 _OPENS_NEGATED_RE = re.compile(r"\W*(?:\S+\s+){0,2}?[وف]?(?:لا|لم|لن|ليس|مافي|مفيش|ماكو|ما في|ما فيه|ما فيش)\s")
 # Spoken "there is no", in two words: "ما في أي تعديل على سعر ربطة الخبز" (one word, مافي, is a negator already)
-_FI = frozenset(fold(w) for w in "في فيه فيش كاين كاينش فماش".split())  # Maghrebi "ما كاين"، Tunisian "ما فماش"
-_MA_FI_RE = re.compile(r"(?<!\w)[وف]?ما (?:في|فيه|فيش|كاين|كاينش|فماش)(?!\w)")
+_FI = frozenset(fold(w) for w in "في فيه فيش كاين كاينش فماش ثماش".split())  # Maghrebi "ما كاين"، Tunisian "ما فماش"
+_MA_FI_RE = re.compile(r"(?<!\w)[وف]?ما (?:في|فيه|فيش|كاين|كاينش|فماش|ثماش)(?!\w)")
 
 
 def _whole_word_re(words_: frozenset[str]) -> re.Pattern[str]:
@@ -205,7 +207,8 @@ _REPLY_STEADY_RE = re.compile(fold(
     # "عودة التيار الكهربائي إلى جميع المناطق": a service restored answers its cut
     r"|\b(?:عودة|عاد|عادت) (?:التيار|الكهرباء|الخدمة|الخدمات|المياه|الإنترنت|الانترنت|البث|الاتصالات)\b"
     # "الامتحانات قائمة في موعدها"، "الإجازة قائمة كما هو معلن": it stands, as announced
-    r"|\bقائمة?\b|في موعد(?:ه|ها|هما|هم)?\b|كما هو (?:معلن|مقرر)"
+    r"|\bقائمة?\b|في موعد(?:ه|ها|هما|هم)?\b|(?:كما|كيما|كيف ما) (?:هو|هي) (?:معلن|مقرر|مبرمج|مبرمجة)"
+    r"|\bعلى (?:حاله|حالها|حالو|حالهم)\b"  # "سعر ربطة الخبز على حالو"
     r"|\b(?:ب|ك)?(?:ال)?(?:اعتيادي|اعتيادية|اعتياديا|منتظم|منتظمة|منتظما|بانتظام)\b"
     # "تتم بشكل طبيعي"، "تسير بصفة عادية"، "تجري بصورة اعتيادية": in a reply, whatever goes on so, goes on
     r"|\b(?:بشكل|بصورة|بصفة) (?:طبيعي|طبيعية|عادي|عادية|اعتيادي|اعتيادية|منتظم|منتظمة)\b"
@@ -246,8 +249,8 @@ UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|\bراه
                                 r"|لم (?:يتضرر|تتضرر)"
                                 r"|حالت(?:ه|ها) (?:الصحية )?(?:مستقرة|جيدة|مطمئنة)"))  # "حالته الصحية مستقرة" / "وفاة"
 # A person said to be arrested answers from home: "أنا الآن في منزلي بين أهلي"، "آني بالبيت".
-FREE_RE = re.compile(fold(r"\b(?:أنا|انا|اني|إني) (?:الآن |الان |حاليا |هسه |الحين |هلق )?(?:في |ب|بين |وسط |مع )"
-                          r"(?:منزلي|بيتي|البيت|أهلي|عائلتي|أسرتي|مكتبي)\b"))
+FREE_RE = re.compile(fold(r"\b(?:أنا|انا|اني|إني) (?:الآن |الان |حاليا |هسه |الحين |هلق )?(?:في |ف|ب|بين |وسط |مع )"
+                          r"(?:منزلي|بيتي|البيت|داري|الدار|أهلي|عائلتي|أسرتي|مكتبي)\b"))  # Mauritanian "انا فداري"
 # A death told by its formula ("انتقل إلى رحمة الله"، "في ذمة الله"، "وافته المنية"): no harm word, the same news.
 _DEATH_RE = re.compile(fold(r"انتقل (?:إلى|الى) (?:رحمة الله|جوار ربه|الرفيق الأعلى)|انتقلت (?:إلى|الى) رحمة الله"
                             r"|في ذمة الله|وافته المنية|وافتها المنية|فارق الحياة|فارقت الحياة|توفاه الله|توفاها الله"))
@@ -280,7 +283,10 @@ _PRICE_FIGURE_RE = re.compile(fold(r"\b(?:ال)?(?:سعر|أسعار|ثمن|غر
                                    r"(?:%|(?:ألف |مليون )?(?:ليرة|درهم|دينار|ريال|جنيه|دولار|فلس|قرش|مليم|دج))"
                                    # "صار سعر ربطة الخبز 5000": a price that became a figure
                                    r"|\b(?:صار|صارت|يصير|تصير|بيصير|بتصير|أصبح|أصبحت|سيصبح|ستصبح) (?:ال)?(?:سعر|ثمن|رسوم|تعرفة)"
-                                   r"\b[^.؟!]{0,40}?\d"))
+                                   r"\b[^.؟!]{0,40}?\d"
+                                   # "السكر راح يولي بـ 200 دينار" (Maghrebi يولي: becomes): a good at a new price
+                                   r"|\b(?:يولي|تولي|ولى|ولات|يصير|تصير|بيصير|بتصير) (?:ب|بـ)\s?\d+\s*"
+                                   r"(?:ألف |مليون )?(?:ليرة|درهم|دينار|ريال|جنيه|دولار|دج)"))
 _KINDS_OF: dict[str, frozenset[str]] = {}
 for _kind, _ws in _ACT_KINDS.items():
     for _t in tokens_of(_ws):
