@@ -116,8 +116,7 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             span = _content_span(doc, doc.toks[k].end, _clause_end(doc, k + 1, sent_end))
             return ("indirect", span) if span else None
         prefix = cues.PREFIX_OBJECT.get(verb.lemma)
-        if prefix and t.kind == "w" and first_non_time is None and t.key.startswith(prefix) and len(t.key) > 3 \
-                and t.key != _BISM:
+        if prefix and t.kind == "w" and first_non_time is None and _ba_object(doc, j, prefix):
             # "أفادت الوكالة بعثور الجيش": the بـ phrase is the content, preposition included
             span = _content_span(doc, t.start, _clause_end(doc, j + 1, sent_end))
             return ("indirect", span) if span else None
@@ -277,8 +276,7 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
                 break  # "رفض روحاني قرار ترمب": a document noun after the subject opens the object
             if k > j and t.key in cues.RELAY_SAYING and verb.relay:
                 break
-            if k > j and (prefix := cues.PREFIX_OBJECT.get(verb.lemma)) and t.key.startswith(prefix) and len(t.key) > 3 \
-                    and t.key != _BISM and not doc.entities_in(t.start, t.end) \
+            if k > j and (prefix := cues.PREFIX_OBJECT.get(verb.lemma)) and _ba_object(doc, k, prefix) \
                     and not any(_is_comp(doc, m) for m in range(k + 1, min(n, k + 7)) if doc.toks[m].start < sent_end):
                 break  # "أفادت الوكالة بعثور الجيش"، "أقر الوزير بوجود أخطاء": the بـ phrase is the content (not
                 # "أفاد مصدر بمستشفى الشفاء بأن": a complementiser after it, so it belongs to the speaker)
@@ -419,6 +417,22 @@ def _anonymity_aside_end(doc: _Doc, k: int, sent_end: int) -> int | None:
     return None
 
 
+def _ba_object(doc: _Doc, k: int, prefix: str) -> bool:
+    """Whether token ``k`` opens a verb's بـ object ("بعثور الجيش"، "بوجود أخطاء"), not a manner ("بالإجماع"), a place
+    ("بمحافظة الخرج"), a name, "باسم", or the complement of "الخاصة" ("اللوائح الخاصة بتحويل القمامة")."""
+    t = doc.toks[k]
+    if not (t.key.startswith(prefix) and len(t.key) > 3 and t.key != _BISM) or doc.entities_in(t.start, t.end):
+        return False
+    rest = t.key[1:]
+    if rest in _BA_NOT_OBJECTS or _head_keys(rest) & cues.PLACE_HEADS \
+            or (rest[2:] if rest.startswith("ال") else rest) in _BA_PLACES:
+        return False
+    return not (k > 0 and doc.toks[k - 1].key in _BA_COMPLEMENT_HEADS)
+
+
+_BA_NOT_OBJECTS = frozenset(fold(w) for w in "الإجماع الاجماع الأغلبية الاغلبية الأكثرية إجماع".split())
+_BA_PLACES = frozenset(fold(w) for w in "محافظة محافظه منطقة منطقه مدينة مدينه ولاية ولايه مقاطعة قرية بلدة إمارة حي".split())
+_BA_COMPLEMENT_HEADS = frozenset(fold(w) for w in "الخاص الخاصة خاص خاصة المتعلق المتعلقة المتعلقه الخاصه".split())
 _REFUSED = "رفض"  # "رفض المتحدث في تصريحات ... التعليق": its content is read for a refused act (drafts), medium and all
 _MEDIUM_PREPS = frozenset(fold(w) for w in "في عبر خلال ضمن".split())
 _MEDIUM_NOUNS = frozenset(fold(w) for w in "بيان تصريح تصريحات تغريدة منشور تدوينة رسالة مؤتمر لقاء مقابلة كلمة".split())
