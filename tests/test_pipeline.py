@@ -419,3 +419,24 @@ def test_a_wire_analysed_after_its_copies_becomes_their_original(tmp_path, setti
         spa = by_source["واس"]
         assert spa.duplicate_of is None
         assert by_source["عكاظ"].duplicate_of == spa.id and by_source["الرياض"].duplicate_of == spa.id
+
+
+def test_an_input_analysed_again_with_an_edited_text_replaces_its_earlier_version(tmp_path, settings):
+    # Written for this test: a page re-scraped after the outlet corrected a figure (ست -> ثماني ساعات)
+    body = ("وقال مراسل القناة إن المعمل توقف لمدة {n} ساعات يوم السبت بسبب نقص الوقود. "
+            "وأوضح أن فرق الصيانة عملت طوال الليل لإعادة تشغيل المحطة في أسرع وقت ممكن. "
+            "وأشار إلى أن مؤسسة الكهرباء لم تصدر أي بيان رسمي حول أسباب التوقف حتى الآن. "
+            "ويعاني لبنان منذ سنوات من أزمة حادة في قطاع الكهرباء أدت إلى تقنين طويل في معظم المناطق. "
+            "وتوقع خبراء أن تستمر الأزمة خلال الصيف مع ارتفاع الطلب على الطاقة في المدن الكبرى.")
+    page = tmp_path / "plant.txt"
+    page.write_text("---\nsource: المدن\ndate: 2025-05-05\n---\nتوقف معمل الزهراني\n\n" + body.format(n="ست") + "\n",
+                    encoding="utf-8")
+    with Store(tmp_path / "k.db") as store:
+        analyze([page], store, settings, embed=False)
+        page.write_text(page.read_text(encoding="utf-8").replace("ست ساعات", "ثماني ساعات"), encoding="utf-8")
+        analyze([page], store, settings, embed=False)
+        old, new = sorted(store.iter_articles(), key=lambda a: "ثماني" in a.text)
+        assert new.duplicate_of is None and old.duplicate_of == new.id
+        assert store.conn.execute("SELECT duplicate_relation FROM articles WHERE id = ?", (old.id,)).fetchone()[0] == "revision"
+        members = {m.article_id for c in store.load_claims(new.story_id) for m in c.members}
+        assert new.id in members and old.id not in members  # the earlier version's words are no one's any more

@@ -45,6 +45,8 @@ from khabar.store.aliases import merged_entity_ids, save_links
 from khabar.store.search import index_articles
 from khabar.translations import RELATION as TRANSLATION, TranslationFinder
 
+REVISION = "revision"  # duplicate relation of an article whose input was analysed again with an edited text
+
 log = logging.getLogger(__name__)
 
 
@@ -195,6 +197,7 @@ class Analyzer:
         self.dedup = DuplicateIndex.from_state(dup_state, st) if dup_state else DuplicateIndex(st)
         self.stories = StoryIndex.from_state(story_state, st) if story_state else StoryIndex(st)
         self._new_originals: list[tuple[str, str]] = []  # (article, relation): an earlier original found after its copies
+        self._revisions: list[tuple[str, str]] = []  # (stored article, its edited version in this batch)
         for old, new in merged_entity_ids(store).items():
             self.stories.rename_entity(old, new)  # a user merge since the index was saved
         self.lead_sentences, self.lead_chars = int(st["lead_sentences"]), int(st["lead_chars"])
@@ -252,6 +255,7 @@ class Analyzer:
                     vec = self._embed_leads([a], [original], embedder)[0]
                 self.stories.add(a, embedding=vec, entity_ids=_entity_ids(a))
         self._new_originals.clear()  # their run re-pointed the copies in the store
+        self._revisions.clear()  # ... and marked the earlier versions
         return len(todo)
 
     def _dedup(self, a: Article) -> str | None:
@@ -259,7 +263,15 @@ class Analyzer:
         match = self.dedup.add(a.id, a.text, published=a.published, source=a.source)
         if match is None:
             return None
-        original = self.dedup.original_of(self.dedup.group(a.id))
+        group = self.dedup.group(a.id)
+        earlier = [m for m in group if m != a.id and self.store.article_path(m) == a.path] if a.path else []
+        if earlier:
+            # the same input analysed again after an edit (a re-scraped page): the new text is the article now, the
+            # stored one its earlier version (:meth:`_mark_revisions`), left out of the story's claims
+            self._revisions += [(old, a.id) for old in earlier]
+            a.duplicate_of = None
+            return None
+        original = self.dedup.original_of(group)
         if original == a.id:
             # the wire analysed after its copies (earlier, or crediting the agency): it is the original, and the
             # copies already stored point to it (:meth:`_repoint_copies`)
@@ -268,6 +280,14 @@ class Analyzer:
             return None
         a.duplicate_of = original
         return match.relation
+
+    def _mark_revisions(self, summary: RunSummary) -> None:
+        """Mark each stored article re-analysed in this batch with an edited text as the earlier version of the new one."""
+        for old, new in self._revisions:
+            self.store.set_duplicate(old, new, REVISION)
+            self.members.set_duplicate(old, new)
+            summary.duplicates += 1
+        self._revisions.clear()
 
     def _repoint_copies(self, by_id: dict[str, Article], relations: dict[str, str], summary: RunSummary) -> None:
         """Point the members of each group whose original arrived in this batch to it: in the batch and in the store."""
@@ -342,7 +362,10 @@ class Analyzer:
 
     def _regroup(self, sid: str, members: list[Article], names: Any, claim_settings: dict[str, Any],
                  group_claims: Callable[..., list[Any]]) -> None:
-        """Regroup ``sid``'s claims over ``members`` and store what changed; the story no longer lags."""
+        """Regroup ``sid``'s claims over ``members`` and store what changed; the story no longer lags. An article
+        replaced by an edited version of itself (a revision) is left out: its words are no one's any more."""
+        revised = self.store.revised_ids(sid) if members else set()
+        members = [m for m in members if m.id not in revised]
         if members:
             before = [[at.claim_id for at in m.attributions] for m in members]
             claims = group_claims(sid, members, entity_names=names, settings=claim_settings,
@@ -440,6 +463,7 @@ class Analyzer:
             self.store.save_entities(changed)  # not all of them: O(batch), not O(store), per batch
             save_links(self.store, self.registry.variant_links(changed), self.registry.wikidata_of(changed))
             self._repoint_copies(by_id, relations, summary)
+            self._mark_revisions(summary)
             for aid, relation in relations.items():
                 self.store.set_duplicate(aid, by_id[aid].duplicate_of, relation)
             for old, new in merges:

@@ -188,6 +188,16 @@ class Store:
         self.conn.execute("UPDATE articles SET duplicate_of = ?, duplicate_relation = ? WHERE id = ?",
                           (original_id, relation, article_id))
 
+    def article_path(self, article_id: str) -> str | None:
+        """The input path an article was read from (None for an unknown id)."""
+        row = self.conn.execute("SELECT path FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def revised_ids(self, story_id: str) -> set[str]:
+        """Articles of a story replaced by an edited version of the same input (duplicate relation "revision")."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE story_id = ? AND duplicate_relation = 'revision'", (story_id,))}
+
     def repoint_duplicate(self, article_id: str, original_id: str, relation: str) -> int:
         """Make a stored article a copy of ``original_id`` (keeping its relation when it was a copy already); 1 when
         it was stored as an original until now, else 0."""
