@@ -631,11 +631,11 @@ class _UnionFind:
 
 
 def _negates_member(a: _Statement, b: _Statement, negated: dict[int, frozenset[str]], ia: int, ib: int) -> bool:
-    """Whether member ``a`` of a claim negates member ``b``: :func:`negates`, or, the two being grouped as one
-    proposition already, ``a`` negates in the first person one of the words they share (two or more, half of ``b``'s) that
-    ``b`` does not ("نحن لا ندرس أي رفع
-    جديد للتعرفة. الزيادة ... كانت الأخيرة" / "الحكومة تدرس رفع التعرفة"; :func:`negates` asks, in news, that nearly
-    all of ``a``'s words be ``b``'s, as between two statements not yet known to be about one thing)."""
+    """Whether member ``a`` of a claim negates member ``b``. In a post, :func:`negates`. In news, the two being grouped
+    as one proposition already, ``a`` negates in the first person one of the words they share (two or more, half of
+    ``b``'s) that ``b`` does not ("نحن لا ندرس أي رفع جديد للتعرفة. الزيادة ... كانت الأخيرة" / "الحكومة تدرس رفع
+    التعرفة"): :func:`negates` asks, in news, that nearly all of ``a``'s words be ``b``'s, as between two statements
+    not yet known to be about one thing, and a figure changed is no answer there."""
     if a.reply:
         return negates(a, b, negated, ia, ib)
     if not _WE_NEGATE_RE.search(fold(a.text)):  # in news only a body answering for itself: "لا ندرس"، "لم نتلق"
