@@ -120,6 +120,7 @@ KNOWN_LIMITS = {
     "blind18d-r5": "denial by the facts",  # زي موحد كحلي / الزي الوطني (الثوب والشماغ)
     "blind18d-r8": "denial by the facts",  # وقفت إصدار تصاريح العمرة / يتاح حجز مواعيد العمرة
     "blind18d-r13": "available named otherwise",  # الأنسولين قاطع / مخزون الأنسولين يكفي ثلاثة أشهر
+    "blind18d-r20": "a service by two names",  # أوبر وكريم / تطبيقات نقل الركاب الذكية: 0.074
     "blind18d-r22": "a document by two names",  # الباسبور / جواز السفر: 0.000
     "blind18d-r23": "denial by the facts",  # مجلس الأمة أقر ضريبة / لا تخضع لأي رسوم أو ضرائب
     "blind18d-r26": "a corrected figure",  # الدهب لمليون ونص / سعر الغرام 1,120,000 ليرة: 0.033

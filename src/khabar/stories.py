@@ -321,7 +321,7 @@ class StoryIndex:
             self._df.append(0)
         return tid
 
-    def _denies_into(self, article: Article, s: int, min_shared: int = 1) -> bool:
+    def _denies_into(self, article: Article, s: int) -> bool:
         """Whether ``article`` is a post that denies something (an attribution read as a denial, or one saying
         things are as they were, :func:`khabar.denials.says_steady`: "أسعار الخبز ثابتة دون تغيير") with a word of
         what it denies in story ``s``: an authority's answer to a rumour often words the matter otherwise ("لا صحة
@@ -331,7 +331,7 @@ class StoryIndex:
             return False
         denied = _denied_text(article)
         ids = [self._vocab[t] for t in terms_of(denied, lemmas=self.lemma_terms, pronouns=True) if t in self._vocab]
-        return bool(ids) and int(np.isin(np.array(sorted(set(ids)), dtype=np.int32), self._stories[s].tids).sum()) >= min_shared
+        return bool(ids) and bool(np.isin(np.array(ids, dtype=np.int32), self._stories[s].tids).any())
 
     def _article_terms(self, article: Article) -> tuple[Counter[str], str]:
         lead, first = lead_parts(article, sentences=self.lead_sentences, max_chars=self.lead_chars)
@@ -636,11 +636,8 @@ class StoryIndex:
         best_score = scores.get(best, 0.0)
         if (best < 0 or best_score < self.threshold) and emb is not None and self._foreign(article):
             best, best_score = self._crosslingual(emb, day, best, best_score, entity_ids)
-        # a denial that only one story comes near at all: half the denial threshold is enough
-        sole = sum(1 for v in scores.values() if v > 0) == 1
         is_new = best < 0 or best_score < self.threshold and best not in answered and not (
-            best_score >= self.denial_threshold and self._denies_into(article, best)) and not (
-            sole and best_score >= self.denial_threshold / 2 and self._denies_into(article, best, 2))
+            best_score >= self.denial_threshold and self._denies_into(article, best))
         if is_new:
             best = len(self._stories)
             story = _Story(id=f"S{best + 1:06d}")
