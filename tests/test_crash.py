@@ -90,6 +90,11 @@ def env() -> dict[str, str]:
             "COLUMNS": "200"}
 
 
+def _default_sigint() -> None:
+    """In the child before exec: SIGINT's default action (Python then installs its KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_to_end(corpus: Path, db: Path) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(command(corpus, db), env=env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == EXIT_PARTIAL, done.stderr[-3000:]  # done, with the two bad files skipped
@@ -257,7 +262,10 @@ def test_crash_ctrl_c_stops_cleanly_and_says_how_to_resume(reference: tuple[Path
                                                           tmp_path: Path) -> None:
     corpus, want, wall = reference
     db = tmp_path / "int.db"
-    proc = subprocess.Popen(command(corpus, db), env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # the child gets SIGINT's default action back: a runner that starts the suite in
+    # the background (bash `cmd &` without job control) hands every child an ignored SIGINT
+    proc = subprocess.Popen(command(corpus, db), env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)
     limit = time.monotonic() + wall * 3
     while proc.poll() is None and article_count(db) == 0 and time.monotonic() < limit:
         time.sleep(0.02)
