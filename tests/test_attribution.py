@@ -1342,3 +1342,31 @@ def test_attribution_where_a_denial_was_made_is_not_what_it_denies(text: str, co
     a = run(text)
     [at] = a.attributions
     assert a.span_text(at.content) == content
+
+
+def test_attribution_an_english_copy_is_read_by_its_own_forms() -> None:
+    # Written for this test: the forms of an English wire joining an Arabic story
+    from khabar.attribution.english import find_english_attributions
+
+    text = ("Moscow (Reuters) - Kremlin spokesman Dmitry Peskov said on Monday that the report was false. "
+            "\"There were no regular contacts,\" Peskov told reporters. "
+            "According to the newspaper, Putin asked Musk not to activate Starlink over Taiwan. "
+            "\"We will keep flying,\" said GACA President Abdulaziz Al-Duailej. "
+            "The ministry denied that flights had been cancelled. \"All flights left on time,\" it said. "
+            "Prices rose sharply in May.")
+    a = Article(id="e", path="e.txt", raw=text, text=text, language="en")
+    find_attributions(a, settings={})
+    got = [(a.span_text(at.speaker), a.span_text(at.cue), at.stance, at.kind, a.span_text(at.content))
+           for at in a.attributions]
+    assert got == [
+        ("Kremlin spokesman Dmitry Peskov", "said", "assert", "indirect", "the report was false"),
+        ("Peskov", "told", "assert", "direct", "There were no regular contacts"),
+        ("the newspaper", "According to", "assert", "according_to",
+         "Putin asked Musk not to activate Starlink over Taiwan"),
+        ("GACA President Abdulaziz Al-Duailej", "said", "assert", "direct", "We will keep flying"),
+        ("The ministry", "denied", "deny", "indirect", "flights had been cancelled"),
+        ("The ministry", "said", "assert", "direct", "All flights left on time"),  # "it": the one named before
+    ]
+    assert find_english_attributions(Article(id="n", path="n", raw="", text="Prices rose sharply in May.")) == []
+    alone = "\"We will appeal,\" he said."  # a pronoun with no one named before: nobody to credit
+    assert find_english_attributions(Article(id="p", path="p", raw=alone, text=alone)) == []

@@ -32,6 +32,7 @@ from dataclasses import replace
 from khabar import cues
 from khabar.arabic import fold
 from khabar.attribution.doc import DEFAULTS, STAGE, _Doc, _head_keys
+from khabar.attribution.english import find_english_attributions
 from khabar.attribution.drafts import (
     _according_drafts,
     _adjacent_quotes,
@@ -58,6 +59,13 @@ def find_attributions(article: Article, *, settings: dict) -> None:
             ``entities`` layers are used when present.
         settings: the ``[attribution]`` section (word-count limits, see defaults.toml).
     """
+    if article.language == "en":  # an English copy of a story: its own reader (khabar.attribution.english)
+        article.attributions = find_english_attributions(article)
+        for at in article.attributions:
+            for sp in (at.cue, at.content, at.speaker):
+                if sp is not None:
+                    article.check_span(sp)
+        return
     doc = _Doc(article, settings)
     nominal, drafts = _nominal_frames(doc)
     drafts += _verb_drafts(doc, nominal)
