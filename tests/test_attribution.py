@@ -1368,5 +1368,8 @@ def test_attribution_an_english_copy_is_read_by_its_own_forms() -> None:
         ("The ministry", "said", "assert", "direct", "All flights left on time"),  # "it": the one named before
     ]
     assert find_english_attributions(Article(id="n", path="n", raw="", text="Prices rose sharply in May.")) == []
+    lead = "A strike halted the port on Wednesday, as the transport ministry denied that it had signed a deal."
+    [body] = find_english_attributions(Article(id="l", path="l", raw=lead, text=lead))
+    assert (lead[body.speaker.start : body.speaker.end], body.stance) == ("the transport ministry", "deny")
     alone = "\"We will appeal,\" he said."  # a pronoun with no one named before: nobody to credit
     assert find_english_attributions(Article(id="p", path="p", raw=alone, text=alone)) == []

@@ -44,6 +44,11 @@ _SPEAKER_FIRST_RE = re.compile(
 _QUOTE_FIRST_RE = re.compile(
     rf"[\"“](?P<content>[^\"”]{{8,}}?)[,.]?[\"”],?\s+(?:(?P<cue1>{_CUE})\s+(?P<speaker1>[^,.]{{2,80}})"
     rf"|(?P<speaker2>[^,.\"“]{{2,80}}?)\s+(?P<cue2>{_CUE}))\b")
+# "the transport ministry denied that ...": a body named in lower case by its head noun
+_BODY_RE = re.compile(
+    rf"\b(?P<speaker>[Tt]he(?:\s+[a-z]+){{0,3}}?\s+(?:ministry|government|army|police|company|union|office|agency|embassy"
+    rf"|court|council|committee|authorities|officials|spokesman|spokeswoman|prosecutor|military))"
+    rf"\s+(?P<cue>{_CUE})\b{_DAY}{_TOLD}(?:\s+that)?[\s,:]+(?P<content>[^\s].*)")
 _ACCORDING_RE = re.compile(r"(?P<cue>According to)\s+(?P<speaker>[^,]{2,80}),\s+(?P<content>[^\s].*)")
 
 
@@ -63,7 +68,7 @@ def find_english_attributions(article: Article) -> list[Attribution]:
     last_speaker: Span | None = None
     for sm in _SENTENCE_RE.finditer(text):
         s0, sentence = sm.start(), sm.group()
-        found = _quote_first(sentence) or _according(sentence) or _speaker_first(sentence)
+        found = _quote_first(sentence) or _according(sentence) or _speaker_first(sentence) or _body(sentence)
         if found is None:
             continue
         (cs, ce), (ts, te), (ss, se), kind, cue_word = found
@@ -102,6 +107,13 @@ def _according(sentence: str) -> Found | None:
     if m is None:
         return None
     return (m.span("cue"), m.span("content"), m.span("speaker"), "according_to", "said")
+
+
+def _body(sentence: str) -> Found | None:
+    m = _BODY_RE.search(sentence)
+    if m is None:
+        return None
+    return (m.span("cue"), m.span("content"), m.span("speaker"), "indirect", m.group("cue"))
 
 
 def _speaker_first(sentence: str) -> Found | None:
