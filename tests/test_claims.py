@@ -1005,7 +1005,7 @@ def test_claims_a_place_at_work_a_usual_amount_and_a_player_training_answer_the_
     _assert_reply_denies(rumour, reply)
 
 
-def test_claims_at_home_answers_an_arrest_not_a_death() -> None:
+def test_claims_at_home_in_the_first_person_says_things_are_as_they_were() -> None:
     from khabar.denials import says_steady
 
     assert says_steady("أنا الآن في منزلي بين أهلي") and says_steady("آني بالبيت")

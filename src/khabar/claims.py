@@ -53,7 +53,7 @@ from khabar.denials import (
     NO_CHANGE_MAX_TOKENS,
     acts_conflict,
     is_reply,
-    negated_tokens,
+    negated_of,
     negates,
     negating_pairs,
     says_no_change,
@@ -640,9 +640,7 @@ def _negates_member(a: _Statement, b: _Statement, negated: dict[int, frozenset[s
         return negates(a, b, negated, ia, ib)
     if not _WE_NEGATE_RE.search(fold(a.text)):  # in news only a body answering for itself: "لا ندرس"، "لم نتلق"
         return False
-    for i, st in ((ia, a), (ib, b)):
-        if i not in negated:
-            negated[i] = negated_tokens(st)
+    negated_of(negated, (ia, a), (ib, b))
     shared = a.tokens & b.tokens  # ... and at least half of what ``b`` says: it is ``b``'s proposition ``a`` negates
     return len(shared) >= max(2, len(b.tokens) / 2) and bool(negated[ia] & shared) and not negated[ib] & shared
 

@@ -255,13 +255,10 @@ def export(
 
     settings = _load_settings(config)
     store = _open_store(db)
-    if story_id is not None:
-        from khabar.dossier import story_id_of
-
-        typed, story_id = story_id, story_id_of(story_id)  # "S1" / "s1" as khabar writes it (S000001), as `story` reads it
-        if store.story(story_id) is None:
-            _fail(KhabarError(f"no story {typed!r}", source=str(db), hint="`khabar stories` lists the ids"))
-    write(store, fmt.value, output if output is not None else sys.stdout, story_id=story_id, settings=settings)
+    try:  # export reads "S1" as S000001 and names a merged story's survivor, as `story` does, before writing anything
+        write(store, fmt.value, output if output is not None else sys.stdout, story_id=story_id, settings=settings)
+    except KhabarError as exc:
+        _fail(KhabarError(exc.reason, source=str(db), hint=exc.hint or "`khabar stories` lists the ids"))
 
 
 @app.command()

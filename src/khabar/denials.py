@@ -65,10 +65,13 @@ def is_reply(text_chars: int, n_tokens: int, titled: bool = False) -> bool:
 
 
 _NEGATORS = frozenset(fold(w) for w in STATEMENT_NEGATORS) | SPOKEN_NEGATORS  # "مش صحيح"، "مفيش قرار"
+# Spoken "there is no", in two words: "ما في أي تعديل على سعر ربطة الخبز" (one word, مافي, is a negator already)
+_FI = frozenset(fold(w) for w in "في فيه فيش كاين كاينش فماش ثماش".split())  # Maghrebi "ما كاين"، Tunisian "ما فماش"
+_MA_FI_RE = re.compile(r"(?<!\w)[وف]?ما (?:" + "|".join(sorted(_FI)) + r")(?!\w)")
 _NEGATION_FILLERS = frozenset(fold(w) for w in "يتم تم يجر يجري يكن تكن يكون تكون يوجد توجد هناك أي أية".split()) \
     | frozenset(fold(w) for w in  # an intention negated is the act's negation: "لا يخطط لزيارة تركيا"، "لا تفكر في بيعه"
                 "يخطط تخطط نخطط ينوي تنوي ننوي يعتزم تعتزم نعتزم يفكر تفكر نفكر يعتزمون ينوون يخططون في".split()) \
-    | frozenset(fold(w) for w in "فيه فيش كاين كاينش فماش ثماش حتى".split())  # "ما فماش حتى زيادة": spoken "there is not even"
+    | _FI | frozenset({fold("حتى")})  # "ما فماش حتى زيادة": spoken "there is not even"
 # In a reply, "لا قرار برفع"، "لا نية لإلغاء": no decision, plan, forecast, notice or statement of it negates the
 # doing ("لم يتم اتخاذ أي قرار بشأن الحد الأدنى"، "لا توقعات بتساقط ثلوج"، "لم يصدر أي تعميم بتعطيله"، "لم نتلق أي
 # إشعار بتعليقها"، "لا خطط لإغلاقه"، "لم يدل بأي تصريح عن"، "لم يتم تحديد أعداد الحجاج"، "لا يوجد أي خطر تسونامي")
@@ -95,9 +98,6 @@ _OR = frozenset(fold(w) for w in "أو او ولا".split())
 
 # A reply whose first words negate ("لا تغيير"، "ما في أي تعديل"، "لم يطرأ أي تعديل").
 _OPENS_NEGATED_RE = re.compile(r"\W*(?:\S+\s+){0,2}?[وف]?(?:لا|لم|لن|ليس|مافي|مفيش|ماكو|ما في|ما فيه|ما فيش)\s")
-# Spoken "there is no", in two words: "ما في أي تعديل على سعر ربطة الخبز" (one word, مافي, is a negator already)
-_FI = frozenset(fold(w) for w in "في فيه فيش كاين كاينش فماش ثماش".split())  # Maghrebi "ما كاين"، Tunisian "ما فماش"
-_MA_FI_RE = re.compile(r"(?<!\w)[وف]?ما (?:في|فيه|فيش|كاين|كاينش|فماش|ثماش)(?!\w)")
 
 
 def _whole_word_re(words_: frozenset[str]) -> re.Pattern[str]:
@@ -182,8 +182,8 @@ _MEASURE_TOKENS = tokens_of(
     "تأخير تأخر يتأخر تتأخر بيع يبيع باع"  # "تأخير الرواتب" / "الصرف وفق التوقيتات المعتادة"؛ "بيع اللاعب" / "مستمر معنا"
     " استقالة استقالته استقال يستقيل"  # "الوزير قدم استقالته" / "الوزير يباشر مهامه بشكل اعتيادي"
     " اعتقال اعتقل اعتقلوا توقيف احتجاز احتجز"  # "اعتقال المحافظ" / "المحافظ يمارس مهامه بشكل طبيعي"
-    " تجميد يجمد جمدت"
-    " ينقص تنقص إنقاص نقصان"  # "الصندوق غادي ينقص 20% من المعاشات" / "بنفس المبالغ المعتادة"  # "تجميد سحب الودائع" / "عمليات السحب تتم بشكل طبيعي"
+    " تجميد يجمد جمدت"  # "تجميد سحب الودائع" / "عمليات السحب تتم بشكل طبيعي"
+    " ينقص تنقص إنقاص نقصان"  # "الصندوق غادي ينقص 20% من المعاشات" / "بنفس المبالغ المعتادة"
     # a state of closure ("المحطات مقفلة"، "المعبر مسكّر") / "تعمل بشكل طبيعي"; not مسكرة, read as سكر (sugar)
     " مغلق مغلقة مقفل مقفلة مقفول مسكر معطل معطلة متوقف متوقفة"
     " " + _PAST_MEASURES
@@ -192,6 +192,8 @@ _STEADY_TOKENS = tokens_of("ثابت ثابتة ثابتا مستقر مستقر
 # A reply opening with the change it announces ("تعديل سعر لتر البنزين ..."، "رفع الرسوم ..."): its "no change" is
 # about the rest ("لم يطرأ أي تعديل" opens with the negation)
 _ANNOUNCED_CHANGE_RE = re.compile(fold(r"\s*(?:تعديل|رفع|زيادة|خفض|تخفيض|تقرر) "))
+# "في حال وجود أي ...": a change named only as a possibility (:data:`_REPLY_STEADY_RE`, :data:`_HYPOTHETICAL_RE`)
+_IF_ANY = r"\b(?:في حال|حال) (?:وجود |صدور |حدوث )?(?:أي|اي|أية) "
 # In a reply, "normal", "as usual", "continues", "in force" say no change too ("منسوب النيل طبيعي"، "التجديد مستمر")
 _REPLY_STEADY_TOKENS = (tokens_of(
     "طبيعي طبيعية طبيعيا كالمعتاد معتاد اعتيادي عادي مستمر مستمرة مستمرا ساري سارية يبقى تبقى "
@@ -212,16 +214,16 @@ _REPLY_STEADY_RE = re.compile(fold(
     r"|\b(?:ب|ك)?(?:ال)?(?:اعتيادي|اعتيادية|اعتياديا|منتظم|منتظمة|منتظما|بانتظام)\b"
     # "تتم بشكل طبيعي"، "تسير بصفة عادية"، "تجري بصورة اعتيادية": in a reply, whatever goes on so, goes on
     r"|\b(?:بشكل|بصورة|بصفة) (?:طبيعي|طبيعية|عادي|عادية|اعتيادي|اعتيادية|منتظم|منتظمة)\b"
-    r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"
+    r"|في (?:التواريخ|المواعيد|الموعد|التاريخ) (?:المحدد|المقرر)"  # "ستجرى في التواريخ المحددة سلفا"
     r"|\bفي وقت(?:ه|ها|هم|و)\b"  # "الباك في وقتو": on time
     # "... وفي حال وجود أي تعليق سيتم الإعلان عنه": things are as they are; a change would be announced
-    r"|\b(?:في حال|حال) (?:وجود |صدور |حدوث )?(?:أي|اي|أية) \w+[^.؟!]{0,40}?\b(?:سيتم|سوف يتم|سيعلن|ستعلن|يعلن|يتم) "
+    r"|" + _IF_ANY + r"\w+[^.؟!]{0,40}?\b(?:سيتم|سوف يتم|سيعلن|ستعلن|يعلن|يتم) "
     r"(?:الإعلان|الاعلان|إعلانه|اعلانه|إعلانها|اعلانها)"
     # a place at work answers its closure: "استقبل مطار بورتسودان اليوم 14 رحلة"، "يستقبل قسم الطوارئ المراجعين على
     # مدار 24 ساعة"، "الحركة تسير بانسيابية"
     r"|\b(?:يستقبل|تستقبل|استقبل|استقبلت)\b[^.،؛]{0,50}?\b(?:ال)?(?:مراجعين|مسافرين|مرضى|زوار|رحلات|رحلة|طلاب|طالبات"
     r"|زبائن|عملاء|مصلين|قادمين|مغادرين)\b"
-    r"|\bبانسيابية\b|على مدار (?:الساعة|24 ساعة)"  # "ستجرى في التواريخ المحددة سلفا"
+    r"|\bبانسيابية\b|على مدار (?:الساعة|24 ساعة)"
     # "باقية كما هي" (باق is no token: باقات, bundles, reads the same)
     r"|\bباق(?:ية|ي)? (?:كما (?:هي|هو)|كيف ما (?:هي|هو)|كيما (?:هي|هو)|على (?:حاله|حالها))"))
 # An outage ("قطع الانترنت يومين") is answered by "works normally" too ("خدمات الإنترنت تعمل بشكل طبيعي").
@@ -236,20 +238,22 @@ _CHANGE_PHRASE_RE = re.compile(fold(r"\b(?:تقديم|تبكير|تقريب) (?:
 # What "any decision to ..." names is not asserted: "وأي قرار بتعطيل الدوام يعلن عبر المنصات الرسمية".
 _HYPOTHETICAL_RE = re.compile(fold(r"\bو?(?:أي|اي|أية) (?:قرار|قرارات|تعديل|تغيير|إجراء|مستجدات)\s+(?:ب|بشأن |حول |يخص )?(\w+)"
                                    # "وفي حال وجود أي تعليق سيتم الإعلان عنه": a suspension only if there is one
-                                   r"|\b(?:في حال|حال) (?:وجود |صدور |حدوث )?(?:أي|اي|أية) (\w+)"))
+                                   r"|" + _IF_ANY + r"(\w+)"))
+_I = r"(?:أنا|انا|إني|اني)"  # the writer answering for themselves ("أنا كويس"، "أنا الآن في منزلي")
 # A death or injury is answered by "alive", "well", "unharmed" ("الشيخ على قيد الحياة"، "لم يصب بأذى").
 _HARM_TOKENS = tokens_of("وفاة توفي توفيت مات ماتت اتوفى اتوفت مقتل قتل قتلت اغتيال اغتيل مصرع موت إصابة أصيب أصيبت تدهور حرجة غيبوبة "
                           "انهيار انهار يلتهم تلتهم التهم دمار دمر تدمير احترق احتراق صعبة "
-                          "اختراق اخترق انسرق انسرقت تهكير انهكر")  # "البنك انسرق" / "الحسابات آمنة وسليمة"  # "حريق يلتهم السوق" / "السوق لم يتضرر"
+                          "اختراق اخترق انسرق انسرقت تهكير انهكر")  # "حريق يلتهم السوق" / "السوق لم يتضرر"؛
+# "البنك انسرق" / "الحسابات آمنة وسليمة"
 UNHARMED_RE = re.compile(fold(r"على قيد الحياة|\bبخير\b|\bراه(?:و|ي) لاباس\b|صحة جيدة|لم يصب بأذى|لم يصب بأي أذى|لم يتعرض لأي|\bسليمة?\b"
                                 # spoken: "أنا كويس"، "عايش"، "حي يرزق"، "بصحة كويسة"
-                                r"|\b(?:أنا|انا|إني|اني) (?:كويس|كويسة|منيح|منيحة|تمام|زين|زينة|مليح|مليحة|لاباس)\b"
+                                r"|\b" + _I + r" (?:كويس|كويسة|منيح|منيحة|تمام|زين|زينة|مليح|مليحة|لاباس)\b"
                                 r"|\bعايشة?\b|حي يرزق|بصحة (?:كويسة|طيبة|ممتازة|تمام)"
                                 r"|\bآمنة?\b"  # "سد الموصل آمن" / "انهيار سد الموصل"
                                 r"|لم (?:يتضرر|تتضرر)"
                                 r"|حالت(?:ه|ها) (?:الصحية )?(?:مستقرة|جيدة|مطمئنة)"))  # "حالته الصحية مستقرة" / "وفاة"
 # A person said to be arrested answers from home: "أنا الآن في منزلي بين أهلي"، "آني بالبيت".
-FREE_RE = re.compile(fold(r"\b(?:أنا|انا|اني|إني) (?:الآن |الان |حاليا |هسه |الحين |هلق )?(?:في |ف|ب|بين |وسط |مع )"
+FREE_RE = re.compile(fold(r"\b" + _I + r" (?:الآن |الان |حاليا |هسه |الحين |هلق )?(?:في |ف|ب|بين |وسط |مع )"
                           r"(?:منزلي|بيتي|البيت|داري|الدار|أهلي|عائلتي|أسرتي|مكتبي)\b"))  # Mauritanian "انا فداري"
 # A death told by its formula ("انتقل إلى رحمة الله"، "في ذمة الله"، "وافته المنية"): no harm word, the same news.
 _DEATH_RE = re.compile(fold(r"انتقل (?:إلى|الى) (?:رحمة الله|جوار ربه|الرفيق الأعلى)|انتقلت (?:إلى|الى) رحمة الله"
@@ -321,7 +325,7 @@ def _text_kinds(text: str, tokens: frozenset[str]) -> frozenset[str]:
 NO_CHANGE_MAX_TOKENS = 8  # a no-change denial names little more than what did not change
 
 
-def _negated_of(negated: dict[int, frozenset[str]], *pairs: tuple[int, Statement]) -> None:
+def negated_of(negated: dict[int, frozenset[str]], *pairs: tuple[int, Statement]) -> None:
     """Fill ``negated`` (statement index -> :func:`negated_tokens`) for the statements not in it yet."""
     for i, st in pairs:
         if i not in negated:
@@ -339,7 +343,7 @@ def says_no_change(a: Statement, b: Statement, negated: dict[int, frozenset[str]
     reply (:attr:`Statement.reply`) also with "normal" / "continues" words, against a measure (منع، إيقاف)
     as well as a change, saying something is available where ``b`` reports a shortage, or saying someone
     is alive and well where ``b`` reports a death or an injury."""
-    _negated_of(negated, (ia, a), (ib, b))
+    negated_of(negated, (ia, a), (ib, b))
     reply = a.reply
     if reply and b.reply and (a.article.published or "") < (b.article.published or ""):
         return False  # a post answers an earlier one: "الكهرباء راح تبقى طافية" does not answer the later "عودة التيار"
@@ -395,7 +399,7 @@ def negating_pairs(stmts: list[Statement], negated: dict[int, frozenset[str]], i
     """``(denial, other)`` for each of ``i``, ``j`` that is an assertion negating a word the two share
     which the other does not negate ("لا يوجد أي تسرب إشعاعي" / "تسرب إشعاعي من المحطة"), or correcting
     the other's figure (:func:`changes_figure`)."""
-    _negated_of(negated, (i, stmts[i]), (j, stmts[j]))
+    negated_of(negated, (i, stmts[i]), (j, stmts[j]))
     shared = stmts[i].tokens & stmts[j].tokens
     return [(d, o) for d, o in ((i, j), (j, i)) if stmts[d].stance == "assert" and (
         negated[d] & shared and not negated[o] & shared or changes_figure(stmts[d], stmts[o]))]
@@ -461,7 +465,7 @@ def negates(a: Statement, b: Statement, negated: dict[int, frozenset[str]], ia: 
     reply, corrects its figure (:func:`changes_figure`)."""
     if changes_figure(a, b):
         return True
-    _negated_of(negated, (ia, a), (ib, b))
+    negated_of(negated, (ia, a), (ib, b))
     if negated[ia]:  # most statements negate nothing: the pair loop of a big story asks this of every pair
         shared = a.tokens & b.tokens
         if negated[ia] & shared and not negated[ib] & shared and (a.reply or _negates_in_news(a, b, shared)):

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
+from khabar.attribution.doc import STAGE
 from khabar.model import Article, Attribution, Span
 
-STAGE = "attribution"
 MAX_SPEAKER_WORDS = 9
 
 # Cue -> stance: what the verb says of the content.
@@ -34,12 +34,14 @@ _CUE = "|".join(sorted(_CUES, key=len, reverse=True))
 _DAY = r"(?:\s+(?:on|late on|early on|in)\s+\w+|\s+(?:yesterday|today|last\s+\w+))?"
 _TOLD = r"(?:(?:(?<=told)|(?<=tells))\s+(?:reporters|journalists|Reuters|AFP|AP|the\s+\w+(?:\s+\w+)?))?"  # the audience
 _SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’]?|$)")
+# What follows a cue before the content: [on DAY] [told X] [that|:]
+_AFTER_CUE = rf"\b{_DAY}{_TOLD}(?:\s+that)?[\s,:]+(?P<content>[^\s].*)"
 # SPEAKER CUE [day] [told X] [that|:] CONTENT
 _SPEAKER_FIRST_RE = re.compile(
     rf"(?P<speaker>(?:[A-Z][\w.'’-]*|the|of|for|at|and|al-\w+)(?:\s+(?:[A-Z][\w.'’-]*|the|of|for|at|and|al-\w+|"
     rf"[a-z]+(?=\s+[A-Z])|spokesman|spokeswoman|minister|president|official|officials|ministry|office|"
     rf"sources?|statement|report)){{0,{MAX_SPEAKER_WORDS - 1}}})"
-    rf"\s+(?P<cue>{_CUE})\b{_DAY}{_TOLD}(?:\s+that)?[\s,:]+(?P<content>[^\s].*)")
+    rf"\s+(?P<cue>{_CUE}){_AFTER_CUE}")
 # "CONTENT," SPEAKER said / "CONTENT," said SPEAKER
 _QUOTE_FIRST_RE = re.compile(
     rf"[\"“](?P<content>[^\"”]{{8,}}?)[,.]?[\"”],?\s+(?:(?P<cue1>{_CUE})\s+(?P<speaker1>[^,.]{{2,80}})"
@@ -48,7 +50,7 @@ _QUOTE_FIRST_RE = re.compile(
 _BODY_RE = re.compile(
     rf"\b(?P<speaker>[Tt]he(?:\s+[a-z]+){{0,3}}?\s+(?:ministry|government|army|police|company|union|office|agency|embassy"
     rf"|court|council|committee|authorities|officials|spokesman|spokeswoman|prosecutor|military))"
-    rf"\s+(?P<cue>{_CUE})\b{_DAY}{_TOLD}(?:\s+that)?[\s,:]+(?P<content>[^\s].*)")
+    rf"\s+(?P<cue>{_CUE}){_AFTER_CUE}")
 _ACCORDING_RE = re.compile(r"(?P<cue>According to)\s+(?P<speaker>[^,]{2,80}),\s+(?P<content>[^\s].*)")
 
 
@@ -110,14 +112,18 @@ def _according(sentence: str) -> Found | None:
 
 
 def _body(sentence: str) -> Found | None:
-    m = _BODY_RE.search(sentence)
-    if m is None:
-        return None
-    return (m.span("cue"), m.span("content"), m.span("speaker"), "indirect", m.group("cue"))
+    return _speaker_cue(_BODY_RE.search(sentence))
 
 
 def _speaker_first(sentence: str) -> Found | None:
     m = _SPEAKER_FIRST_RE.search(sentence)
     if m is None or not m.group("speaker")[:1].isupper() and not m.group("speaker").startswith("the "):
+        return None
+    return _speaker_cue(m)
+
+
+def _speaker_cue(m: re.Match[str] | None) -> Found | None:
+    """The spans of a SPEAKER CUE CONTENT match."""
+    if m is None:
         return None
     return (m.span("cue"), m.span("content"), m.span("speaker"), "indirect", m.group("cue"))

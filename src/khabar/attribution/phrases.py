@@ -88,8 +88,7 @@ def _frame(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[str, tupl
             steps += 1
             continue
         if first_non_time is None and verb.np_object and verb.lemma != _REFUSED \
-                and (m := _medium_end(doc, j, sent_end)) is not None \
-                and not any(_is_comp(doc, x) for x in range(m, min(n, m + 8)) if doc.toks[x].start < sent_end):
+                and (m := _medium_end(doc, j, sent_end)) is not None and not _comp_within(doc, m, m + 8, sent_end):
             j = m  # "نفت المؤسسة في بيان ما تناقلته ...": the medium of the statement, not its content
             steps += 1
             continue
@@ -277,7 +276,7 @@ def _speaker_after(doc: _Doc, j: int, verb: cues.Verb, sent_end: int) -> tuple[t
             if k > j and t.key in cues.RELAY_SAYING and verb.relay:
                 break
             if k > j and (prefix := cues.PREFIX_OBJECT.get(verb.lemma)) and _ba_object(doc, k, prefix) \
-                    and not any(_is_comp(doc, m) for m in range(k + 1, min(n, k + 7)) if doc.toks[m].start < sent_end):
+                    and not _comp_within(doc, k + 1, k + 7, sent_end):
                 break  # "أفادت الوكالة بعثور الجيش"، "أقر الوزير بوجود أخطاء": the بـ phrase is the content (not
                 # "أفاد مصدر بمستشفى الشفاء بأن": a complementiser after it, so it belongs to the speaker)
             words_seen += 1
@@ -415,6 +414,12 @@ def _anonymity_aside_end(doc: _Doc, k: int, sent_end: int) -> int | None:
         if not comma and _is_comp(doc, m):
             return m
     return None
+
+
+def _comp_within(doc: _Doc, start: int, stop: int, sent_end: int) -> bool:
+    """Whether a complementiser (إن، أن، بأن) is among tokens ``start`` to ``stop`` (excluded) of the sentence: the
+    words before it still belong to the speaker, or to where the statement was made, not to its content."""
+    return any(_is_comp(doc, x) for x in range(start, min(len(doc.toks), stop)) if doc.toks[x].start < sent_end)
 
 
 def _ba_object(doc: _Doc, k: int, prefix: str) -> bool:
